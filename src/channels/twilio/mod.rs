@@ -1,0 +1,6 @@
+//! Twilio: the REST client that sends SMS, and the signature check of its webhooks.
+
+pub mod client;
+pub mod signature;
+
+pub use client::TwilioClient;

@@ -1,0 +1,65 @@
+//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tocsin",
+    version,
+    about = "Rapid-response alert dispatcher for community defence networks"
+)]
+pub struct Cli {
+    /// Configuration file (TOML), layered over the built-in defaults; TOCSIN_* env vars override it.
+    #[arg(long, global = true, env = "TOCSIN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server: webhooks, API, dispatcher and outbox.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage volunteers directly in the database.
+    #[command(subcommand)]
+    Volunteer(VolunteerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VolunteerCommand {
+    /// Add a volunteer with a circular home area or a GeoJSON one.
+    Add(AddVolunteer),
+    /// List volunteers (numbers shown by their last 4 digits).
+    List,
+    /// Remove a volunteer: their name, number and area are erased.
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Args)]
+pub struct AddVolunteer {
+    #[arg(long)]
+    pub name: String,
+    /// E.164, like +12135550100.
+    #[arg(long)]
+    pub phone: String,
+    /// en or es.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// Their reports are verified without a dispatcher (dispatch.auto_verify = "trusted").
+    #[arg(long)]
+    pub trusted: bool,
+    /// Centre of a circular home area.
+    #[arg(long, requires_all = ["lon", "radius_m"], conflicts_with = "area_file")]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat")]
+    pub lon: Option<f64>,
+    #[arg(long, requires = "lat")]
+    pub radius_m: Option<f64>,
+    /// A GeoJSON Polygon or MultiPolygon (or a Feature holding one).
+    #[arg(long)]
+    pub area_file: Option<PathBuf>,
+}

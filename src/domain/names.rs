@@ -1,0 +1,43 @@
+//! The stable names of domain values, as stored, sent over the API and read back.
+
+use super::{Answer, Kind, Language};
+
+macro_rules! named {
+    ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($name => Some(Self::$variant),)+ _ => None }
+            }
+            /// Every name, for error messages.
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named!(Kind { Raid => "raid", Eviction => "eviction", Police => "police", Other => "other" });
+named!(Language { En => "en", Es => "es" });
+named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
+named!(super::IncidentStatus {
+    Unverified => "unverified",
+    Verified => "verified",
+    Resolved => "resolved",
+    FalseAlarm => "false_alarm",
+});
+named!(super::DeliveryStatus {
+    Queued => "queued",
+    Submitted => "submitted",
+    Sent => "sent",
+    Delivered => "delivered",
+    Undelivered => "undelivered",
+    Failed => "failed",
+    Canceled => "canceled",
+});
+named!(super::AlertPurpose { First => "first", AllClear => "all_clear" });

@@ -1,0 +1,27 @@
+//! Pure, synchronous geography for alert dispatch: volunteers' home areas,
+//! a spatial index over them, and finding a location in free text.
+//!
+//! Guarantees:
+//! - Nothing here does I/O, blocks, or panics on outside input; every public
+//!   function accepts attacker-controlled data (JSON, SMS text, coordinates).
+//! - An `Area` produced by `Area::from_json` is valid: finite coordinates in
+//!   range, radius in (0, 200 km], closed rings of >= 4 positions with non-zero
+//!   area and no self-intersection, at most 10 000 vertices in total.
+//!   `Area::validate` re-checks an `Area` built by hand.
+//! - `Area::from_json(&a.to_json()) == Ok(a)` for every valid `a`.
+//! - `AreaIndex::matching` returns exactly the ids for which some stored area's
+//!   `Area::contains` is true (sorted, no duplicates), valid areas or not.
+//! - `locate_text` only returns coordinates with lat in [-90, 90] and lon in
+//!   [-180, 180]; it never resolves links over the network.
+//!
+//! Coordinates are WGS84 degrees. Inside `geo` types x = lon and y = lat.
+
+pub mod area;
+pub mod index;
+pub mod locate;
+mod parse;
+mod ring;
+
+pub use area::{Area, AreaError};
+pub use index::AreaIndex;
+pub use locate::locate_text;

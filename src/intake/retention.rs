@@ -1,0 +1,21 @@
+//! Reporters' numbers are kept only as long as needed (`privacy.reporter_retention_hours`).
+
+use std::time::Duration;
+
+use crate::app::{Shared, Shutdown};
+use crate::store::now_ms;
+
+pub async fn run(core: Shared, mut shutdown: Shutdown) {
+    let keep_ms = core.settings.privacy.reporter_retention_hours as i64 * 3_600_000;
+    loop {
+        match core.store.erase_reporters(now_ms() - keep_ms).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reports = n, "erased reporters' numbers past retention"),
+            Err(e) => tracing::error!(error = %e, "erasing reporters' numbers failed"),
+        }
+        let never = tokio::sync::Notify::new();
+        if !crate::app::wait(&never, Duration::from_secs(600), &mut shutdown).await {
+            return;
+        }
+    }
+}

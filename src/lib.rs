@@ -1,0 +1,17 @@
+//! tocsin: a rapid-response alert dispatcher. See DESIGN.md for the flow; each module owns one
+//! step of it.
+
+pub mod app;
+pub mod channels;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod dispatch;
+pub mod domain;
+pub mod geo;
+pub mod intake;
+pub mod outbox;
+pub mod roster;
+pub mod store;
+pub mod telemetry;
+pub mod web;

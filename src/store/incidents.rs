@@ -1,0 +1,213 @@
+//! Incidents and what the dashboard and API count about them.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{now_ms, Conn, Result, Store};
+
+#[derive(Debug, Clone)]
+pub struct IncidentRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub targeted: i64,
+    pub queued: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub coming: i64,
+    pub cant: i64,
+    pub on_scene: i64,
+}
+
+const COLUMNS: &str = "id, kind, status, lat, lon, created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> Result<IncidentRow> {
+    Ok(IncidentRow {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        status: row.try_get("status")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub async fn create(
+    conn: &mut Conn,
+    kind: &str,
+    status: &str,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> Result<i64> {
+    let now = now_ms();
+    let verified_at = (status == "verified").then_some(now);
+    let row = sqlx::query(
+        "INSERT INTO incidents (kind, status, lat, lon, created_at, updated_at, verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+    )
+    .bind(kind)
+    .bind(status)
+    .bind(lat)
+    .bind(lon)
+    .bind(now)
+    .bind(verified_at)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+impl Store {
+    pub async fn incident(&self, id: i64) -> Result<Option<IncidentRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM incidents ORDER BY id DESC LIMIT $1");
+        let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Sets the point of an open incident. False when it is not open (or absent).
+    pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4 \
+             WHERE id = $1 AND status IN ('unverified', 'verified') AND first_alert_at IS NULL",
+        )
+        .bind(id)
+        .bind(lat)
+        .bind(lon)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Verifies an unverified incident. False when it was not unverified.
+    pub async fn verify_incident(&self, id: i64) -> Result<bool> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE incidents SET status = 'verified', verified_at = $2, updated_at = $2 \
+             WHERE id = $1 AND status = 'unverified'",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn set_incident_kind(&self, id: i64, kind: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE incidents SET kind = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(kind)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes an open incident as `resolved` or `false_alarm`, and cancels its first-alert
+    /// deliveries that have not left yet: a late alert about a finished incident is harm.
+    pub async fn close_incident(&self, id: i64, status: &str) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE incidents SET status = $2, closed_at = $3, updated_at = $3 \
+             WHERE id = $1 AND status IN ('unverified', 'verified')",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query(
+                "UPDATE deliveries SET status = 'canceled', updated_at = $2 \
+                 WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $2) \
+                 AND alert_id IN (SELECT id FROM alerts WHERE incident_id = $1 AND purpose = 'first')",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Verified, located incidents whose first alert is not written yet.
+    pub async fn incidents_to_alert(&self) -> Result<Vec<IncidentRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE status = 'verified' AND first_alert_at IS NULL \
+             AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id"
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Closed incidents that were alerted and whose all-clear is not written yet.
+    pub async fn incidents_to_all_clear(&self) -> Result<Vec<IncidentRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE status IN ('resolved', 'false_alarm') \
+             AND first_alert_at IS NOT NULL AND all_clear_at IS NULL ORDER BY id"
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn incident_counts(&self, id: i64) -> Result<Counts> {
+        let mut counts = Counts::default();
+        let rows = sqlx::query(
+            "SELECT d.status AS status, COUNT(*) AS n FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+             WHERE a.incident_id = $1 AND a.purpose = 'first' GROUP BY d.status",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let status: String = row.try_get("status")?;
+            let n: i64 = row.try_get("n")?;
+            counts.targeted += n;
+            match status.as_str() {
+                "queued" | "submitted" => counts.queued += n,
+                "sent" => counts.sent += n,
+                "delivered" => counts.delivered += n,
+                "failed" | "undelivered" => counts.failed += n,
+                _ => {}
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT answer, COUNT(*) AS n FROM confirmations WHERE incident_id = $1 GROUP BY answer",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let answer: String = row.try_get("answer")?;
+            let n: i64 = row.try_get("n")?;
+            match answer.as_str() {
+                "coming" => counts.coming += n,
+                "cant" => counts.cant += n,
+                "on_scene" => counts.on_scene += n,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+}

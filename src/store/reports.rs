@@ -1,0 +1,120 @@
+//! Reports: every sighting exactly as it came in. Written before anything else happens to it.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{Conn, Result, Store};
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub channel: &'static str,
+    pub body: String,
+    pub language: String,
+    pub reporter_enc: Option<Vec<u8>>,
+    pub reporter_hash: Option<String>,
+    pub volunteer_id: Option<i64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub kind: String,
+    pub received_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub id: i64,
+    pub body: String,
+    pub language: String,
+    pub volunteer_id: Option<i64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub kind: String,
+    pub incident_id: Option<i64>,
+}
+
+fn from_row(row: &AnyRow) -> Result<ReportRow> {
+    Ok(ReportRow {
+        id: row.try_get("id")?,
+        body: row.try_get("body")?,
+        language: row.try_get("language")?,
+        volunteer_id: row.try_get("volunteer_id")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        kind: row.try_get("kind")?,
+        incident_id: row.try_get("incident_id")?,
+    })
+}
+
+const COLUMNS: &str = "id, body, language, volunteer_id, lat, lon, kind, incident_id";
+
+pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
+         lat, lon, kind, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(r.channel)
+    .bind(&r.body)
+    .bind(&r.language)
+    .bind(r.reporter_enc.clone())
+    .bind(r.reporter_hash.clone())
+    .bind(r.volunteer_id)
+    .bind(r.lat)
+    .bind(r.lon)
+    .bind(&r.kind)
+    .bind(r.received_at)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<()> {
+    sqlx::query("UPDATE reports SET incident_id = $2 WHERE id = $1")
+        .bind(report_id)
+        .bind(incident_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Reports stored but not yet turned into an incident (the process stopped in between).
+    pub async fn unprocessed_reports(&self, received_before: i64) -> Result<Vec<ReportRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM reports WHERE incident_id IS NULL AND received_at < $1 ORDER BY id LIMIT 100"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(received_before)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    pub async fn reports_of_incident(&self, incident_id: i64) -> Result<Vec<ReportRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM reports WHERE incident_id = $1 ORDER BY id");
+        let rows = sqlx::query(&sql)
+            .bind(incident_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Erases reporters' numbers received before `before`; returns how many.
+    pub async fn erase_reporters(&self, before: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE reports SET reporter_enc = NULL, reporter_hash = NULL \
+             WHERE received_at < $1 AND (reporter_enc IS NOT NULL OR reporter_hash IS NOT NULL)",
+        )
+        .bind(before)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

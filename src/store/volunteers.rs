@@ -1,0 +1,129 @@
+//! Volunteers. Numbers are stored encrypted and found by keyed hash; a removed volunteer's
+//! personal data is erased, the row stays for the history of deliveries.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{flag, is_unique_violation, now_ms, Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct VolunteerRow {
+    pub id: i64,
+    pub name: String,
+    pub phone_enc: Vec<u8>,
+    pub language: String,
+    pub trusted: bool,
+    pub area: String,
+    pub opted_out: bool,
+    pub created_at: i64,
+}
+
+pub struct NewVolunteer<'a> {
+    pub name: &'a str,
+    pub phone_enc: Vec<u8>,
+    pub phone_hash: String,
+    pub language: &'a str,
+    pub trusted: bool,
+    pub area: String,
+}
+
+const COLUMNS: &str = "id, name, phone_enc, language, trusted, area, opted_out, created_at";
+
+fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
+    Ok(VolunteerRow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        phone_enc: row.try_get("phone_enc")?,
+        language: row.try_get("language")?,
+        trusted: flag(row, "trusted")?,
+        area: row.try_get("area")?,
+        opted_out: flag(row, "opted_out")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    pub async fn insert_volunteer(&self, v: NewVolunteer<'_>) -> Result<i64> {
+        let now = now_ms();
+        let row = sqlx::query(
+            "INSERT INTO volunteers (name, phone_enc, phone_hash, language, trusted, area, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(v.name)
+        .bind(v.phone_enc)
+        .bind(v.phone_hash)
+        .bind(v.language)
+        .bind(v.trusted)
+        .bind(v.area)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("a volunteer with this phone number")
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(row.try_get("id")?)
+    }
+
+    pub async fn volunteer(&self, id: i64) -> Result<Option<VolunteerRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE id = $1 AND active");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn volunteer_by_phone_hash(&self, hash: &str) -> Result<Option<VolunteerRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE phone_hash = $1 AND active");
+        let row = sqlx::query(&sql)
+            .bind(hash)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn volunteers(&self) -> Result<Vec<VolunteerRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE active ORDER BY id");
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Active volunteers who can be alerted: (id, area JSON), for the geofence index.
+    pub async fn alertable_areas(&self) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query("SELECT id, area FROM volunteers WHERE active AND NOT opted_out")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("area")?)))
+            .collect()
+    }
+
+    /// Erases the volunteer's name, number and area; false if there was no such volunteer.
+    pub async fn remove_volunteer(&self, id: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE volunteers SET active = FALSE, name = '', phone_enc = $2, \
+             phone_hash = 'removed:' || CAST(id AS TEXT), area = '{}', updated_at = $3 \
+             WHERE id = $1 AND active",
+        )
+        .bind(id)
+        .bind(Vec::<u8>::new())
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn set_opted_out(&self, id: i64, opted_out: bool) -> Result<()> {
+        sqlx::query("UPDATE volunteers SET opted_out = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(opted_out)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

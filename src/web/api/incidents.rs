@@ -1,0 +1,151 @@
+//! `/api/v1/incidents`: what happened, where, how far the alert got, who is coming; and the
+//! dispatcher's actions on it.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::body::{self, Body};
+use crate::app::Shared;
+use crate::domain::{IncidentStatus, Kind};
+use crate::store::incidents::IncidentRow;
+use crate::web::ApiError;
+
+pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let rows = core.store.incidents(200).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        out.push(view(&core, row).await?);
+    }
+    Ok(Json(json!({ "incidents": out })))
+}
+
+pub async fn show(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    let mut v = view(&core, &row).await?;
+    let reports = core.store.reports_of_incident(row.id).await?;
+    v["reports"] = reports
+        .iter()
+        .map(|r| json!({ "id": r.id, "text": r.body, "language": r.language, "lat": r.lat, "lon": r.lon }))
+        .collect();
+    Ok(Json(v))
+}
+
+/// `PATCH {"kind": ...}`: the dispatcher corrects what it is about.
+pub async fn update(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    let body = Body::parse(&bytes)?;
+    let kind = body.required_str("kind")?;
+    let kind = Kind::parse(kind).ok_or_else(|| {
+        ApiError::invalid(
+            "kind",
+            format!("kind must be one of {}", Kind::NAMES.join(", ")),
+        )
+    })?;
+    core.store.set_incident_kind(row.id, kind.as_str()).await?;
+    respond(&core, row.id).await
+}
+
+pub async fn locate(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    let body = Body::parse(&bytes)?;
+    let (lat, lon) =
+        body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
+    if !core.store.locate_incident(row.id, lat, lon).await? {
+        return Err(ApiError::conflict(
+            "the incident is closed or already alerted; it cannot be moved",
+        ));
+    }
+    tracing::info!(incident_id = row.id, "incident located by dispatcher");
+    core.dispatch_wake.notify_one();
+    respond(&core, row.id).await
+}
+
+pub async fn verify(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    if !core.store.verify_incident(row.id).await? {
+        return Err(ApiError::conflict(format!(
+            "the incident is {}, not unverified",
+            row.status
+        )));
+    }
+    tracing::info!(incident_id = row.id, "incident verified by dispatcher");
+    core.dispatch_wake.notify_one();
+    respond(&core, row.id).await
+}
+
+pub async fn resolve(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    close(core, id, IncidentStatus::Resolved).await
+}
+
+pub async fn false_alarm(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    close(core, id, IncidentStatus::FalseAlarm).await
+}
+
+async fn close(core: Shared, id: String, status: IncidentStatus) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    if !core.store.close_incident(row.id, status.as_str()).await? {
+        return Err(ApiError::conflict(format!(
+            "the incident is already {}",
+            row.status
+        )));
+    }
+    tracing::info!(incident_id = row.id, status = %status, "incident closed by dispatcher");
+    core.dispatch_wake.notify_one();
+    respond(&core, row.id).await
+}
+
+async fn load(core: &Shared, id: &str) -> Result<IncidentRow, ApiError> {
+    let id = body::id(id, "incident")?;
+    core.store
+        .incident(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("incident"))
+}
+
+async fn respond(core: &Shared, id: i64) -> Result<Json<Value>, ApiError> {
+    let row = core
+        .store
+        .incident(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("incident"))?;
+    Ok(Json(view(core, &row).await?))
+}
+
+async fn view(core: &Shared, row: &IncidentRow) -> Result<Value, ApiError> {
+    let c = core.store.incident_counts(row.id).await?;
+    Ok(json!({
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "lat": row.lat,
+        "lon": row.lon,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "counts": {
+            "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
+            "failed": c.failed, "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
+        },
+    }))
+}

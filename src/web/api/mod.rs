@@ -1,0 +1,59 @@
+//! The JSON API under `/api/v1`, for dispatchers and their tools. Every route needs
+//! `Authorization: Bearer <api.token>`.
+
+mod body;
+mod incidents;
+mod reports;
+mod volunteers;
+
+use axum::extract::{Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use secrecy::ExposeSecret;
+use subtle::ConstantTimeEq;
+
+use super::ApiError;
+use crate::app::Shared;
+
+pub fn router(core: Shared) -> Router<Shared> {
+    Router::new()
+        .route(
+            "/volunteers",
+            post(volunteers::create).get(volunteers::list),
+        )
+        .route(
+            "/volunteers/{id}",
+            get(volunteers::show).delete(volunteers::remove),
+        )
+        .route("/reports", post(reports::create))
+        .route("/incidents", get(incidents::list))
+        .route(
+            "/incidents/{id}",
+            get(incidents::show).patch(incidents::update),
+        )
+        .route("/incidents/{id}/locate", post(incidents::locate))
+        .route("/incidents/{id}/verify", post(incidents::verify))
+        .route("/incidents/{id}/resolve", post(incidents::resolve))
+        .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
+        .layer(middleware::from_fn_with_state(core, require_token))
+}
+
+async fn require_token(State(core): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(expected) = &core.settings.api.token else {
+        return ApiError::unauthorized().into_response();
+    };
+    let given = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if bool::from(given.as_bytes().ct_eq(expected.expose_secret().as_bytes())) {
+        next.run(request).await
+    } else {
+        ApiError::unauthorized().into_response()
+    }
+}

@@ -1,0 +1,34 @@
+//! HTTP: provider webhooks (verify, hand to intake, answer fast), the JSON API for dispatchers
+//! and tools, and health. No SQL here: handlers call `store`, `intake` and `dispatch`.
+
+mod api;
+mod error;
+mod health;
+mod twiml;
+mod webhooks;
+
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::Shared;
+
+pub use error::ApiError;
+
+pub fn router(core: Shared) -> Router {
+    Router::new()
+        .nest("/api/v1", api::router(core.clone()))
+        .merge(webhooks::router())
+        .merge(health::router())
+        // Bodies are small: SMS are at most 1,600 characters, areas at most 10,000 vertices.
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(15)))
+        // Paths and status codes only: bodies and query strings may hold numbers and text.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(core)
+}
