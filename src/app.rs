@@ -120,10 +120,18 @@ pub struct Running {
 impl Running {
     /// Opens storage, starts the background tasks and serves HTTP on `http.bind`.
     pub async fn start(settings: Settings) -> anyhow::Result<Running> {
-        let core = Core::open(settings).await?;
-        let listener = tokio::net::TcpListener::bind(&core.settings.http.bind)
+        let listener = tokio::net::TcpListener::bind(&settings.http.bind)
             .await
-            .with_context(|| format!("binding http.bind {}", core.settings.http.bind))?;
+            .with_context(|| format!("binding http.bind {}", settings.http.bind))?;
+        Running::start_on(settings, listener).await
+    }
+
+    /// The same on a listener bound beforehand (tests bind port 0 to learn the public URL).
+    pub async fn start_on(
+        settings: Settings,
+        listener: tokio::net::TcpListener,
+    ) -> anyhow::Result<Running> {
+        let core = Core::open(settings).await?;
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
         let mut tasks = Vec::new();

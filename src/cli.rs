@@ -53,11 +53,11 @@ pub struct AddVolunteer {
     #[arg(long)]
     pub trusted: bool,
     /// Centre of a circular home area.
-    #[arg(long, requires_all = ["lon", "radius_m"], conflicts_with = "area_file")]
+    #[arg(long, allow_negative_numbers = true, requires_all = ["lon", "radius_m"], conflicts_with = "area_file")]
     pub lat: Option<f64>,
-    #[arg(long, requires = "lat")]
+    #[arg(long, allow_negative_numbers = true, requires = "lat")]
     pub lon: Option<f64>,
-    #[arg(long, requires = "lat")]
+    #[arg(long, allow_negative_numbers = true, requires = "lat")]
     pub radius_m: Option<f64>,
     /// A GeoJSON Polygon or MultiPolygon (or a Feature holding one).
     #[arg(long)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use figment::providers::{Env, Format, Toml};
+use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -86,13 +86,14 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(file));
         }
-        let figment = figment.merge(Env::prefixed("TOCSIN_").split("__"));
-        let settings: Settings = figment.extract().context("reading configuration")?;
+        let figment = figment.merge(Serialized::defaults(env_layer(std::env::vars())));
+        // Lossy: environment values are text; numbers and booleans are read from it.
+        let settings: Settings = figment.extract_lossy().context("reading configuration")?;
         settings.validate()?;
         Ok(settings)
     }
 
-    /// Defaults only (plus nothing from the environment): the base tests build on.
+    /// Defaults only (nothing from the environment): the base tests build on.
     pub fn defaults() -> Settings {
         Figment::from(Toml::string(DEFAULTS))
             .extract()
@@ -136,5 +137,76 @@ impl Settings {
         self.twilio.account_sid.is_some()
             && self.twilio.auth_token.is_some()
             && self.twilio.from.is_some()
+    }
+}
+
+/// `TOCSIN_<SECTION>__<KEY>=value` as a nested map of strings. Figment's own `Env` provider
+/// parses values, which turns a number like `+12135550100` into an integer; this keeps text.
+fn env_layer(vars: impl Iterator<Item = (String, String)>) -> serde_json::Value {
+    let mut root = serde_json::Map::new();
+    for (name, value) in vars {
+        let Some(rest) = name.strip_prefix("TOCSIN_") else {
+            continue;
+        };
+        let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+        // Single-word names (TOCSIN_LOG, TOCSIN_CONFIG) are not settings.
+        if path.len() < 2 || path.iter().any(String::is_empty) {
+            continue;
+        }
+        let mut node = &mut root;
+        for part in &path[..path.len() - 1] {
+            let child = node
+                .entry(part.clone())
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+            if !child.is_object() {
+                *child = serde_json::Value::Object(serde_json::Map::new());
+            }
+            node = child.as_object_mut().expect("just made an object");
+        }
+        node.insert(
+            path[path.len() - 1].clone(),
+            serde_json::Value::String(value),
+        );
+    }
+    serde_json::Value::Object(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+            .merge(Serialized::defaults(env_layer(vars)))
+            .extract_lossy()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn environment_overrides_keep_numbers_as_text_and_read_numbers() {
+        let s = load_with(&[
+            ("TOCSIN_TWILIO__FROM", "+12135550100"),
+            ("TOCSIN_TWILIO__VALIDITY_S", "300"),
+            ("TOCSIN_DISPATCH__AUTO_VERIFY", "none"),
+            ("TOCSIN_LOG", "debug"),
+            ("PATH", "/bin"),
+        ])
+        .unwrap();
+        assert_eq!(s.twilio.from.as_deref(), Some("+12135550100"));
+        assert_eq!(s.twilio.validity_s, 300);
+        assert_eq!(s.dispatch.auto_verify, AutoVerify::None);
+        assert_eq!(s.twilio.api_base, "https://api.twilio.com");
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_the_key() {
+        let err = load_with(&[("TOCSIN_DISPATCH__AUTO_VERIFY", "sometimes")]).unwrap_err();
+        assert!(format!("{err:#}").contains("auto_verify"), "{err:#}");
+        let err = load_with(&[("TOCSIN_TWILIO__FROM", "12345")]).unwrap_err();
+        assert!(format!("{err:#}").contains("twilio.from"), "{err:#}");
+        let err = load_with(&[("TOCSIN_HTTP__PUBLIC_URL", "ftp://x")]).unwrap_err();
+        assert!(format!("{err:#}").contains("http.public_url"), "{err:#}");
     }
 }

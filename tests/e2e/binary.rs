@@ -1,0 +1,286 @@
+//! The real `tocsin` binary, started as an operator would, against the fake Twilio: the whole
+//! flow works, the key file is private, and the logs never hold a number or a message body.
+
+use std::process::{Child, Command};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, Signing};
+
+use crate::helpers::{eventually, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
+
+const REPORTER: &str = "+13235550181";
+const VOLUNTEER: &str = "+13235550182";
+const BODY: &str = "Redada en la esquina 34.0617, -118.3005 ayuda";
+
+struct Server {
+    child: Child,
+    base: String,
+    log: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tocsin"));
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("TOCSIN_LOG", "debug")
+        .env("TOCSIN_HTTP__BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "TOCSIN_HTTP__PUBLIC_URL",
+            format!("http://127.0.0.1:{port}"),
+        )
+        .env(
+            "TOCSIN_DATABASE__URL",
+            format!("sqlite://{}/tocsin.db", dir.display()),
+        )
+        .env("TOCSIN_CRYPTO__KEY_FILE", dir.join("secret/tocsin.key"))
+        .env("TOCSIN_API__TOKEN", API_TOKEN);
+    if let Some(t) = twilio {
+        cmd.env("TOCSIN_TWILIO__ACCOUNT_SID", ACCOUNT_SID)
+            .env("TOCSIN_TWILIO__AUTH_TOKEN", AUTH_TOKEN)
+            .env("TOCSIN_TWILIO__FROM", HOTLINE)
+            .env("TOCSIN_TWILIO__API_BASE", t.base_url());
+    }
+    cmd
+}
+
+async fn start(dir: &std::path::Path, twilio: Option<&FakeTwilio>) -> Server {
+    let port = free_port();
+    let log = dir.join("tocsin.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let child = tocsin(dir, twilio, port)
+        .arg("serve")
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .expect("the tocsin binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let up = eventually(Duration::from_secs(20), || async {
+        http.get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+    assert!(
+        up,
+        "tocsin serve did not come up: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    Server { child, base, log }
+}
+
+async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> Value {
+    let resp = http
+        .request(method, url)
+        .bearer_auth(API_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    resp.json().await.unwrap_or(Value::Null)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let server = start(dir.path(), Some(&twilio)).await;
+    let http = reqwest::Client::new();
+    let api = format!("{}/api/v1", server.base);
+
+    let health: Value = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["sms"], "configured");
+    for (name, phone, trusted) in [("Rosa", REPORTER, true), ("Ann", VOLUNTEER, false)] {
+        let v = call(&http, reqwest::Method::POST, format!("{api}/volunteers"), json!({
+            "name": name, "phone": phone, "language": "es", "trusted": trusted,
+            "area": {"type": "circle", "lat": if trusted { 34.3 } else { 34.0617 }, "lon": -118.3005, "radius_m": 2000}
+        }))
+        .await;
+        assert!(v["id"].is_i64(), "{v}");
+    }
+    let sms_url = format!("{}/webhooks/twilio/sms", server.base);
+    let reply = twilio
+        .send_inbound_sms(&sms_url, REPORTER, HOTLINE, BODY, Signing::Valid)
+        .await
+        .unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let sent = twilio.wait_for_messages(1, Duration::from_secs(15)).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, VOLUNTEER);
+    twilio
+        .send_inbound_sms(&sms_url, VOLUNTEER, HOTLINE, "SI", Signing::Valid)
+        .await
+        .unwrap();
+    let incidents = call(
+        &http,
+        reqwest::Method::GET,
+        format!("{api}/incidents"),
+        Value::Null,
+    )
+    .await;
+    let id = incidents["incidents"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        incidents["incidents"][0]["counts"]["coming"], 1,
+        "{incidents}"
+    );
+    call(
+        &http,
+        reqwest::Method::POST,
+        format!("{api}/incidents/{id}/resolve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        twilio
+            .wait_for_messages(2, Duration::from_secs(15))
+            .await
+            .len(),
+        2,
+        "all-clear sent"
+    );
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("secret/tocsin.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the generated key file is private");
+    }
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(
+        log.contains("generated a new data-encryption key") && log.contains("secret/tocsin.key"),
+        "{log}"
+    );
+    assert!(log.contains("alert planned"), "the flow is logged: {log}");
+    for secret in [
+        REPORTER,
+        VOLUNTEER,
+        &REPORTER[2..],
+        &VOLUNTEER[2..],
+        "Redada en la esquina",
+        "esquina",
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_twilio_the_binary_starts_and_says_sms_is_not_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), None).await;
+    let health: Value = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["sms"], "not configured");
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(log.contains("SMS is not configured"), "{log}");
+}
+
+#[test]
+fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    let added = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Ann",
+        "--phone",
+        VOLUNTEER,
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "900",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout).trim(),
+        "added volunteer 1"
+    );
+    let bad = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Bo",
+        "--phone",
+        "12345",
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "900",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--phone"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Bo",
+        "--phone",
+        "+13235550183",
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "-5",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("radius_m"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
+    assert!(
+        listed.contains("Ann") && listed.contains("0182") && !listed.contains(VOLUNTEER),
+        "{listed}"
+    );
+    assert!(run(&["volunteer", "remove", "1"]).status.success());
+    assert!(!run(&["volunteer", "remove", "1"]).status.success());
+    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
+    assert!(!listed.contains("Ann"), "{listed}");
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real server on a random port, a fake Twilio on another, a fresh
+//! database per test, on SQLite and on PostgreSQL. Each scenario runs on both backends.
+
+mod helpers;
+
+mod api;
+mod binary;
+mod flow;
+mod webhooks;
