@@ -26,6 +26,8 @@ pub struct Core {
     pub dispatch_wake: Notify,
     /// Wakes the outbox worker (new deliveries).
     pub outbox_wake: Notify,
+    /// The volunteer table's version the index was built from (see `refresh_index`).
+    index_version: std::sync::Mutex<(i64, i64)>,
 }
 
 pub type Shared = Arc<Core>;
@@ -46,13 +48,19 @@ impl Core {
             index: RwLock::new(AreaIndex::new()),
             dispatch_wake: Notify::new(),
             outbox_wake: Notify::new(),
+            index_version: std::sync::Mutex::new((-1, -1)),
         });
-        core.reload_index().await?;
+        core.refresh_index().await?;
         Ok(core)
     }
 
-    /// Rebuilds the geofence index from the database.
-    pub async fn reload_index(&self) -> anyhow::Result<()> {
+    /// Rebuilds the geofence index when the volunteer table changed since it was built, so
+    /// that changes made elsewhere (the CLI, another instance) are seen within a dispatcher pass.
+    pub async fn refresh_index(&self) -> anyhow::Result<()> {
+        let version = self.store.volunteers_version().await?;
+        if *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) == version {
+            return Ok(());
+        }
         let rows = self.store.alertable_areas().await?;
         let mut items = Vec::with_capacity(rows.len());
         for (id, json) in rows {
@@ -70,6 +78,7 @@ impl Core {
         let index = AreaIndex::build(items);
         tracing::info!(volunteers = index.len(), "geofence index built");
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index;
+        *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) = version;
         Ok(())
     }
 

@@ -29,6 +29,7 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
 
 /// One pass: finish interrupted intake, write due first alerts and all-clears.
 pub async fn step(core: &Core) -> anyhow::Result<()> {
+    core.refresh_index().await?;
     // Reports older than a few seconds without an incident were interrupted mid-intake.
     for report in core.store.unprocessed_reports(now_ms() - 5_000).await? {
         crate::intake::report::resume(core, &report).await?;

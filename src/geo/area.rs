@@ -119,13 +119,14 @@ impl Area {
                     return Err(too_many_vertices("area.coordinates"));
                 }
                 let single = mp.0.len() == 1;
+                let mut budget = ring::MAX_PAIR_CHECKS;
                 for (m, poly) in mp.0.iter().enumerate() {
                     let base = if single {
                         "area.coordinates".to_string()
                     } else {
                         format!("area.coordinates[{m}]")
                     };
-                    check_polygon(poly, &base)?;
+                    check_polygon(poly, &base, &mut budget)?;
                 }
                 Ok(())
             }
@@ -151,14 +152,15 @@ pub(crate) fn too_many_vertices(field: &str) -> AreaError {
 }
 
 /// Checks every ring of a built polygon; `base` is the JSON path of its ring list.
-fn check_polygon(p: &Polygon<f64>, base: &str) -> Result<(), AreaError> {
+fn check_polygon(p: &Polygon<f64>, base: &str, budget: &mut u64) -> Result<(), AreaError> {
     let rings = std::iter::once(p.exterior()).chain(p.interiors());
     for (r, ls) in rings.enumerate() {
         for (i, c) in ls.0.iter().enumerate() {
             check_coord(c.y, c.x)
                 .map_err(|why| AreaError::new(format!("{base}[{r}][{i}]"), why))?;
         }
-        ring::check_ring(&ls.0).map_err(|why| AreaError::new(format!("{base}[{r}]"), why))?;
+        ring::check_ring(&ls.0, budget)
+            .map_err(|why| AreaError::new(format!("{base}[{r}]"), why))?;
     }
     Ok(())
 }

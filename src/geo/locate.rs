@@ -52,10 +52,13 @@ fn plain_re() -> Option<&'static Regex> {
 
 /// Drops sentence punctuation stuck to the end of a link; a ')' only when unbalanced.
 fn trim_trailing(s: &str) -> &str {
+    let opens = s.matches('(').count();
+    let mut closes = s.matches(')').count(); // counted once: a long tail stays linear
     let mut t = s;
-    while let Some(c) = t.chars().last() {
-        let unbalanced_paren = c == ')' && t.matches('(').count() < t.matches(')').count();
+    while let Some(c) = t.chars().next_back() {
+        let unbalanced_paren = c == ')' && opens < closes;
         if ".,;:!?]}'\"".contains(c) || unbalanced_paren {
+            closes -= usize::from(c == ')');
             t = &t[..t.len() - c.len_utf8()];
         } else {
             break;
@@ -95,8 +98,10 @@ fn plain(text: &str, claimed: &[Range<usize>], limit: usize) -> Option<(f64, f64
 fn plain_candidate(text: &str, caps: &Captures) -> Option<(f64, f64)> {
     let m = caps.get(0)?;
     let before = text[..m.start()].chars().next_back();
-    if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_') {
-        return None; // part of a longer number or word, e.g. an IP address
+    if before.is_some_and(|c| c.is_alphanumeric() || "._+-".contains(c)) {
+        // Part of a longer number or word (an IP address), or a retry that
+        // skipped past this number's own sign.
+        return None;
     }
     let lon_digits = caps.get(5)?;
     let mut after = text[lon_digits.end()..].chars();

@@ -76,7 +76,10 @@ fn circle(obj: &Obj, base: &str) -> Result<Area, AreaError> {
 fn geometry(obj: &Obj, ty: &str, base: &str) -> Result<Area, AreaError> {
     let root = format!("{base}.coordinates");
     let coords = array(obj.get("coordinates").ok_or_else(|| missing(&root))?, &root)?;
-    let mut budget = 0usize;
+    let mut budget = Budget {
+        vertices: 0,
+        pair_checks: ring::MAX_PAIR_CHECKS,
+    };
     let mut polys = Vec::new();
     if ty == "Polygon" {
         polys.push(polygon(coords, &root, &root, &mut budget)?);
@@ -92,21 +95,27 @@ fn geometry(obj: &Obj, ty: &str, base: &str) -> Result<Area, AreaError> {
     Ok(Area::Polygon(MultiPolygon(polys)))
 }
 
-/// `rings` is a polygon's ring list at JSON path `path`; `budget` counts
-/// vertices across the whole geometry (reported at `root`).
+/// Limits shared by all rings of one geometry.
+struct Budget {
+    vertices: usize,
+    pair_checks: u64,
+}
+
+/// `rings` is a polygon's ring list at JSON path `path`; vertex overflow is
+/// reported at `root`, the geometry's coordinates.
 fn polygon(
     rings: &[Value],
     path: &str,
     root: &str,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Result<Polygon<f64>, AreaError> {
     let mut built = Vec::with_capacity(rings.len().min(64));
     for (r, rv) in rings.iter().enumerate() {
         let rpath = format!("{path}[{r}]");
         let positions = array(rv, &rpath)?;
         // Count before parsing so a huge ring costs nothing.
-        *budget = budget.saturating_add(positions.len());
-        if *budget > MAX_VERTICES {
+        budget.vertices = budget.vertices.saturating_add(positions.len());
+        if budget.vertices > MAX_VERTICES {
             return Err(too_many_vertices(root));
         }
         let mut coords = Vec::with_capacity(positions.len());
@@ -114,7 +123,8 @@ fn polygon(
             coords.push(position(pv).map_err(|why| AreaError::new(format!("{rpath}[{i}]"), why))?);
         }
         // Must run before Polygon::new, which would silently close an open ring.
-        ring::check_ring(&coords).map_err(|why| AreaError::new(rpath, why))?;
+        ring::check_ring(&coords, &mut budget.pair_checks)
+            .map_err(|why| AreaError::new(rpath, why))?;
         built.push(LineString(coords));
     }
     let mut it = built.into_iter();
@@ -136,3 +146,6 @@ fn position(v: &Value) -> Result<Coord<f64>, &'static str> {
     check_coord(lat, lon)?;
     Ok(Coord { x: lon, y: lat })
 }
+
+#[cfg(test)]
+mod tests;

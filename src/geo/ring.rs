@@ -2,20 +2,27 @@
 //!
 //! Uses geo's robust orientation predicate so the answer doesn't depend on
 //! rounding. The self-intersection test sorts segments by x and only compares
-//! segments whose boxes overlap: O(n log n) for ordinary outlines, bounded by
-//! `MAX_VERTICES`^2 box tests in the worst case.
+//! segments whose x-ranges overlap: near O(n log n) for drawn outlines, but
+//! quadratic for crafted ones (long overlapping teeth), so an area gets a
+//! budget of pair checks and a ring that exhausts it is refused rather than
+//! burning CPU. (geo 0.29's own sweep can panic on some inputs: not used.)
 
 use ::geo::kernels::{Kernel, Orientation, RobustKernel};
 use ::geo::Coord;
 
 type C = Coord<f64>;
 
+/// Segment pairs one area may make us look at: about 0.1 s of CPU, and
+/// several times what a detailed 10 000-vertex boundary needs.
+pub(crate) const MAX_PAIR_CHECKS: u64 = 10_000_000;
+
 fn orient(p: C, q: C, r: C) -> Orientation {
     RobustKernel::orient2d(p, q, r)
 }
 
 /// Checks one ring as given in the JSON (closing position included).
-pub(crate) fn check_ring(coords: &[C]) -> Result<(), &'static str> {
+/// `budget` is the area's remaining pair checks, shared by all its rings.
+pub(crate) fn check_ring(coords: &[C], budget: &mut u64) -> Result<(), &'static str> {
     if coords.len() < 4 {
         return Err("ring must have at least 4 positions");
     }
@@ -37,8 +44,10 @@ pub(crate) fn check_ring(coords: &[C]) -> Result<(), &'static str> {
     {
         return Err("ring has zero area");
     }
-    if self_intersects(&pts) {
-        return Err("ring is self-intersecting");
+    match self_intersects(&pts, budget) {
+        Some(false) => {}
+        Some(true) => return Err("ring is self-intersecting"),
+        None => return Err("ring is too intricate to check for self-intersection; simplify it"),
     }
     if shoelace(&pts) == 0.0 {
         return Err("ring has zero area"); // only reachable by underflow on tiny rings
@@ -55,7 +64,9 @@ fn shoelace(pts: &[C]) -> f64 {
 }
 
 /// `pts` is closed with no consecutive duplicates and at least 3 segments.
-fn self_intersects(pts: &[C]) -> bool {
+/// None when `budget` runs out before an answer. Indexing is in bounds:
+/// every segment index is < m = pts.len() - 1, so i + 1 <= m.
+fn self_intersects(pts: &[C], budget: &mut u64) -> Option<bool> {
     let m = pts.len() - 1; // number of segments; segment i is pts[i]..pts[i+1]
     let seg = |i: usize| (pts[i], pts[i + 1]);
     let min_x = |i: usize| pts[i].x.min(pts[i + 1].x);
@@ -70,6 +81,7 @@ fn self_intersects(pts: &[C]) -> bool {
             if c.x.min(d.x) > max_x {
                 break; // sorted by min x: no later segment can overlap in x
             }
+            *budget = budget.checked_sub(1)?;
             if c.y.max(d.y) < ylo || c.y.min(d.y) > yhi {
                 continue;
             }
@@ -84,11 +96,11 @@ fn self_intersects(pts: &[C]) -> bool {
                 segments_intersect(a, b, c, d)
             };
             if hit {
-                return true;
+                return Some(true);
             }
         }
     }
-    false
+    Some(false)
 }
 
 /// Segments p->s and s->q share only s unless q turns straight back over p->s.

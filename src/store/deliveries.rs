@@ -229,26 +229,27 @@ impl Store {
     }
 
     /// Applies a provider receipt unless the delivery is already further along.
-    /// Returns whether anything changed.
+    /// Returns the delivery's volunteer when something changed.
     pub async fn apply_receipt(
         &self,
         channel: &str,
         provider_id: &str,
         status: DeliveryStatus,
         error: Option<&str>,
-    ) -> Result<bool> {
+    ) -> Result<Option<i64>> {
+        // Only statuses of lower rank may move up; `queued` is ours and has no provider id yet.
         let lower: Vec<&str> = DeliveryStatus::NAMES
             .iter()
             .copied()
-            .filter(|n| DeliveryStatus::parse(n).is_some_and(|s| s.rank() < status.rank()))
             .filter(|n| *n != "queued")
+            .filter(|n| DeliveryStatus::parse(n).is_some_and(|s| s.rank() < status.rank()))
             .collect();
         if lower.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         let sql = format!(
             "UPDATE deliveries SET status = $1, error = COALESCE($2, error), updated_at = $3 \
-             WHERE channel = $4 AND provider_id = $5 AND status IN ({})",
+             WHERE channel = $4 AND provider_id = $5 AND status IN ({}) RETURNING volunteer_id",
             placeholders(5, lower.len())
         );
         let mut q = sqlx::query(&sql)
@@ -260,7 +261,8 @@ impl Store {
         for name in lower {
             q = q.bind(name);
         }
-        Ok(q.execute(self.pool()).await?.rows_affected() == 1)
+        let row = q.fetch_optional(self.pool()).await?;
+        row.map(|r| Ok(r.try_get("volunteer_id")?)).transpose()
     }
 
     /// The volunteer's most recent first alert of a still-open incident: (incident, alert).

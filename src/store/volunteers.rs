@@ -102,6 +102,16 @@ impl Store {
             .collect()
     }
 
+    /// Changes whenever a volunteer is added, changed or removed: (rows, latest change).
+    pub async fn volunteers_version(&self) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS latest FROM volunteers",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("latest")?))
+    }
+
     /// Erases the volunteer's name, number and area; false if there was no such volunteer.
     pub async fn remove_volunteer(&self, id: i64) -> Result<bool> {
         let done = sqlx::query(

@@ -108,3 +108,76 @@ async fn the_acknowledgement_escapes_and_the_report_keeps_the_text(backend: Back
     app.stop().await;
 }
 on_both_backends!(the_acknowledgement_escapes_and_the_report_keeps_the_text);
+
+async fn receipts_out_of_order_or_twice_never_move_a_delivery_backwards(backend: Backend) {
+    use tocsin_fakes::CallbackMode;
+    let app = spawn_app(backend).await;
+    app.volunteer(
+        "Ann",
+        "+13235550102",
+        "en",
+        false,
+        34.0617,
+        -118.3005,
+        1000.0,
+    )
+    .await;
+    app.volunteer(
+        "Bo",
+        "+13235550103",
+        "en",
+        false,
+        34.0617,
+        -118.3005,
+        1000.0,
+    )
+    .await;
+    app.twilio.set_callback_mode(CallbackMode::Reversed);
+    let (_, body) = app
+        .post(
+            "/reports",
+            json!({"text": "raid", "lat": 34.0617, "lon": -118.3005}),
+        )
+        .await;
+    let id = body["incident_id"].as_i64().unwrap();
+    app.post(&format!("/incidents/{id}/verify"), json!({}))
+        .await;
+    // Reversed: `delivered` arrives before `sent`; the late `sent` must not undo it.
+    let callbacks = app
+        .twilio
+        .wait_for_callbacks(4, std::time::Duration::from_secs(15))
+        .await;
+    assert_eq!(callbacks.len(), 4);
+    assert!(
+        callbacks.iter().all(|c| c.response_status == Some(200)),
+        "{callbacks:?}"
+    );
+    let view = app.incident(id).await;
+    assert_eq!(view["counts"]["delivered"], 2, "{view}");
+    assert_eq!(view["counts"]["sent"], 0, "{view}");
+
+    app.twilio.set_callback_mode(CallbackMode::Duplicated);
+    app.volunteer(
+        "Cy",
+        "+13235550104",
+        "en",
+        false,
+        34.0617,
+        -118.3005,
+        1000.0,
+    )
+    .await;
+    let (_, body) = app
+        .post(
+            "/reports",
+            json!({"text": "raid again", "lat": 34.0617, "lon": -118.3005}),
+        )
+        .await;
+    let second = body["incident_id"].as_i64().unwrap();
+    app.post(&format!("/incidents/{second}/verify"), json!({}))
+        .await;
+    app.wait_incident(second, "3 delivered", |v| v["counts"]["delivered"] == 3)
+        .await;
+    app.stop().await;
+}
+on_both_backends!(receipts_out_of_order_or_twice_never_move_a_delivery_backwards);
