@@ -38,8 +38,7 @@ pub type Shutdown = watch::Receiver<bool>;
 impl Core {
     pub async fn open(settings: Settings) -> anyhow::Result<Shared> {
         let vault = Vault::load(&settings.crypto)?;
-        let store =
-            Store::connect(&settings.database.url, settings.database.max_connections).await?;
+        let store = Store::connect(&settings.database.url, settings.database.max_connections).await?;
         store.migrate().await?;
         let core = Arc::new(Core {
             settings,
@@ -136,19 +135,13 @@ impl Running {
     }
 
     /// The same on a listener bound beforehand (tests bind port 0 to learn the public URL).
-    pub async fn start_on(
-        settings: Settings,
-        listener: tokio::net::TcpListener,
-    ) -> anyhow::Result<Running> {
+    pub async fn start_on(settings: Settings, listener: tokio::net::TcpListener) -> anyhow::Result<Running> {
         let core = Core::open(settings).await?;
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
         let mut tasks = Vec::new();
 
-        tasks.push(tokio::spawn(crate::dispatch::run(
-            core.clone(),
-            shutdown.clone(),
-        )));
+        tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
         tasks.push(tokio::spawn(crate::intake::retention::run(
             core.clone(),
             shutdown.clone(),

@@ -106,8 +106,7 @@ impl Settings {
         if !matches!(public.scheme(), "http" | "https") {
             bail!("http.public_url: must be http or https");
         }
-        if !(self.database.url.starts_with("sqlite:") || self.database.url.starts_with("postgres"))
-        {
+        if !(self.database.url.starts_with("sqlite:") || self.database.url.starts_with("postgres")) {
             bail!("database.url: must start with sqlite:// or postgres://");
         }
         if self.twilio.concurrency == 0 {
@@ -134,9 +133,7 @@ impl Settings {
 
     /// Twilio credentials when SMS sending is fully configured.
     pub fn sms_ready(&self) -> bool {
-        self.twilio.account_sid.is_some()
-            && self.twilio.auth_token.is_some()
-            && self.twilio.from.is_some()
+        self.twilio.account_sid.is_some() && self.twilio.auth_token.is_some() && self.twilio.from.is_some()
     }
 }
 
@@ -163,10 +160,7 @@ fn env_layer(vars: impl Iterator<Item = (String, String)>) -> serde_json::Value 
             }
             node = child.as_object_mut().expect("just made an object");
         }
-        node.insert(
-            path[path.len() - 1].clone(),
-            serde_json::Value::String(value),
-        );
+        node.insert(path[path.len() - 1].clone(), serde_json::Value::String(value));
     }
     serde_json::Value::Object(root)
 }

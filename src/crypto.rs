@@ -52,8 +52,8 @@ impl Vault {
         if path.exists() {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading crypto.key_file {}", path.display()))?;
-            let key = decode_key(text.trim())
-                .with_context(|| format!("crypto.key_file {}", path.display()))?;
+            let key =
+                decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
             return Ok(Vault::from_key(&key));
         }
         let mut key = [0u8; 32];
@@ -105,8 +105,7 @@ impl Vault {
 
     /// Keyed hash (hex) used as the lookup key of a phone number or Signal id.
     pub fn lookup_hash(&self, value: &str) -> String {
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.lookup_key).expect("any key length");
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.lookup_key).expect("any key length");
         mac.update(value.as_bytes());
         mac.finalize()
             .into_bytes()
@@ -171,14 +170,8 @@ mod tests {
         let one = Vault::from_key(&[1u8; 32]);
         let two = Vault::from_key(&[2u8; 32]);
         assert!(two.decrypt(&one.encrypt("+13235550199")).is_err());
-        assert_ne!(
-            one.lookup_hash("+13235550199"),
-            two.lookup_hash("+13235550199")
-        );
-        assert_eq!(
-            one.lookup_hash("+13235550199"),
-            one.lookup_hash("+13235550199")
-        );
+        assert_ne!(one.lookup_hash("+13235550199"), two.lookup_hash("+13235550199"));
+        assert_eq!(one.lookup_hash("+13235550199"), one.lookup_hash("+13235550199"));
         assert!(one.decrypt(b"short").is_err());
     }
 

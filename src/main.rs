@@ -95,8 +95,8 @@ fn signup(add: AddVolunteer) -> anyhow::Result<Signup> {
             json!({"type": "circle", "lat": lat, "lon": lon, "radius_m": radius_m})
         }
         (None, None, None, Some(file)) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("--area-file {}", file.display()))?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("--area-file {}", file.display()))?;
             serde_json::from_str(&text)
                 .with_context(|| format!("--area-file {}: not JSON", file.display()))?
         }

@@ -11,10 +11,7 @@ use tocsin_fakes::{CallbackMode, FakeTwilio, Outcome};
 /// Sends one message to `to` with a StatusCallback on `receiver`; returns (sid, callback URL).
 async fn send_with_callback(fake: &FakeTwilio, receiver: &Receiver, to: &str) -> (String, String) {
     // A query string must be signed as part of the URL, byte for byte.
-    let url = format!(
-        "{}/webhooks/twilio/status?tenant=east&x=%27",
-        receiver.base_url
-    );
+    let url = format!("{}/webhooks/twilio/status?tenant=east&x=%27", receiver.base_url);
     let answer = send(
         fake,
         &[
@@ -118,10 +115,7 @@ async fn undelivered_and_failed_carry_error_code() {
     };
     let undelivered = get(&fetch(undelivered_sid)).await.json();
     assert_eq!(
-        (
-            undelivered["status"].as_str(),
-            undelivered["error_code"].as_u64()
-        ),
+        (undelivered["status"].as_str(), undelivered["error_code"].as_u64()),
         (Some("undelivered"), Some(30003))
     );
     let failed = get(&fetch(failed_sid)).await.json();
@@ -129,10 +123,7 @@ async fn undelivered_and_failed_carry_error_code() {
         (failed["status"].as_str(), failed["error_code"].as_u64()),
         (Some("failed"), Some(30008))
     );
-    assert!(
-        failed["date_sent"].is_null(),
-        "a failed message was never sent"
-    );
+    assert!(failed["date_sent"].is_null(), "a failed message was never sent");
 }
 
 #[tokio::test]
@@ -150,11 +141,7 @@ async fn no_receipt_stops_at_sent() {
 #[tokio::test]
 async fn status_progresses_without_callback_url() {
     let fake = start().await;
-    send(
-        &fake,
-        &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", "x")],
-    )
-    .await;
+    send(&fake, &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", "x")]).await;
     let deadline = tokio::time::Instant::now() + WAIT;
     while fake.messages()[0].status != "delivered" && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -170,23 +157,14 @@ async fn errors_from_tocsin_are_recorded_not_retried() {
     send_with_callback(&fake, &failing, VOLUNTEER).await;
     let records = fake.wait_for_callbacks(2, WAIT).await;
     assert_eq!(
-        records
-            .iter()
-            .map(|r| r.response_status)
-            .collect::<Vec<_>>(),
+        records.iter().map(|r| r.response_status).collect::<Vec<_>>(),
         [Some(500), Some(500)]
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        failing.requests().len(),
-        2,
-        "one post per status, no retries"
-    );
+    assert_eq!(failing.requests().len(), 2, "one post per status, no retries");
 
     // Nobody listening: a connection error is recorded as `None`.
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let dead_url = format!("http://{}/status", closed.local_addr().expect("addr"));
     drop(closed);
     let form = [
@@ -216,10 +194,7 @@ async fn messaging_service_callbacks_name_service_and_sender() {
     assert_eq!(statuses(&requests), ["sent", "delivered"]);
     for request in &requests {
         assert!(request.signature_valid(&url));
-        assert_eq!(
-            request.param("MessagingServiceSid").as_deref(),
-            Some(SERVICE_SID)
-        );
+        assert_eq!(request.param("MessagingServiceSid").as_deref(), Some(SERVICE_SID));
         assert_eq!(
             request.param("From").as_deref(),
             Some(OUR_NUMBER),
@@ -235,11 +210,7 @@ async fn reordered_and_duplicated_modes() {
     fake.set_callback_mode(CallbackMode::Reversed);
     send_with_callback(&fake, &receiver, VOLUNTEER).await;
     assert_eq!(statuses(&receiver.wait_for(2).await), ["delivered", "sent"]);
-    assert_eq!(
-        fake.messages()[0].status,
-        "delivered",
-        "status never regresses"
-    );
+    assert_eq!(fake.messages()[0].status, "delivered", "status never regresses");
 
     fake.set_callback_mode(CallbackMode::Duplicated);
     send_with_callback(&fake, &receiver, "+13235550111").await;

@@ -25,10 +25,7 @@ async fn valid_webhook_is_signed_over_exact_url_and_raw_body() {
 
     assert_eq!(reply.status, 200);
     assert_eq!(reply.content_type.as_deref(), Some("text/xml"));
-    assert_eq!(
-        reply.body,
-        r#"<?xml version="1.0" encoding="UTF-8"?><Response/>"#
-    );
+    assert_eq!(reply.body, r#"<?xml version="1.0" encoding="UTF-8"?><Response/>"#);
     assert!(reply.message_sid.starts_with("SM") && reply.message_sid.len() == 34);
 
     let requests = receiver.wait_for(1).await;
@@ -39,10 +36,7 @@ async fn valid_webhook_is_signed_over_exact_url_and_raw_body() {
         !request.signature_valid(&format!("{}/webhooks/twilio/sms", receiver.base_url)),
         "query is signed"
     );
-    assert_eq!(
-        request.header("user-agent").as_deref(),
-        Some("TwilioProxy/1.1")
-    );
+    assert_eq!(request.header("user-agent").as_deref(), Some("TwilioProxy/1.1"));
     assert_eq!(
         request.header("content-type").as_deref(),
         Some("application/x-www-form-urlencoded")
@@ -92,10 +86,7 @@ async fn valid_webhook_is_signed_over_exact_url_and_raw_body() {
     assert_eq!(request.param("From").as_deref(), Some(VOLUNTEER));
     assert_eq!(request.param("To").as_deref(), Some(OUR_NUMBER));
     assert_eq!(request.param("AccountSid").as_deref(), Some(ACCOUNT_SID));
-    assert_eq!(
-        request.param("MessagingServiceSid").as_deref(),
-        Some(SERVICE_SID)
-    );
+    assert_eq!(request.param("MessagingServiceSid").as_deref(), Some(SERVICE_SID));
     assert_eq!(request.param("NumMedia").as_deref(), Some("0"));
     assert_eq!(request.param("NumSegments").as_deref(), Some("1"));
     assert_eq!(request.param("SmsStatus").as_deref(), Some("received"));
@@ -155,9 +146,7 @@ async fn bad_signatures_do_not_validate() {
 #[tokio::test]
 async fn unreachable_webhook_is_an_error() {
     let fake = start().await;
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}/sms", closed.local_addr().expect("addr"));
     drop(closed);
     assert!(fake

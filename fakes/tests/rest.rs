@@ -9,9 +9,7 @@ fn is_sid(value: &serde_json::Value, prefix: &str) -> bool {
     value.as_str().is_some_and(|s| {
         s.len() == 34
             && s.starts_with(prefix)
-            && s[2..]
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && s[2..].bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     })
 }
 
@@ -26,11 +24,7 @@ async fn created_message_has_twilio_shape() {
     let fake = start().await;
     let answer = send(
         &fake,
-        &[
-            ("To", VOLUNTEER),
-            ("From", OUR_NUMBER),
-            ("Body", "Hello! 👍"),
-        ],
+        &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", "Hello! 👍")],
     )
     .await;
     assert_eq!(answer.status, 201, "{}", answer.text);
@@ -45,12 +39,7 @@ async fn created_message_has_twilio_shape() {
         .collect();
     let positions: Vec<usize> = keys
         .iter()
-        .map(|k| {
-            answer
-                .text
-                .find(&format!("\"{k}\":"))
-                .expect("key on the wire")
-        })
+        .map(|k| answer.text.find(&format!("\"{k}\":")).expect("key on the wire"))
         .collect();
     assert!(
         positions.windows(2).all(|w| w[0] < w[1]),
@@ -99,17 +88,11 @@ async fn created_message_has_twilio_shape() {
     assert_eq!(json["to"], VOLUNTEER);
     let base = format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}");
     assert_eq!(json["uri"], format!("{base}.json"));
-    assert_eq!(
-        json["subresource_uris"]["media"],
-        format!("{base}/Media.json")
-    );
+    assert_eq!(json["subresource_uris"]["media"], format!("{base}/Media.json"));
 
     let recorded = fake.messages();
     assert_eq!(recorded.len(), 1);
-    assert_eq!(
-        (recorded[0].sid.as_str(), recorded[0].num_segments),
-        (sid, 1)
-    );
+    assert_eq!((recorded[0].sid.as_str(), recorded[0].num_segments), (sid, 1));
 
     // Fetch: same shape, current status; unknown SID is a Twilio 404.
     let fetched = get(&format!("{}{base}.json", fake.base_url())).await;
@@ -181,11 +164,7 @@ async fn authentication_failures_answer_exact_401() {
 #[tokio::test]
 async fn list_filters_by_recipient_newest_first() {
     let fake = start().await;
-    for (to, body) in [
-        (VOLUNTEER, "one"),
-        ("+13235550111", "other"),
-        (VOLUNTEER, "two"),
-    ] {
+    for (to, body) in [(VOLUNTEER, "one"), ("+13235550111", "other"), (VOLUNTEER, "two")] {
         assert_eq!(
             send(&fake, &[("To", to), ("From", OUR_NUMBER), ("Body", body)])
                 .await

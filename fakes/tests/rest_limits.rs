@@ -28,20 +28,14 @@ async fn max_mps_answers_20429() {
 async fn too_many_in_flight_answers_20429() {
     let mut config = config();
     config.max_concurrent = 2;
-    let fake = tocsin_fakes::FakeTwilio::start(config)
-        .await
-        .expect("start");
+    let fake = tocsin_fakes::FakeTwilio::start(config).await.expect("start");
     fake.set_latency(Duration::from_millis(400));
     // Five sends at once; each stays in flight for the latency, so only two get in.
     let handles: Vec<_> = (0..5)
         .map(|_| {
             let fake = fake.clone();
             tokio::spawn(async move {
-                send(
-                    &fake,
-                    &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", "x")],
-                )
-                .await
+                send(&fake, &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", "x")]).await
             })
         })
         .collect();

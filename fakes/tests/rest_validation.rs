@@ -31,10 +31,7 @@ async fn validation_errors_use_twilio_codes() {
             21606,
         ),
         (&[("To", VOLUNTEER), ("From", OUR_NUMBER)], 21602),
-        (
-            &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", &long)],
-            21617,
-        ),
+        (&[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", &long)], 21617),
     ];
     for (form, code) in cases {
         send(&fake, form).await.assert_error(400, code);
@@ -65,12 +62,9 @@ async fn validation_errors_use_twilio_codes() {
     // Exactly 1600 characters is still fine; media without a body too.
     let max = "a".repeat(1600);
     assert_eq!(
-        send(
-            &fake,
-            &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", &max)]
-        )
-        .await
-        .status,
+        send(&fake, &[("To", VOLUNTEER), ("From", OUR_NUMBER), ("Body", &max)])
+            .await
+            .status,
         201
     );
     let mms = [
@@ -93,26 +87,14 @@ async fn invalid_status_callback_and_validity_period_are_refused() {
         "https://bad_host.example.org/status",
         "ftp://example.org/x",
     ] {
-        let form: Vec<_> = base
-            .iter()
-            .copied()
-            .chain([("StatusCallback", url)])
-            .collect();
+        let form: Vec<_> = base.iter().copied().chain([("StatusCallback", url)]).collect();
         send(&fake, &form).await.assert_error(400, 21609);
     }
     for period in ["0", "36001", "ten"] {
-        let form: Vec<_> = base
-            .iter()
-            .copied()
-            .chain([("ValidityPeriod", period)])
-            .collect();
+        let form: Vec<_> = base.iter().copied().chain([("ValidityPeriod", period)]).collect();
         send(&fake, &form).await.assert_error(400, 21624);
     }
-    let form: Vec<_> = base
-        .iter()
-        .copied()
-        .chain([("ValidityPeriod", "600")])
-        .collect();
+    let form: Vec<_> = base.iter().copied().chain([("ValidityPeriod", "600")]).collect();
     assert_eq!(send(&fake, &form).await.status, 201);
     assert_eq!(fake.messages()[0].validity_period, Some(600));
 }
@@ -130,18 +112,11 @@ async fn opt_out_and_scripted_rejections() {
     );
 
     fake.set_outcome("+13235550111", Outcome::Reject(21612));
-    send(&fake, &form("+13235550111"))
-        .await
-        .assert_error(400, 21612);
+    send(&fake, &form("+13235550111")).await.assert_error(400, 21612);
     fake.set_outcome("+13235550112", Outcome::Reject(21614));
-    send(&fake, &form("+13235550112"))
-        .await
-        .assert_error(400, 21614);
+    send(&fake, &form("+13235550112")).await.assert_error(400, 21614);
     assert!(fake.messages().is_empty());
-    assert_eq!(
-        fake.rejected(),
-        vec![(400, 21610), (400, 21612), (400, 21614)]
-    );
+    assert_eq!(fake.rejected(), vec![(400, 21610), (400, 21612), (400, 21614)]);
 
     fake.opt_in(VOLUNTEER);
     assert_eq!(send(&fake, &form(VOLUNTEER)).await.status, 201);

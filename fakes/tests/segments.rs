@@ -38,23 +38,15 @@ fn emoji_are_two_units_and_never_split() {
 
 #[test]
 fn multilingual_alerts() {
-    let accented =
-        "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SÍ, NO o AQUÍ.";
+    let accented = "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SÍ, NO o AQUÍ.";
     assert_eq!(accented.chars().count(), 85);
-    assert_eq!(
-        segments(accented),
-        2,
-        "one Í flips the whole message to UCS-2"
-    );
-    let plain =
-        "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SI, NO o AQUI.";
+    assert_eq!(segments(accented), 2, "one Í flips the whole message to UCS-2");
+    let plain = "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SI, NO o AQUI.";
     assert_eq!(segments(plain), 1);
-    let korean =
-        "긴급: 3rd와 Vermont의 7-Eleven에 ICE 단속. 올 수 있나요? Y / N / HERE로 답장하세요.";
+    let korean = "긴급: 3rd와 Vermont의 7-Eleven에 ICE 단속. 올 수 있나요? Y / N / HERE로 답장하세요.";
     assert_eq!(korean.chars().count(), 65);
     assert_eq!(segments(korean), 1);
-    let chinese =
-        "紧急：ICE 正在 3rd 和 Vermont 的 7-Eleven 突击搜查。你能来吗？回复 Y、N 或 HERE。";
+    let chinese = "紧急：ICE 正在 3rd 和 Vermont 的 7-Eleven 突击搜查。你能来吗？回复 Y、N 或 HERE。";
     assert_eq!(chinese.chars().count(), 59);
     assert_eq!(segments(chinese), 1);
     assert_eq!(segments("backtick ` forces UCS-2"), 1);

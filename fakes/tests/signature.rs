@@ -22,9 +22,7 @@ fn v1_params() -> Vec<(String, String)> {
 }
 
 fn parse(raw: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect()
+    form_urlencoded::parse(raw.as_bytes()).into_owned().collect()
 }
 
 #[test]
@@ -78,10 +76,7 @@ fn v2_repeated_keys_and_prefix_ordering() {
         ("Digits", "1234"),
         ("Digits", "1234"),
     ]);
-    assert_eq!(
-        sign("12345", V1_URL, &params),
-        "IK+Dwps556ElfBT0I3Rgjkr1wJU="
-    );
+    assert_eq!(sign("12345", V1_URL, &params), "IK+Dwps556ElfBT0I3Rgjkr1wJU=");
 }
 
 #[test]
@@ -124,8 +119,5 @@ fn v4_realistic_inbound_sms() {
 fn v5_status_callback() {
     let raw = "SmsSid=SM89abcdef0123456789abcdef01234567&SmsStatus=undelivered&MessageStatus=undelivered&To=%2B13235550123&MessagingServiceSid=MG0123456789abcdef0123456789abcdef&MessageSid=SM89abcdef0123456789abcdef01234567&AccountSid=AC0123456789abcdef0123456789abcdef&From=%2B12135550100&ApiVersion=2010-04-01&ErrorCode=30003";
     let url = "https://tocsin.example.org/webhooks/twilio/status";
-    assert_eq!(
-        sign(V4_TOKEN, url, &parse(raw)),
-        "AhokG+WragYDx8nDCu5vjRBWyBc="
-    );
+    assert_eq!(sign(V4_TOKEN, url, &parse(raw)), "AhokG+WragYDx8nDCu5vjRBWyBc=");
 }

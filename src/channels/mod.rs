@@ -28,9 +28,5 @@ pub enum SendError {
 
 pub trait Channel: Send + Sync + 'static {
     fn name(&self) -> &'static str;
-    fn send(
-        &self,
-        to: &Phone,
-        body: &str,
-    ) -> impl Future<Output = Result<Accepted, SendError>> + Send;
+    fn send(&self, to: &Phone, body: &str) -> impl Future<Output = Result<Accepted, SendError>> + Send;
 }

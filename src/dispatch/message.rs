@@ -29,9 +29,9 @@ pub fn first_alert(language: Language, incident_id: i64, kind: Kind, lat: f64, l
         Language::En => {
             format!("TOCSIN #{incident_id}: {what} at {link} Reply Y=coming N=can't HERE=on scene")
         }
-        Language::Es => format!(
-            "TOCSIN #{incident_id}: {what} en {link} Responde SI=voy NO=no puedo AQUI=llegue"
-        ),
+        Language::Es => {
+            format!("TOCSIN #{incident_id}: {what} en {link} Responde SI=voy NO=no puedo AQUI=llegue")
+        }
     }
 }
 
@@ -47,9 +47,9 @@ pub fn all_clear(language: Language, incident_id: i64, kind: Kind) -> String {
 
 pub fn report_ack(language: Language, report_id: i64) -> String {
     match language {
-        Language::En => format!(
-            "Received, thank you (report {report_id}). Volunteers are being alerted or checking."
-        ),
+        Language::En => {
+            format!("Received, thank you (report {report_id}). Volunteers are being alerted or checking.")
+        }
         Language::Es => {
             format!("Recibido, gracias (reporte {report_id}). Estamos avisando o verificando.")
         }

@@ -30,9 +30,7 @@ impl Phone {
         if !phonenumber::is_valid(&parsed) {
             return Err(PhoneError::Invalid);
         }
-        Ok(Phone(
-            parsed.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        Ok(Phone(parsed.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
     /// The number itself: for encryption, hashing and the provider; never for logs.
@@ -56,10 +54,7 @@ mod tests {
     #[test]
     fn valid_numbers_are_kept_in_e164() {
         assert_eq!(Phone::parse("+12135550100").unwrap().e164(), "+12135550100");
-        assert_eq!(
-            Phone::parse(" +34612345678 ").unwrap().e164(),
-            "+34612345678"
-        );
+        assert_eq!(Phone::parse(" +34612345678 ").unwrap().e164(), "+34612345678");
     }
 
     #[test]

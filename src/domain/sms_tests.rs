@@ -51,11 +51,9 @@ fn emoji_rows() {
 
 #[test]
 fn spanish_alert_rows() {
-    let accented =
-        "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SÍ, NO o AQUÍ.";
+    let accented = "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SÍ, NO o AQUÍ.";
     assert_eq!(m(accented), (Ucs2, 85, 2));
-    let plain =
-        "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SI, NO o AQUI.";
+    let plain = "ALERTA: Redada de ICE en 7-Eleven, 3rd y Vermont. ¿Puedes ir? Responde SI, NO o AQUI.";
     assert_eq!(m(plain), (Gsm7, 85, 1));
     assert!(is_gsm7(plain) && !is_gsm7(accented));
 }

@@ -156,11 +156,9 @@ fn check_polygon(p: &Polygon<f64>, base: &str, budget: &mut u64) -> Result<(), A
     let rings = std::iter::once(p.exterior()).chain(p.interiors());
     for (r, ls) in rings.enumerate() {
         for (i, c) in ls.0.iter().enumerate() {
-            check_coord(c.y, c.x)
-                .map_err(|why| AreaError::new(format!("{base}[{r}][{i}]"), why))?;
+            check_coord(c.y, c.x).map_err(|why| AreaError::new(format!("{base}[{r}][{i}]"), why))?;
         }
-        ring::check_ring(&ls.0, budget)
-            .map_err(|why| AreaError::new(format!("{base}[{r}]"), why))?;
+        ring::check_ring(&ls.0, budget).map_err(|why| AreaError::new(format!("{base}[{r}]"), why))?;
     }
     Ok(())
 }

@@ -80,9 +80,7 @@ fn plain(text: &str, claimed: &[Range<usize>], limit: usize) -> Option<(f64, f64
         if m.start() >= limit {
             return None;
         }
-        let in_link = claimed
-            .iter()
-            .any(|r| m.start() < r.end && r.start < m.end());
+        let in_link = claimed.iter().any(|r| m.start() < r.end && r.start < m.end());
         if !in_link {
             if let Some(p) = plain_candidate(text, &caps) {
                 return Some(p);
@@ -111,12 +109,9 @@ fn plain_candidate(text: &str, caps: &Captures) -> Option<(f64, f64)> {
         _ => {}
     }
     // "W" starting a word ("-118.3005 West LA") is not a hemisphere.
-    let lon_hemi = caps.get(6).filter(|h| {
-        !text[h.end()..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphanumeric)
-    });
+    let lon_hemi = caps
+        .get(6)
+        .filter(|h| !text[h.end()..].chars().next().is_some_and(char::is_alphanumeric));
     let lat = signed(
         caps.get(1)?.as_str(),
         caps.get(2)?.as_str(),
@@ -164,10 +159,7 @@ fn pair(s: &str) -> Option<(f64, f64)> {
 }
 
 fn parse_link(token: &str) -> Option<(f64, f64)> {
-    if token
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case("geo:"))
-    {
+    if token.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("geo:")) {
         return geo_uri(token.get(4..)?);
     }
     let lower = token.to_ascii_lowercase();
@@ -180,9 +172,7 @@ fn parse_link(token: &str) -> Option<(f64, f64)> {
     let host = host.strip_prefix("www.").unwrap_or(&host);
     match host {
         "openstreetmap.org" | "osm.org" => osm(&url),
-        "maps.apple.com" | "maps.apple" => {
-            params(&url, &["coordinate", "ll", "q", "daddr", "sll", "center"])
-        }
+        "maps.apple.com" | "maps.apple" => params(&url, &["coordinate", "ll", "q", "daddr", "sll", "center"]),
         h if h.split('.').any(|l| l == "google") => google(&url, h),
         _ => None, // goo.gl, maps.app.goo.gl and the like: short links, unresolvable offline
     }
@@ -209,21 +199,15 @@ fn google(url: &Url, host: &str) -> Option<(f64, f64)> {
     };
     // The place's own position (!3d lat !4d lon) or the asked-for point beat
     // "@", which is only where the viewport was centred.
-    from(cached(
-        &DATA,
-        r"!3d([+-]?\d+(?:\.\d+)?)!4d([+-]?\d+(?:\.\d+)?)",
-    ))
-    .or_else(|| {
-        params(
-            url,
-            &["q", "query", "ll", "center", "destination", "daddr", "sll"],
-        )
-    })
-    .or_else(|| from(cached(&AT, r"/@([+-]?\d+(?:\.\d+)?),([+-]?\d+(?:\.\d+)?)")))
-    .or_else(|| {
-        url.path_segments()?
-            .find_map(|seg| pair(&percent_decode(seg)))
-    })
+    from(cached(&DATA, r"!3d([+-]?\d+(?:\.\d+)?)!4d([+-]?\d+(?:\.\d+)?)"))
+        .or_else(|| {
+            params(
+                url,
+                &["q", "query", "ll", "center", "destination", "daddr", "sll"],
+            )
+        })
+        .or_else(|| from(cached(&AT, r"/@([+-]?\d+(?:\.\d+)?),([+-]?\d+(?:\.\d+)?)")))
+        .or_else(|| url.path_segments()?.find_map(|seg| pair(&percent_decode(seg))))
 }
 
 fn osm(url: &Url) -> Option<(f64, f64)> {
@@ -237,10 +221,7 @@ fn osm(url: &Url) -> Option<(f64, f64)> {
     };
     // The marker (mlat/mlon) is the point; #map= is only the view.
     for (lat_key, lon_key) in [("mlat", "mlon"), ("lat", "lon")] {
-        if let Some(p) = get(lat_key)
-            .zip(get(lon_key))
-            .and_then(|(la, lo)| valid(la, lo))
-        {
+        if let Some(p) = get(lat_key).zip(get(lon_key)).and_then(|(la, lo)| valid(la, lo)) {
             return Some(p);
         }
     }

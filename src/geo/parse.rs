@@ -15,9 +15,7 @@ pub(crate) fn area_from_json(v: &Value) -> Result<Area, AreaError> {
         "circle" => circle(obj, "area"),
         ty @ ("Polygon" | "MultiPolygon") => geometry(obj, ty, "area"),
         "Feature" => {
-            let g = obj
-                .get("geometry")
-                .ok_or_else(|| missing("area.geometry"))?;
+            let g = obj.get("geometry").ok_or_else(|| missing("area.geometry"))?;
             let gobj = object(g, "area.geometry")?;
             match type_of(gobj, "area.geometry")? {
                 ty @ ("Polygon" | "MultiPolygon") => geometry(gobj, ty, "area.geometry"),
@@ -103,12 +101,7 @@ struct Budget {
 
 /// `rings` is a polygon's ring list at JSON path `path`; vertex overflow is
 /// reported at `root`, the geometry's coordinates.
-fn polygon(
-    rings: &[Value],
-    path: &str,
-    root: &str,
-    budget: &mut Budget,
-) -> Result<Polygon<f64>, AreaError> {
+fn polygon(rings: &[Value], path: &str, root: &str, budget: &mut Budget) -> Result<Polygon<f64>, AreaError> {
     let mut built = Vec::with_capacity(rings.len().min(64));
     for (r, rv) in rings.iter().enumerate() {
         let rpath = format!("{path}[{r}]");
@@ -123,8 +116,7 @@ fn polygon(
             coords.push(position(pv).map_err(|why| AreaError::new(format!("{rpath}[{i}]"), why))?);
         }
         // Must run before Polygon::new, which would silently close an open ring.
-        ring::check_ring(&coords, &mut budget.pair_checks)
-            .map_err(|why| AreaError::new(rpath, why))?;
+        ring::check_ring(&coords, &mut budget.pair_checks).map_err(|why| AreaError::new(rpath, why))?;
         built.push(LineString(coords));
     }
     let mut it = built.into_iter();

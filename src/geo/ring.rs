@@ -105,8 +105,7 @@ fn self_intersects(pts: &[C], budget: &mut u64) -> Option<bool> {
 
 /// Segments p->s and s->q share only s unless q turns straight back over p->s.
 fn folds_back(p: C, s: C, q: C) -> bool {
-    orient(p, s, q) == Orientation::Collinear
-        && (p.x - s.x) * (q.x - s.x) + (p.y - s.y) * (q.y - s.y) > 0.0
+    orient(p, s, q) == Orientation::Collinear && (p.x - s.x) * (q.x - s.x) + (p.y - s.y) * (q.y - s.y) > 0.0
 }
 
 /// Closed segments ab and cd share at least one point.
@@ -114,13 +113,7 @@ fn segments_intersect(a: C, b: C, c: C, d: C) -> bool {
     use Orientation::Collinear;
     let (o1, o2) = (orient(a, b, c), orient(a, b, d));
     let (o3, o4) = (orient(c, d, a), orient(c, d, b));
-    if o1 != o2
-        && o3 != o4
-        && o1 != Collinear
-        && o2 != Collinear
-        && o3 != Collinear
-        && o4 != Collinear
-    {
+    if o1 != o2 && o3 != o4 && o1 != Collinear && o2 != Collinear && o3 != Collinear && o4 != Collinear {
         return true; // proper crossing
     }
     (o1 == Collinear && on_segment(a, c, b))

@@ -46,10 +46,7 @@ pub async fn receive(
         channel: sighting.channel,
         body: sighting.text,
         language: sighting.language.as_str().to_string(),
-        reporter_enc: sighting
-            .reporter
-            .as_ref()
-            .map(|p| core.vault.encrypt(p.e164())),
+        reporter_enc: sighting.reporter.as_ref().map(|p| core.vault.encrypt(p.e164())),
         reporter_hash: sighting
             .reporter
             .as_ref()
@@ -91,14 +88,7 @@ pub async fn resume(core: &Core, report: &ReportRow) -> Result<i64, StoreError> 
         Some(id) => core.store.volunteer(id).await?.is_some_and(|v| v.trusted),
         None => false,
     };
-    open_incident(
-        core,
-        report.id,
-        &report.kind,
-        report.lat.zip(report.lon),
-        trusted,
-    )
-    .await
+    open_incident(core, report.id, &report.kind, report.lat.zip(report.lon), trusted).await
 }
 
 async fn open_incident(

@@ -23,9 +23,7 @@ fn fold(text: &str) -> String {
         // Lowercase first: lowercasing `İ` yields a combining dot that the next steps drop.
         .flat_map(char::to_lowercase)
         .nfd()
-        .filter(|&c| {
-            !is_combining_mark(c) && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-        })
+        .filter(|&c| !is_combining_mark(c) && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}' | '`' => '\'',
             _ => c,
@@ -57,18 +55,16 @@ pub fn parse_answer(text: &str) -> Option<Answer> {
         return None;
     }
     let folded = fold(trimmed);
-    let core = folded
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '¡' | '?' | '¿'));
+    let core = folded.trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '¡' | '?' | '¿'));
     // Collapse inner runs of whitespace so "on  my way" reads like "on my way".
     let words: Vec<&str> = core.split_whitespace().collect();
     match words.join(" ").as_str() {
-        "y" | "yes" | "1" | "si" | "omw" | "on my way" | "coming" | "voy" | "ya voy"
-        | "en camino" | "voy en camino" => Some(Answer::Coming),
-        "n" | "no" | "2" | "can't" | "cant" | "cannot" | "can not" | "no puedo" => {
-            Some(Answer::Cant)
+        "y" | "yes" | "1" | "si" | "omw" | "on my way" | "coming" | "voy" | "ya voy" | "en camino"
+        | "voy en camino" => Some(Answer::Coming),
+        "n" | "no" | "2" | "can't" | "cant" | "cannot" | "can not" | "no puedo" => Some(Answer::Cant),
+        "here" | "aqui" | "3" | "estoy aqui" | "aqui estoy" | "i'm here" | "im here" | "i am here" => {
+            Some(Answer::OnScene)
         }
-        "here" | "aqui" | "3" | "estoy aqui" | "aqui estoy" | "i'm here" | "im here"
-        | "i am here" => Some(Answer::OnScene),
         _ => None,
     }
 }
@@ -161,9 +157,7 @@ fn mentions(words: &[&str], list: &[&[&str]]) -> bool {
     (0..words.len()).any(|i| {
         list.iter().any(|phrase| {
             let matched = words.get(i..i + phrase.len()) == Some(*phrase);
-            matched
-                && !(*phrase == ["ice"]
-                    && words.get(i + 1).is_some_and(|w| NOT_THE_AGENCY.contains(w)))
+            matched && !(*phrase == ["ice"] && words.get(i + 1).is_some_and(|w| NOT_THE_AGENCY.contains(w)))
         })
     })
 }
@@ -193,12 +187,11 @@ pub fn guess_kind(text: &str) -> Kind {
 }
 
 const SPANISH_WORDS: &[&str] = &[
-    "en", "la", "el", "los", "las", "esta", "estan", "hay", "redada", "desalojo", "migra",
-    "policia", "de", "que", "por", "vienen", "ayuda", "calle", "esquina",
+    "en", "la", "el", "los", "las", "esta", "estan", "hay", "redada", "desalojo", "migra", "policia", "de",
+    "que", "por", "vienen", "ayuda", "calle", "esquina",
 ];
 const ENGLISH_WORDS: &[&str] = &[
-    "the", "at", "on", "is", "are", "there", "raid", "eviction", "police", "street", "corner",
-    "help", "come",
+    "the", "at", "on", "is", "are", "there", "raid", "eviction", "police", "street", "corner", "help", "come",
 ];
 
 /// Guesses whether a short message is Spanish or English: Spanish markers (¿ ¡ ñ, accents, and

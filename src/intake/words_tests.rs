@@ -213,11 +213,7 @@ fn kinds_raid() {
         "I.C.E",
         "ICE-agents",
     ] {
-        let expected = if t == "I.C.E" {
-            Kind::Other
-        } else {
-            Kind::Raid
-        };
+        let expected = if t == "I.C.E" { Kind::Other } else { Kind::Raid };
         assert_eq!(guess_kind(t), expected, "{t:?}");
     }
 }
@@ -278,10 +274,7 @@ fn kinds_other_and_whole_words() {
     }
     // Very long input: linear and panic-free.
     assert_eq!(guess_kind(&"word ".repeat(200_000)), Kind::Other);
-    assert_eq!(
-        guess_kind(&format!("{}redada", "x ".repeat(200_000))),
-        Kind::Raid
-    );
+    assert_eq!(guess_kind(&format!("{}redada", "x ".repeat(200_000))), Kind::Raid);
     assert_eq!(guess_kind(&"\u{301}".repeat(100_000)), Kind::Other);
 }
 

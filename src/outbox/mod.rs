@@ -30,11 +30,7 @@ pub async fn run<C: Channel>(core: Shared, channel: Arc<C>, mut shutdown: Shutdo
             return;
         };
         let free = permits.available_permits() + 1;
-        let batch = match core
-            .store
-            .claim_deliveries(free as i64, lease_ms, now_ms())
-            .await
-        {
+        let batch = match core.store.claim_deliveries(free as i64, lease_ms, now_ms()).await {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::error!(error = %e, "claiming deliveries failed");
@@ -73,13 +69,7 @@ pub async fn run<C: Channel>(core: Shared, channel: Arc<C>, mut shutdown: Shutdo
                 .iter()
                 .find(|(id, _)| *id == delivery.volunteer_id)
                 .map(|(_, p)| p.clone());
-            tokio::spawn(send_one(
-                core.clone(),
-                channel.clone(),
-                delivery,
-                phone,
-                permit,
-            ));
+            tokio::spawn(send_one(core.clone(), channel.clone(), delivery, phone, permit));
         }
     }
     // Let in-flight sends finish and record their outcome before returning.
@@ -147,9 +137,7 @@ async fn record(
         }
         Err(SendError::Permanent { reason, opted_out }) => {
             tracing::warn!(delivery_id = d.id, %reason, "delivery failed permanently");
-            core.store
-                .delivery_failed(d.id, &reason, took_ms, now)
-                .await?;
+            core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
             if opted_out {
                 core.store.set_opted_out(d.volunteer_id, true).await?;
                 core.index_set(d.volunteer_id, None);
@@ -164,9 +152,7 @@ async fn record(
             if next_at > d.expires_at {
                 let reason = format!("gave up after {} attempts, alert stale: {e}", d.attempts);
                 tracing::warn!(delivery_id = d.id, %reason, "delivery failed");
-                core.store
-                    .delivery_failed(d.id, &reason, took_ms, now)
-                    .await?;
+                core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
             } else {
                 if matches!(e, SendError::Config(_)) {
                     tracing::error!(delivery_id = d.id, error = %e, "Twilio refused our configuration; fix twilio.* settings");

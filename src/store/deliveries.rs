@@ -91,20 +91,12 @@ impl Store {
              AND (d.status IN {REACHED} OR (d.status = 'queued' AND d.claimed_until IS NOT NULL)) \
              ORDER BY d.volunteer_id"
         );
-        let rows = sqlx::query(&sql)
-            .bind(incident_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 
     /// Claims up to `limit` due deliveries for `lease_ms`, most urgent first.
-    pub async fn claim_deliveries(
-        &self,
-        limit: i64,
-        lease_ms: i64,
-        now: i64,
-    ) -> Result<Vec<Claimed>> {
+    pub async fn claim_deliveries(&self, limit: i64, lease_ms: i64, now: i64) -> Result<Vec<Claimed>> {
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -158,13 +150,7 @@ impl Store {
     }
 
     /// The provider took the delivery.
-    pub async fn delivery_submitted(
-        &self,
-        id: i64,
-        provider_id: &str,
-        took_ms: i64,
-        now: i64,
-    ) -> Result<()> {
+    pub async fn delivery_submitted(&self, id: i64, provider_id: &str, took_ms: i64, now: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE deliveries SET status = 'submitted', provider_id = $2, claimed_until = NULL, \
@@ -206,13 +192,7 @@ impl Store {
     }
 
     /// A permanent failure (or the alert went stale): not retried.
-    pub async fn delivery_failed(
-        &self,
-        id: i64,
-        detail: &str,
-        took_ms: i64,
-        now: i64,
-    ) -> Result<()> {
+    pub async fn delivery_failed(&self, id: i64, detail: &str, took_ms: i64, now: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE deliveries SET status = 'failed', claimed_until = NULL, error = $2, updated_at = $3 \
@@ -305,12 +285,7 @@ pub async fn confirm(
     Ok(())
 }
 
-async fn mark_planned(
-    conn: &mut Conn,
-    incident_id: i64,
-    purpose: AlertPurpose,
-    now: i64,
-) -> Result<()> {
+async fn mark_planned(conn: &mut Conn, incident_id: i64, purpose: AlertPurpose, now: i64) -> Result<()> {
     let column = match purpose {
         AlertPurpose::First => "first_alert_at",
         AlertPurpose::AllClear => "all_clear_at",

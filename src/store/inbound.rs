@@ -4,12 +4,7 @@ use super::{Conn, Result};
 
 /// Records the message; false when it was already seen (a provider's redelivery).
 /// Call it in the transaction that applies the message, so that a crash loses neither.
-pub async fn first_time(
-    conn: &mut Conn,
-    provider: &str,
-    message_id: &str,
-    now: i64,
-) -> Result<bool> {
+pub async fn first_time(conn: &mut Conn, provider: &str, message_id: &str, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO inbound_messages (provider, message_id, received_at) VALUES ($1, $2, $3) \
          ON CONFLICT DO NOTHING",

@@ -70,10 +70,7 @@ pub async fn create(
 impl Store {
     pub async fn incident(&self, id: i64) -> Result<Option<IncidentRow>> {
         let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
 

@@ -78,10 +78,7 @@ pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> 
 impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
 
@@ -99,10 +96,7 @@ impl Store {
 
     pub async fn reports_of_incident(&self, incident_id: i64) -> Result<Vec<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE incident_id = $1 ORDER BY id");
-        let rows = sqlx::query(&sql)
-            .bind(incident_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
     }
 

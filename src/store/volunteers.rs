@@ -70,19 +70,13 @@ impl Store {
 
     pub async fn volunteer(&self, id: i64) -> Result<Option<VolunteerRow>> {
         let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE id = $1 AND active");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
 
     pub async fn volunteer_by_phone_hash(&self, hash: &str) -> Result<Option<VolunteerRow>> {
         let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE phone_hash = $1 AND active");
-        let row = sqlx::query(&sql)
-            .bind(hash)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&sql).bind(hash).fetch_optional(self.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
 
@@ -104,11 +98,9 @@ impl Store {
 
     /// Changes whenever a volunteer is added, changed or removed: (rows, latest change).
     pub async fn volunteers_version(&self) -> Result<(i64, i64)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS latest FROM volunteers",
-        )
-        .fetch_one(self.pool())
-        .await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), 0) AS latest FROM volunteers")
+            .fetch_one(self.pool())
+            .await?;
         Ok((row.try_get("n")?, row.try_get("latest")?))
     }
 

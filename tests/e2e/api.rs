@@ -116,9 +116,7 @@ async fn the_api_needs_the_token_and_hides_the_phone_book(backend: Backend) {
         body["report_id"].is_i64() && body["incident_id"].is_i64(),
         "{body}"
     );
-    let (status, body) = app
-        .post("/reports", json!({"text": "raid", "lat": 34.06}))
-        .await;
+    let (status, body) = app.post("/reports", json!({"text": "raid", "lat": 34.06})).await;
     assert_eq!((status, body["field"].as_str()), (422, Some("lon")));
     let (status, body) = app
         .post("/reports", json!({"text": "raid", "kind": "party"}))

@@ -40,10 +40,7 @@ fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Comm
         .env_clear()
         .env("TOCSIN_LOG", "debug")
         .env("TOCSIN_HTTP__BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "TOCSIN_HTTP__PUBLIC_URL",
-            format!("http://127.0.0.1:{port}"),
-        )
+        .env("TOCSIN_HTTP__PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env(
             "TOCSIN_DATABASE__URL",
             format!("sqlite://{}/tocsin.db", dir.display()),
@@ -145,10 +142,7 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
     )
     .await;
     let id = incidents["incidents"][0]["id"].as_i64().unwrap();
-    assert_eq!(
-        incidents["incidents"][0]["counts"]["coming"], 1,
-        "{incidents}"
-    );
+    assert_eq!(incidents["incidents"][0]["counts"]["coming"], 1, "{incidents}");
     call(
         &http,
         reqwest::Method::POST,
@@ -157,13 +151,37 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
     )
     .await;
     assert_eq!(
-        twilio
-            .wait_for_messages(2, Duration::from_secs(15))
-            .await
-            .len(),
+        twilio.wait_for_messages(2, Duration::from_secs(15)).await.len(),
         2,
         "all-clear sent"
     );
+
+    // A volunteer added with the CLI while the server runs is alerted too.
+    let added = tocsin(dir.path(), Some(&twilio), 1)
+        .args(["volunteer", "add", "--name", "Cy", "--phone", "+13235550183"])
+        .args(["--lat", "34.0617", "--lon", "-118.3005", "--radius-m", "500"])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let seen = eventually(Duration::from_secs(10), || async {
+        let url = format!("{}/healthz", server.base);
+        let h: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+        h["alertable_volunteers"] == 3
+    })
+    .await;
+    assert!(seen, "the running server picked up the CLI's volunteer");
+    let again = "ICE 34.0617, -118.3005";
+    twilio
+        .send_inbound_sms(&sms_url, REPORTER, HOTLINE, again, Signing::Valid)
+        .await
+        .unwrap();
+    let sent = twilio.wait_for_messages(4, Duration::from_secs(15)).await;
+    assert_eq!(sent.len(), 4, "second alert to Ann and Cy");
+    assert!(sent.iter().any(|m| m.to == "+13235550183"));
 
     #[cfg(unix)]
     {
@@ -230,10 +248,7 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&added.stdout).trim(),
-        "added volunteer 1"
-    );
+    assert_eq!(String::from_utf8_lossy(&added.stdout).trim(), "added volunteer 1");
     let bad = run(&[
         "volunteer",
         "add",

@@ -44,19 +44,12 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
         .await;
     assert_eq!(status, 201, "{poly}");
     let (status, _) = app
-        .api(
-            reqwest::Method::DELETE,
-            &format!("/volunteers/{gone}"),
-            None,
-        )
+        .api(reqwest::Method::DELETE, &format!("/volunteers/{gone}"), None)
         .await;
     assert_eq!(status, 204);
 
     let reply = app
-        .text(
-            TRUSTED,
-            "Redada de ICE en el 7-Eleven 34.0617, -118.3005 vengan!",
-        )
+        .text(TRUSTED, "Redada de ICE en el 7-Eleven 34.0617, -118.3005 vengan!")
         .await;
     assert_eq!(reply.status, 200);
     assert!(
@@ -123,10 +116,7 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
     app.text(INSIDE_EN, "n").await;
     let view = app.incident(incident).await;
     assert_eq!(
-        (
-            view["counts"]["coming"].as_i64(),
-            view["counts"]["cant"].as_i64()
-        ),
+        (view["counts"]["coming"].as_i64(), view["counts"]["cant"].as_i64()),
         (Some(1), Some(1))
     );
 
@@ -157,16 +147,11 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
         vec![INSIDE_EN, INSIDE_ES, POLYGON],
         "the all-clear reaches everyone alerted"
     );
-    assert!(app.twilio.messages_to(INSIDE_EN)[1]
-        .body
-        .contains("all clear"));
+    assert!(app.twilio.messages_to(INSIDE_EN)[1].body.contains("all clear"));
     assert!(app.twilio.messages_to(INSIDE_ES)[1]
         .body
         .contains("fin de la alerta"));
-    assert_eq!(
-        app.get(&format!("/volunteers/{en}")).await.1["phone"],
-        INSIDE_EN
-    );
+    assert_eq!(app.get(&format!("/volunteers/{en}")).await.1["phone"], INSIDE_EN);
     app.stop().await;
 }
 on_both_backends!(a_trusted_sighting_alerts_exactly_the_volunteers_around_it);
@@ -217,11 +202,8 @@ async fn an_unlocated_report_is_placed_by_a_dispatcher_then_dispatched(backend: 
         .await;
     app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
         .await;
-    app.text(
-        TRUSTED,
-        "Eviction happening now at the blue building on Vermont",
-    )
-    .await;
+    app.text(TRUSTED, "Eviction happening now at the blue building on Vermont")
+        .await;
     let incident = app.latest_incident_id().await;
     let view = app.incident(incident).await;
     assert_eq!(
@@ -236,11 +218,7 @@ async fn an_unlocated_report_is_placed_by_a_dispatcher_then_dispatched(backend: 
             json!({"lat": 95.0, "lon": LON}),
         )
         .await;
-    assert_eq!(
-        (status, body["field"].as_str()),
-        (422, Some("lat")),
-        "{body}"
-    );
+    assert_eq!((status, body["field"].as_str()), (422, Some("lat")), "{body}");
     let (status, _) = app
         .post(
             &format!("/incidents/{incident}/locate"),
@@ -270,8 +248,7 @@ async fn failed_and_unsubscribed_deliveries_are_counted_and_remembered(backend: 
         .await;
     app.volunteer("Poly", POLYGON, "en", false, LAT, LON, 1000.0)
         .await;
-    app.twilio
-        .set_outcome(INSIDE_EN, Outcome::Undelivered(30003));
+    app.twilio.set_outcome(INSIDE_EN, Outcome::Undelivered(30003));
     app.twilio.opt_out(INSIDE_ES);
 
     app.text(TRUSTED, "police raid 34.0617, -118.3005").await;
@@ -287,8 +264,7 @@ async fn failed_and_unsubscribed_deliveries_are_counted_and_remembered(backend: 
     assert_eq!(beto_view["opted_out"], true, "{beto_view}");
     app.text(STRANGER, "second raid 34.0618, -118.3004").await;
     let second = app.latest_incident_id().await;
-    app.post(&format!("/incidents/{second}/verify"), json!({}))
-        .await;
+    app.post(&format!("/incidents/{second}/verify"), json!({})).await;
     app.wait_incident(second, "2 targeted", |v| v["counts"]["targeted"] == 2)
         .await;
     app.stop().await;

@@ -49,8 +49,7 @@ pub struct TestApp {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("TOCSIN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TOCSIN_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -74,9 +73,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
             let admin = pg_admin_url();
             let mut conn = sqlx::PgConnection::connect(&admin)
                 .await
-                .unwrap_or_else(|e| {
-                    panic!("PostgreSQL must be reachable at {admin} for these tests: {e}")
-                });
+                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for these tests: {e}"));
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -89,9 +86,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         }
     };
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut settings = Settings::defaults();
     settings.http.bind = addr.to_string();
@@ -139,12 +134,7 @@ impl TestApp {
             .expect("webhook answered")
     }
 
-    pub async fn api(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut req = self
             .http
             .request(method, format!("{}/api/v1{path}", self.base))
@@ -221,9 +211,7 @@ impl TestApp {
 
     /// Runs one dispatcher pass now, so that "nothing was dispatched" is a checked fact.
     pub async fn dispatch_now(&self) {
-        tocsin::dispatch::step(self.core())
-            .await
-            .expect("dispatch step");
+        tocsin::dispatch::step(self.core()).await.expect("dispatch step");
     }
 
     pub async fn stop(mut self) {

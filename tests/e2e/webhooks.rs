@@ -93,10 +93,7 @@ async fn the_acknowledgement_escapes_and_the_report_keeps_the_text(backend: Back
     let reply = app.text(REPORTER, text).await;
     assert_eq!(reply.status, 200);
     assert!(
-        reply
-            .content_type
-            .as_deref()
-            .is_some_and(|c| c.contains("xml")),
+        reply.content_type.as_deref().is_some_and(|c| c.contains("xml")),
         "{:?}",
         reply.content_type
     );
@@ -112,26 +109,10 @@ on_both_backends!(the_acknowledgement_escapes_and_the_report_keeps_the_text);
 async fn receipts_out_of_order_or_twice_never_move_a_delivery_backwards(backend: Backend) {
     use tocsin_fakes::CallbackMode;
     let app = spawn_app(backend).await;
-    app.volunteer(
-        "Ann",
-        "+13235550102",
-        "en",
-        false,
-        34.0617,
-        -118.3005,
-        1000.0,
-    )
-    .await;
-    app.volunteer(
-        "Bo",
-        "+13235550103",
-        "en",
-        false,
-        34.0617,
-        -118.3005,
-        1000.0,
-    )
-    .await;
+    app.volunteer("Ann", "+13235550102", "en", false, 34.0617, -118.3005, 1000.0)
+        .await;
+    app.volunteer("Bo", "+13235550103", "en", false, 34.0617, -118.3005, 1000.0)
+        .await;
     app.twilio.set_callback_mode(CallbackMode::Reversed);
     let (_, body) = app
         .post(
@@ -140,8 +121,7 @@ async fn receipts_out_of_order_or_twice_never_move_a_delivery_backwards(backend:
         )
         .await;
     let id = body["incident_id"].as_i64().unwrap();
-    app.post(&format!("/incidents/{id}/verify"), json!({}))
-        .await;
+    app.post(&format!("/incidents/{id}/verify"), json!({})).await;
     // Reversed: `delivered` arrives before `sent`; the late `sent` must not undo it.
     let callbacks = app
         .twilio
@@ -157,16 +137,8 @@ async fn receipts_out_of_order_or_twice_never_move_a_delivery_backwards(backend:
     assert_eq!(view["counts"]["sent"], 0, "{view}");
 
     app.twilio.set_callback_mode(CallbackMode::Duplicated);
-    app.volunteer(
-        "Cy",
-        "+13235550104",
-        "en",
-        false,
-        34.0617,
-        -118.3005,
-        1000.0,
-    )
-    .await;
+    app.volunteer("Cy", "+13235550104", "en", false, 34.0617, -118.3005, 1000.0)
+        .await;
     let (_, body) = app
         .post(
             "/reports",
@@ -174,8 +146,7 @@ async fn receipts_out_of_order_or_twice_never_move_a_delivery_backwards(backend:
         )
         .await;
     let second = body["incident_id"].as_i64().unwrap();
-    app.post(&format!("/incidents/{second}/verify"), json!({}))
-        .await;
+    app.post(&format!("/incidents/{second}/verify"), json!({})).await;
     app.wait_incident(second, "3 delivered", |v| v["counts"]["delivered"] == 3)
         .await;
     app.stop().await;

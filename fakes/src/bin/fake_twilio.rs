@@ -128,14 +128,7 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let sender = InboundSender::new(&account_sid, &auth_token, None)?;
             let reply = sender
-                .send(
-                    &url,
-                    &from,
-                    &to,
-                    &body,
-                    message_sid.as_deref(),
-                    signing.into(),
-                )
+                .send(&url, &from, &to, &body, message_sid.as_deref(), signing.into())
                 .await?;
             println!(
                 "HTTP {} ({})",

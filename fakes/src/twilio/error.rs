@@ -38,11 +38,7 @@ impl TwilioError {
     }
 
     pub fn not_found(path: &str) -> Self {
-        Self::new(
-            404,
-            20404,
-            format!("The requested resource {path} was not found"),
-        )
+        Self::new(404, 20404, format!("The requested resource {path} was not found"))
     }
 
     pub fn method_not_allowed() -> Self {

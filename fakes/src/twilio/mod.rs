@@ -120,12 +120,7 @@ impl FakeTwilio {
             .await
     }
 
-    async fn wait_until<T>(
-        &self,
-        timeout: Duration,
-        read: impl Fn() -> T,
-        done: impl Fn(&T) -> bool,
-    ) -> T {
+    async fn wait_until<T>(&self, timeout: Duration, read: impl Fn() -> T, done: impl Fn(&T) -> bool) -> T {
         let deadline = Instant::now() + timeout;
         loop {
             // Register for the wake-up *before* reading, so a change in between is not missed.

@@ -67,11 +67,7 @@ pub(crate) async fn serve_rest(shared: &Shared, handle: impl FnOnce() -> RestRes
 }
 
 /// HTTP basic auth with `AccountSid:AuthToken`, and the path SID must be ours.
-pub(crate) fn authenticate(
-    shared: &Shared,
-    path_sid: &str,
-    headers: &HeaderMap,
-) -> Result<(), TwilioError> {
+pub(crate) fn authenticate(shared: &Shared, path_sid: &str, headers: &HeaderMap) -> Result<(), TwilioError> {
     let credentials = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -81,9 +77,7 @@ pub(crate) fn authenticate(
     let ok = credentials
         .as_deref()
         .and_then(|c| c.split_once(':'))
-        .is_some_and(|(user, pass)| {
-            user == shared.config.account_sid && pass == shared.config.auth_token
-        });
+        .is_some_and(|(user, pass)| user == shared.config.account_sid && pass == shared.config.auth_token);
     if ok && path_sid == shared.config.account_sid {
         Ok(())
     } else {

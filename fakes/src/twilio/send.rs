@@ -43,10 +43,7 @@ impl Form {
     }
 
     fn count(&self, name: &str) -> usize {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == name && !v.is_empty())
-            .count()
+        self.0.iter().filter(|(k, v)| k == name && !v.is_empty()).count()
     }
 }
 
@@ -67,12 +64,7 @@ fn is_valid_callback(url: &str) -> bool {
         })
 }
 
-fn create(
-    shared: &Arc<Shared>,
-    account_sid: &str,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> RestResult {
+fn create(shared: &Arc<Shared>, account_sid: &str, headers: &HeaderMap, body: &Bytes) -> RestResult {
     authenticate(shared, account_sid, headers)?;
     if let Some(status) = shared.take_failure() {
         return Err(TwilioError::internal(status));
@@ -128,12 +120,10 @@ fn create(
         None => None,
         Some(v) => match v.parse::<u32>() {
             Ok(secs @ 1..=36000) => Some(secs),
-            _ => {
-                return Err(TwilioError::bad_request(
-                    21624,
-                    "Validity period can only be set to integers between 1 and 36,000 seconds (10 hours max).",
-                ))
-            }
+            _ => return Err(TwilioError::bad_request(
+                21624,
+                "Validity period can only be set to integers between 1 and 36,000 seconds (10 hours max).",
+            )),
         },
     };
 
@@ -144,24 +134,12 @@ fn create(
     let outcome = {
         let inner = shared.lock();
         if inner.opted_out.contains(to) {
-            return Err(TwilioError::rejection(
-                21610,
-                to,
-                sender.as_deref().unwrap_or(""),
-            ));
+            return Err(TwilioError::rejection(21610, to, sender.as_deref().unwrap_or("")));
         }
-        inner
-            .outcomes
-            .get(to)
-            .cloned()
-            .unwrap_or(Outcome::Delivered)
+        inner.outcomes.get(to).cloned().unwrap_or(Outcome::Delivered)
     };
     if let Outcome::Reject(code) = outcome {
-        return Err(TwilioError::rejection(
-            code,
-            to,
-            sender.as_deref().unwrap_or(""),
-        ));
+        return Err(TwilioError::rejection(code, to, sender.as_deref().unwrap_or("")));
     }
 
     let now = Utc::now();
@@ -175,12 +153,7 @@ fn create(
             status_callback: status_callback.map(str::to_owned),
             validity_period,
             // With a Messaging Service the first status is `accepted`, else `queued` (§3.2).
-            status: if service.is_some() {
-                "accepted"
-            } else {
-                "queued"
-            }
-            .to_owned(),
+            status: if service.is_some() { "accepted" } else { "queued" }.to_owned(),
             num_segments: segments(text),
         },
         sender,

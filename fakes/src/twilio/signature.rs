@@ -17,14 +17,11 @@ pub fn sign(auth_token: &str, url: &str, params: &[(String, String)]) -> String 
     // `str` ordering is byte ordering, which for UTF-8 is code-point ordering.
     let mut by_name: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (name, value) in params {
-        by_name
-            .entry(name.as_str())
-            .or_default()
-            .insert(value.as_str());
+        by_name.entry(name.as_str()).or_default().insert(value.as_str());
     }
 
-    let mut mac = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes())
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(url.as_bytes());
     for (name, values) in by_name {
         for value in values {

@@ -156,20 +156,11 @@ impl Shared {
     }
 
     pub fn find(&self, sid: &str) -> Option<StoredMessage> {
-        self.lock()
-            .messages
-            .iter()
-            .find(|m| m.public.sid == sid)
-            .cloned()
+        self.lock().messages.iter().find(|m| m.public.sid == sid).cloned()
     }
 
     /// Moves a message to `status` (unless it is already further along) and returns it.
-    pub fn advance(
-        &self,
-        sid: &str,
-        status: &str,
-        error_code: Option<u32>,
-    ) -> Option<StoredMessage> {
+    pub fn advance(&self, sid: &str, status: &str, error_code: Option<u32>) -> Option<StoredMessage> {
         let mut inner = self.lock();
         let message = inner.messages.iter_mut().find(|m| m.public.sid == sid)?;
         if rank(status) >= rank(&message.public.status) {

@@ -32,10 +32,7 @@ pub async fn start() -> FakeTwilio {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
+    reqwest::Client::builder().no_proxy().build().expect("client")
 }
 
 pub fn messages_url(fake: &FakeTwilio) -> String {
@@ -128,10 +125,7 @@ impl Captured {
     }
 
     pub fn param(&self, name: &str) -> Option<String> {
-        self.params()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.params().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -167,10 +161,7 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> impl IntoResponse {
-    let path_and_query = uri
-        .path_and_query()
-        .map(|pq| pq.to_string())
-        .unwrap_or_default();
+    let path_and_query = uri.path_and_query().map(|pq| pq.to_string()).unwrap_or_default();
     state.requests.lock().unwrap().push(Captured {
         path_and_query,
         headers,
@@ -191,12 +182,8 @@ impl Receiver {
             notify: Arc::default(),
             status: StatusCode::from_u16(status).expect("status"),
         };
-        let app = axum::Router::new()
-            .fallback(receive)
-            .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let app = axum::Router::new().fallback(receive).with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await });
         Receiver { base_url, state }

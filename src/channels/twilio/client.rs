@@ -156,31 +156,19 @@ mod tests {
     fn twilio_errors_are_classified_as_the_protocol_says() {
         assert!(matches!(
             classify(400, Some(21610), None),
-            SendError::Permanent {
-                opted_out: true,
-                ..
-            }
+            SendError::Permanent { opted_out: true, .. }
         ));
         assert!(matches!(
             classify(400, Some(21211), None),
-            SendError::Permanent {
-                opted_out: false,
-                ..
-            }
+            SendError::Permanent { opted_out: false, .. }
         ));
         assert!(matches!(
             classify(429, Some(20429), None),
             SendError::Retryable(_)
         ));
         assert!(matches!(classify(503, None, None), SendError::Retryable(_)));
-        assert!(matches!(
-            classify(401, Some(20003), None),
-            SendError::Config(_)
-        ));
-        assert!(matches!(
-            classify(400, Some(21606), None),
-            SendError::Config(_)
-        ));
+        assert!(matches!(classify(401, Some(20003), None), SendError::Config(_)));
+        assert!(matches!(classify(400, Some(21606), None), SendError::Config(_)));
         assert!(matches!(
             classify(400, Some(21602), None),
             SendError::Permanent { .. }

@@ -32,10 +32,7 @@ fn mac(auth_token: &str, url: &str, params: &[(String, String)]) -> Vec<u8> {
     // `Sid` < `SidAccount` whatever their values (vector V2 catches the difference).
     let mut sorted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (name, value) in params {
-        sorted
-            .entry(name.as_str())
-            .or_default()
-            .insert(value.as_str());
+        sorted.entry(name.as_str()).or_default().insert(value.as_str());
     }
     for (name, values) in &sorted {
         for value in values {
@@ -74,12 +71,7 @@ pub fn body_sha256_hex(body: &[u8]) -> String {
 /// Constant-time comparison (subtle). `#[must_use]`: ignoring the answer would accept forgeries.
 /// Missing/empty header or bad base64 -> false. Never panics.
 #[must_use]
-pub fn is_valid(
-    auth_tokens: &[&str],
-    url: &str,
-    params: &[(String, String)],
-    header: Option<&str>,
-) -> bool {
+pub fn is_valid(auth_tokens: &[&str], url: &str, params: &[(String, String)], header: Option<&str>) -> bool {
     let Some(header) = header.map(str::trim) else {
         return false;
     };

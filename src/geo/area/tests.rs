@@ -26,15 +26,11 @@ fn validate_names_fields() {
         Err("area.lat".into())
     );
     assert_eq!(
-        circle(0.0, f64::INFINITY, 10.0)
-            .validate()
-            .map_err(|e| e.field),
+        circle(0.0, f64::INFINITY, 10.0).validate().map_err(|e| e.field),
         Err("area.lon".into())
     );
     assert_eq!(
-        circle(0.0, 0.0, f64::INFINITY)
-            .validate()
-            .map_err(|e| e.field),
+        circle(0.0, 0.0, f64::INFINITY).validate().map_err(|e| e.field),
         Err("area.radius_m".into())
     );
     let good = Polygon::new(
@@ -46,11 +42,7 @@ fn validate_names_fields() {
         vec![],
     );
     let short = Polygon::new(LineString::from(vec![(0., 0.), (1., 0.)]), vec![]);
-    let v = |ps: Vec<Polygon<f64>>| {
-        Area::Polygon(MultiPolygon(ps))
-            .validate()
-            .map_err(|e| e.field)
-    };
+    let v = |ps: Vec<Polygon<f64>>| Area::Polygon(MultiPolygon(ps)).validate().map_err(|e| e.field);
     assert_eq!(v(vec![good.clone()]), Ok(()));
     assert_eq!(v(vec![]), Err("area.coordinates".into()));
     assert_eq!(v(vec![bad.clone()]), Err("area.coordinates[0][2]".into()));
@@ -75,14 +67,8 @@ fn circle_edge_in_metres() {
             let bearing = step as f64 * 15.0;
             let (ilat, ilon) = dest(lat, lon, bearing, 990.0);
             let (olat, olon) = dest(lat, lon, bearing, 1010.0);
-            assert!(
-                c.contains(ilat, ilon),
-                "990 m at {bearing} from {lat},{lon}"
-            );
-            assert!(
-                !c.contains(olat, olon),
-                "1010 m at {bearing} from {lat},{lon}"
-            );
+            assert!(c.contains(ilat, ilon), "990 m at {bearing} from {lat},{lon}");
+            assert!(!c.contains(olat, olon), "1010 m at {bearing} from {lat},{lon}");
         }
     }
     // Due north by hand: 1 m is 1/R radians of latitude.
@@ -99,33 +85,23 @@ fn circle_edge_in_metres() {
 
 #[test]
 fn polygon_holes_members_and_edges() {
-    let holed = Area::from_json(&poly(json!([
-        square(0., 0., 10., 10.),
-        square(4., 4., 6., 6.)
-    ])))
-    .expect("valid");
+    let holed =
+        Area::from_json(&poly(json!([square(0., 0., 10., 10.), square(4., 4., 6., 6.)]))).expect("valid");
     assert!(holed.contains(2.0, 2.0));
     assert!(!holed.contains(5.0, 5.0), "inside the hole");
-    assert!(
-        holed.contains(4.0, 5.0),
-        "on the hole's edge is on the boundary"
-    );
+    assert!(holed.contains(4.0, 5.0), "on the hole's edge is on the boundary");
     assert!(!holed.contains(5.0, 11.0));
     assert!(holed.contains(0.0, 5.0), "on an outer edge");
     assert!(holed.contains(10.0, 10.0), "on a vertex");
     assert!(!holed.contains(-1e-9, 5.0));
-    let mp = json!({"type": "MultiPolygon", "coordinates": [[square(0., 0., 1., 1.)], [square(5., 5., 6., 6.)]]});
+    let mp =
+        json!({"type": "MultiPolygon", "coordinates": [[square(0., 0., 1., 1.)], [square(5., 5., 6., 6.)]]});
     let mp = Area::from_json(&mp).expect("valid");
     assert!(mp.contains(0.5, 0.5));
     assert!(mp.contains(5.5, 5.5));
     assert!(!mp.contains(3.0, 3.0));
     assert!(mp.contains(6.0, 5.5));
-    for (lat, lon) in [
-        (f64::NAN, 0.5),
-        (0.5, f64::INFINITY),
-        (91.0, 0.5),
-        (0.5, 181.0),
-    ] {
+    for (lat, lon) in [(f64::NAN, 0.5), (0.5, f64::INFINITY), (91.0, 0.5), (0.5, 181.0)] {
         assert!(!mp.contains(lat, lon));
         assert!(!circle(89.9, 0.0, 200_000.0).contains(lat, lon));
     }

@@ -113,12 +113,7 @@ fn brute(model: &BTreeMap<i64, Vec<Area>>, lat: f64, lon: f64) -> Vec<i64> {
         .collect()
 }
 
-fn assert_agrees(
-    index: &AreaIndex,
-    model: &BTreeMap<i64, Vec<Area>>,
-    rng: &mut Lcg,
-    points: usize,
-) -> usize {
+fn assert_agrees(index: &AreaIndex, model: &BTreeMap<i64, Vec<Area>>, rng: &mut Lcg, points: usize) -> usize {
     assert_eq!(index.len(), model.len());
     assert_eq!(index.is_empty(), model.is_empty());
     let mut hits = 0;
@@ -147,10 +142,7 @@ fn matches_brute_force_built_and_inserted() {
     }
     let built = AreaIndex::build(items.clone());
     let hits = assert_agrees(&built, &model, &mut rng, 2500);
-    assert!(
-        hits > 3000,
-        "the test should see plenty of matches, saw {hits}"
-    );
+    assert!(hits > 3000, "the test should see plenty of matches, saw {hits}");
     let mut inserted = AreaIndex::new();
     for (id, a) in items {
         inserted.insert(id, a);
@@ -173,8 +165,7 @@ fn replace_and_remove_stay_consistent() {
                     index.insert(id, a);
                 }
                 1 => {
-                    let areas: Vec<Area> =
-                        (0..rng.below(4)).map(|_| random_area(&mut rng)).collect();
+                    let areas: Vec<Area> = (0..rng.below(4)).map(|_| random_area(&mut rng)).collect();
                     model.remove(&id);
                     if !areas.is_empty() {
                         model.insert(id, areas.clone());
@@ -184,12 +175,7 @@ fn replace_and_remove_stay_consistent() {
                 _ => assert_eq!(index.remove(id), model.remove(&id).is_some()),
             }
         }
-        assert_agrees(
-            &index,
-            &model,
-            &mut rng,
-            if round % 10 == 9 { 500 } else { 50 },
-        );
+        assert_agrees(&index, &model, &mut rng, if round % 10 == 9 { 500 } else { 50 });
     }
     // Slots are reused rather than growing without bound.
     let live: usize = model.values().map(Vec::len).sum();
@@ -263,12 +249,7 @@ fn odd_input_does_not_panic() {
         index.insert(id, a);
     }
     let built = AreaIndex::build(odd);
-    for (lat, lon) in [
-        (f64::NAN, 0.0),
-        (0.0, f64::INFINITY),
-        (95.0, 0.0),
-        (0.0, -200.0),
-    ] {
+    for (lat, lon) in [(f64::NAN, 0.0), (0.0, f64::INFINITY), (95.0, 0.0), (0.0, -200.0)] {
         assert_eq!(index.matching(lat, lon), Vec::<i64>::new());
     }
     // Same answer as asking each area; the infinite circle holds everything.

@@ -60,10 +60,7 @@ fn plain_negatives() {
     }
     // A rejected match hides a good one later in the text.
     assert_eq!(at("95.0000,10.0000 or rather 34.0617,-118.3005"), LA);
-    assert_eq!(
-        at("1234.5678, 34.0617, -118.3005"),
-        Some((34.0617, -118.3005))
-    );
+    assert_eq!(at("1234.5678, 34.0617, -118.3005"), Some((34.0617, -118.3005)));
 }
 
 #[test]

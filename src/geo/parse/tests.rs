@@ -15,10 +15,7 @@ fn field(v: Value) -> String {
 }
 
 fn reason(v: Value) -> String {
-    Area::from_json(&v)
-        .err()
-        .map(|e| e.reason)
-        .unwrap_or_default()
+    Area::from_json(&v).err().map(|e| e.reason).unwrap_or_default()
 }
 
 fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
@@ -229,7 +226,8 @@ fn accepts_and_round_trips() {
     }
     // Other spellings read back to the canonical form.
     let one_member = json!({"type": "MultiPolygon", "coordinates": [[square(0., 0., 1., 1.)]]});
-    let feature = json!({"type": "Feature", "properties": {"x": 1}, "geometry": poly(json!([square(0., 0., 1., 1.)]))});
+    let feature =
+        json!({"type": "Feature", "properties": {"x": 1}, "geometry": poly(json!([square(0., 0., 1., 1.)]))});
     let ints = json!({"type": "circle", "lat": 34, "lon": -118, "radius_m": 50, "extra": true});
     let alt = poly(json!([[[0, 0, 5], [1, 0, 5], [1, 1, 5], [0, 0, 5]]]));
     for v in [one_member, feature, ints, alt] {

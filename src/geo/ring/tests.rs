@@ -13,10 +13,7 @@ fn ring(pts: &[(f64, f64)]) -> Vec<C> {
 
 #[test]
 fn accepts_simple_rings() {
-    assert_eq!(
-        check(&ring(&[(0., 0.), (1., 0.), (0., 1.), (0., 0.)])),
-        Ok(())
-    );
+    assert_eq!(check(&ring(&[(0., 0.), (1., 0.), (0., 1.), (0., 0.)])), Ok(()));
     assert_eq!(
         check(&ring(&[(0., 0.), (0., 1.), (1., 1.), (1., 0.), (0., 0.)])),
         Ok(())
@@ -46,14 +43,8 @@ fn refuses_bad_rings() {
     assert!(check(&ring(&[(0., 0.), (1., 0.), (0., 0.)])).is_err());
     assert!(check(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.)])).is_err());
     let zero = Err("ring has zero area");
-    assert_eq!(
-        check(&ring(&[(0., 0.), (1., 0.), (2., 0.), (0., 0.)])),
-        zero
-    );
-    assert_eq!(
-        check(&ring(&[(0., 0.), (1., 0.), (1., 0.), (0., 0.)])),
-        zero
-    );
+    assert_eq!(check(&ring(&[(0., 0.), (1., 0.), (2., 0.), (0., 0.)])), zero);
+    assert_eq!(check(&ring(&[(0., 0.), (1., 0.), (1., 0.), (0., 0.)])), zero);
     let si = Err("ring is self-intersecting");
     // Bowtie.
     assert_eq!(
@@ -172,11 +163,7 @@ fn sweep_matches_all_pairs() {
         pts.push(pts[0]);
         let expect = brute(&pts);
         let mut unlimited = u64::MAX;
-        assert_eq!(
-            self_intersects(&pts, &mut unlimited),
-            Some(expect),
-            "{pts:?}"
-        );
+        assert_eq!(self_intersects(&pts, &mut unlimited), Some(expect), "{pts:?}");
         if expect {
             crossing += 1
         } else {
@@ -267,10 +254,6 @@ fn crafted_rings_are_refused_quickly() {
     }
     // A smaller comb is checked in full, and is simple: refusals above were the budget's.
     let mut small: Vec<C> = comb(1.0).into_iter().take(1_200).collect();
-    small.extend([
-        Coord { x: -1.0, y: 2.995 },
-        Coord { x: -1.0, y: 0.0 },
-        small[0],
-    ]);
+    small.extend([Coord { x: -1.0, y: 2.995 }, Coord { x: -1.0, y: 0.0 }, small[0]]);
     assert!(cost(&small) > 100_000);
 }

@@ -12,9 +12,7 @@ impl Body {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(map)) => Ok(Body(map)),
             Ok(_) => Err(ApiError::bad_request("the body must be a JSON object")),
-            Err(e) => Err(ApiError::bad_request(format!(
-                "the body is not valid JSON: {e}"
-            ))),
+            Err(e) => Err(ApiError::bad_request(format!("the body is not valid JSON: {e}"))),
         }
     }
 
@@ -31,10 +29,7 @@ impl Body {
         match self.get(field) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(ApiError::invalid(
-                field,
-                format!("{field} must be a string"),
-            )),
+            Some(_) => Err(ApiError::invalid(field, format!("{field} must be a string"))),
         }
     }
 
@@ -47,10 +42,7 @@ impl Body {
         match self.get(field) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(ApiError::invalid(
-                field,
-                format!("{field} must be true or false"),
-            )),
+            Some(_) => Err(ApiError::invalid(field, format!("{field} must be true or false"))),
         }
     }
 
@@ -72,10 +64,9 @@ pub fn point(body: &Body, required: bool) -> Result<Option<(f64, f64)>, ApiError
         (None, None) if !required => Ok(None),
         (None, _) => Err(ApiError::invalid("lat", "lat is required with lon")),
         (_, None) => Err(ApiError::invalid("lon", "lon is required with lat")),
-        (Some(lat), _) if !(-90.0..=90.0).contains(&lat) => Err(ApiError::invalid(
-            "lat",
-            format!("lat {lat} is outside -90..90"),
-        )),
+        (Some(lat), _) if !(-90.0..=90.0).contains(&lat) => {
+            Err(ApiError::invalid("lat", format!("lat {lat} is outside -90..90")))
+        }
         (_, Some(lon)) if !(-180.0..=180.0).contains(&lon) => Err(ApiError::invalid(
             "lon",
             format!("lon {lon} is outside -180..180"),

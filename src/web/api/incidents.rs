@@ -21,10 +21,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "incidents": out })))
 }
 
-pub async fn show(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     let mut v = view(&core, &row).await?;
     let reports = core.store.reports_of_incident(row.id).await?;
@@ -45,10 +42,7 @@ pub async fn update(
     let body = Body::parse(&bytes)?;
     let kind = body.required_str("kind")?;
     let kind = Kind::parse(kind).ok_or_else(|| {
-        ApiError::invalid(
-            "kind",
-            format!("kind must be one of {}", Kind::NAMES.join(", ")),
-        )
+        ApiError::invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
     })?;
     core.store.set_incident_kind(row.id, kind.as_str()).await?;
     respond(&core, row.id).await
@@ -61,8 +55,7 @@ pub async fn locate(
 ) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     let body = Body::parse(&bytes)?;
-    let (lat, lon) =
-        body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
+    let (lat, lon) = body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
     if !core.store.locate_incident(row.id, lat, lon).await? {
         return Err(ApiError::conflict(
             "the incident is closed or already alerted; it cannot be moved",
@@ -73,10 +66,7 @@ pub async fn locate(
     respond(&core, row.id).await
 }
 
-pub async fn verify(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     if !core.store.verify_incident(row.id).await? {
         return Err(ApiError::conflict(format!(
@@ -89,10 +79,7 @@ pub async fn verify(
     respond(&core, row.id).await
 }
 
-pub async fn resolve(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn resolve(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     close(core, id, IncidentStatus::Resolved).await
 }
 

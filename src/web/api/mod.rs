@@ -20,20 +20,14 @@ use crate::app::Shared;
 
 pub fn router(core: Shared) -> Router<Shared> {
     Router::new()
-        .route(
-            "/volunteers",
-            post(volunteers::create).get(volunteers::list),
-        )
+        .route("/volunteers", post(volunteers::create).get(volunteers::list))
         .route(
             "/volunteers/{id}",
             get(volunteers::show).delete(volunteers::remove),
         )
         .route("/reports", post(reports::create))
         .route("/incidents", get(incidents::list))
-        .route(
-            "/incidents/{id}",
-            get(incidents::show).patch(incidents::update),
-        )
+        .route("/incidents/{id}", get(incidents::show).patch(incidents::update))
         .route("/incidents/{id}/locate", post(incidents::locate))
         .route("/incidents/{id}/verify", post(incidents::verify))
         .route("/incidents/{id}/resolve", post(incidents::resolve))

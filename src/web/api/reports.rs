@@ -13,26 +13,17 @@ use crate::intake::report::{self, Sighting};
 use crate::intake::words::guess_language;
 use crate::web::ApiError;
 
-pub async fn create(
-    State(core): State<Shared>,
-    bytes: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
     let text = body.required_str("text")?.trim().to_string();
     if text.is_empty() || text.chars().count() > 1600 {
-        return Err(ApiError::invalid(
-            "text",
-            "text must be 1 to 1600 characters",
-        ));
+        return Err(ApiError::invalid("text", "text must be 1 to 1600 characters"));
     }
     let point = body::point(&body, false)?;
     let kind = match body.str("kind")? {
         None => None,
         Some(k) => Some(Kind::parse(k).ok_or_else(|| {
-            ApiError::invalid(
-                "kind",
-                format!("kind must be one of {}", Kind::NAMES.join(", ")),
-            )
+            ApiError::invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
         })?),
     };
     let language = match body.str("language")? {

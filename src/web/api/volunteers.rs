@@ -15,13 +15,9 @@ use crate::roster::{self, Signup};
 use crate::store::volunteers::VolunteerRow;
 use crate::web::ApiError;
 
-pub async fn create(
-    State(core): State<Shared>,
-    bytes: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
-    let name =
-        roster::parse_name(body.required_str("name")?).map_err(|e| ApiError::invalid("name", e))?;
+    let name = roster::parse_name(body.required_str("name")?).map_err(|e| ApiError::invalid("name", e))?;
     let phone = Phone::parse(body.required_str("phone")?)
         .map_err(|e| ApiError::invalid("phone", format!("phone {e}")))?;
     let language = match body.str("language")? {
@@ -34,8 +30,7 @@ pub async fn create(
         })?,
     };
     let trusted = body.bool("trusted")?.unwrap_or(false);
-    let area = Area::from_json(body.required("area")?)
-        .map_err(|e| ApiError::invalid(e.field, e.reason))?;
+    let area = Area::from_json(body.required("area")?).map_err(|e| ApiError::invalid(e.field, e.reason))?;
     let id = roster::add(
         &core,
         Signup {
@@ -62,10 +57,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     ))
 }
 
-pub async fn show(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "volunteer")?;
     let row = core
         .store
@@ -75,10 +67,7 @@ pub async fn show(
     Ok(Json(view(&core, &row, true)))
 }
 
-pub async fn remove(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+pub async fn remove(State(core): State<Shared>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "volunteer")?;
     if !roster::remove(&core, id).await? {
         return Err(ApiError::not_found("volunteer"));

@@ -17,28 +17,14 @@ struct Signed(Vec<(String, String)>);
 
 impl Signed {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
 /// Checks `X-Twilio-Signature` against the configured public URL + this request's path and
 /// query (never the Host header, which a proxy rewrites). Also refuses another account's calls.
-fn verify(
-    core: &Shared,
-    uri: &OriginalUri,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Signed, Response> {
-    let refuse = || {
-        (
-            StatusCode::FORBIDDEN,
-            "invalid or missing X-Twilio-Signature",
-        )
-            .into_response()
-    };
+fn verify(core: &Shared, uri: &OriginalUri, headers: &HeaderMap, body: &Bytes) -> Result<Signed, Response> {
+    let refuse = || (StatusCode::FORBIDDEN, "invalid or missing X-Twilio-Signature").into_response();
     let t = &core.settings.twilio;
     let Some(token) = &t.auth_token else {
         tracing::warn!("Twilio webhook refused: twilio.auth_token is not configured");
@@ -51,9 +37,7 @@ fn verify(
     let path = uri.0.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let url = format!("{}{}", core.settings.public_base(), path);
     let params = form_pairs(body);
-    let header = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok());
+    let header = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok());
     if !is_valid(&tokens, &url, &params, header) {
         tracing::warn!(path = uri.0.path(), "Twilio webhook refused: bad signature");
         return Err(refuse());
@@ -68,12 +52,7 @@ fn verify(
     Ok(signed)
 }
 
-pub async fn sms(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn sms(State(core): State<Shared>, uri: OriginalUri, headers: HeaderMap, body: Bytes) -> Response {
     let signed = match verify(&core, &uri, &headers, &body) {
         Ok(s) => s,
         Err(refused) => return refused,
