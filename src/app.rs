@@ -26,6 +26,8 @@ pub struct Core {
     pub dispatch_wake: Notify,
     /// Wakes the outbox worker (new deliveries).
     pub outbox_wake: Notify,
+    /// What changed, for live views.
+    pub events: crate::events::Bus,
     /// The volunteer table's version the index was built from (see `refresh_index`).
     index_version: std::sync::Mutex<(i64, i64)>,
 }
@@ -47,6 +49,7 @@ impl Core {
             index: RwLock::new(AreaIndex::new()),
             dispatch_wake: Notify::new(),
             outbox_wake: Notify::new(),
+            events: crate::events::Bus::new(),
             index_version: std::sync::Mutex::new((-1, -1)),
         });
         core.refresh_index().await?;

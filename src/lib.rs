@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod dispatch;
 pub mod domain;
+pub mod events;
 pub mod geo;
 pub mod intake;
 pub mod outbox;

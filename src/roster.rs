@@ -30,6 +30,7 @@ pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
         .await?;
     core.index_set(id, Some(s.area));
     tracing::info!(volunteer_id = id, "volunteer added");
+    core.events.publish(crate::events::Event::Volunteers);
     Ok(id)
 }
 
@@ -39,6 +40,7 @@ pub async fn remove(core: &Core, id: i64) -> Result<bool, StoreError> {
     if removed {
         core.index_set(id, None);
         tracing::info!(volunteer_id = id, "volunteer removed");
+        core.events.publish(crate::events::Event::Volunteers);
     }
     Ok(removed)
 }

@@ -3,6 +3,7 @@
 //! and wakes the outbox. The loop works from what the database says, so after a crash it
 //! simply carries on where it stopped.
 
+pub mod actions;
 pub mod message;
 
 use std::time::Duration;
@@ -88,6 +89,8 @@ async fn plan(
             "alert planned"
         );
         core.outbox_wake.notify_one();
+        core.events
+            .publish(crate::events::Event::Incident { id: incident_id });
     }
     Ok(())
 }

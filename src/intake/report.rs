@@ -76,6 +76,10 @@ pub async fn receive(
             None
         }
     };
+    core.events.publish(crate::events::Event::Report {
+        report_id,
+        incident_id,
+    });
     Ok(Some(Received {
         report_id,
         incident_id,

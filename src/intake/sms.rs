@@ -52,6 +52,8 @@ pub async fn handle(core: &Core, sms: InboundSms) -> Result<Reply, StoreError> {
         deliveries::confirm(&mut tx, incident_id, v.id, alert_id, answer.as_str(), now).await?;
         tx.commit().await?;
         tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, "confirmation");
+        core.events
+            .publish(crate::events::Event::Incident { id: incident_id });
         return Ok(Some(message::answer_ack(language, answer, incident_id)));
     }
 

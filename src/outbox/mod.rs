@@ -109,7 +109,9 @@ async fn send_one<C: Channel>(
         }
     };
     let took = started.elapsed().as_millis() as i64;
-    if let Err(e) = record(&core, &d, outcome, took).await {
+    let recorded = record(&core, &d, outcome, took).await;
+    core.events.publish(crate::events::Event::Deliveries);
+    if let Err(e) = recorded {
         // The lease will run out and the delivery be tried again: a possible duplicate, never a loss.
         tracing::error!(delivery_id = d.id, error = %e, "recording a send's outcome failed");
     }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::dispatch::actions::ActionError;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -71,6 +72,16 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(what) => ApiError::conflict(format!("{what} already exists")),
             StoreError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> ApiError {
+        match e {
+            ActionError::NotFound => ApiError::not_found("incident"),
+            ActionError::Conflict(why) => ApiError::conflict(why),
+            ActionError::Store(e) => e.into(),
         }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
+use crate::dispatch::actions;
 use crate::domain::{IncidentStatus, Kind};
 use crate::store::incidents::IncidentRow;
 use crate::web::ApiError;
@@ -38,14 +39,14 @@ pub async fn update(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let row = load(&core, &id).await?;
+    let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let kind = body.required_str("kind")?;
     let kind = Kind::parse(kind).ok_or_else(|| {
         ApiError::invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
     })?;
-    core.store.set_incident_kind(row.id, kind.as_str()).await?;
-    respond(&core, row.id).await
+    actions::set_kind(&core, id, kind).await?;
+    respond(&core, id).await
 }
 
 pub async fn locate(
@@ -53,54 +54,32 @@ pub async fn locate(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let row = load(&core, &id).await?;
+    let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let (lat, lon) = body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
-    if !core.store.locate_incident(row.id, lat, lon).await? {
-        return Err(ApiError::conflict(
-            "the incident is closed or already alerted; it cannot be moved",
-        ));
-    }
-    tracing::info!(incident_id = row.id, "incident located by dispatcher");
-    core.dispatch_wake.notify_one();
-    respond(&core, row.id).await
+    actions::locate(&core, id, lat, lon).await?;
+    respond(&core, id).await
 }
 
 pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let row = load(&core, &id).await?;
-    if !core.store.verify_incident(row.id).await? {
-        return Err(ApiError::conflict(format!(
-            "the incident is {}, not unverified",
-            row.status
-        )));
-    }
-    tracing::info!(incident_id = row.id, "incident verified by dispatcher");
-    core.dispatch_wake.notify_one();
-    respond(&core, row.id).await
+    let id = body::id(&id, "incident")?;
+    actions::verify(&core, id).await?;
+    respond(&core, id).await
 }
 
 pub async fn resolve(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    close(core, id, IncidentStatus::Resolved).await
+    let id = body::id(&id, "incident")?;
+    actions::close(&core, id, IncidentStatus::Resolved).await?;
+    respond(&core, id).await
 }
 
 pub async fn false_alarm(
     State(core): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    close(core, id, IncidentStatus::FalseAlarm).await
-}
-
-async fn close(core: Shared, id: String, status: IncidentStatus) -> Result<Json<Value>, ApiError> {
-    let row = load(&core, &id).await?;
-    if !core.store.close_incident(row.id, status.as_str()).await? {
-        return Err(ApiError::conflict(format!(
-            "the incident is already {}",
-            row.status
-        )));
-    }
-    tracing::info!(incident_id = row.id, status = %status, "incident closed by dispatcher");
-    core.dispatch_wake.notify_one();
-    respond(&core, row.id).await
+    let id = body::id(&id, "incident")?;
+    actions::close(&core, id, IncidentStatus::FalseAlarm).await?;
+    respond(&core, id).await
 }
 
 async fn load(core: &Shared, id: &str) -> Result<IncidentRow, ApiError> {

@@ -95,19 +95,35 @@ pub async fn status(
     let Some(status) = DeliveryStatus::from_twilio(raw) else {
         return StatusCode::OK.into_response();
     };
-    let error = signed.get("ErrorCode").map(|code| format!("Twilio {code}"));
-    match core
+    let code = signed.get("ErrorCode");
+    let error = code.map(|code| format!("Twilio {code}"));
+    let changed = match core
         .store
         .apply_receipt("sms", sid, status, error.as_deref())
         .await
     {
-        Ok(changed) => {
-            tracing::debug!(status = raw, changed, "status callback");
-            StatusCode::OK.into_response()
-        }
+        Ok(changed) => changed,
         Err(e) => {
             tracing::error!(error = %e, "status callback could not be stored");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
+    };
+    tracing::debug!(status = raw, changed = changed.is_some(), "status callback");
+    let Some(volunteer_id) = changed else {
+        return StatusCode::OK.into_response();
+    };
+    core.events.publish(crate::events::Event::Deliveries);
+    if code == Some("21610") {
+        // The volunteer unsubscribed at the carrier: stop queueing alerts for them.
+        if let Err(e) = core.store.set_opted_out(volunteer_id, true).await {
+            tracing::error!(error = %e, "recording an opt-out failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        core.index_set(volunteer_id, None);
+        tracing::info!(
+            volunteer_id,
+            "volunteer unsubscribed at the provider; marked opted out"
+        );
     }
+    StatusCode::OK.into_response()
 }
