@@ -2,17 +2,20 @@
 //! `main` and the tests start it the same way, so tests exercise what operators run.
 
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
+use crate::channels::signal::SignalClient;
 use crate::channels::twilio::client::{TwilioClient, TwilioParams};
 use crate::config::Settings;
 use crate::crypto::Vault;
-use crate::geo::{Area, AreaIndex};
+use crate::geo::AreaIndex;
+use crate::outbox::Channels;
 use crate::store::Store;
 
 /// What every step of the flow shares. Cheap to clone (`Arc`).
@@ -28,6 +31,8 @@ pub struct Core {
     pub outbox_wake: Notify,
     /// What changed, for live views.
     pub events: crate::events::Bus,
+    /// Whether the Signal bridge's event stream is connected.
+    pub signal_up: AtomicBool,
     /// The volunteer table's version the index was built from (see `refresh_index`).
     index_version: std::sync::Mutex<(i64, i64)>,
 }
@@ -37,11 +42,13 @@ pub type Shared = Arc<Core>;
 /// Flips to true once to ask every task to stop.
 pub type Shutdown = watch::Receiver<bool>;
 
+const KEY_CHECK: &str = "key_check";
+
 impl Core {
     pub async fn open(settings: Settings) -> anyhow::Result<Shared> {
-        let vault = Vault::load(&settings.crypto)?;
         let store = Store::connect(&settings.database.url, settings.database.max_connections).await?;
         store.migrate().await?;
+        let vault = open_vault(&settings, &store).await?;
         let core = Arc::new(Core {
             settings,
             store,
@@ -50,6 +57,7 @@ impl Core {
             dispatch_wake: Notify::new(),
             outbox_wake: Notify::new(),
             events: crate::events::Bus::new(),
+            signal_up: AtomicBool::new(false),
             index_version: std::sync::Mutex::new((-1, -1)),
         });
         core.refresh_index().await?;
@@ -66,15 +74,9 @@ impl Core {
         let rows = self.store.alertable_areas().await?;
         let mut items = Vec::with_capacity(rows.len());
         for (id, json) in rows {
-            match serde_json::from_str(&json)
-                .ok()
-                .and_then(|v| Area::from_json(&v).ok())
-            {
+            match crate::roster::stored_area(&json) {
                 Some(area) => items.push((id, area)),
-                None => tracing::error!(
-                    volunteer_id = id,
-                    "stored home area is unreadable; volunteer not alertable"
-                ),
+                None => tracing::error!(volunteer_id = id, "stored home area is unreadable; volunteer not alertable"),
             }
         }
         let index = AreaIndex::build(items);
@@ -84,7 +86,7 @@ impl Core {
         Ok(())
     }
 
-    pub fn index_set(&self, id: i64, area: Option<Area>) {
+    pub fn index_set(&self, id: i64, area: Option<crate::geo::Area>) {
         let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
         match area {
             Some(area) => index.replace(id, vec![area]),
@@ -95,29 +97,60 @@ impl Core {
     }
 
     pub fn targets(&self, lat: f64, lon: f64) -> Vec<i64> {
-        self.index
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .matching(lat, lon)
+        self.index.read().unwrap_or_else(|e| e.into_inner()).matching(lat, lon)
     }
 
-    /// The Twilio client, when SMS is configured.
-    pub fn twilio(&self) -> anyhow::Result<Option<TwilioClient>> {
-        let t = &self.settings.twilio;
-        let (Some(sid), Some(token), Some(from)) = (&t.account_sid, &t.auth_token, &t.from) else {
-            return Ok(None);
-        };
-        TwilioClient::new(TwilioParams {
-            api_base: t.api_base.clone(),
-            account_sid: sid.clone(),
-            auth_token: token.clone(),
-            from: from.clone(),
-            status_callback: format!("{}/webhooks/twilio/status", self.settings.public_base()),
-            validity_s: t.validity_s,
-            timeout: Duration::from_secs(t.timeout_s),
-        })
-        .map(Some)
+    pub fn alertable_volunteers(&self) -> usize {
+        self.index.read().unwrap_or_else(|e| e.into_inner()).len()
     }
+
+    /// The providers configured for this instance.
+    pub fn channels(&self) -> anyhow::Result<Channels> {
+        let t = &self.settings.twilio;
+        let sms = match (&t.account_sid, &t.auth_token, &t.from) {
+            (Some(sid), Some(token), Some(from)) => Some(TwilioClient::new(TwilioParams {
+                api_base: t.api_base.clone(),
+                account_sid: sid.clone(),
+                auth_token: token.clone(),
+                from: from.clone(),
+                status_callback: format!("{}/webhooks/twilio/status", self.settings.public_base()),
+                validity_s: t.validity_s,
+                timeout: Duration::from_secs(t.timeout_s),
+            })?),
+            _ => None,
+        };
+        Ok(Channels { sms, signal: self.signal_client()? })
+    }
+
+    pub fn signal_client(&self) -> anyhow::Result<Option<SignalClient>> {
+        let s = &self.settings.signal;
+        match (&s.rpc_url, &s.account) {
+            (Some(url), Some(account)) => {
+                Ok(Some(SignalClient::new(url, account, Duration::from_secs(s.timeout_s))?))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The data key, checked against the database it encrypts: a wrong or a new key on a database
+/// that already holds encrypted data would make every number unreadable.
+async fn open_vault(settings: &Settings, store: &Store) -> anyhow::Result<Vault> {
+    let stored = store.meta(KEY_CHECK).await?;
+    let vault = Vault::load(&settings.crypto, stored.is_none())?;
+    let check = vault.check_value();
+    let stored = match stored {
+        Some(stored) => stored,
+        None => store.meta_init(KEY_CHECK, &check).await?,
+    };
+    if stored != check {
+        bail!(
+            "crypto.key (or the key file {}) is not the key this database was encrypted with; \
+             refusing to start rather than lose every stored number",
+            settings.crypto.key_file
+        );
+    }
+    Ok(vault)
 }
 
 /// A started server: its address, and how to stop it.
@@ -144,19 +177,20 @@ impl Running {
         let (stop, shutdown) = watch::channel(false);
         let mut tasks = Vec::new();
 
-        tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
-        tasks.push(tokio::spawn(crate::intake::retention::run(
-            core.clone(),
-            shutdown.clone(),
-        )));
-        match core.twilio()? {
-            Some(client) => {
-                tasks.push(tokio::spawn(crate::outbox::run(core.clone(), Arc::new(client), shutdown.clone())));
-            }
-            None => tracing::warn!(
-                "SMS is not configured (twilio.account_sid, twilio.auth_token, twilio.from): alerts stay queued until it is"
-            ),
+        let channels = core.channels()?;
+        if channels.sms.is_none() {
+            tracing::warn!(
+                "SMS is not configured (twilio.account_sid, twilio.auth_token, twilio.from): SMS alerts stay queued until it is"
+            );
         }
+        if let Some(client) = core.signal_client()? {
+            tasks.push(tokio::spawn(crate::intake::signal::run(core.clone(), Arc::new(client), shutdown.clone())));
+        }
+        if channels.sms.is_some() || channels.signal.is_some() {
+            tasks.push(tokio::spawn(crate::outbox::run(core.clone(), Arc::new(channels), shutdown.clone())));
+        }
+        tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
+        tasks.push(tokio::spawn(crate::intake::retention::run(core.clone(), shutdown.clone())));
         if core.settings.api.token.is_none() {
             tracing::warn!("api.token is not set: the JSON API refuses every request");
         }
@@ -172,19 +206,17 @@ impl Running {
             }
         }));
         tracing::info!(%addr, public_url = %core.settings.http.public_url, "tocsin is listening");
-        Ok(Running {
-            addr,
-            core,
-            stop,
-            tasks,
-        })
+        Ok(Running { addr, core, stop, tasks })
     }
 
-    /// Asks every task to stop and waits for them.
+    /// Asks every task to stop and waits for them: the outbox finishes its in-flight sends and
+    /// records them before the database is closed.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
+        let s = &self.core.settings;
+        let grace = Duration::from_secs(s.twilio.timeout_s.max(s.signal.timeout_s) + 10);
         for task in self.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+            let _ = tokio::time::timeout(grace, task).await;
         }
         self.core.store.close().await;
     }

@@ -49,7 +49,14 @@ pub struct AddVolunteer {
     /// en or es.
     #[arg(long, default_value = "en")]
     pub language: String,
+    /// How they get alerts: sms, signal or both.
+    #[arg(long, default_value = "sms")]
+    pub channel: String,
+    /// Their Signal account id (UUID), when Signal should not reach them by phone number.
+    #[arg(long)]
+    pub signal_address: Option<String>,
     /// Their reports are verified without a dispatcher (dispatch.auto_verify = "trusted").
+
     #[arg(long)]
     pub trusted: bool,
     /// Centre of a circular home area.

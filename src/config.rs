@@ -20,6 +20,7 @@ pub struct Settings {
     pub twilio: Twilio,
     pub dispatch: Dispatch,
     pub privacy: Privacy,
+    pub signal: Signal,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +55,14 @@ pub struct Twilio {
     pub api_base: String,
     pub validity_s: u32,
     pub concurrency: usize,
+    pub timeout_s: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Signal {
+    pub rpc_url: Option<String>,
+    pub account: Option<String>,
+    pub failover_after_s: u64,
     pub timeout_s: u64,
 }
 
@@ -115,6 +124,18 @@ impl Settings {
         if !(1..=36000).contains(&self.twilio.validity_s) {
             bail!("twilio.validity_s: must be between 1 and 36000 seconds");
         }
+        match (&self.signal.rpc_url, &self.signal.account) {
+            (Some(url), Some(account)) => {
+                let parsed = url::Url::parse(url).with_context(|| format!("signal.rpc_url: not a URL: {url}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    bail!("signal.rpc_url: must be http or https");
+                }
+                crate::domain::Phone::parse(account).map_err(|e| anyhow::anyhow!("signal.account: {e}"))?;
+            }
+            (None, None) => {}
+            (Some(_), None) => bail!("signal.account: required with signal.rpc_url"),
+            (None, Some(_)) => bail!("signal.rpc_url: required with signal.account"),
+        }
         if let Some(from) = &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }
@@ -131,7 +152,13 @@ impl Settings {
         self.http.public_url.trim_end_matches('/')
     }
 
+    /// The Signal bridge is configured.
+    pub fn signal_ready(&self) -> bool {
+        self.signal.rpc_url.is_some() && self.signal.account.is_some()
+    }
+
     /// Twilio credentials when SMS sending is fully configured.
+
     pub fn sms_ready(&self) -> bool {
         self.twilio.account_sid.is_some() && self.twilio.auth_token.is_some() && self.twilio.from.is_some()
     }

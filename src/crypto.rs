@@ -41,20 +41,25 @@ impl Vault {
         }
     }
 
-    /// The key from `crypto.key`, else from `crypto.key_file`, generating that file on first run.
-    pub fn load(cfg: &Crypto) -> anyhow::Result<Vault> {
+    /// The key from `crypto.key`, else from `crypto.key_file`; the file is generated only
+    /// when `may_generate` (a database that holds nothing encrypted yet).
+    pub fn load(cfg: &Crypto, may_generate: bool) -> anyhow::Result<Vault> {
         if let Some(key) = &cfg.key {
-            return Ok(Vault::from_key(
-                &decode_key(key.expose_secret()).context("crypto.key")?,
-            ));
+            return Ok(Vault::from_key(&decode_key(key.expose_secret()).context("crypto.key")?));
         }
         let path = Path::new(&cfg.key_file);
         if path.exists() {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading crypto.key_file {}", path.display()))?;
-            let key =
-                decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
+            let key = decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
             return Ok(Vault::from_key(&key));
+        }
+        if !may_generate {
+            bail!(
+                "the database holds data encrypted with a key, but crypto.key is not set and the key file {} \
+                 does not exist: restore the key file (or set crypto.key) rather than start with a new key",
+                path.display()
+            );
         }
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
@@ -65,6 +70,11 @@ impl Vault {
             "generated a new data-encryption key; back this file up and keep it secret: without it the stored phone numbers cannot be read"
         );
         Ok(Vault::from_key(&key))
+    }
+
+    /// A value that identifies the key without revealing it, stored with the data it encrypts.
+    pub fn check_value(&self) -> String {
+        self.lookup_hash("tocsin key check")
     }
 
     pub fn encrypt(&self, plain: &str) -> Vec<u8> {
@@ -183,14 +193,15 @@ mod tests {
             key: None,
             key_file: path.to_string_lossy().into_owned(),
         };
-        let first = Vault::load(&cfg).unwrap();
+        assert!(Vault::load(&cfg, false).is_err(), "no key is generated for a database that has data");
+        let first = Vault::load(&cfg, true).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let second = Vault::load(&cfg).unwrap();
+        let second = Vault::load(&cfg, false).unwrap();
         assert_eq!(second.decrypt(&first.encrypt("x")).unwrap(), "x");
     }
 

@@ -5,7 +5,7 @@ use serde_json::json;
 use tocsin::app::{Core, Running};
 use tocsin::cli::{AddVolunteer, Cli, Command, VolunteerCommand};
 use tocsin::config::Settings;
-use tocsin::domain::{Language, Phone};
+use tocsin::domain::{Language, Phone, Reach, SignalId};
 use tocsin::geo::Area;
 use tocsin::roster::{self, Signup};
 
@@ -62,13 +62,15 @@ async fn volunteer(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<
         VolunteerCommand::List => {
             for v in core.store.volunteers().await? {
                 let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
-                let last4: String = phone.chars().skip(phone.len().saturating_sub(4)).collect();
+                let last4 = roster::last4(&phone);
                 println!(
-                    "{}\t{}\t…{}\t{}\t{}{}",
+                    "{}\t{}\t…{}\t{}\t{}\t{}{}",
                     v.id,
                     v.name,
                     last4,
                     v.language,
+                    v.channel,
+
                     if v.trusted { "trusted" } else { "-" },
                     if v.opted_out { "\topted out" } else { "" }
                 );
@@ -103,11 +105,12 @@ fn signup(add: AddVolunteer) -> anyhow::Result<Signup> {
         _ => bail!("give a circle (--lat, --lon, --radius-m) or --area-file"),
     };
     let area = Area::from_json(&area_json).map_err(|e| anyhow!("{e}"))?;
-    Ok(Signup {
-        name,
-        phone,
-        language,
-        trusted: add.trusted,
-        area,
-    })
+    let reach = Reach::parse(&add.channel)
+        .ok_or_else(|| anyhow!("--channel: must be one of {}", Reach::NAMES.join(", ")))?;
+    let signal_id = match &add.signal_address {
+        Some(a) => Some(SignalId::parse(a).map_err(|e| anyhow!("--signal-address: {e}"))?),
+        None => None,
+    };
+
+    Ok(Signup { name, phone, language, trusted: add.trusted, area, reach, signal_id })
 }

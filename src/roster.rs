@@ -1,8 +1,9 @@
-//! The roster of volunteers: adding and removing them keeps the database and the geofence
-//! index in step. Used by the API and the CLI alike.
+//! The roster of volunteers: changes keep the database and the geofence index in step. Used by
+//! the API, the CLI and intake alike, so that every path applies the same rules.
 
 use crate::app::Core;
-use crate::domain::{Language, Phone};
+use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::events::Event;
 use crate::geo::Area;
 use crate::store::volunteers::NewVolunteer;
 use crate::store::StoreError;
@@ -14,6 +15,9 @@ pub struct Signup {
     pub language: Language,
     pub trusted: bool,
     pub area: Area,
+    pub reach: Reach,
+    /// Their Signal account id, when it is not their phone number.
+    pub signal_id: Option<SignalId>,
 }
 
 pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
@@ -26,11 +30,14 @@ pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
             language: s.language.as_str(),
             trusted: s.trusted,
             area: s.area.to_json().to_string(),
+            channel: s.reach.as_str(),
+            signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
+            signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
         })
         .await?;
     core.index_set(id, Some(s.area));
-    tracing::info!(volunteer_id = id, "volunteer added");
-    core.events.publish(crate::events::Event::Volunteers);
+    tracing::info!(volunteer_id = id, channel = s.reach.as_str(), "volunteer added");
+    core.events.publish(Event::Volunteers);
     Ok(id)
 }
 
@@ -40,9 +47,35 @@ pub async fn remove(core: &Core, id: i64) -> Result<bool, StoreError> {
     if removed {
         core.index_set(id, None);
         tracing::info!(volunteer_id = id, "volunteer removed");
-        core.events.publish(crate::events::Event::Volunteers);
+        core.events.publish(Event::Volunteers);
     }
     Ok(removed)
+}
+
+/// Records a carrier opt-out (STOP, Twilio 21610) or opt-in (START), and takes the volunteer
+/// out of (or back into) the geofence index.
+pub async fn set_opted_out(core: &Core, id: i64, opted_out: bool) -> Result<(), StoreError> {
+    core.store.set_opted_out(id, opted_out).await?;
+    index_subscription(core, id, opted_out).await
+}
+
+/// The index side of an opt-out or opt-in already stored.
+pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result<(), StoreError> {
+    let area = if opted_out {
+
+        None
+    } else {
+        core.store.volunteer(id).await?.and_then(|v| stored_area(&v.area))
+    };
+    core.index_set(id, area);
+    tracing::info!(volunteer_id = id, opted_out, "volunteer subscription changed");
+    core.events.publish(Event::Volunteers);
+    Ok(())
+}
+
+/// A home area as stored (validated when it was written).
+pub fn stored_area(json: &str) -> Option<Area> {
+    serde_json::from_str(json).ok().and_then(|v| Area::from_json(&v).ok())
 }
 
 /// A name: 1 to 100 characters once trimmed.
@@ -52,4 +85,10 @@ pub fn parse_name(name: &str) -> Result<String, &'static str> {
         return Err("name must be 1 to 100 characters");
     }
     Ok(name.to_string())
+}
+
+/// The last four digits, all a list needs to tell people apart.
+pub fn last4(phone: &str) -> String {
+    let skip = phone.chars().count().saturating_sub(4);
+    phone.chars().skip(skip).collect()
 }

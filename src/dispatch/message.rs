@@ -78,7 +78,18 @@ pub fn no_open_alert(language: Language) -> String {
     }
 }
 
+/// On Signal tocsin answers STOP and START itself (Twilio does it for SMS).
+pub fn subscription_ack(language: Language, stopped: bool) -> String {
+    match (language, stopped) {
+        (Language::En, true) => "You will get no more alerts. Send START to get them again.".to_string(),
+        (Language::En, false) => "Welcome back: you will get alerts again. Send STOP to stop.".to_string(),
+        (Language::Es, true) => "No recibiras mas alertas. Envia START para recibirlas de nuevo.".to_string(),
+        (Language::Es, false) => "Bienvenido de nuevo: recibiras alertas. Envia STOP para parar.".to_string(),
+    }
+}
+
 pub fn help(language: Language) -> String {
+
     match language {
         Language::En => "tocsin alerts: text what you see and where to report. Volunteers answer alerts with Y, N or HERE. STOP to stop alerts.".to_string(),
         Language::Es => "Alertas tocsin: escribe que ves y donde para reportar. Voluntarios responden SI, NO o AQUI. STOP para no recibir alertas.".to_string(),

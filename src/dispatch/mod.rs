@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
 use crate::domain::{AlertPurpose, Kind, Language};
-use crate::store::deliveries::Bodies;
+use crate::store::alerts::{Audience, Bodies};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
 
@@ -28,18 +28,25 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
     }
 }
 
-/// One pass: finish interrupted intake, write due first alerts and all-clears.
+/// One pass: finish interrupted intake, write due first alerts and all-clears. One item
+/// that fails is logged and retried next pass; it does not hold up the others.
 pub async fn step(core: &Core) -> anyhow::Result<()> {
     core.refresh_index().await?;
     // Reports older than a few seconds without an incident were interrupted mid-intake.
     for report in core.store.unprocessed_reports(now_ms() - 5_000).await? {
-        crate::intake::report::resume(core, &report).await?;
+        if let Err(e) = crate::intake::report::resume(core, &report).await {
+            tracing::error!(report_id = report.id, error = %e, "resuming a report failed");
+        }
     }
     for incident in core.store.incidents_to_alert().await? {
-        first_alert(core, &incident).await?;
+        if let Err(e) = first_alert(core, &incident).await {
+            tracing::error!(incident_id = incident.id, error = %e, "planning the first alert failed");
+        }
     }
     for incident in core.store.incidents_to_all_clear().await? {
-        all_clear(core, &incident).await?;
+        if let Err(e) = all_clear(core, &incident).await {
+            tracing::error!(incident_id = incident.id, error = %e, "planning the all-clear failed");
+        }
     }
     Ok(())
 }
@@ -52,45 +59,39 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let targets = core.targets(lat, lon);
     let en = message::first_alert(Language::En, incident.id, kind, lat, lon);
     let es = message::first_alert(Language::Es, incident.id, kind, lat, lon);
-    let bodies = Bodies { en: &en, es: &es };
-    plan(core, incident.id, AlertPurpose::First, &targets, &bodies).await
+    let audience = Audience::Volunteers { ids: &targets, signal_on: core.settings.signal_ready() };
+    plan(core, incident.id, AlertPurpose::First, audience, &Bodies { en: &en, es: &es }).await
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let targets = core.store.reached_by_first_alert(incident.id).await?;
     let en = message::all_clear(Language::En, incident.id, kind);
     let es = message::all_clear(Language::Es, incident.id, kind);
-    let bodies = Bodies { en: &en, es: &es };
-    plan(core, incident.id, AlertPurpose::AllClear, &targets, &bodies).await
+    let audience = Audience::ReachedByFirstAlert;
+    plan(core, incident.id, AlertPurpose::AllClear, audience, &Bodies { en: &en, es: &es }).await
 }
 
 async fn plan(
     core: &Core,
     incident_id: i64,
     purpose: AlertPurpose,
-    targets: &[i64],
+    audience: Audience<'_>,
     bodies: &Bodies<'_>,
 ) -> anyhow::Result<()> {
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;
     let started = std::time::Instant::now();
-    let written = core
-        .store
-        .plan_alert(incident_id, purpose, targets, bodies, now, expires_at)
-        .await?;
+    let written = core.store.plan_alert(incident_id, purpose, audience, bodies, now, expires_at).await?;
     if let Some(n) = written {
         tracing::info!(
             incident_id,
             purpose = purpose.as_str(),
-            targeted = targets.len(),
             deliveries = n,
             took_ms = started.elapsed().as_millis() as u64,
             "alert planned"
         );
         core.outbox_wake.notify_one();
-        core.events
-            .publish(crate::events::Event::Incident { id: incident_id });
+        core.events.publish(crate::events::Event::Incident { id: incident_id });
     }
     Ok(())
 }

@@ -3,10 +3,13 @@
 
 mod names;
 pub mod phone;
+pub mod signal_id;
 pub mod sms;
 pub mod words;
 
 pub use phone::{Phone, PhoneError};
+pub use signal_id::{SignalId, SignalIdError};
+
 pub use words::*;
 
 /// Where an incident stands. Only `Verified` incidents with a location are dispatched.
@@ -25,7 +28,17 @@ impl IncidentStatus {
     }
 }
 
+/// How a volunteer is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reach {
+    Sms,
+    Signal,
+    /// Both at once: the alert goes out on each.
+    Both,
+}
+
 /// What an alert is for; one of each per incident.
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertPurpose {
     First,
@@ -43,37 +56,46 @@ impl AlertPurpose {
 }
 
 /// One alert to one volunteer on one channel.
-/// `Queued`: in our outbox. `Submitted`: the provider took it (Twilio queued/accepted/sending).
-/// `Sent`/`Delivered`/`Undelivered`/`Failed`: the provider's receipts. `Canceled`: the incident
-/// ended before it left.
+/// `Queued`: in our outbox. `Submitted`: the provider took it (Twilio queued/accepted/sending,
+/// Signal sent). `Sent`/`Delivered`/`Read`/`Undelivered`/`Failed`: the provider's receipts.
+/// `Canceled`: the incident ended before it left. `FailedOver`: Signal could not take it and an
+/// SMS delivery replaced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryStatus {
     Queued,
     Submitted,
     Sent,
     Delivered,
+    Read,
     Undelivered,
     Failed,
     Canceled,
+    FailedOver,
 }
 
 impl DeliveryStatus {
-    /// Receipts may arrive out of order: a status only ever moves to a higher rank.
+    /// Receipts may arrive out of order: a status only ever moves to a higher rank. Endings
+    /// that are not a success outrank everything, so no late receipt revives them.
     pub fn rank(self) -> u8 {
         match self {
             Self::Queued => 0,
             Self::Submitted => 1,
             Self::Sent => 2,
-            Self::Delivered | Self::Undelivered | Self::Failed | Self::Canceled => 3,
+            Self::Delivered => 3,
+            Self::Read => 4,
+            Self::Undelivered | Self::Failed | Self::Canceled | Self::FailedOver => 5,
         }
     }
+
 
     /// Twilio's `MessageStatus` mapped onto ours; unknown statuses are ignored.
     pub fn from_twilio(status: &str) -> Option<DeliveryStatus> {
         Some(match status {
             "accepted" | "queued" | "scheduled" | "sending" => Self::Submitted,
             "sent" => Self::Sent,
-            "delivered" | "read" => Self::Delivered,
+            "delivered" => Self::Delivered,
+            "read" => Self::Read,
+
             "undelivered" => Self::Undelivered,
             "failed" => Self::Failed,
             "canceled" => Self::Canceled,

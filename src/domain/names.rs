@@ -36,8 +36,12 @@ named!(super::DeliveryStatus {
     Submitted => "submitted",
     Sent => "sent",
     Delivered => "delivered",
+    Read => "read",
     Undelivered => "undelivered",
     Failed => "failed",
     Canceled => "canceled",
+    FailedOver => "failed_over",
 });
+named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
+
 named!(super::AlertPurpose { First => "first", AllClear => "all_clear" });

@@ -1,7 +1,9 @@
 //! Intake: inbound messages become reports, answers or subscription changes.
 //! A report is stored before anything else is done with it, and is never lost after a 2xx.
 
+pub mod message;
 pub mod report;
 pub mod retention;
-pub mod sms;
+pub mod signal;
 pub mod words;
+

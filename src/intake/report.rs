@@ -4,7 +4,7 @@
 
 use crate::app::Core;
 use crate::config::AutoVerify;
-use crate::domain::{IncidentStatus, Kind, Language, Phone};
+use crate::domain::{IncidentStatus, Kind, Language};
 use crate::geo::locate_text;
 use crate::intake::words::guess_kind;
 use crate::store::reports::{self, NewReport, ReportRow};
@@ -18,7 +18,8 @@ pub struct Sighting {
     /// Where it is, when the sender said so outside the text (API).
     pub point: Option<(f64, f64)>,
     pub kind: Option<Kind>,
-    pub reporter: Option<Phone>,
+    /// The reporter's number or Signal account id (kept encrypted, erased after retention).
+    pub reporter: Option<String>,
     /// The reporter, when their number is a volunteer's.
     pub volunteer: Option<(i64, bool)>,
 }
@@ -46,11 +47,9 @@ pub async fn receive(
         channel: sighting.channel,
         body: sighting.text,
         language: sighting.language.as_str().to_string(),
-        reporter_enc: sighting.reporter.as_ref().map(|p| core.vault.encrypt(p.e164())),
-        reporter_hash: sighting
-            .reporter
-            .as_ref()
-            .map(|p| core.vault.lookup_hash(p.e164())),
+        reporter_enc: sighting.reporter.as_deref().map(|r| core.vault.encrypt(r)),
+        reporter_hash: sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r)),
+
         volunteer_id: sighting.volunteer.map(|(id, _)| id),
         lat,
         lon,
@@ -116,8 +115,13 @@ async fn open_incident(
     let mut tx = core.store.begin().await?;
     let (lat, lon) = (point.map(|p| p.0), point.map(|p| p.1));
     let incident_id = incidents::create(&mut tx, kind, status.as_str(), lat, lon).await?;
-    reports::set_incident(&mut tx, report_id, incident_id).await?;
+    if !reports::set_incident(&mut tx, report_id, incident_id).await? {
+        drop(tx); // rolls back the incident made for nothing
+        let existing = core.store.report(report_id).await?.and_then(|r| r.incident_id);
+        return Ok(existing.unwrap_or(incident_id));
+    }
     tx.commit().await?;
+
     tracing::info!(incident_id, report_id, status = %status, "incident opened");
     if verified {
         core.dispatch_wake.notify_one();

@@ -13,6 +13,11 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
             Ok(n) => tracing::info!(reports = n, "erased reporters' numbers past retention"),
             Err(e) => tracing::error!(error = %e, "erasing reporters' numbers failed"),
         }
+        // Receipts that never found their delivery within a day never will.
+        if let Err(e) = core.store.purge_early_receipts(now_ms() - 86_400_000).await {
+            tracing::error!(error = %e, "purging early receipts failed");
+        }
+
         let never = tokio::sync::Notify::new();
         if !crate::app::wait(&never, Duration::from_secs(600), &mut shutdown).await {
             return;

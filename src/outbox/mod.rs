@@ -1,8 +1,11 @@
 //! The outbox worker: claims due deliveries with a lease, hands each to its channel outside
 //! any transaction, and records what happened. Guarantees: every delivery is tried until it is
 //! taken, fails permanently, or its alert goes stale; a delivery is sent twice only when the
-//! process died between the provider's answer and our write (or the lease ran out meanwhile).
+//! process died between the provider's answer and our write, or a provider's answer was lost
+//! (a timeout after it had taken the message). A Signal delivery that Signal cannot take, or
+//! not within `signal.failover_after_s`, is replaced by an SMS delivery, once.
 
+pub mod receipts;
 pub mod retry;
 
 use std::sync::Arc;
@@ -12,25 +15,46 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::app::{Core, Shared, Shutdown};
-use crate::channels::{Channel, SendError};
+use crate::channels::signal::SignalClient;
+use crate::channels::twilio::TwilioClient;
+use crate::channels::{Accepted, Channel, SendError};
 use crate::domain::Phone;
-use crate::store::deliveries::Claimed;
+use crate::store::outbox::Claimed;
 use crate::store::now_ms;
 
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
 
-pub async fn run<C: Channel>(core: Shared, channel: Arc<C>, mut shutdown: Shutdown) {
+/// The providers this instance can send through.
+pub struct Channels {
+    pub sms: Option<TwilioClient>,
+    pub signal: Option<SignalClient>,
+}
+
+impl Channels {
+    fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.sms.is_some() {
+            names.push("sms");
+        }
+        if self.signal.is_some() {
+            names.push("signal");
+        }
+        names
+    }
+}
+
+pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) {
+    let names = channels.names();
     let concurrency = core.settings.twilio.concurrency;
     let permits = Arc::new(Semaphore::new(concurrency));
     // A lease outlives any one send (timeout) with room to record the outcome.
-    let lease_ms = (core.settings.twilio.timeout_s as i64 + 30) * 1000;
-    loop {
-        let Ok(first) = permits.clone().acquire_owned().await else {
-            return;
-        };
+    let timeout_s = core.settings.twilio.timeout_s.max(core.settings.signal.timeout_s);
+    let lease_ms = (timeout_s as i64 + 30) * 1000;
+    while !*shutdown.borrow() {
+        let Ok(first) = permits.clone().acquire_owned().await else { break };
         let free = permits.available_permits() + 1;
-        let batch = match core.store.claim_deliveries(free as i64, lease_ms, now_ms()).await {
+        let batch = match core.store.claim_deliveries(&names, free as i64, lease_ms, now_ms()).await {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::error!(error = %e, "claiming deliveries failed");
@@ -44,15 +68,13 @@ pub async fn run<C: Channel>(core: Shared, channel: Arc<C>, mut shutdown: Shutdo
             }
             continue;
         }
-        let phones = match core
-            .store
-            .phones_of(&batch.iter().map(|d| d.volunteer_id).collect::<Vec<_>>())
-            .await
-        {
-            Ok(phones) => phones,
+        let ids: Vec<i64> = batch.iter().map(|d| d.volunteer_id).collect();
+        let recipients = match core.store.recipients_of(&ids).await {
+            Ok(r) => r,
             Err(e) => {
-                // The lease runs out and the batch is claimed again.
-                tracing::error!(error = %e, "reading recipients failed");
+                tracing::error!(error = %e, "reading recipients failed; giving the batch back");
+                let claimed: Vec<i64> = batch.iter().map(|d| d.id).collect();
+                let _ = core.store.release(&claimed).await;
                 continue;
             }
         };
@@ -65,47 +87,34 @@ pub async fn run<C: Channel>(core: Shared, channel: Arc<C>, mut shutdown: Shutdo
                     Err(_) => return,
                 },
             };
-            let phone = phones
-                .iter()
-                .find(|(id, _)| *id == delivery.volunteer_id)
-                .map(|(_, p)| p.clone());
-            tokio::spawn(send_one(core.clone(), channel.clone(), delivery, phone, permit));
+            let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
+            let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
+            tokio::spawn(send_one(core.clone(), channels.clone(), delivery, to, permit));
         }
     }
     // Let in-flight sends finish and record their outcome before returning.
-    let _ = tokio::time::timeout(
-        Duration::from_secs(core.settings.twilio.timeout_s + 5),
-        permits.acquire_many(concurrency as u32),
-    )
-    .await;
+    let _ = tokio::time::timeout(Duration::from_secs(timeout_s + 5), permits.acquire_many(concurrency as u32)).await;
 }
 
-async fn send_one<C: Channel>(
-    core: Shared,
-    channel: Arc<C>,
-    d: Claimed,
-    phone_enc: Option<Vec<u8>>,
-    _permit: OwnedSemaphorePermit,
-) {
-    let span = tracing::info_span!(
-        "delivery",
-        delivery_id = d.id,
-        volunteer_id = d.volunteer_id,
-        attempt = d.attempts
-    );
+type Sealed = (Vec<u8>, Option<Vec<u8>>);
+
+async fn send_one(core: Shared, channels: Arc<Channels>, d: Claimed, to: Option<Sealed>, _permit: OwnedSemaphorePermit) {
+    let span = tracing::info_span!("delivery", delivery_id = d.id, channel = %d.channel, attempt = d.attempts);
     let started = Instant::now();
     let outcome = if now_ms() > d.expires_at {
-        Err(SendError::Permanent {
-            reason: "alert went stale before it could be sent".into(),
-            opted_out: false,
-        })
+        Err(SendError::permanent("alert went stale before it could be sent"))
     } else {
-        match recipient(&core, phone_enc.as_deref()) {
-            Ok(to) => channel.send(&to, &d.body).instrument(span).await,
-            Err(reason) => Err(SendError::Permanent {
-                reason,
-                opted_out: false,
-            }),
+        match (address(&core, &d.channel, to.as_ref()), d.channel.as_str()) {
+            (Err(reason), _) => Err(SendError::permanent(reason)),
+            (Ok(to), "sms") => match &channels.sms {
+                Some(sms) => sms.send(&to, &d.body).instrument(span).await,
+                None => Err(SendError::Config("SMS is not configured".into())),
+            },
+            (Ok(to), "signal") => match &channels.signal {
+                Some(signal) => signal.send(&to, &d.body).instrument(span).await,
+                None => Err(SendError::Config("Signal is not configured".into())),
+            },
+            (Ok(_), other) => Err(SendError::permanent(format!("unknown channel {other}"))),
         }
     };
     let took = started.elapsed().as_millis() as i64;
@@ -117,55 +126,74 @@ async fn send_one<C: Channel>(
     }
 }
 
-fn recipient(core: &Core, phone_enc: Option<&[u8]>) -> Result<Phone, String> {
-    let sealed = phone_enc.ok_or("volunteer was removed")?;
-    let plain = core.vault.decrypt(sealed).map_err(|e| e.to_string())?;
-    Phone::parse(&plain).map_err(|e| format!("stored number {e}"))
+/// The recipient's address on this channel: their number, or for Signal their account id
+/// when they gave one.
+fn address(core: &Core, channel: &str, sealed: Option<&Sealed>) -> Result<String, String> {
+    let (phone, signal) = sealed.ok_or("volunteer was removed")?;
+    if channel == "signal" {
+        if let Some(signal) = signal {
+            return core.vault.decrypt(signal).map_err(|e| e.to_string());
+        }
+    }
+    let plain = core.vault.decrypt(phone).map_err(|e| e.to_string())?;
+    Phone::parse(&plain).map(|p| p.e164().to_string()).map_err(|e| format!("stored number {e}"))
 }
 
-async fn record(
-    core: &Core,
-    d: &Claimed,
-    outcome: Result<crate::channels::Accepted, SendError>,
-    took_ms: i64,
-) -> anyhow::Result<()> {
+async fn record(core: &Core, d: &Claimed, outcome: Result<Accepted, SendError>, took_ms: i64) -> anyhow::Result<()> {
     let now = now_ms();
+    let signal = d.channel == "signal";
+    let failover_at = d.created_at + core.settings.signal.failover_after_s as i64 * 1000;
     match outcome {
         Ok(accepted) => {
             tracing::info!(delivery_id = d.id, took_ms, "delivery handed to provider");
-            core.store
-                .delivery_submitted(d.id, &accepted.provider_id, took_ms, now)
-                .await?;
+            let id = Some(accepted.provider_id.as_str()).filter(|p| !p.is_empty());
+            if let Some(early) = core.store.delivery_submitted(d.id, &d.channel, id, took_ms, now).await? {
+                receipts::applied(core, d.volunteer_id, &early).await?;
+            }
         }
+        Err(SendError::Permanent { reason, .. }) if signal => fail_over(core, d, &reason, took_ms, now).await?,
         Err(SendError::Permanent { reason, opted_out }) => {
             tracing::warn!(delivery_id = d.id, %reason, "delivery failed permanently");
             core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
             if opted_out {
-                core.store.set_opted_out(d.volunteer_id, true).await?;
-                core.index_set(d.volunteer_id, None);
-                tracing::info!(
-                    volunteer_id = d.volunteer_id,
-                    "volunteer unsubscribed at the provider; marked opted out"
-                );
+                crate::roster::set_opted_out(core, d.volunteer_id, true).await?;
             }
         }
-        Err(e @ (SendError::Retryable(_) | SendError::Config(_))) => {
-            let next_at = now + retry::backoff(d.attempts, rand::random()).as_millis() as i64;
+        Err(e @ (SendError::Retryable { .. } | SendError::Config(_))) => {
+            let after = match &e {
+                SendError::Retryable { after: Some(after), .. } => *after,
+                _ => Duration::ZERO,
+            };
+            let delay = retry::backoff(d.attempts, rand::random()).max(after);
+            let mut next_at = now + delay.as_millis() as i64;
+            if signal && next_at >= failover_at {
+                if now >= failover_at {
+                    let reason = format!("Signal could not take it within {}s: {e}", core.settings.signal.failover_after_s);
+                    return fail_over(core, d, &reason, took_ms, now).await;
+                }
+                // Come back exactly when failing over is due rather than after it.
+                next_at = failover_at;
+            }
             if next_at > d.expires_at {
                 let reason = format!("gave up after {} attempts, alert stale: {e}", d.attempts);
                 tracing::warn!(delivery_id = d.id, %reason, "delivery failed");
                 core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
             } else {
                 if matches!(e, SendError::Config(_)) {
-                    tracing::error!(delivery_id = d.id, error = %e, "Twilio refused our configuration; fix twilio.* settings");
+                    tracing::error!(delivery_id = d.id, error = %e, "a provider refused our configuration; fix the settings");
                 } else {
                     tracing::warn!(delivery_id = d.id, error = %e, "send failed; will retry");
                 }
-                core.store
-                    .delivery_retry(d.id, next_at, &e.to_string(), took_ms, now)
-                    .await?;
+                core.store.delivery_retry(d.id, next_at, &e.to_string(), took_ms, now).await?;
             }
         }
     }
+    Ok(())
+}
+
+async fn fail_over(core: &Core, d: &Claimed, reason: &str, took_ms: i64, now: i64) -> anyhow::Result<()> {
+    let made = core.store.fail_over(d.id, reason, took_ms, now).await?;
+    tracing::warn!(delivery_id = d.id, %reason, sms = made, "Signal delivery failed over to SMS");
+    core.outbox_wake.notify_one();
     Ok(())
 }

@@ -24,6 +24,10 @@ pub struct Counts {
     pub sent: i64,
     pub delivered: i64,
     pub failed: i64,
+    /// Signal deliveries replaced by SMS (not counted in `failed`).
+    pub failed_over: i64,
+    pub read: i64,
+
     pub coming: i64,
     pub cant: i64,
     pub on_scene: i64,
@@ -170,22 +174,31 @@ impl Store {
 
     pub async fn incident_counts(&self, id: i64) -> Result<Counts> {
         let mut counts = Counts::default();
-        let rows = sqlx::query(
-            "SELECT d.status AS status, COUNT(*) AS n FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.incident_id = $1 AND a.purpose = 'first' GROUP BY d.status",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
+        let first_alert = "FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+             WHERE a.incident_id = $1 AND a.purpose = 'first'";
+        let row = sqlx::query(&format!("SELECT COUNT(DISTINCT d.volunteer_id) AS n {first_alert}"))
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        counts.targeted = row.try_get("n")?;
+        let rows = sqlx::query(&format!("SELECT d.status AS status, COUNT(*) AS n {first_alert} GROUP BY d.status"))
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
         for row in &rows {
             let status: String = row.try_get("status")?;
             let n: i64 = row.try_get("n")?;
-            counts.targeted += n;
             match status.as_str() {
                 "queued" | "submitted" => counts.queued += n,
                 "sent" => counts.sent += n,
+                // Read implies delivered; it is counted in both.
                 "delivered" => counts.delivered += n,
+                "read" => {
+                    counts.delivered += n;
+                    counts.read += n;
+                }
                 "failed" | "undelivered" => counts.failed += n,
+                "failed_over" => counts.failed_over += n,
                 _ => {}
             }
         }

@@ -8,8 +8,11 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-pub mod deliveries;
+pub mod alerts;
 pub mod inbound;
+pub mod meta;
+pub mod outbox;
+pub mod receipts;
 pub mod incidents;
 pub mod reports;
 pub mod volunteers;
@@ -59,7 +62,7 @@ impl Store {
                     Box::pin(async move {
                         use sqlx::Executor;
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                         )
                         .await?;

@@ -66,14 +66,17 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     Ok(row.try_get("id")?)
 }
 
-pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<()> {
-    sqlx::query("UPDATE reports SET incident_id = $2 WHERE id = $1")
+/// Links the report to its incident; false when it already has one (another pass got there
+/// first), in which case the caller must roll back the incident it made.
+pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
+    let done = sqlx::query("UPDATE reports SET incident_id = $2 WHERE id = $1 AND incident_id IS NULL")
         .bind(report_id)
         .bind(incident_id)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
+
 
 impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {

@@ -4,7 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{flag, is_unique_violation, now_ms, Result, Store, StoreError};
+use super::{flag, is_unique_violation, now_ms, Conn, Result, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
@@ -16,6 +16,10 @@ pub struct VolunteerRow {
     pub area: String,
     pub opted_out: bool,
     pub created_at: i64,
+    /// `sms`, `signal` or `both`.
+    pub channel: String,
+    /// Their Signal account id when it is not their number.
+    pub signal_enc: Option<Vec<u8>>,
 }
 
 pub struct NewVolunteer<'a> {
@@ -25,9 +29,13 @@ pub struct NewVolunteer<'a> {
     pub language: &'a str,
     pub trusted: bool,
     pub area: String,
+    pub channel: &'a str,
+    pub signal_enc: Option<Vec<u8>>,
+    pub signal_hash: Option<String>,
 }
 
-const COLUMNS: &str = "id, name, phone_enc, language, trusted, area, opted_out, created_at";
+const COLUMNS: &str =
+    "id, name, phone_enc, language, trusted, area, opted_out, created_at, channel, signal_enc";
 
 fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
     Ok(VolunteerRow {
@@ -39,6 +47,8 @@ fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
         area: row.try_get("area")?,
         opted_out: flag(row, "opted_out")?,
         created_at: row.try_get("created_at")?,
+        channel: row.try_get("channel")?,
+        signal_enc: row.try_get("signal_enc")?,
     })
 }
 
@@ -46,8 +56,9 @@ impl Store {
     pub async fn insert_volunteer(&self, v: NewVolunteer<'_>) -> Result<i64> {
         let now = now_ms();
         let row = sqlx::query(
-            "INSERT INTO volunteers (name, phone_enc, phone_hash, language, trusted, area, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO volunteers (name, phone_enc, phone_hash, language, trusted, area, created_at, \
+             updated_at, channel, signal_enc, signal_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
         )
         .bind(v.name)
         .bind(v.phone_enc)
@@ -56,11 +67,15 @@ impl Store {
         .bind(v.trusted)
         .bind(v.area)
         .bind(now)
+        .bind(v.channel)
+        .bind(v.signal_enc)
+        .bind(v.signal_hash)
         .fetch_one(self.pool())
+
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                StoreError::Conflict("a volunteer with this phone number")
+                StoreError::Conflict("a volunteer with this phone number or Signal address")
             } else {
                 e.into()
             }
@@ -76,6 +91,12 @@ impl Store {
 
     pub async fn volunteer_by_phone_hash(&self, hash: &str) -> Result<Option<VolunteerRow>> {
         let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE phone_hash = $1 AND active");
+        let row = sqlx::query(&sql).bind(hash).fetch_optional(self.pool()).await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    pub async fn volunteer_by_signal_hash(&self, hash: &str) -> Result<Option<VolunteerRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM volunteers WHERE signal_hash = $1 AND active");
         let row = sqlx::query(&sql).bind(hash).fetch_optional(self.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
@@ -108,7 +129,8 @@ impl Store {
     pub async fn remove_volunteer(&self, id: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE volunteers SET active = FALSE, name = '', phone_enc = $2, \
-             phone_hash = 'removed:' || CAST(id AS TEXT), area = '{}', updated_at = $3 \
+             phone_hash = 'removed:' || CAST(id AS TEXT), area = '{}', updated_at = $3, \
+             signal_enc = NULL, signal_hash = NULL \
              WHERE id = $1 AND active",
         )
         .bind(id)
@@ -120,12 +142,18 @@ impl Store {
     }
 
     pub async fn set_opted_out(&self, id: i64, opted_out: bool) -> Result<()> {
-        sqlx::query("UPDATE volunteers SET opted_out = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(opted_out)
-            .bind(now_ms())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        set_opted_out(&mut conn, id, opted_out).await
     }
 }
+
+pub async fn set_opted_out(conn: &mut Conn, id: i64, opted_out: bool) -> Result<()> {
+    sqlx::query("UPDATE volunteers SET opted_out = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(opted_out)
+        .bind(now_ms())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+

@@ -3,7 +3,7 @@
 
 mod api;
 mod error;
-mod health;
+pub(crate) mod health;
 mod twiml;
 mod webhooks;
 

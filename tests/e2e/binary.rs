@@ -168,8 +168,8 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         String::from_utf8_lossy(&added.stderr)
     );
     let seen = eventually(Duration::from_secs(10), || async {
-        let url = format!("{}/healthz", server.base);
-        let h: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+        let url = format!("{api}/status");
+        let h: Value = http.get(url).bearer_auth(API_TOKEN).send().await.unwrap().json().await.unwrap();
         h["alertable_volunteers"] == 3
     })
     .await;

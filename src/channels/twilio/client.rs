@@ -8,7 +8,6 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::super::{Accepted, Channel, SendError};
-use crate::domain::Phone;
 
 #[derive(Clone)]
 pub struct TwilioClient {
@@ -40,7 +39,6 @@ struct Created {
 #[derive(Deserialize, Default)]
 struct ErrorBody {
     code: Option<u32>,
-    message: Option<String>,
 }
 
 impl TwilioClient {
@@ -67,14 +65,10 @@ impl TwilioClient {
 }
 
 impl Channel for TwilioClient {
-    fn name(&self) -> &'static str {
-        "sms"
-    }
-
-    async fn send(&self, to: &Phone, body: &str) -> Result<Accepted, SendError> {
+    async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
         let validity = self.validity_s.to_string();
         let form = [
-            ("To", to.e164()),
+            ("To", to),
             ("From", self.from.as_str()),
             ("Body", body),
             ("StatusCallback", self.status_callback.as_str()),
@@ -87,34 +81,26 @@ impl Channel for TwilioClient {
             .form(&form)
             .send()
             .await
-            .map_err(|e| SendError::Retryable(format!("request failed: {}", without_url(&e))))?;
+            .map_err(|e| SendError::retry(format!("request failed: {}", without_url(&e))))?;
         let status = response.status().as_u16();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| SendError::Retryable(format!("reading answer: {}", without_url(&e))))?;
-        if status == 201 || status == 200 {
-            return match serde_json::from_str::<Created>(&text) {
-                Ok(created) => Ok(Accepted {
-                    provider_id: created.sid,
-                }),
-                // It was created; we cannot track it, but sending again would duplicate it.
-                Err(_) => Ok(Accepted {
-                    provider_id: String::new(),
-                }),
-            };
+        if (200..300).contains(&status) {
+            // It was created: whatever happens reading the answer, sending again would duplicate
+            // it. Without its sid we only lose its receipts.
+            let sid = response.json::<Created>().await.map(|c| c.sid).unwrap_or_default();
+            return Ok(Accepted { provider_id: sid });
         }
+        let text = response.text().await.unwrap_or_default();
         let error: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
-        Err(classify(status, error.code, error.message.as_deref()))
+        Err(classify(status, error.code))
     }
 }
 
-/// Twilio's answer to a failed send, as an outbox decision.
-pub fn classify(http_status: u16, code: Option<u32>, message: Option<&str>) -> SendError {
-    let what = match (code, message) {
-        (Some(c), Some(m)) => format!("Twilio {c}: {m} (HTTP {http_status})"),
-        (Some(c), None) => format!("Twilio {c} (HTTP {http_status})"),
-        (None, _) => format!("HTTP {http_status}"),
+/// Twilio's answer to a failed send, as an outbox decision. Twilio's `message` is left out on
+/// purpose: for 21211 and 21614 it quotes the number, which must not reach logs or the database.
+pub fn classify(http_status: u16, code: Option<u32>) -> SendError {
+    let what = match code {
+        Some(c) => format!("Twilio {c} (HTTP {http_status})"),
+        None => format!("HTTP {http_status}"),
     };
     match (http_status, code) {
         (_, Some(21610)) => SendError::Permanent {
@@ -126,13 +112,13 @@ pub fn classify(http_status: u16, code: Option<u32>, message: Option<&str>) -> S
             opted_out: false,
         },
         (401, _) | (_, Some(20003 | 21603 | 21606 | 21608 | 21611)) => SendError::Config(what),
-        (429, _) | (_, Some(20429)) | (500..=599, _) | (408, _) => SendError::Retryable(what),
+        (429, _) | (_, Some(20429)) | (500..=599, _) | (408, _) => SendError::retry(what),
         // Any other 4xx is a request Twilio will refuse again the same way.
         (400..=499, _) => SendError::Permanent {
             reason: what,
             opted_out: false,
         },
-        _ => SendError::Retryable(what),
+        _ => SendError::retry(what),
     }
 }
 
@@ -155,22 +141,22 @@ mod tests {
     #[test]
     fn twilio_errors_are_classified_as_the_protocol_says() {
         assert!(matches!(
-            classify(400, Some(21610), None),
+            classify(400, Some(21610)),
             SendError::Permanent { opted_out: true, .. }
         ));
         assert!(matches!(
-            classify(400, Some(21211), None),
+            classify(400, Some(21211)),
             SendError::Permanent { opted_out: false, .. }
         ));
         assert!(matches!(
-            classify(429, Some(20429), None),
-            SendError::Retryable(_)
+            classify(429, Some(20429)),
+            SendError::Retryable { .. }
         ));
-        assert!(matches!(classify(503, None, None), SendError::Retryable(_)));
-        assert!(matches!(classify(401, Some(20003), None), SendError::Config(_)));
-        assert!(matches!(classify(400, Some(21606), None), SendError::Config(_)));
+        assert!(matches!(classify(503, None), SendError::Retryable { .. }));
+        assert!(matches!(classify(401, Some(20003)), SendError::Config(_)));
+        assert!(matches!(classify(400, Some(21606)), SendError::Config(_)));
         assert!(matches!(
-            classify(400, Some(21602), None),
+            classify(400, Some(21602)),
             SendError::Permanent { .. }
         ));
     }

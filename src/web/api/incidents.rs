@@ -111,7 +111,8 @@ async fn view(core: &Shared, row: &IncidentRow) -> Result<Value, ApiError> {
         "updated_at": row.updated_at,
         "counts": {
             "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
-            "failed": c.failed, "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
+            "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
+ "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
         },
     }))
 }

@@ -26,6 +26,7 @@ pub fn router(core: Shared) -> Router<Shared> {
             get(volunteers::show).delete(volunteers::remove),
         )
         .route("/reports", post(reports::create))
+        .route("/status", get(status))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::show).patch(incidents::update))
         .route("/incidents/{id}/locate", post(incidents::locate))
@@ -33,6 +34,13 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/incidents/{id}/resolve", post(incidents::resolve))
         .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
         .layer(middleware::from_fn_with_state(core, require_token))
+}
+
+/// Health plus what only a token holder may know about the network.
+async fn status(State(core): State<Shared>) -> axum::Json<serde_json::Value> {
+    let mut v = crate::web::health::summary(&core, core.store.ping().await);
+    v["alertable_volunteers"] = core.alertable_volunteers().into();
+    axum::Json(v)
 }
 
 async fn require_token(State(core): State<Shared>, request: Request, next: Next) -> Response {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
-use crate::domain::{Language, Phone};
+use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::geo::Area;
 use crate::roster::{self, Signup};
 use crate::store::volunteers::VolunteerRow;
@@ -31,17 +31,18 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     };
     let trusted = body.bool("trusted")?.unwrap_or(false);
     let area = Area::from_json(body.required("area")?).map_err(|e| ApiError::invalid(e.field, e.reason))?;
-    let id = roster::add(
-        &core,
-        Signup {
-            name,
-            phone,
-            language,
-            trusted,
-            area,
-        },
-    )
-    .await?;
+    let reach = match body.str("channel")? {
+        None => Reach::Sms,
+        Some(c) => Reach::parse(c).ok_or_else(|| {
+            ApiError::invalid("channel", format!("channel must be one of {}", Reach::NAMES.join(", ")))
+        })?,
+    };
+    let signal_id = match body.str("signal_address")? {
+        None => None,
+        Some(a) => Some(SignalId::parse(a).map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?),
+    };
+    let signup = Signup { name, phone, language, trusted, area, reach, signal_id };
+    let id = roster::add(&core, signup).await?;
     let row = core
         .store
         .volunteer(id)
@@ -80,7 +81,10 @@ fn view(core: &Shared, row: &VolunteerRow, full_phone: bool) -> Value {
     let mut v = json!({
         "id": row.id,
         "name": row.name,
-        "phone_last4": phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<String>(),
+        "phone_last4": roster::last4(&phone),
+        "channel": row.channel,
+        "has_signal_address": row.signal_enc.is_some(),
+
         "language": row.language,
         "trusted": row.trusted,
         "opted_out": row.opted_out,

@@ -9,7 +9,10 @@ use secrecy::ExposeSecret;
 use crate::app::Shared;
 use crate::channels::twilio::signature::{form_pairs, is_valid};
 use crate::domain::DeliveryStatus;
-use crate::intake::sms::{self, InboundSms};
+use crate::store::receipts::Receipt;
+use crate::domain::Phone;
+use crate::intake::message::{self, Inbound, Via};
+
 use crate::web::twiml;
 
 /// Parameters of a request whose signature checked out.
@@ -60,12 +63,15 @@ pub async fn sms(State(core): State<Shared>, uri: OriginalUri, headers: HeaderMa
     let (Some(from), Some(message_id)) = (signed.get("From"), signed.get("MessageSid")) else {
         return (StatusCode::BAD_REQUEST, "From and MessageSid are required").into_response();
     };
-    let message = InboundSms {
-        from: from.to_string(),
+    let message = Inbound {
+        via: Via::Sms,
+        // Short codes and alphanumeric senders are not numbers; such a report has no reporter.
+        phone: Phone::parse(from).ok(),
+        signal_id: None,
         body: signed.get("Body").unwrap_or("").trim().to_string(),
         message_id: message_id.to_string(),
     };
-    match sms::handle(&core, message).await {
+    match message::handle(&core, message).await {
         Ok(reply) => twiml::reply(reply.as_deref()),
         Err(e) => {
             // Not stored: a 5xx makes Twilio record the failure (and retry, if configured).
@@ -95,35 +101,12 @@ pub async fn status(
     let Some(status) = DeliveryStatus::from_twilio(raw) else {
         return StatusCode::OK.into_response();
     };
-    let code = signed.get("ErrorCode");
-    let error = code.map(|code| format!("Twilio {code}"));
-    let changed = match core
-        .store
-        .apply_receipt("sms", sid, status, error.as_deref())
-        .await
-    {
-        Ok(changed) => changed,
+    let receipt = Receipt { status, error: signed.get("ErrorCode").map(|code| format!("Twilio {code}")) };
+    match crate::outbox::receipts::apply(&core, "sms", sid, None, receipt).await {
+        Ok(()) => StatusCode::OK.into_response(),
         Err(e) => {
             tracing::error!(error = %e, "status callback could not be stored");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-    };
-    tracing::debug!(status = raw, changed = changed.is_some(), "status callback");
-    let Some(volunteer_id) = changed else {
-        return StatusCode::OK.into_response();
-    };
-    core.events.publish(crate::events::Event::Deliveries);
-    if code == Some("21610") {
-        // The volunteer unsubscribed at the carrier: stop queueing alerts for them.
-        if let Err(e) = core.store.set_opted_out(volunteer_id, true).await {
-            tracing::error!(error = %e, "recording an opt-out failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-        core.index_set(volunteer_id, None);
-        tracing::info!(
-            volunteer_id,
-            "volunteer unsubscribed at the provider; marked opted out"
-        );
     }
-    StatusCode::OK.into_response()
 }

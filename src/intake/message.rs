@@ -1,0 +1,148 @@
+//! One inbound message, by SMS or Signal: a subscription keyword, a volunteer's answer, or a
+//! new report. Every branch records the provider's message id in the transaction that applies
+//! it, so a redelivered webhook or event changes nothing.
+
+use crate::app::Core;
+use crate::dispatch::message;
+use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
+use crate::events::Event;
+use crate::intake::report::{self, Sighting};
+use crate::intake::words::{guess_language, parse_answer, subscription_keyword};
+use crate::store::volunteers::VolunteerRow;
+use crate::store::{alerts, inbound, now_ms, StoreError};
+
+/// Where a message came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Sms,
+    Signal,
+}
+
+impl Via {
+    /// The provider name under which message ids are remembered.
+    fn provider(self) -> &'static str {
+        match self {
+            Via::Sms => "twilio",
+            Via::Signal => "signal",
+        }
+    }
+
+    fn channel(self) -> &'static str {
+        match self {
+            Via::Sms => "sms",
+            Via::Signal => "signal",
+        }
+    }
+}
+
+pub struct Inbound {
+    pub via: Via,
+    /// The sender's number, when known and valid.
+    pub phone: Option<Phone>,
+    /// The sender's Signal account id, for Signal messages.
+    pub signal_id: Option<SignalId>,
+    pub body: String,
+    /// The provider's id of this message (Twilio's MessageSid; Signal's sender + timestamp).
+    pub message_id: String,
+}
+
+/// What to answer the sender with (None: nothing).
+pub type Reply = Option<String>;
+
+pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
+    let volunteer = sender(core, &msg).await?;
+    let language = volunteer
+        .as_ref()
+        .and_then(|v| Language::parse(&v.language))
+        .unwrap_or_else(|| guess_language(&msg.body));
+
+    if let Some(keyword) = subscription_keyword(&msg.body) {
+        return subscription(core, &msg, volunteer.as_ref(), keyword, language).await;
+    }
+    if let Some(v) = &volunteer {
+        // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
+        if v.opted_out && msg.via == Via::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
+            return subscription(core, &msg, volunteer.as_ref(), SubscriptionKeyword::Start, language).await;
+        }
+        if let Some(answer) = parse_answer(&msg.body) {
+            let Some((incident_id, alert_id)) = core.store.latest_open_alert(v.id).await? else {
+                return Ok(Some(message::no_open_alert(language)));
+            };
+            let now = now_ms();
+            let mut tx = core.store.begin().await?;
+            if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
+                return Ok(None);
+            }
+            alerts::confirm(&mut tx, incident_id, v.id, alert_id, answer.as_str(), now).await?;
+            tx.commit().await?;
+            tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
+            core.events.publish(Event::Incident { id: incident_id });
+            return Ok(Some(message::answer_ack(language, answer, incident_id)));
+        }
+    }
+
+    let reporter = msg.phone.as_ref().map(|p| p.e164().to_string()).or_else(|| msg.signal_id.as_ref().map(|s| s.as_str().to_string()));
+    let sighting = Sighting {
+        channel: msg.via.channel(),
+        text: msg.body,
+        language,
+        point: None,
+        kind: None,
+        reporter,
+        volunteer: volunteer.as_ref().map(|v| (v.id, v.trusted)),
+    };
+    match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
+        Some(received) => Ok(Some(message::report_ack(language, received.report_id))),
+        None => Ok(None),
+    }
+}
+
+/// The volunteer who sent it: by number, else by Signal account id.
+async fn sender(core: &Core, msg: &Inbound) -> Result<Option<VolunteerRow>, StoreError> {
+    if let Some(phone) = &msg.phone {
+        let found = core.store.volunteer_by_phone_hash(&core.vault.lookup_hash(phone.e164())).await?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    match &msg.signal_id {
+        Some(id) => core.store.volunteer_by_signal_hash(&core.vault.lookup_hash(id.as_str())).await,
+        None => Ok(None),
+    }
+}
+
+/// STOP/START/HELP. Twilio answers STOP and START itself (and blocks or unblocks the number);
+/// tocsin mirrors the opt-out so that it stops queueing alerts nobody can receive.
+async fn subscription(
+    core: &Core,
+    msg: &Inbound,
+    volunteer: Option<&VolunteerRow>,
+    keyword: SubscriptionKeyword,
+    language: Language,
+) -> Result<Reply, StoreError> {
+    let opt_out = match (keyword, volunteer) {
+        (SubscriptionKeyword::Stop, Some(v)) => Some((v.id, true)),
+        (SubscriptionKeyword::Start, Some(v)) => Some((v.id, false)),
+        _ => None,
+    };
+    let mut tx = core.store.begin().await?;
+    if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await? {
+        return Ok(None);
+    }
+    // The change and the message id commit together: a redelivery after a crash is applied.
+    if let Some((id, opted_out)) = opt_out {
+        crate::store::volunteers::set_opted_out(&mut tx, id, opted_out).await?;
+    }
+    tx.commit().await?;
+    if let Some((id, opted_out)) = opt_out {
+        crate::roster::index_subscription(core, id, opted_out).await?;
+    }
+    match keyword {
+        SubscriptionKeyword::Help => Ok(Some(message::help(language))),
+        // On Signal nobody answers STOP for us; on SMS Twilio does.
+        SubscriptionKeyword::Stop | SubscriptionKeyword::Start if msg.via == Via::Signal => {
+            Ok(Some(message::subscription_ack(language, keyword == SubscriptionKeyword::Stop)))
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,32 @@
+//! What a provider's receipt changes beyond the delivery itself: live views are told, and a
+//! carrier opt-out (Twilio 21610) takes the volunteer off the alert list.
+
+use crate::app::Core;
+use crate::events::Event;
+use crate::store::receipts::Receipt;
+use crate::store::StoreError;
+
+/// Twilio's "unsubscribed recipient": the volunteer texted STOP to the carrier.
+const UNSUBSCRIBED: &str = "Twilio 21610";
+
+pub async fn apply(
+    core: &Core,
+    channel: &str,
+    provider_id: &str,
+    volunteer: Option<i64>,
+    receipt: Receipt,
+) -> Result<(), StoreError> {
+    if let Some(volunteer_id) = core.store.apply_receipt(channel, provider_id, volunteer, &receipt).await? {
+        applied(core, volunteer_id, &receipt).await?;
+    }
+    Ok(())
+}
+
+/// After a receipt moved a delivery of this volunteer.
+pub async fn applied(core: &Core, volunteer_id: i64, receipt: &Receipt) -> Result<(), StoreError> {
+    core.events.publish(Event::Deliveries);
+    if receipt.error.as_deref() == Some(UNSUBSCRIBED) {
+        crate::roster::set_opted_out(core, volunteer_id, true).await?;
+    }
+    Ok(())
+}

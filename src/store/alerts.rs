@@ -1,0 +1,172 @@
+//! Alerts and answers: planning an alert writes it and all its deliveries in one transaction
+//! under unique keys, so planning twice changes nothing; a volunteer's answer is recorded
+//! against the latest alert that reached them.
+
+use sqlx::Row;
+
+use super::{placeholders, Conn, Result, Store};
+use crate::domain::AlertPurpose;
+
+/// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
+const BATCH: usize = 500;
+
+/// The text of an alert, per volunteer language.
+pub struct Bodies<'a> {
+    pub en: &'a str,
+    pub es: &'a str,
+}
+
+/// Who an alert goes to.
+pub enum Audience<'a> {
+    /// These volunteers (found by the geofence), each on their own channel(s). With Signal off,
+    /// Signal-only volunteers get SMS.
+    Volunteers { ids: &'a [i64], signal_on: bool },
+    /// Everyone the incident's first alert reached (or may have reached), on the channel it
+    /// reached them on.
+    ReachedByFirstAlert,
+}
+
+/// Deliveries that reached their volunteer, or may have: in flight, or tried and then
+/// cancelled (a timed-out send may have gone out).
+pub(crate) const REACHED: &str = "(d.status IN ('submitted', 'sent', 'delivered', 'read') \
+     OR (d.status = 'queued' AND d.claimed_until IS NOT NULL) \
+     OR (d.status = 'canceled' AND d.attempts > 0))";
+
+const INSERT: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, status, \
+     next_attempt_at, expires_at, created_at, updated_at)";
+
+impl Store {
+    /// Writes the alert and its deliveries in one transaction. Returns the number of
+    /// deliveries written, or None when the incident no longer calls for this alert (already
+    /// planned, or closed meanwhile): planning twice is a no-op.
+    pub async fn plan_alert(
+        &self,
+        incident_id: i64,
+        purpose: AlertPurpose,
+        audience: Audience<'_>,
+        bodies: &Bodies<'_>,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<Option<u64>> {
+        let mut tx = self.begin().await?;
+        // Claim the incident's state first: the alert goes out only while the incident is in
+        // the state that calls for it (not after a close that raced this planning). On
+        // PostgreSQL the row lock also serialises this with `close_incident`.
+        let (column, states) = match purpose {
+            AlertPurpose::First => ("first_alert_at", "('verified')"),
+            AlertPurpose::AllClear => ("all_clear_at", "('resolved', 'false_alarm')"),
+        };
+        let claimed = sqlx::query(&format!(
+            "UPDATE incidents SET {column} = $2, updated_at = $2 \
+             WHERE id = $1 AND {column} IS NULL AND status IN {states}"
+        ))
+        .bind(incident_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let alert = sqlx::query(
+            "INSERT INTO alerts (incident_id, purpose, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(incident_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(alert) = alert else {
+            return Ok(None);
+        };
+        let alert_id: i64 = alert.try_get("id")?;
+        // $1 alert, $2 Spanish text, $3 English text, $4 priority, $5 now, $6 expiry.
+        let text = "CASE v.language WHEN 'es' THEN $2 ELSE $3 END";
+        let mut statements: Vec<(String, Vec<i64>)> = Vec::new();
+        match audience {
+            Audience::Volunteers { ids, signal_on } => {
+                let sms_reach = if signal_on { "v.channel IN ('sms', 'both')" } else { "TRUE" };
+                for chunk in ids.chunks(BATCH) {
+                    let ids = placeholders(6, chunk.len());
+                    let pick = |channel: &str, reach: &str| {
+                        format!(
+                            "{INSERT} SELECT $1, v.id, '{channel}', {text}, $4, 'queued', $5, $6, $5, $5 \
+                             FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} AND v.id IN ({ids}) \
+                             ON CONFLICT DO NOTHING"
+                        )
+                    };
+                    statements.push((pick("sms", sms_reach), chunk.to_vec()));
+                    if signal_on {
+                        statements.push((pick("signal", "v.channel IN ('signal', 'both')"), chunk.to_vec()));
+                    }
+                }
+            }
+            Audience::ReachedByFirstAlert => statements.push((
+                format!(
+                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $4, 'queued', $5, $6, $5, $5 \
+                     FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
+                     WHERE a.incident_id = $7 AND a.purpose = 'first' AND {REACHED} \
+                     AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING"
+                ),
+                vec![incident_id],
+            )),
+        }
+        let mut written = 0;
+        for (sql, binds) in &statements {
+            let mut q = sqlx::query(sql)
+                .bind(alert_id)
+                .bind(bodies.es)
+                .bind(bodies.en)
+                .bind(purpose.priority())
+                .bind(now)
+                .bind(expires_at);
+            for id in binds {
+                q = q.bind(*id);
+            }
+            written += q.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(Some(written))
+    }
+
+    /// The volunteer's most recent first alert of a still-open incident that reached them (or
+    /// may have): (incident, alert). An answer is never credited to an alert they never got.
+    pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64)>> {
+        let row = sqlx::query(&format!(
+            "SELECT a.incident_id AS incident_id, a.id AS alert_id FROM deliveries d \
+             JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
+             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND i.status IN ('unverified', 'verified') \
+             AND {REACHED} \
+             ORDER BY d.id DESC LIMIT 1"
+        ))
+        .bind(volunteer_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok((r.try_get("incident_id")?, r.try_get("alert_id")?)))
+            .transpose()
+    }
+}
+
+/// Records a volunteer's answer (their latest one counts).
+pub async fn confirm(
+    conn: &mut Conn,
+    incident_id: i64,
+    volunteer_id: i64,
+    alert_id: i64,
+    answer: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO confirmations (incident_id, volunteer_id, alert_id, answer, answered_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (incident_id, volunteer_id) \
+         DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at, alert_id = excluded.alert_id",
+    )
+    .bind(incident_id)
+    .bind(volunteer_id)
+    .bind(alert_id)
+    .bind(answer)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

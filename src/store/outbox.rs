@@ -1,0 +1,245 @@
+//! The outbox's side of deliveries: claimed with a lease, handed to a provider outside any
+//! transaction, and the outcome recorded. A delivery whose lease ran out (its worker died) is
+//! claimable again; a first alert of an incident closed meanwhile is cancelled, not sent late.
+
+use sqlx::Row;
+
+use super::{placeholders, Backend, Conn, Result, Store};
+
+const INSERT_FAILOVER: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, \
+     status, next_attempt_at, expires_at, created_at, updated_at, failover_of)";
+
+/// Queued first-alert deliveries of closed incidents (not claimed by a live worker).
+const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1) \
+     AND alert_id IN (SELECT a.id FROM alerts a JOIN incidents i ON i.id = a.incident_id \
+     WHERE a.purpose = 'first' AND i.status IN ('resolved', 'false_alarm'))";
+
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub volunteer_id: i64,
+    pub channel: String,
+    pub body: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries on these channels for `lease_ms`, most urgent first.
+    pub async fn claim_deliveries(
+        &self,
+        channels: &[&str],
+        limit: i64,
+        lease_ms: i64,
+        now: i64,
+    ) -> Result<Vec<Claimed>> {
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A retried or failed-over first alert of an incident closed meanwhile must not go out.
+        sqlx::query(&format!("UPDATE deliveries SET status = 'canceled', updated_at = $1 WHERE {OF_CLOSED}"))
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE deliveries SET claimed_until = $1, attempts = attempts + 1, updated_at = $2 \
+             WHERE id IN (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
+             AND (claimed_until IS NULL OR claimed_until < $2) AND channel IN ({}) \
+             ORDER BY priority, next_attempt_at, id LIMIT $3 {lock}) \
+             RETURNING id, volunteer_id, channel, body, attempts, created_at, expires_at",
+            placeholders(3, channels.len())
+        );
+        let mut q = sqlx::query(&sql).bind(now + lease_ms).bind(now).bind(limit);
+        for channel in channels {
+            q = q.bind(*channel);
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut claimed = rows
+            .iter()
+            .map(|r| {
+                Ok(Claimed {
+                    id: r.try_get("id")?,
+                    volunteer_id: r.try_get("volunteer_id")?,
+                    channel: r.try_get("channel")?,
+                    body: r.try_get("body")?,
+                    attempts: r.try_get("attempts")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        claimed.sort_by_key(|c| c.id);
+        Ok(claimed)
+    }
+
+    /// The encrypted numbers and Signal ids of these volunteers (absent: removed since).
+    pub async fn recipients_of(&self, ids: &[i64]) -> Result<Vec<(i64, Vec<u8>, Option<Vec<u8>>)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, phone_enc, signal_enc FROM volunteers WHERE active AND id IN ({})",
+            placeholders(0, ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("phone_enc")?, r.try_get("signal_enc")?)))
+            .collect()
+    }
+
+    /// Signal could not take the delivery: it is marked `failed_over` and an SMS delivery of
+    /// the same alert replaces it, unless the volunteer has one already. True when one was made.
+    pub async fn fail_over(&self, id: i64, reason: &str, took_ms: i64, now: i64) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE deliveries SET status = 'failed_over', claimed_until = NULL, error = $2, updated_at = $3 \
+             WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let mut made = false;
+        if moved.rows_affected() == 1 {
+            let sql = format!(
+                "{INSERT_FAILOVER} SELECT alert_id, volunteer_id, 'sms', body, priority, 'queued', $2, \
+                 expires_at, $2, $2, id FROM deliveries WHERE id = $1 ON CONFLICT DO NOTHING"
+            );
+            made = sqlx::query(&sql).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
+        }
+        attempt(&mut tx, id, now, took_ms, "failed_over", Some(reason)).await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// The provider took the delivery.
+    /// `provider_id` is None when the provider took it without an id we could read. Receipts
+    /// that arrived before this write are applied now; the one applied is returned.
+    pub async fn delivery_submitted(
+        &self,
+        id: i64,
+        channel: &str,
+        provider_id: Option<&str>,
+        took_ms: i64,
+        now: i64,
+    ) -> Result<Option<super::receipts::Receipt>> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = 'submitted', provider_id = $2, claimed_until = NULL, \
+             error = NULL, updated_at = $3 WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(provider_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        attempt(&mut tx, id, now, took_ms, "submitted", provider_id).await?;
+        let early = match provider_id {
+            Some(pid) => super::receipts::apply_early(&mut tx, id, channel, pid).await?,
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(early)
+    }
+
+    /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down).
+    pub async fn release(&self, ids: &[i64]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "UPDATE deliveries SET claimed_until = NULL, attempts = attempts - 1 \
+             WHERE status = 'queued' AND id IN ({})",
+            placeholders(0, ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// A transient failure: back to the queue, due again at `next_at`.
+    pub async fn delivery_retry(
+        &self,
+        id: i64,
+        next_at: i64,
+        detail: &str,
+        took_ms: i64,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET claimed_until = NULL, next_attempt_at = $2, error = $3, updated_at = $4 \
+             WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(next_at)
+        .bind(detail)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        // The incident may have closed while this was in flight: then it is over, not retried.
+        sqlx::query(&format!(
+            "UPDATE deliveries SET status = 'canceled' WHERE id = $2 AND {OF_CLOSED}"
+        ))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        attempt(&mut tx, id, now, took_ms, "retry", Some(detail)).await?;
+
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A permanent failure (or the alert went stale): not retried.
+    pub async fn delivery_failed(&self, id: i64, detail: &str, took_ms: i64, now: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = 'failed', claimed_until = NULL, error = $2, updated_at = $3 \
+             WHERE id = $1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(detail)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        attempt(&mut tx, id, now, took_ms, "failed", Some(detail)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+}
+
+async fn attempt(
+    conn: &mut Conn,
+    delivery_id: i64,
+    now: i64,
+    took_ms: i64,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, outcome, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(delivery_id)
+    .bind(now)
+    .bind(took_ms)
+    .bind(outcome)
+    .bind(detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
