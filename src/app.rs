@@ -76,7 +76,10 @@ impl Core {
         for (id, json) in rows {
             match crate::roster::stored_area(&json) {
                 Some(area) => items.push((id, area)),
-                None => tracing::error!(volunteer_id = id, "stored home area is unreadable; volunteer not alertable"),
+                None => tracing::error!(
+                    volunteer_id = id,
+                    "stored home area is unreadable; volunteer not alertable"
+                ),
             }
         }
         let index = AreaIndex::build(items);
@@ -97,7 +100,10 @@ impl Core {
     }
 
     pub fn targets(&self, lat: f64, lon: f64) -> Vec<i64> {
-        self.index.read().unwrap_or_else(|e| e.into_inner()).matching(lat, lon)
+        self.index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .matching(lat, lon)
     }
 
     pub fn alertable_volunteers(&self) -> usize {
@@ -119,15 +125,20 @@ impl Core {
             })?),
             _ => None,
         };
-        Ok(Channels { sms, signal: self.signal_client()? })
+        Ok(Channels {
+            sms,
+            signal: self.signal_client()?,
+        })
     }
 
     pub fn signal_client(&self) -> anyhow::Result<Option<SignalClient>> {
         let s = &self.settings.signal;
         match (&s.rpc_url, &s.account) {
-            (Some(url), Some(account)) => {
-                Ok(Some(SignalClient::new(url, account, Duration::from_secs(s.timeout_s))?))
-            }
+            (Some(url), Some(account)) => Ok(Some(SignalClient::new(
+                url,
+                account,
+                Duration::from_secs(s.timeout_s),
+            )?)),
             _ => Ok(None),
         }
     }
@@ -184,13 +195,24 @@ impl Running {
             );
         }
         if let Some(client) = core.signal_client()? {
-            tasks.push(tokio::spawn(crate::intake::signal::run(core.clone(), Arc::new(client), shutdown.clone())));
+            tasks.push(tokio::spawn(crate::intake::signal::run(
+                core.clone(),
+                Arc::new(client),
+                shutdown.clone(),
+            )));
         }
         if channels.sms.is_some() || channels.signal.is_some() {
-            tasks.push(tokio::spawn(crate::outbox::run(core.clone(), Arc::new(channels), shutdown.clone())));
+            tasks.push(tokio::spawn(crate::outbox::run(
+                core.clone(),
+                Arc::new(channels),
+                shutdown.clone(),
+            )));
         }
         tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
-        tasks.push(tokio::spawn(crate::intake::retention::run(core.clone(), shutdown.clone())));
+        tasks.push(tokio::spawn(crate::intake::retention::run(
+            core.clone(),
+            shutdown.clone(),
+        )));
         if core.settings.api.token.is_none() {
             tracing::warn!("api.token is not set: the JSON API refuses every request");
         }
@@ -206,7 +228,12 @@ impl Running {
             }
         }));
         tracing::info!(%addr, public_url = %core.settings.http.public_url, "tocsin is listening");
-        Ok(Running { addr, core, stop, tasks })
+        Ok(Running {
+            addr,
+            core,
+            stop,
+            tasks,
+        })
     }
 
     /// Asks every task to stop and waits for them: the outbox finishes its in-flight sends and

@@ -126,7 +126,8 @@ impl Settings {
         }
         match (&self.signal.rpc_url, &self.signal.account) {
             (Some(url), Some(account)) => {
-                let parsed = url::Url::parse(url).with_context(|| format!("signal.rpc_url: not a URL: {url}"))?;
+                let parsed =
+                    url::Url::parse(url).with_context(|| format!("signal.rpc_url: not a URL: {url}"))?;
                 if !matches!(parsed.scheme(), "http" | "https") {
                     bail!("signal.rpc_url: must be http or https");
                 }

@@ -45,13 +45,16 @@ impl Vault {
     /// when `may_generate` (a database that holds nothing encrypted yet).
     pub fn load(cfg: &Crypto, may_generate: bool) -> anyhow::Result<Vault> {
         if let Some(key) = &cfg.key {
-            return Ok(Vault::from_key(&decode_key(key.expose_secret()).context("crypto.key")?));
+            return Ok(Vault::from_key(
+                &decode_key(key.expose_secret()).context("crypto.key")?,
+            ));
         }
         let path = Path::new(&cfg.key_file);
         if path.exists() {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading crypto.key_file {}", path.display()))?;
-            let key = decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
+            let key =
+                decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
             return Ok(Vault::from_key(&key));
         }
         if !may_generate {
@@ -193,7 +196,10 @@ mod tests {
             key: None,
             key_file: path.to_string_lossy().into_owned(),
         };
-        assert!(Vault::load(&cfg, false).is_err(), "no key is generated for a database that has data");
+        assert!(
+            Vault::load(&cfg, false).is_err(),
+            "no key is generated for a database that has data"
+        );
         let first = Vault::load(&cfg, true).unwrap();
         #[cfg(unix)]
         {

@@ -70,7 +70,6 @@ async fn volunteer(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<
                     last4,
                     v.language,
                     v.channel,
-
                     if v.trusted { "trusted" } else { "-" },
                     if v.opted_out { "\topted out" } else { "" }
                 );
@@ -112,5 +111,13 @@ fn signup(add: AddVolunteer) -> anyhow::Result<Signup> {
         None => None,
     };
 
-    Ok(Signup { name, phone, language, trusted: add.trusted, area, reach, signal_id })
+    Ok(Signup {
+        name,
+        phone,
+        language,
+        trusted: add.trusted,
+        area,
+        reach,
+        signal_id,
+    })
 }

@@ -62,7 +62,6 @@ pub async fn set_opted_out(core: &Core, id: i64, opted_out: bool) -> Result<(), 
 /// The index side of an opt-out or opt-in already stored.
 pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result<(), StoreError> {
     let area = if opted_out {
-
         None
     } else {
         core.store.volunteer(id).await?.and_then(|v| stored_area(&v.area))
@@ -75,7 +74,9 @@ pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result
 
 /// A home area as stored (validated when it was written).
 pub fn stored_area(json: &str) -> Option<Area> {
-    serde_json::from_str(json).ok().and_then(|v| Area::from_json(&v).ok())
+    serde_json::from_str(json)
+        .ok()
+        .and_then(|v| Area::from_json(&v).ok())
 }
 
 /// A name: 1 to 100 characters once trimmed.

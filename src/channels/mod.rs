@@ -30,11 +30,17 @@ pub enum SendError {
 
 impl SendError {
     pub fn retry(reason: impl Into<String>) -> SendError {
-        SendError::Retryable { reason: reason.into(), after: None }
+        SendError::Retryable {
+            reason: reason.into(),
+            after: None,
+        }
     }
 
     pub fn permanent(reason: impl Into<String>) -> SendError {
-        SendError::Permanent { reason: reason.into(), opted_out: false }
+        SendError::Permanent {
+            reason: reason.into(),
+            opted_out: false,
+        }
     }
 }
 

@@ -89,7 +89,6 @@ pub fn subscription_ack(language: Language, stopped: bool) -> String {
 }
 
 pub fn help(language: Language) -> String {
-
     match language {
         Language::En => "tocsin alerts: text what you see and where to report. Volunteers answer alerts with Y, N or HERE. STOP to stop alerts.".to_string(),
         Language::Es => "Alertas tocsin: escribe que ves y donde para reportar. Voluntarios responden SI, NO o AQUI. STOP para no recibir alertas.".to_string(),

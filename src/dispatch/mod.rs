@@ -59,8 +59,18 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let targets = core.targets(lat, lon);
     let en = message::first_alert(Language::En, incident.id, kind, lat, lon);
     let es = message::first_alert(Language::Es, incident.id, kind, lat, lon);
-    let audience = Audience::Volunteers { ids: &targets, signal_on: core.settings.signal_ready() };
-    plan(core, incident.id, AlertPurpose::First, audience, &Bodies { en: &en, es: &es }).await
+    let audience = Audience::Volunteers {
+        ids: &targets,
+        signal_on: core.settings.signal_ready(),
+    };
+    plan(
+        core,
+        incident.id,
+        AlertPurpose::First,
+        audience,
+        &Bodies { en: &en, es: &es },
+    )
+    .await
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
@@ -68,7 +78,14 @@ async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let en = message::all_clear(Language::En, incident.id, kind);
     let es = message::all_clear(Language::Es, incident.id, kind);
     let audience = Audience::ReachedByFirstAlert;
-    plan(core, incident.id, AlertPurpose::AllClear, audience, &Bodies { en: &en, es: &es }).await
+    plan(
+        core,
+        incident.id,
+        AlertPurpose::AllClear,
+        audience,
+        &Bodies { en: &en, es: &es },
+    )
+    .await
 }
 
 async fn plan(
@@ -81,7 +98,10 @@ async fn plan(
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;
     let started = std::time::Instant::now();
-    let written = core.store.plan_alert(incident_id, purpose, audience, bodies, now, expires_at).await?;
+    let written = core
+        .store
+        .plan_alert(incident_id, purpose, audience, bodies, now, expires_at)
+        .await?;
     if let Some(n) = written {
         tracing::info!(
             incident_id,
@@ -91,7 +111,8 @@ async fn plan(
             "alert planned"
         );
         core.outbox_wake.notify_one();
-        core.events.publish(crate::events::Event::Incident { id: incident_id });
+        core.events
+            .publish(crate::events::Event::Incident { id: incident_id });
     }
     Ok(())
 }

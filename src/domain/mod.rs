@@ -87,7 +87,6 @@ impl DeliveryStatus {
         }
     }
 
-
     /// Twilio's `MessageStatus` mapped onto ours; unknown statuses are ignored.
     pub fn from_twilio(status: &str) -> Option<DeliveryStatus> {
         Some(match status {

@@ -62,7 +62,14 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
     if let Some(v) = &volunteer {
         // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
         if v.opted_out && msg.via == Via::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
-            return subscription(core, &msg, volunteer.as_ref(), SubscriptionKeyword::Start, language).await;
+            return subscription(
+                core,
+                &msg,
+                volunteer.as_ref(),
+                SubscriptionKeyword::Start,
+                language,
+            )
+            .await;
         }
         if let Some(answer) = parse_answer(&msg.body) {
             let Some((incident_id, alert_id)) = core.store.latest_open_alert(v.id).await? else {
@@ -81,7 +88,11 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         }
     }
 
-    let reporter = msg.phone.as_ref().map(|p| p.e164().to_string()).or_else(|| msg.signal_id.as_ref().map(|s| s.as_str().to_string()));
+    let reporter = msg
+        .phone
+        .as_ref()
+        .map(|p| p.e164().to_string())
+        .or_else(|| msg.signal_id.as_ref().map(|s| s.as_str().to_string()));
     let sighting = Sighting {
         channel: msg.via.channel(),
         text: msg.body,
@@ -100,13 +111,20 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
 /// The volunteer who sent it: by number, else by Signal account id.
 async fn sender(core: &Core, msg: &Inbound) -> Result<Option<VolunteerRow>, StoreError> {
     if let Some(phone) = &msg.phone {
-        let found = core.store.volunteer_by_phone_hash(&core.vault.lookup_hash(phone.e164())).await?;
+        let found = core
+            .store
+            .volunteer_by_phone_hash(&core.vault.lookup_hash(phone.e164()))
+            .await?;
         if found.is_some() {
             return Ok(found);
         }
     }
     match &msg.signal_id {
-        Some(id) => core.store.volunteer_by_signal_hash(&core.vault.lookup_hash(id.as_str())).await,
+        Some(id) => {
+            core.store
+                .volunteer_by_signal_hash(&core.vault.lookup_hash(id.as_str()))
+                .await
+        }
         None => Ok(None),
     }
 }
@@ -140,9 +158,9 @@ async fn subscription(
     match keyword {
         SubscriptionKeyword::Help => Ok(Some(message::help(language))),
         // On Signal nobody answers STOP for us; on SMS Twilio does.
-        SubscriptionKeyword::Stop | SubscriptionKeyword::Start if msg.via == Via::Signal => {
-            Ok(Some(message::subscription_ack(language, keyword == SubscriptionKeyword::Stop)))
-        }
+        SubscriptionKeyword::Stop | SubscriptionKeyword::Start if msg.via == Via::Signal => Ok(Some(
+            message::subscription_ack(language, keyword == SubscriptionKeyword::Stop),
+        )),
         _ => Ok(None),
     }
 }

@@ -6,4 +6,3 @@ pub mod report;
 pub mod retention;
 pub mod signal;
 pub mod words;
-

@@ -77,7 +77,9 @@ async fn follow(
             chunk = response.chunk() => chunk.context("reading events")?,
             _ = shutdown.changed() => return Ok(()),
         };
-        let Some(bytes) = chunk else { bail!("the bridge closed the stream") };
+        let Some(bytes) = chunk else {
+            bail!("the bridge closed the stream")
+        };
         for (event, data) in reader.feed(&bytes) {
             if event == "receive" {
                 if let Err(e) = handle(core, client, parse(&data)).await {
@@ -91,8 +93,14 @@ async fn follow(
 
 async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -> anyhow::Result<()> {
     match event {
-        SignalEvent::Message { sender, timestamp, text } => {
-            let Some(key) = sender.uuid.as_deref().or(sender.number.as_deref()) else { return Ok(()) };
+        SignalEvent::Message {
+            sender,
+            timestamp,
+            text,
+        } => {
+            let Some(key) = sender.uuid.clone().or_else(|| sender.number.clone()) else {
+                return Ok(());
+            };
             let inbound = Inbound {
                 via: Via::Signal,
                 phone: sender.number.as_deref().and_then(|n| Phone::parse(n).ok()),
@@ -101,8 +109,9 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
                 message_id: format!("{key}:{timestamp}"),
             };
             if let Some(reply) = message::handle(core, inbound).await? {
-                // Answer on Signal, off the stream's path.
-                let (client, to) = (client.clone(), key.to_string());
+                // Answer on Signal, off the stream's path; by number when they show it.
+                let to = sender.number.clone().unwrap_or(key);
+                let client = client.clone();
                 tokio::spawn(async move {
                     if let Err(e) = client.send(&to, &reply).await {
                         tracing::warn!(error = %e, "Signal acknowledgement not sent");
@@ -110,9 +119,17 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
                 });
             }
         }
-        SignalEvent::Receipt { sender, read, timestamps } => {
+        SignalEvent::Receipt {
+            sender,
+            read,
+            timestamps,
+        } => {
             let volunteer = volunteer_of(core, &sender).await?;
-            let status = if read { DeliveryStatus::Read } else { DeliveryStatus::Delivered };
+            let status = if read {
+                DeliveryStatus::Read
+            } else {
+                DeliveryStatus::Delivered
+            };
             for ts in timestamps {
                 let receipt = Receipt { status, error: None };
                 crate::outbox::receipts::apply(core, "signal", &ts.to_string(), volunteer, receipt).await?;
@@ -125,12 +142,20 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
 
 async fn volunteer_of(core: &Core, sender: &Sender) -> anyhow::Result<Option<i64>> {
     if let Some(number) = sender.number.as_deref().and_then(|n| Phone::parse(n).ok()) {
-        if let Some(v) = core.store.volunteer_by_phone_hash(&core.vault.lookup_hash(number.e164())).await? {
+        if let Some(v) = core
+            .store
+            .volunteer_by_phone_hash(&core.vault.lookup_hash(number.e164()))
+            .await?
+        {
             return Ok(Some(v.id));
         }
     }
     if let Some(id) = sender.uuid.as_deref().and_then(|u| SignalId::parse(u).ok()) {
-        if let Some(v) = core.store.volunteer_by_signal_hash(&core.vault.lookup_hash(id.as_str())).await? {
+        if let Some(v) = core
+            .store
+            .volunteer_by_signal_hash(&core.vault.lookup_hash(id.as_str()))
+            .await?
+        {
             return Ok(Some(v.id));
         }
     }

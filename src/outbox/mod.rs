@@ -19,8 +19,8 @@ use crate::channels::signal::SignalClient;
 use crate::channels::twilio::TwilioClient;
 use crate::channels::{Accepted, Channel, SendError};
 use crate::domain::Phone;
-use crate::store::outbox::Claimed;
 use crate::store::now_ms;
+use crate::store::outbox::Claimed;
 
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
@@ -52,9 +52,15 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
     let timeout_s = core.settings.twilio.timeout_s.max(core.settings.signal.timeout_s);
     let lease_ms = (timeout_s as i64 + 30) * 1000;
     while !*shutdown.borrow() {
-        let Ok(first) = permits.clone().acquire_owned().await else { break };
+        let Ok(first) = permits.clone().acquire_owned().await else {
+            break;
+        };
         let free = permits.available_permits() + 1;
-        let batch = match core.store.claim_deliveries(&names, free as i64, lease_ms, now_ms()).await {
+        let batch = match core
+            .store
+            .claim_deliveries(&names, free as i64, lease_ms, now_ms())
+            .await
+        {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::error!(error = %e, "claiming deliveries failed");
@@ -93,13 +99,24 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
         }
     }
     // Let in-flight sends finish and record their outcome before returning.
-    let _ = tokio::time::timeout(Duration::from_secs(timeout_s + 5), permits.acquire_many(concurrency as u32)).await;
+    let _ = tokio::time::timeout(
+        Duration::from_secs(timeout_s + 5),
+        permits.acquire_many(concurrency as u32),
+    )
+    .await;
 }
 
 type Sealed = (Vec<u8>, Option<Vec<u8>>);
 
-async fn send_one(core: Shared, channels: Arc<Channels>, d: Claimed, to: Option<Sealed>, _permit: OwnedSemaphorePermit) {
-    let span = tracing::info_span!("delivery", delivery_id = d.id, channel = %d.channel, attempt = d.attempts);
+async fn send_one(
+    core: Shared,
+    channels: Arc<Channels>,
+    d: Claimed,
+    to: Option<Sealed>,
+    _permit: OwnedSemaphorePermit,
+) {
+    let span =
+        tracing::info_span!("delivery", delivery_id = d.id, channel = %d.channel, attempt = d.attempts);
     let started = Instant::now();
     let outcome = if now_ms() > d.expires_at {
         Err(SendError::permanent("alert went stale before it could be sent"))
@@ -136,10 +153,17 @@ fn address(core: &Core, channel: &str, sealed: Option<&Sealed>) -> Result<String
         }
     }
     let plain = core.vault.decrypt(phone).map_err(|e| e.to_string())?;
-    Phone::parse(&plain).map(|p| p.e164().to_string()).map_err(|e| format!("stored number {e}"))
+    Phone::parse(&plain)
+        .map(|p| p.e164().to_string())
+        .map_err(|e| format!("stored number {e}"))
 }
 
-async fn record(core: &Core, d: &Claimed, outcome: Result<Accepted, SendError>, took_ms: i64) -> anyhow::Result<()> {
+async fn record(
+    core: &Core,
+    d: &Claimed,
+    outcome: Result<Accepted, SendError>,
+    took_ms: i64,
+) -> anyhow::Result<()> {
     let now = now_ms();
     let signal = d.channel == "signal";
     let failover_at = d.created_at + core.settings.signal.failover_after_s as i64 * 1000;
@@ -147,11 +171,17 @@ async fn record(core: &Core, d: &Claimed, outcome: Result<Accepted, SendError>, 
         Ok(accepted) => {
             tracing::info!(delivery_id = d.id, took_ms, "delivery handed to provider");
             let id = Some(accepted.provider_id.as_str()).filter(|p| !p.is_empty());
-            if let Some(early) = core.store.delivery_submitted(d.id, &d.channel, id, took_ms, now).await? {
+            if let Some(early) = core
+                .store
+                .delivery_submitted(d.id, &d.channel, id, took_ms, now)
+                .await?
+            {
                 receipts::applied(core, d.volunteer_id, &early).await?;
             }
         }
-        Err(SendError::Permanent { reason, .. }) if signal => fail_over(core, d, &reason, took_ms, now).await?,
+        Err(SendError::Permanent { reason, .. }) if signal => {
+            fail_over(core, d, &reason, took_ms, now).await?
+        }
         Err(SendError::Permanent { reason, opted_out }) => {
             tracing::warn!(delivery_id = d.id, %reason, "delivery failed permanently");
             core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
@@ -161,14 +191,19 @@ async fn record(core: &Core, d: &Claimed, outcome: Result<Accepted, SendError>, 
         }
         Err(e @ (SendError::Retryable { .. } | SendError::Config(_))) => {
             let after = match &e {
-                SendError::Retryable { after: Some(after), .. } => *after,
+                SendError::Retryable {
+                    after: Some(after), ..
+                } => *after,
                 _ => Duration::ZERO,
             };
             let delay = retry::backoff(d.attempts, rand::random()).max(after);
             let mut next_at = now + delay.as_millis() as i64;
             if signal && next_at >= failover_at {
                 if now >= failover_at {
-                    let reason = format!("Signal could not take it within {}s: {e}", core.settings.signal.failover_after_s);
+                    let reason = format!(
+                        "Signal could not take it within {}s: {e}",
+                        core.settings.signal.failover_after_s
+                    );
                     return fail_over(core, d, &reason, took_ms, now).await;
                 }
                 // Come back exactly when failing over is due rather than after it.
@@ -184,7 +219,9 @@ async fn record(core: &Core, d: &Claimed, outcome: Result<Accepted, SendError>, 
                 } else {
                     tracing::warn!(delivery_id = d.id, error = %e, "send failed; will retry");
                 }
-                core.store.delivery_retry(d.id, next_at, &e.to_string(), took_ms, now).await?;
+                core.store
+                    .delivery_retry(d.id, next_at, &e.to_string(), took_ms, now)
+                    .await?;
             }
         }
     }

@@ -16,7 +16,11 @@ pub async fn apply(
     volunteer: Option<i64>,
     receipt: Receipt,
 ) -> Result<(), StoreError> {
-    if let Some(volunteer_id) = core.store.apply_receipt(channel, provider_id, volunteer, &receipt).await? {
+    if let Some(volunteer_id) = core
+        .store
+        .apply_receipt(channel, provider_id, volunteer, &receipt)
+        .await?
+    {
         applied(core, volunteer_id, &receipt).await?;
     }
     Ok(())

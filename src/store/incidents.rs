@@ -176,15 +176,19 @@ impl Store {
         let mut counts = Counts::default();
         let first_alert = "FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
              WHERE a.incident_id = $1 AND a.purpose = 'first'";
-        let row = sqlx::query(&format!("SELECT COUNT(DISTINCT d.volunteer_id) AS n {first_alert}"))
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(DISTINCT d.volunteer_id) AS n {first_alert}"
+        ))
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?;
         counts.targeted = row.try_get("n")?;
-        let rows = sqlx::query(&format!("SELECT d.status AS status, COUNT(*) AS n {first_alert} GROUP BY d.status"))
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT d.status AS status, COUNT(*) AS n {first_alert} GROUP BY d.status"
+        ))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
         for row in &rows {
             let status: String = row.try_get("status")?;
             let n: i64 = row.try_get("n")?;

@@ -10,10 +10,10 @@ use sqlx::{AnyPool, Row};
 
 pub mod alerts;
 pub mod inbound;
+pub mod incidents;
 pub mod meta;
 pub mod outbox;
 pub mod receipts;
-pub mod incidents;
 pub mod reports;
 pub mod volunteers;
 

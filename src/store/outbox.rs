@@ -38,10 +38,12 @@ impl Store {
             return Ok(Vec::new());
         }
         // A retried or failed-over first alert of an incident closed meanwhile must not go out.
-        sqlx::query(&format!("UPDATE deliveries SET status = 'canceled', updated_at = $1 WHERE {OF_CLOSED}"))
-            .bind(now)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE deliveries SET status = 'canceled', updated_at = $1 WHERE {OF_CLOSED}"
+        ))
+        .bind(now)
+        .execute(self.pool())
+        .await?;
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -92,7 +94,13 @@ impl Store {
         }
         let rows = q.fetch_all(self.pool()).await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("phone_enc")?, r.try_get("signal_enc")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("phone_enc")?,
+                    r.try_get("signal_enc")?,
+                ))
+            })
             .collect()
     }
 
@@ -115,7 +123,13 @@ impl Store {
                 "{INSERT_FAILOVER} SELECT alert_id, volunteer_id, 'sms', body, priority, 'queued', $2, \
                  expires_at, $2, $2, id FROM deliveries WHERE id = $1 ON CONFLICT DO NOTHING"
             );
-            made = sqlx::query(&sql).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
+            made = sqlx::query(&sql)
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
         }
         attempt(&mut tx, id, now, took_ms, "failed_over", Some(reason)).await?;
         tx.commit().await?;
@@ -220,7 +234,6 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
 }
 
 async fn attempt(

@@ -40,11 +40,13 @@ impl Store {
             if let Some(v) = update(&mut conn, channel, provider_id, volunteer, receipt).await? {
                 return Ok(Some(v));
             }
-            let known = sqlx::query("SELECT 1 AS one FROM deliveries WHERE channel = $1 AND provider_id = $2 LIMIT 1")
-                .bind(channel)
-                .bind(provider_id)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let known = sqlx::query(
+                "SELECT 1 AS one FROM deliveries WHERE channel = $1 AND provider_id = $2 LIMIT 1",
+            )
+            .bind(channel)
+            .bind(provider_id)
+            .fetch_optional(&mut *conn)
+            .await?;
             if known.is_some() {
                 // Known and already further along — or recorded just now: the second pass tells.
                 continue;
@@ -86,7 +88,11 @@ async fn update(
     if lower.is_empty() {
         return Ok(None);
     }
-    let who = if volunteer.is_some() { "AND volunteer_id = $6" } else { "" };
+    let who = if volunteer.is_some() {
+        "AND volunteer_id = $6"
+    } else {
+        ""
+    };
     let sql = format!(
         "UPDATE deliveries SET status = $1, error = COALESCE($2, error), updated_at = $3 \
          WHERE channel = $4 AND provider_id = $5 {who} AND status IN ({}) RETURNING volunteer_id",
@@ -115,17 +121,23 @@ pub(super) async fn apply_early(
     channel: &str,
     provider_id: &str,
 ) -> Result<Option<Receipt>> {
-    let rows = sqlx::query("SELECT status, error FROM early_receipts WHERE channel = $1 AND provider_id = $2")
-        .bind(channel)
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT status, error FROM early_receipts WHERE channel = $1 AND provider_id = $2")
+            .bind(channel)
+            .bind(provider_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut best: Option<Receipt> = None;
     for row in &rows {
         let status: String = row.try_get("status")?;
-        let Some(status) = DeliveryStatus::parse(&status) else { continue };
+        let Some(status) = DeliveryStatus::parse(&status) else {
+            continue;
+        };
         if best.as_ref().is_none_or(|b| status.rank() > b.status.rank()) {
-            best = Some(Receipt { status, error: row.try_get("error")? });
+            best = Some(Receipt {
+                status,
+                error: row.try_get("error")?,
+            });
         }
     }
     let Some(receipt) = best else {
@@ -136,7 +148,10 @@ pub(super) async fn apply_early(
         "UPDATE deliveries SET status = $1, error = COALESCE($2, error) WHERE id = $3 AND status IN ({})",
         placeholders(3, lower.len())
     );
-    let mut q = sqlx::query(&sql).bind(receipt.status.as_str()).bind(receipt.error.as_deref()).bind(delivery_id);
+    let mut q = sqlx::query(&sql)
+        .bind(receipt.status.as_str())
+        .bind(receipt.error.as_deref())
+        .bind(delivery_id);
     for name in lower {
         q = q.bind(name);
     }

@@ -77,7 +77,6 @@ pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> 
     Ok(done.rows_affected() == 1)
 }
 
-
 impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1");

@@ -71,7 +71,6 @@ impl Store {
         .bind(v.signal_enc)
         .bind(v.signal_hash)
         .fetch_one(self.pool())
-
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -156,4 +155,3 @@ pub async fn set_opted_out(conn: &mut Conn, id: i64, opted_out: bool) -> Result<
         .await?;
     Ok(())
 }
-

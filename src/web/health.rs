@@ -17,7 +17,11 @@ pub fn router() -> Router<Shared> {
 
 async fn health(State(core): State<Shared>) -> (StatusCode, Json<Value>) {
     let database = core.store.ping().await;
-    let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if database {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(summary(&core, database)))
 }
 

@@ -5,12 +5,13 @@ use std::process::{Child, Command};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, Signing};
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, Outcome, Signing};
 
 use crate::helpers::{eventually, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 
 const REPORTER: &str = "+13235550181";
 const VOLUNTEER: &str = "+13235550182";
+const LANDLINE: &str = "+13235550184";
 const BODY: &str = "Redada en la esquina 34.0617, -118.3005 ayuda";
 
 struct Server {
@@ -113,7 +114,13 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         .await
         .unwrap();
     assert_eq!(health["sms"], "configured");
-    for (name, phone, trusted) in [("Rosa", REPORTER, true), ("Ann", VOLUNTEER, false)] {
+    // Dee's number is a landline Twilio refuses (21211): its error text quotes the number.
+    twilio.set_outcome(LANDLINE, Outcome::Reject(21211));
+    for (name, phone, trusted) in [
+        ("Rosa", REPORTER, true),
+        ("Ann", VOLUNTEER, false),
+        ("Dee", LANDLINE, false),
+    ] {
         let v = call(&http, reqwest::Method::POST, format!("{api}/volunteers"), json!({
             "name": name, "phone": phone, "language": "es", "trusted": trusted,
             "area": {"type": "circle", "lat": if trusted { 34.3 } else { 34.0617 }, "lon": -118.3005, "radius_m": 2000}
@@ -169,8 +176,16 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
     );
     let seen = eventually(Duration::from_secs(10), || async {
         let url = format!("{api}/status");
-        let h: Value = http.get(url).bearer_auth(API_TOKEN).send().await.unwrap().json().await.unwrap();
-        h["alertable_volunteers"] == 3
+        let h: Value = http
+            .get(url)
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        h["alertable_volunteers"] == 4
     })
     .await;
     assert!(seen, "the running server picked up the CLI's volunteer");
@@ -198,9 +213,15 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         "{log}"
     );
     assert!(log.contains("alert planned"), "the flow is logged: {log}");
+    assert!(
+        twilio.rejected().iter().any(|(_, code)| *code == 21211),
+        "Dee's send was refused"
+    );
     for secret in [
         REPORTER,
         VOLUNTEER,
+        LANDLINE,
+        &LANDLINE[2..],
         &REPORTER[2..],
         &VOLUNTEER[2..],
         "Redada en la esquina",

@@ -303,3 +303,30 @@ async fn without_twilio_credentials_alerts_wait_and_are_not_lost(backend: Backen
     app.stop().await;
 }
 on_both_backends!(without_twilio_credentials_alerts_wait_and_are_not_lost);
+
+async fn a_carrier_opt_out_in_a_status_callback_stops_alerts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ann = app
+        .volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
+        .await;
+    // The carrier reports the volunteer unsubscribed only after the send (ErrorCode 21610).
+    app.twilio.set_outcome(INSIDE_EN, Outcome::Undelivered(21610));
+    let (_, body) = app
+        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
+        .await;
+    let first = body["incident_id"].as_i64().unwrap();
+    app.post(&format!("/incidents/{first}/verify"), json!({})).await;
+    app.wait_incident(first, "1 failed", |v| v["counts"]["failed"] == 1)
+        .await;
+    let (_, view) = app.get(&format!("/volunteers/{ann}")).await;
+    assert_eq!(view["opted_out"], true, "{view}");
+    let (_, body) = app
+        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
+        .await;
+    let second = body["incident_id"].as_i64().unwrap();
+    app.post(&format!("/incidents/{second}/verify"), json!({})).await;
+    app.dispatch_now().await;
+    assert_eq!(app.incident(second).await["counts"]["targeted"], 0);
+    app.stop().await;
+}
+on_both_backends!(a_carrier_opt_out_in_a_status_callback_stops_alerts);

@@ -9,7 +9,7 @@ use sqlx::Connection;
 use tempfile::TempDir;
 use tocsin::app::Running;
 use tocsin::config::Settings;
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
+use tocsin_fakes::{FakeSignal, FakeSignalConfig, FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
 
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -42,6 +42,8 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub base: String,
     pub twilio: FakeTwilio,
+    /// The Signal bridge, when the app was started with one.
+    pub signal: Option<FakeSignal>,
     pub http: reqwest::Client,
     running: Option<Running>,
     pg_database: Option<String>,
@@ -56,11 +58,30 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
+/// The app with a Signal bridge (fake signal-cli) for the network's number as well.
+pub async fn spawn_signal_app(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let signal = FakeSignal::start(FakeSignalConfig::new(HOTLINE))
+        .await
+        .expect("fake signal-cli starts");
+    let url = signal.base_url();
+    let mut app = spawn_app_with(backend, |s| {
+        s.signal.rpc_url = Some(url);
+        s.signal.account = Some(HOTLINE.into());
+        adjust(s);
+    })
+    .await;
+    assert!(
+        signal.wait_for_subscribers(1, Duration::from_secs(10)).await,
+        "tocsin follows the bridge's events"
+    );
+    app.signal = Some(signal);
+    app
+}
+
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
-    // Real Twilio's receipts come seconds later; this keeps them after our own write.
-    config.callback_delay = Duration::from_millis(150);
+    // Callbacks come 20 ms after a send: often before tocsin recorded it (the early-receipt path).
+    let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
     let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
 
     let (url, pg_database) = match backend {
@@ -107,6 +128,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     TestApp {
         base: format!("http://{addr}"),
         twilio,
+        signal: None,
         http: reqwest::Client::new(),
         running: Some(running),
         pg_database,

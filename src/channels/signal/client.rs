@@ -56,7 +56,11 @@ impl SignalClient {
     /// Whether the daemon answers (`GET /api/v1/check`).
     pub async fn check(&self) -> bool {
         let url = format!("{}/api/v1/check", self.base);
-        self.http.get(url).send().await.is_ok_and(|r| r.status().is_success())
+        self.http
+            .get(url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
     }
 
     async fn call(&self, method: &str, params: Value) -> Result<RpcResponse, SendError> {
@@ -71,7 +75,10 @@ impl SignalClient {
             .map_err(|e| SendError::retry(transport(&e)))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(SendError::retry(format!("bridge answered HTTP {}", status.as_u16())));
+            return Err(SendError::retry(format!(
+                "bridge answered HTTP {}",
+                status.as_u16()
+            )));
         }
         response
             .json::<RpcResponse>()
@@ -95,15 +102,27 @@ impl Channel for SignalClient {
 /// A `send` result for one recipient: `{"timestamp":..,"results":[{"type":..}]}`.
 fn classify_result(result: &Value) -> Result<Accepted, SendError> {
     let timestamp = result.get("timestamp").and_then(Value::as_i64);
-    let first = result.get("results").and_then(Value::as_array).and_then(|r| r.first());
-    let kind = first.and_then(|r| r.get("type")).and_then(Value::as_str).unwrap_or("SUCCESS");
+    let first = result
+        .get("results")
+        .and_then(Value::as_array)
+        .and_then(|r| r.first());
+    let kind = first
+        .and_then(|r| r.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("SUCCESS");
     match (kind, timestamp) {
-        ("SUCCESS", Some(ts)) => Ok(Accepted { provider_id: ts.to_string() }),
+        ("SUCCESS", Some(ts)) => Ok(Accepted {
+            provider_id: ts.to_string(),
+        }),
         ("SUCCESS", None) => Err(SendError::retry("bridge reported success without a timestamp")),
         ("UNREGISTERED_FAILURE", _) => Err(SendError::permanent("not on Signal (unregistered)")),
-        ("IDENTITY_FAILURE", _) => Err(SendError::permanent("Signal safety number changed (untrusted identity)")),
+        ("IDENTITY_FAILURE", _) => Err(SendError::permanent(
+            "Signal safety number changed (untrusted identity)",
+        )),
         ("RATE_LIMIT_FAILURE", _) => {
-            let after = first.and_then(|r| r.get("retryAfterSeconds")).and_then(Value::as_u64);
+            let after = first
+                .and_then(|r| r.get("retryAfterSeconds"))
+                .and_then(Value::as_u64);
             let proof = first.and_then(|r| r.get("token")).is_some_and(|t| !t.is_null());
             if proof {
                 // A human must solve a captcha for the account (submitRateLimitChallenge).
@@ -127,9 +146,14 @@ fn classify_error(error: &RpcError) -> SendError {
         }
     }
     match error.code {
-        -1 if error.message.contains("not registered") => SendError::permanent("not on Signal (unregistered)"),
+        -1 if error.message.contains("not registered") => {
+            SendError::permanent("not on Signal (unregistered)")
+        }
         -4 => SendError::permanent("Signal safety number changed (untrusted identity)"),
-        -5 => SendError::Retryable { reason: "Signal rate limit".into(), after: None },
+        -5 => SendError::Retryable {
+            reason: "Signal rate limit".into(),
+            after: None,
+        },
         -32602 => SendError::Config("the bridge does not know signal.account".into()),
         -32601 | -32600 => SendError::Config(format!("the bridge refused the request: {}", error.message)),
         code => SendError::retry(format!("Signal error {code}")),
@@ -160,10 +184,20 @@ mod tests {
 
     #[test]
     fn per_recipient_results_decide() {
-        assert_eq!(classify_result(&result("SUCCESS")).unwrap().provider_id, "1763850000123");
-        assert!(matches!(classify_result(&result("UNREGISTERED_FAILURE")), Err(SendError::Permanent { .. })));
-        assert!(matches!(classify_result(&result("NETWORK_FAILURE")), Err(SendError::Retryable { .. })));
-        let limited = json!({"timestamp": 1, "results": [{"type": "RATE_LIMIT_FAILURE", "retryAfterSeconds": 30}]});
+        assert_eq!(
+            classify_result(&result("SUCCESS")).unwrap().provider_id,
+            "1763850000123"
+        );
+        assert!(matches!(
+            classify_result(&result("UNREGISTERED_FAILURE")),
+            Err(SendError::Permanent { .. })
+        ));
+        assert!(matches!(
+            classify_result(&result("NETWORK_FAILURE")),
+            Err(SendError::Retryable { .. })
+        ));
+        let limited =
+            json!({"timestamp": 1, "results": [{"type": "RATE_LIMIT_FAILURE", "retryAfterSeconds": 30}]});
         match classify_result(&limited) {
             Err(SendError::Retryable { after, .. }) => assert_eq!(after, Some(Duration::from_secs(30))),
             other => panic!("{other:?}"),
@@ -172,14 +206,26 @@ mod tests {
 
     #[test]
     fn whole_call_errors_decide_when_there_is_no_result() {
-        let err = |code, message: &str, data| RpcError { code, message: message.into(), data };
+        let err = |code, message: &str, data| RpcError {
+            code,
+            message: message.into(),
+            data,
+        };
         assert!(matches!(
             classify_error(&err(-1, "The user +1555 is not registered.", None)),
             SendError::Permanent { .. }
         ));
-        assert!(matches!(classify_error(&err(-4, "Untrusted", None)), SendError::Permanent { .. }));
-        assert!(matches!(classify_error(&err(-3, "IO", None)), SendError::Retryable { .. }));
-        let data = Some(json!({"response": {"timestamp": 1, "results": [{"type": "RATE_LIMIT_FAILURE", "retryAfterSeconds": 5}]}}));
+        assert!(matches!(
+            classify_error(&err(-4, "Untrusted", None)),
+            SendError::Permanent { .. }
+        ));
+        assert!(matches!(
+            classify_error(&err(-3, "IO", None)),
+            SendError::Retryable { .. }
+        ));
+        let data = Some(
+            json!({"response": {"timestamp": 1, "results": [{"type": "RATE_LIMIT_FAILURE", "retryAfterSeconds": 5}]}}),
+        );
         assert!(matches!(
             classify_error(&err(-5, "Rate limit", data)),
             SendError::Retryable { after: Some(_), .. }

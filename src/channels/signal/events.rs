@@ -7,9 +7,17 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignalEvent {
     /// A direct text message to the network's account.
-    Message { sender: Sender, timestamp: i64, text: String },
+    Message {
+        sender: Sender,
+        timestamp: i64,
+        text: String,
+    },
     /// The recipient's device got (or read) the messages sent at these timestamps.
-    Receipt { sender: Sender, read: bool, timestamps: Vec<i64> },
+    Receipt {
+        sender: Sender,
+        read: bool,
+        timestamps: Vec<i64>,
+    },
     Ignored,
 }
 
@@ -77,9 +85,8 @@ pub fn parse(data: &str) -> SignalEvent {
     };
     let text_field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let sender = Sender {
-        number: text_field(envelope, "sourceNumber").or_else(|| {
-            text_field(envelope, "source").filter(|s| s.starts_with('+'))
-        }),
+        number: text_field(envelope, "sourceNumber")
+            .or_else(|| text_field(envelope, "source").filter(|s| s.starts_with('+'))),
         uuid: text_field(envelope, "sourceUuid"),
     };
     if sender.number.is_none() && sender.uuid.is_none() {
@@ -95,20 +102,32 @@ pub fn parse(data: &str) -> SignalEvent {
         if timestamps.is_empty() || !(flag("isDelivery") || flag("isRead") || flag("isViewed")) {
             return SignalEvent::Ignored;
         }
-        return SignalEvent::Receipt { sender, read: flag("isRead") || flag("isViewed"), timestamps };
+        return SignalEvent::Receipt {
+            sender,
+            read: flag("isRead") || flag("isViewed"),
+            timestamps,
+        };
     }
     if let Some(message) = envelope.get("dataMessage") {
         // Group messages are conversations among members, not reports to the hotline.
         if message.get("groupInfo").is_some_and(|g| !g.is_null()) {
             return SignalEvent::Ignored;
         }
-        let text = message.get("message").and_then(Value::as_str).unwrap_or("").trim();
+        let text = message
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim();
         let timestamp = message
             .get("timestamp")
             .or_else(|| envelope.get("timestamp"))
             .and_then(Value::as_i64);
         if let (false, Some(timestamp)) = (text.is_empty(), timestamp) {
-            return SignalEvent::Message { sender, timestamp, text: text.to_string() };
+            return SignalEvent::Message {
+                sender,
+                timestamp,
+                text: text.to_string(),
+            };
         }
     }
     SignalEvent::Ignored
@@ -131,7 +150,11 @@ mod tests {
     fn a_direct_message_is_read() {
         let data = r#"{"account":"+12135550100","envelope":{"source":"+13235550199","sourceNumber":"+13235550199","sourceUuid":"u-1","sourceName":"Ana","sourceDevice":1,"timestamp":1763850005000,"serverReceivedTimestamp":1763850005100,"serverDeliveredTimestamp":1763850005200,"dataMessage":{"timestamp":1763850005000,"message":"Y","expiresInSeconds":0,"viewOnce":false}}}"#;
         match parse(data) {
-            SignalEvent::Message { sender, timestamp, text } => {
+            SignalEvent::Message {
+                sender,
+                timestamp,
+                text,
+            } => {
                 assert_eq!(sender.number.as_deref(), Some("+13235550199"));
                 assert_eq!(sender.uuid.as_deref(), Some("u-1"));
                 assert_eq!((timestamp, text.as_str()), (1763850005000, "Y"));
@@ -146,12 +169,16 @@ mod tests {
         assert_eq!(
             parse(receipt),
             SignalEvent::Receipt {
-                sender: Sender { number: None, uuid: Some("u-1".into()) },
+                sender: Sender {
+                    number: None,
+                    uuid: Some("u-1".into())
+                },
                 read: false,
                 timestamps: vec![42, 43]
             }
         );
-        let typing = r#"{"envelope":{"sourceUuid":"u-1","typingMessage":{"action":"STARTED","timestamp":1}}}"#;
+        let typing =
+            r#"{"envelope":{"sourceUuid":"u-1","typingMessage":{"action":"STARTED","timestamp":1}}}"#;
         assert_eq!(parse(typing), SignalEvent::Ignored);
         let group = r#"{"envelope":{"sourceUuid":"u-1","dataMessage":{"timestamp":1,"message":"hi","groupInfo":{"groupId":"g"}}}}"#;
         assert_eq!(parse(group), SignalEvent::Ignored);

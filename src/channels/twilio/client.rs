@@ -86,7 +86,11 @@ impl Channel for TwilioClient {
         if (200..300).contains(&status) {
             // It was created: whatever happens reading the answer, sending again would duplicate
             // it. Without its sid we only lose its receipts.
-            let sid = response.json::<Created>().await.map(|c| c.sid).unwrap_or_default();
+            let sid = response
+                .json::<Created>()
+                .await
+                .map(|c| c.sid)
+                .unwrap_or_default();
             return Ok(Accepted { provider_id: sid });
         }
         let text = response.text().await.unwrap_or_default();
@@ -148,16 +152,10 @@ mod tests {
             classify(400, Some(21211)),
             SendError::Permanent { opted_out: false, .. }
         ));
-        assert!(matches!(
-            classify(429, Some(20429)),
-            SendError::Retryable { .. }
-        ));
+        assert!(matches!(classify(429, Some(20429)), SendError::Retryable { .. }));
         assert!(matches!(classify(503, None), SendError::Retryable { .. }));
         assert!(matches!(classify(401, Some(20003)), SendError::Config(_)));
         assert!(matches!(classify(400, Some(21606)), SendError::Config(_)));
-        assert!(matches!(
-            classify(400, Some(21602)),
-            SendError::Permanent { .. }
-        ));
+        assert!(matches!(classify(400, Some(21602)), SendError::Permanent { .. }));
     }
 }

@@ -102,17 +102,17 @@ async fn respond(core: &Shared, id: i64) -> Result<Json<Value>, ApiError> {
 async fn view(core: &Shared, row: &IncidentRow) -> Result<Value, ApiError> {
     let c = core.store.incident_counts(row.id).await?;
     Ok(json!({
-        "id": row.id,
-        "kind": row.kind,
-        "status": row.status,
-        "lat": row.lat,
-        "lon": row.lon,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "counts": {
-            "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
-            "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
- "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
-        },
-    }))
+           "id": row.id,
+           "kind": row.kind,
+           "status": row.status,
+           "lat": row.lat,
+           "lon": row.lon,
+           "created_at": row.created_at,
+           "updated_at": row.updated_at,
+           "counts": {
+               "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
+               "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
+    "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
+           },
+       }))
 }

@@ -34,14 +34,28 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     let reach = match body.str("channel")? {
         None => Reach::Sms,
         Some(c) => Reach::parse(c).ok_or_else(|| {
-            ApiError::invalid("channel", format!("channel must be one of {}", Reach::NAMES.join(", ")))
+            ApiError::invalid(
+                "channel",
+                format!("channel must be one of {}", Reach::NAMES.join(", ")),
+            )
         })?,
     };
     let signal_id = match body.str("signal_address")? {
         None => None,
-        Some(a) => Some(SignalId::parse(a).map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?),
+        Some(a) => Some(
+            SignalId::parse(a)
+                .map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?,
+        ),
     };
-    let signup = Signup { name, phone, language, trusted, area, reach, signal_id };
+    let signup = Signup {
+        name,
+        phone,
+        language,
+        trusted,
+        area,
+        reach,
+        signal_id,
+    };
     let id = roster::add(&core, signup).await?;
     let row = core
         .store

@@ -9,9 +9,9 @@ use secrecy::ExposeSecret;
 use crate::app::Shared;
 use crate::channels::twilio::signature::{form_pairs, is_valid};
 use crate::domain::DeliveryStatus;
-use crate::store::receipts::Receipt;
 use crate::domain::Phone;
 use crate::intake::message::{self, Inbound, Via};
+use crate::store::receipts::Receipt;
 
 use crate::web::twiml;
 
@@ -101,7 +101,10 @@ pub async fn status(
     let Some(status) = DeliveryStatus::from_twilio(raw) else {
         return StatusCode::OK.into_response();
     };
-    let receipt = Receipt { status, error: signed.get("ErrorCode").map(|code| format!("Twilio {code}")) };
+    let receipt = Receipt {
+        status,
+        error: signed.get("ErrorCode").map(|code| format!("Twilio {code}")),
+    };
     match crate::outbox::receipts::apply(&core, "sms", sid, None, receipt).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => {
