@@ -45,6 +45,14 @@ async fn bad_volunteers_are_refused_naming_the_field(backend: Backend) {
             json!({"name": "Ann", "phone": "+13235550102", "trusted": "yes", "area": circle}),
             "trusted",
         ),
+        (
+            json!({"name": "Ann", "phone": "+13235550102", "channel": "fax", "area": circle}),
+            "channel",
+        ),
+        (
+            json!({"name": "Ann", "phone": "+13235550102", "channel": "signal", "signal_address": "bob", "area": circle}),
+            "signal_address",
+        ),
     ];
     for (body, field) in cases {
         let (status, answer) = app.post("/volunteers", body.clone()).await;

@@ -320,3 +320,72 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
     let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
     assert!(!listed.contains("Ann"), "{listed}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_alerts_over_signal_and_takes_reports_from_it() {
+    use tocsin_fakes::{FakeSignal, FakeSignalConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let signal = FakeSignal::start(FakeSignalConfig::new(HOTLINE)).await.unwrap();
+    let port = free_port();
+    let log = dir.path().join("tocsin.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let child = tocsin(dir.path(), Some(&twilio), port)
+        .env("TOCSIN_SIGNAL__RPC_URL", signal.base_url())
+        .env("TOCSIN_SIGNAL__ACCOUNT", HOTLINE)
+        .arg("serve")
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        log,
+    };
+    let http = reqwest::Client::new();
+    assert!(
+        signal.wait_for_subscribers(1, Duration::from_secs(20)).await,
+        "the binary follows the bridge"
+    );
+    let api = format!("{}/api/v1", server.base);
+    for (name, phone, trusted, lat) in [("Rosa", REPORTER, true, 34.3), ("Ann", VOLUNTEER, false, 34.0617)] {
+        let v = call(
+            &http,
+            reqwest::Method::POST,
+            format!("{api}/volunteers"),
+            json!({
+                "name": name, "phone": phone, "channel": "signal", "trusted": trusted,
+                "area": {"type": "circle", "lat": lat, "lon": -118.3005, "radius_m": 2000}
+            }),
+        )
+        .await;
+        assert!(v["id"].is_i64(), "{v}");
+    }
+    signal.incoming(REPORTER, BODY);
+    let alerted = eventually(Duration::from_secs(15), || async {
+        signal.sent_to(VOLUNTEER).len() == 1
+    })
+    .await;
+    assert!(alerted, "the volunteer got the alert on Signal");
+    signal.incoming(VOLUNTEER, "aquí");
+    let counted = eventually(Duration::from_secs(15), || async {
+        let list = call(
+            &http,
+            reqwest::Method::GET,
+            format!("{api}/incidents"),
+            Value::Null,
+        )
+        .await;
+        list["incidents"][0]["counts"]["on_scene"] == 1
+    })
+    .await;
+    assert!(counted, "the Signal reply was counted");
+    assert!(twilio.messages().is_empty(), "nothing went by SMS");
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    for secret in [REPORTER, VOLUNTEER, &REPORTER[2..], "esquina"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+}
