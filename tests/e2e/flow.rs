@@ -330,3 +330,33 @@ async fn a_carrier_opt_out_in_a_status_callback_stops_alerts(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_carrier_opt_out_in_a_status_callback_stops_alerts);
+
+async fn the_verification_policy_decides_what_dispatches_by_itself(backend: Backend) {
+    use tocsin::config::AutoVerify;
+    for (policy, stranger_dispatches, trusted_dispatches) in
+        [(AutoVerify::All, true, true), (AutoVerify::None, false, false)]
+    {
+        let app = crate::helpers::spawn_app_with(backend, |s| s.dispatch.auto_verify = policy).await;
+        app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0)
+            .await;
+        app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
+            .await;
+        app.text(STRANGER, "raid 34.0617, -118.3005").await;
+        let stranger = app.latest_incident_id().await;
+        app.text(TRUSTED, "raid 34.0617, -118.3005").await;
+        let trusted = app.latest_incident_id().await;
+        app.dispatch_now().await;
+        for (id, expected) in [(stranger, stranger_dispatches), (trusted, trusted_dispatches)] {
+            let view = app.incident(id).await;
+            let status = if expected { "verified" } else { "unverified" };
+            assert_eq!(view["status"], status, "{policy:?}: {view}");
+            assert_eq!(
+                view["counts"]["targeted"],
+                if expected { 1 } else { 0 },
+                "{policy:?}: {view}"
+            );
+        }
+        app.stop().await;
+    }
+}
+on_both_backends!(the_verification_policy_decides_what_dispatches_by_itself);
