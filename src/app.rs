@@ -14,7 +14,8 @@ use crate::channels::signal::SignalClient;
 use crate::channels::twilio::client::{TwilioClient, TwilioParams};
 use crate::config::Settings;
 use crate::crypto::Vault;
-use crate::geo::AreaIndex;
+use crate::geo::zones::{Zone, Zones};
+use crate::geo::{Area, AreaIndex};
 use crate::outbox::Channels;
 use crate::store::Store;
 
@@ -33,8 +34,10 @@ pub struct Core {
     pub events: crate::events::Bus,
     /// Whether the Signal bridge's event stream is connected.
     pub signal_up: AtomicBool,
-    /// The volunteer table's version the index was built from (see `refresh_index`).
-    index_version: std::sync::Mutex<(i64, i64)>,
+    /// Named zones, for placing reports and as home areas.
+    zones: RwLock<Arc<Zones>>,
+    /// The volunteer and zone tables' versions the index was built from (see `refresh_index`).
+    index_version: std::sync::Mutex<Option<[(i64, i64); 2]>>,
 }
 
 pub type Shared = Arc<Core>;
@@ -58,23 +61,34 @@ impl Core {
             outbox_wake: Notify::new(),
             events: crate::events::Bus::new(),
             signal_up: AtomicBool::new(false),
-            index_version: std::sync::Mutex::new((-1, -1)),
+            zones: RwLock::new(Arc::new(Zones::default())),
+            index_version: std::sync::Mutex::new(None),
         });
         core.refresh_index().await?;
         Ok(core)
     }
 
-    /// Rebuilds the geofence index when the volunteer table changed since it was built, so
-    /// that changes made elsewhere (the CLI, another instance) are seen within a dispatcher pass.
+    /// Rebuilds the zones and the geofence index when volunteers or zones changed since they
+    /// were built, so that changes made elsewhere (the CLI, another instance) are seen within
+    /// a dispatcher pass.
     pub async fn refresh_index(&self) -> anyhow::Result<()> {
-        let version = self.store.volunteers_version().await?;
-        if *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) == version {
+        let version = [
+            self.store.volunteers_version().await?,
+            self.store.zones_version().await?,
+        ];
+        let built = *self.index_version.lock().unwrap_or_else(|e| e.into_inner());
+        if built == Some(version) {
             return Ok(());
+        }
+        if built.map(|b| b[1]) != Some(version[1]) {
+            let zones = self.load_zones().await?;
+            tracing::info!(zones = zones.len(), "zones loaded");
+            *self.zones.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(zones);
         }
         let rows = self.store.alertable_areas().await?;
         let mut items = Vec::with_capacity(rows.len());
         for (id, json) in rows {
-            match crate::roster::stored_area(&json) {
+            match self.area_of(&json) {
                 Some(area) => items.push((id, area)),
                 None => tracing::error!(
                     volunteer_id = id,
@@ -85,8 +99,40 @@ impl Core {
         let index = AreaIndex::build(items);
         tracing::info!(volunteers = index.len(), "geofence index built");
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = index;
-        *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) = version;
+        *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) = Some(version);
         Ok(())
+    }
+
+    async fn load_zones(&self) -> anyhow::Result<Zones> {
+        let mut zones = Vec::new();
+        for row in self.store.zones().await? {
+            let geometry = serde_json::from_str(&row.geometry).ok();
+            match geometry
+                .and_then(|g| Area::from_json(&g).ok())
+                .map(|a| Zone::new(&row.name, &row.aliases, a))
+            {
+                Some(Ok(zone)) => zones.push(zone),
+                _ => tracing::error!(zone = %row.name, "stored zone is unreadable; skipped"),
+            }
+        }
+        Ok(Zones::new(zones))
+    }
+
+    pub fn zones(&self) -> Arc<Zones> {
+        self.zones.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A home area as stored: a circle or polygon, or a zone by name (which follows the zone
+    /// when it is re-imported). None when unreadable or the zone is gone.
+    pub fn area_of(&self, json: &str) -> Option<Area> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        match value.get("type").and_then(|t| t.as_str()) {
+            Some("zone") => {
+                let name = value.get("zone")?.as_str()?;
+                self.zones().get(name).map(Zone::area)
+            }
+            _ => Area::from_json(&value).ok(),
+        }
     }
 
     pub fn index_set(&self, id: i64, area: Option<crate::geo::Area>) {

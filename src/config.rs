@@ -21,6 +21,12 @@ pub struct Settings {
     pub dispatch: Dispatch,
     pub privacy: Privacy,
     pub signal: Signal,
+    pub network: Network,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Network {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

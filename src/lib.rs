@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod domain;
 pub mod events;
 pub mod geo;
+pub mod i18n;
 pub mod intake;
 pub mod outbox;
 pub mod roster;

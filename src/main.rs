@@ -1,13 +1,8 @@
-use anyhow::{anyhow, bail, Context};
 use clap::Parser;
-use serde_json::json;
 
 use tocsin::app::{Core, Running};
-use tocsin::cli::{AddVolunteer, Cli, Command, VolunteerCommand};
+use tocsin::cli::{Cli, Command};
 use tocsin::config::Settings;
-use tocsin::domain::{Language, Phone, Reach, SignalId};
-use tocsin::geo::Area;
-use tocsin::roster::{self, Signup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -21,7 +16,8 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Volunteer(cmd) => volunteer(settings, cmd).await,
+        Command::Volunteer(cmd) => tocsin::cli::volunteers::run(settings, cmd).await,
+        Command::Zones(cmd) => tocsin::cli::zones::run(settings, cmd).await,
     }
 }
 
@@ -49,75 +45,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-async fn volunteer(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
-    match cmd {
-        VolunteerCommand::Add(add) => {
-            let signup = signup(add)?;
-            let id = roster::add(&core, signup).await?;
-            println!("added volunteer {id}");
-        }
-        VolunteerCommand::List => {
-            for v in core.store.volunteers().await? {
-                let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
-                let last4 = roster::last4(&phone);
-                println!(
-                    "{}\t{}\t…{}\t{}\t{}\t{}{}",
-                    v.id,
-                    v.name,
-                    last4,
-                    v.language,
-                    v.channel,
-                    if v.trusted { "trusted" } else { "-" },
-                    if v.opted_out { "\topted out" } else { "" }
-                );
-            }
-        }
-        VolunteerCommand::Remove { id } => {
-            if !roster::remove(&core, id).await? {
-                bail!("no volunteer {id}");
-            }
-            println!("removed volunteer {id}");
-        }
-    }
-    core.store.close().await;
-    Ok(())
-}
-
-fn signup(add: AddVolunteer) -> anyhow::Result<Signup> {
-    let name = roster::parse_name(&add.name).map_err(|e| anyhow!("--name: {e}"))?;
-    let phone = Phone::parse(&add.phone).map_err(|e| anyhow!("--phone: {e}"))?;
-    let language = Language::parse(&add.language)
-        .ok_or_else(|| anyhow!("--language: must be one of {}", Language::NAMES.join(", ")))?;
-    let area_json = match (add.lat, add.lon, add.radius_m, &add.area_file) {
-        (Some(lat), Some(lon), Some(radius_m), None) => {
-            json!({"type": "circle", "lat": lat, "lon": lon, "radius_m": radius_m})
-        }
-        (None, None, None, Some(file)) => {
-            let text =
-                std::fs::read_to_string(file).with_context(|| format!("--area-file {}", file.display()))?;
-            serde_json::from_str(&text)
-                .with_context(|| format!("--area-file {}: not JSON", file.display()))?
-        }
-        _ => bail!("give a circle (--lat, --lon, --radius-m) or --area-file"),
-    };
-    let area = Area::from_json(&area_json).map_err(|e| anyhow!("{e}"))?;
-    let reach = Reach::parse(&add.channel)
-        .ok_or_else(|| anyhow!("--channel: must be one of {}", Reach::NAMES.join(", ")))?;
-    let signal_id = match &add.signal_address {
-        Some(a) => Some(SignalId::parse(a).map_err(|e| anyhow!("--signal-address: {e}"))?),
-        None => None,
-    };
-
-    Ok(Signup {
-        name,
-        phone,
-        language,
-        trusted: add.trusted,
-        area,
-        reach,
-        signal_id,
-    })
 }

@@ -4,7 +4,7 @@
 use crate::app::Core;
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::events::Event;
-use crate::geo::Area;
+use crate::geo::{Area, AreaError};
 use crate::store::volunteers::NewVolunteer;
 use crate::store::StoreError;
 
@@ -14,7 +14,7 @@ pub struct Signup {
     pub phone: Phone,
     pub language: Language,
     pub trusted: bool,
-    pub area: Area,
+    pub area: HomeArea,
     pub reach: Reach,
     /// Their Signal account id, when it is not their phone number.
     pub signal_id: Option<SignalId>,
@@ -35,7 +35,7 @@ pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
             signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
         })
         .await?;
-    core.index_set(id, Some(s.area));
+    core.index_set(id, s.area.resolve(core));
     tracing::info!(volunteer_id = id, channel = s.reach.as_str(), "volunteer added");
     core.events.publish(Event::Volunteers);
     Ok(id)
@@ -64,7 +64,10 @@ pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result
     let area = if opted_out {
         None
     } else {
-        core.store.volunteer(id).await?.and_then(|v| stored_area(&v.area))
+        core.store
+            .volunteer(id)
+            .await?
+            .and_then(|v| core.area_of(&v.area))
     };
     core.index_set(id, area);
     tracing::info!(volunteer_id = id, opted_out, "volunteer subscription changed");
@@ -72,11 +75,58 @@ pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result
     Ok(())
 }
 
-/// A home area as stored (validated when it was written).
-pub fn stored_area(json: &str) -> Option<Area> {
-    serde_json::from_str(json)
-        .ok()
-        .and_then(|v| Area::from_json(&v).ok())
+/// Where a volunteer covers: a circle or polygon, or a named zone (which follows the zone's
+/// shape when it is re-imported).
+#[derive(Debug, Clone)]
+pub enum HomeArea {
+    Shape(Area),
+    Zone(String),
+}
+
+impl HomeArea {
+    /// `{"type":"zone","zone":"<name or alias>"}`, a circle, or a GeoJSON geometry.
+    pub fn from_json(core: &Core, v: &serde_json::Value) -> Result<HomeArea, AreaError> {
+        if v.get("type").and_then(|t| t.as_str()) != Some("zone") {
+            return Area::from_json(v).map(HomeArea::Shape);
+        }
+        let name = v.get("zone").and_then(|z| z.as_str()).unwrap_or("");
+        match core.zones().get(name) {
+            Some(zone) => Ok(HomeArea::Zone(zone.name.clone())),
+            None => Err(AreaError {
+                field: "area.zone".into(),
+                reason: format!("unknown zone {name:?}"),
+            }),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            HomeArea::Shape(area) => area.to_json(),
+            HomeArea::Zone(name) => serde_json::json!({"type": "zone", "zone": name}),
+        }
+    }
+
+    pub fn resolve(&self, core: &Core) -> Option<Area> {
+        match self {
+            HomeArea::Shape(area) => Some(area.clone()),
+            HomeArea::Zone(name) => core.zones().get(name).map(|z| z.area()),
+        }
+    }
+}
+
+/// What a stored home area is, in a few words for the volunteer (STATUS) and the dashboard.
+pub fn describe_area(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    match v.get("type").and_then(|t| t.as_str()) {
+        Some("zone") => v.get("zone").and_then(|z| z.as_str()).unwrap_or("?").to_string(),
+        Some("circle") => {
+            let r = v.get("radius_m").and_then(|r| r.as_f64()).unwrap_or(0.0);
+            let lat = v.get("lat").and_then(|r| r.as_f64()).unwrap_or(0.0);
+            let lon = v.get("lon").and_then(|r| r.as_f64()).unwrap_or(0.0);
+            format!("{r:.0} m around {lat:.4},{lon:.4}")
+        }
+        _ => "a drawn area".to_string(),
+    }
 }
 
 /// A name: 1 to 100 characters once trimmed.

@@ -1,20 +1,12 @@
-//! The words tocsin sends, per language. Alerts say what and where and how to answer, and
-//! nothing about the reporter. SMS texts stay in GSM-7 (no á í ó ú) so an alert is one
-//! segment: the fastest to leave Twilio's per-sender queue (PROTOCOLS.md §9).
+//! The messages tocsin sends, from the Fluent catalogues (`locales/`, see `i18n`). Alerts say
+//! what and where and how to answer, and nothing about the reporter. English and Spanish
+//! alerts stay in GSM-7 and one SMS segment; Korean and Chinese ones within two.
 
 use crate::domain::{Answer, Kind, Language};
+use crate::i18n::text;
 
-fn kind_words(language: Language, kind: Kind) -> &'static str {
-    match (language, kind) {
-        (Language::En, Kind::Raid) => "immigration raid",
-        (Language::En, Kind::Eviction) => "eviction",
-        (Language::En, Kind::Police) => "police action",
-        (Language::En, Kind::Other) => "emergency",
-        (Language::Es, Kind::Raid) => "redada de migracion",
-        (Language::Es, Kind::Eviction) => "desalojo",
-        (Language::Es, Kind::Police) => "operativo policial",
-        (Language::Es, Kind::Other) => "emergencia",
-    }
+fn kind_words(language: Language, kind: Kind) -> String {
+    text(language, &format!("kind-{}", kind.as_str()), &[])
 }
 
 /// A map link every phone opens; 5 decimals is about a metre.
@@ -22,77 +14,71 @@ pub fn map_link(lat: f64, lon: f64) -> String {
     format!("https://maps.google.com/?q={lat:.5},{lon:.5}")
 }
 
-pub fn first_alert(language: Language, incident_id: i64, kind: Kind, lat: f64, lon: f64) -> String {
-    let what = kind_words(language, kind);
-    let link = map_link(lat, lon);
-    match language {
-        Language::En => {
-            format!("TOCSIN #{incident_id}: {what} at {link} Reply Y=coming N=can't HERE=on scene")
+/// Where the incident is: a zone's name when it has one, and always the map link.
+pub struct Place<'a> {
+    pub lat: f64,
+    pub lon: f64,
+    pub zone: Option<&'a str>,
+}
+
+pub fn first_alert(language: Language, incident_id: i64, kind: Kind, place: &Place) -> String {
+    let mut args = vec![
+        ("id", incident_id.to_string()),
+        ("what", kind_words(language, kind)),
+        ("link", map_link(place.lat, place.lon)),
+    ];
+    match place.zone {
+        Some(zone) => {
+            args.push(("zone", zone.to_string()));
+            text(language, "alert-first-zone", &args)
         }
-        Language::Es => {
-            format!("TOCSIN #{incident_id}: {what} en {link} Responde SI=voy NO=no puedo AQUI=llegue")
-        }
+        None => text(language, "alert-first", &args),
     }
 }
 
 pub fn all_clear(language: Language, incident_id: i64, kind: Kind) -> String {
-    let what = kind_words(language, kind);
-    match language {
-        Language::En => {
-            format!("TOCSIN #{incident_id}: all clear, the {what} alert is over. Thank you.")
-        }
-        Language::Es => format!("TOCSIN #{incident_id}: fin de la alerta de {what}. Gracias."),
-    }
+    text(
+        language,
+        "all-clear",
+        &[
+            ("id", incident_id.to_string()),
+            ("what", kind_words(language, kind)),
+        ],
+    )
 }
 
 pub fn report_ack(language: Language, report_id: i64) -> String {
-    match language {
-        Language::En => {
-            format!("Received, thank you (report {report_id}). Volunteers are being alerted or checking.")
-        }
-        Language::Es => {
-            format!("Recibido, gracias (reporte {report_id}). Estamos avisando o verificando.")
-        }
-    }
+    text(language, "report-ack", &[("report", report_id.to_string())])
 }
 
 pub fn answer_ack(language: Language, answer: Answer, incident_id: i64) -> String {
-    match (language, answer) {
-        (Language::En, Answer::Coming) => {
-            format!("Thank you: you are coming to #{incident_id}. Stay safe.")
-        }
-        (Language::En, Answer::Cant) => format!("Noted: you can't go to #{incident_id}."),
-        (Language::En, Answer::OnScene) => {
-            format!("Noted: you are on scene at #{incident_id}. Stay safe.")
-        }
-        (Language::Es, Answer::Coming) => format!("Gracias: vas a #{incident_id}. Cuidate."),
-        (Language::Es, Answer::Cant) => format!("Anotado: no puedes ir a #{incident_id}."),
-        (Language::Es, Answer::OnScene) => format!("Anotado: estas en #{incident_id}. Cuidate."),
-    }
+    let key = match answer {
+        Answer::Coming => "answer-coming",
+        Answer::Cant => "answer-cant",
+        Answer::OnScene => "answer-on-scene",
+    };
+    text(language, key, &[("id", incident_id.to_string())])
 }
 
 pub fn no_open_alert(language: Language) -> String {
-    match language {
-        Language::En => "There is no open alert to answer right now.".to_string(),
-        Language::Es => "No hay ninguna alerta abierta ahora.".to_string(),
-    }
+    text(language, "no-open-alert", &[])
 }
 
 /// On Signal tocsin answers STOP and START itself (Twilio does it for SMS).
 pub fn subscription_ack(language: Language, stopped: bool) -> String {
-    match (language, stopped) {
-        (Language::En, true) => "You will get no more alerts. Send START to get them again.".to_string(),
-        (Language::En, false) => "Welcome back: you will get alerts again. Send STOP to stop.".to_string(),
-        (Language::Es, true) => "No recibiras mas alertas. Envia START para recibirlas de nuevo.".to_string(),
-        (Language::Es, false) => "Bienvenido de nuevo: recibiras alertas. Envia STOP para parar.".to_string(),
-    }
+    text(
+        language,
+        if stopped {
+            "subscription-stopped"
+        } else {
+            "subscription-started"
+        },
+        &[],
+    )
 }
 
-pub fn help(language: Language) -> String {
-    match language {
-        Language::En => "tocsin alerts: text what you see and where to report. Volunteers answer alerts with Y, N or HERE. STOP to stop alerts.".to_string(),
-        Language::Es => "Alertas tocsin: escribe que ves y donde para reportar. Voluntarios responden SI, NO o AQUI. STOP para no recibir alertas.".to_string(),
-    }
+pub fn help(language: Language, network: &str) -> String {
+    text(language, "help", &[("network", network.to_string())])
 }
 
 #[cfg(test)]
@@ -100,15 +86,19 @@ mod tests {
     use super::*;
     use crate::domain::sms::{measure, Encoding};
 
-    const LANGS: [Language; 2] = [Language::En, Language::Es];
     const KINDS: [Kind; 4] = [Kind::Raid, Kind::Eviction, Kind::Police, Kind::Other];
+    const FAR: Place = Place {
+        lat: -89.99999,
+        lon: -179.99999,
+        zone: None,
+    };
 
     #[test]
-    fn every_alert_fits_one_gsm7_segment_even_at_its_longest() {
-        for language in LANGS {
+    fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
+        for language in [Language::EN, Language::ES] {
             for kind in KINDS {
                 for text in [
-                    first_alert(language, 9_999_999, kind, -89.99999, -179.99999),
+                    first_alert(language, 9_999_999, kind, &FAR),
                     all_clear(language, 9_999_999, kind),
                 ] {
                     let m = measure(&text);
@@ -120,8 +110,30 @@ mod tests {
     }
 
     #[test]
-    fn replies_fit_one_segment() {
-        for language in LANGS {
+    fn every_alert_fits_two_segments_with_a_typical_zone_name_in_every_language() {
+        for language in Language::all() {
+            for zone in ["Koreatown", "Boyle Heights", "90004", "MacArthur Park"] {
+                for kind in KINDS {
+                    let place = Place {
+                        lat: 34.06171,
+                        lon: -118.30049,
+                        zone: Some(zone),
+                    };
+                    let text = first_alert(language, 123_456, kind, &place);
+                    assert!(
+                        measure(&text).segments <= 2,
+                        "{language}: {} segments: {text}",
+                        measure(&text).segments
+                    );
+                    assert!(text.contains(zone), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn replies_fit_one_segment_in_english_and_spanish() {
+        for language in [Language::EN, Language::ES] {
             let mut texts = vec![report_ack(language, 9_999_999), no_open_alert(language)];
             for answer in [Answer::Coming, Answer::Cant, Answer::OnScene] {
                 texts.push(answer_ack(language, answer, 9_999_999));
@@ -134,13 +146,28 @@ mod tests {
 
     #[test]
     fn alerts_carry_the_place_and_how_to_answer() {
-        let en = first_alert(Language::En, 12, Kind::Raid, 34.0617, -118.3005);
+        let place = Place {
+            lat: 34.0617,
+            lon: -118.3005,
+            zone: None,
+        };
+        let en = first_alert(Language::EN, 12, Kind::Raid, &place);
         assert!(
             en.contains("https://maps.google.com/?q=34.06170,-118.30050"),
             "{en}"
         );
         assert!(en.contains("Y=coming") && en.contains("HERE"), "{en}");
-        let es = first_alert(Language::Es, 12, Kind::Eviction, 34.0617, -118.3005);
+        let es = first_alert(Language::ES, 12, Kind::Eviction, &place);
         assert!(es.contains("desalojo") && es.contains("SI=voy"), "{es}");
+        let zoned = first_alert(
+            Language::EN,
+            12,
+            Kind::Raid,
+            &Place {
+                zone: Some("Koreatown"),
+                ..place
+            },
+        );
+        assert!(zoned.contains("near Koreatown"), "{zoned}");
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::{AlertPurpose, Kind, Language};
 use crate::store::alerts::{Audience, Bodies};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
+use message::Place;
 
 /// How often the loop looks even when nobody woke it (other instances, missed wake-ups).
 const POLL: Duration = Duration::from_secs(2);
@@ -57,35 +58,40 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     };
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
     let targets = core.targets(lat, lon);
-    let en = message::first_alert(Language::En, incident.id, kind, lat, lon);
-    let es = message::first_alert(Language::Es, incident.id, kind, lat, lon);
+    let place = Place {
+        lat,
+        lon,
+        zone: incident.zone.as_deref(),
+    };
+    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),
     };
-    plan(
-        core,
-        incident.id,
-        AlertPurpose::First,
-        audience,
-        &Bodies { en: &en, es: &es },
-    )
-    .await
+    plan(core, incident.id, AlertPurpose::First, audience, &bodies).await
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let en = message::all_clear(Language::En, incident.id, kind);
-    let es = message::all_clear(Language::Es, incident.id, kind);
-    let audience = Audience::ReachedByFirstAlert;
+    let bodies = in_every_language(|l| message::all_clear(l, incident.id, kind));
     plan(
         core,
         incident.id,
         AlertPurpose::AllClear,
-        audience,
-        &Bodies { en: &en, es: &es },
+        Audience::ReachedByFirstAlert,
+        &bodies,
     )
     .await
+}
+
+/// The text in every language tocsin speaks, English first (the fallback).
+fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
+    Bodies(
+        Language::all()
+            .into_iter()
+            .map(|l| (l.as_str(), text(l)))
+            .collect(),
+    )
 }
 
 async fn plan(
@@ -93,7 +99,7 @@ async fn plan(
     incident_id: i64,
     purpose: AlertPurpose,
     audience: Audience<'_>,
-    bodies: &Bodies<'_>,
+    bodies: &Bodies,
 ) -> anyhow::Result<()> {
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;

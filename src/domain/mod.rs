@@ -1,6 +1,7 @@
 //! Pure domain types: no HTTP, no SQL. Values are parsed at the edge ("parse, don't validate")
 //! and the rest of the code can rely on them.
 
+pub mod fold;
 mod names;
 pub mod phone;
 pub mod signal_id;
@@ -10,7 +11,18 @@ pub mod words;
 pub use phone::{Phone, PhoneError};
 pub use signal_id::{SignalId, SignalIdError};
 
+pub use crate::i18n::Language;
 pub use words::*;
+
+/// Where a report places its incident.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Location {
+    pub point: Option<(f64, f64)>,
+    /// The most specific zone at the point, or the zone the text names.
+    pub zone: Option<String>,
+    /// Placed only by a zone's name: the point is the zone's, not the sighting's.
+    pub approximate: bool,
+}
 
 /// Where an incident stands. Only `Verified` incidents with a location are dispatched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,6 +141,5 @@ mod tests {
             Some(IncidentStatus::FalseAlarm)
         );
         assert_eq!(Answer::parse("on_scene"), Some(Answer::OnScene));
-        assert_eq!(Language::parse("fr"), None);
     }
 }

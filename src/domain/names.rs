@@ -1,6 +1,6 @@
 //! The stable names of domain values, as stored, sent over the API and read back.
 
-use super::{Answer, Kind, Language};
+use super::{Answer, Kind};
 
 macro_rules! named {
     ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
@@ -23,7 +23,6 @@ macro_rules! named {
 }
 
 named!(Kind { Raid => "raid", Eviction => "eviction", Police => "police", Other => "other" });
-named!(Language { En => "en", Es => "es" });
 named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
 named!(super::IncidentStatus {
     Unverified => "unverified",

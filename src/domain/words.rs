@@ -9,13 +9,6 @@ pub enum Kind {
     Other,
 }
 
-/// A language tocsin writes messages in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Language {
-    En,
-    Es,
-}
-
 /// A volunteer's answer to an alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {

@@ -25,6 +25,7 @@ pub mod index;
 pub mod locate;
 mod parse;
 mod ring;
+pub mod zones;
 
 pub use area::{Area, AreaError};
 pub use index::AreaIndex;

@@ -156,7 +156,7 @@ async fn subscription(
         crate::roster::index_subscription(core, id, opted_out).await?;
     }
     match keyword {
-        SubscriptionKeyword::Help => Ok(Some(message::help(language))),
+        SubscriptionKeyword::Help => Ok(Some(message::help(language, &core.settings.network.name))),
         // On Signal nobody answers STOP for us; on SMS Twilio does.
         SubscriptionKeyword::Stop | SubscriptionKeyword::Start if msg.via == Via::Signal => Ok(Some(
             message::subscription_ack(language, keyword == SubscriptionKeyword::Stop),

@@ -4,9 +4,10 @@
 
 use crate::app::Core;
 use crate::config::AutoVerify;
-use crate::domain::{IncidentStatus, Kind, Language};
+use crate::domain::{IncidentStatus, Kind, Language, Location};
 use crate::geo::locate_text;
 use crate::intake::words::guess_kind;
+use crate::store::incidents::NewIncident;
 use crate::store::reports::{self, NewReport, ReportRow};
 use crate::store::{inbound, incidents, now_ms, StoreError};
 
@@ -30,6 +31,28 @@ pub struct Received {
     pub incident_id: Option<i64>,
 }
 
+/// Coordinates given outside the text, else coordinates or a map link in it, else a zone it
+/// names. A located point is also named by the smallest zone that contains it.
+pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
+    let zones = core.zones();
+    if let Some((lat, lon)) = given.or_else(|| locate_text(text)) {
+        let zone = zones.containing(lat, lon).map(|z| z.name.clone());
+        return Location {
+            point: Some((lat, lon)),
+            zone,
+            approximate: false,
+        };
+    }
+    match zones.find_in_text(text) {
+        Some(z) => Location {
+            point: Some((z.lat, z.lon)),
+            zone: Some(z.name.clone()),
+            approximate: true,
+        },
+        None => Location::default(),
+    }
+}
+
 /// Stores the sighting (once per `dedupe` key, if given) and turns it into an incident.
 /// `Ok(None)`: this provider message was already received.
 pub async fn receive(
@@ -38,10 +61,7 @@ pub async fn receive(
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
-    let (lat, lon) = match sighting.point.or_else(|| locate_text(&sighting.text)) {
-        Some((lat, lon)) => (Some(lat), Some(lon)),
-        None => (None, None),
-    };
+    let location = locate(core, sighting.point, &sighting.text);
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
     let new = NewReport {
         channel: sighting.channel,
@@ -49,10 +69,8 @@ pub async fn receive(
         language: sighting.language.as_str().to_string(),
         reporter_enc: sighting.reporter.as_deref().map(|r| core.vault.encrypt(r)),
         reporter_hash: sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r)),
-
         volunteer_id: sighting.volunteer.map(|(id, _)| id),
-        lat,
-        lon,
+        location: location.clone(),
         kind: kind.as_str().to_string(),
         received_at: now,
     };
@@ -64,10 +82,17 @@ pub async fn receive(
     }
     let report_id = reports::insert(&mut tx, &new).await?;
     tx.commit().await?;
-    tracing::info!(report_id, channel = new.channel, located = lat.is_some(), kind = %kind, "report stored");
+    let located = if location.approximate {
+        "by zone"
+    } else if location.point.is_some() {
+        "yes"
+    } else {
+        "no"
+    };
+    tracing::info!(report_id, channel = new.channel, located, kind = %kind, "report stored");
 
     let trusted = sighting.volunteer.is_some_and(|(_, trusted)| trusted);
-    let incident_id = match open_incident(core, report_id, &new.kind, lat.zip(lon), trusted).await {
+    let incident_id = match open_incident(core, report_id, &new.kind, &location, trusted).await {
         Ok(id) => Some(id),
         Err(e) => {
             // The report is safe; the dispatcher retries this step.
@@ -91,17 +116,17 @@ pub async fn resume(core: &Core, report: &ReportRow) -> Result<i64, StoreError> 
         Some(id) => core.store.volunteer(id).await?.is_some_and(|v| v.trusted),
         None => false,
     };
-    open_incident(core, report.id, &report.kind, report.lat.zip(report.lon), trusted).await
+    open_incident(core, report.id, &report.kind, &report.location, trusted).await
 }
 
 async fn open_incident(
     core: &Core,
     report_id: i64,
     kind: &str,
-    point: Option<(f64, f64)>,
+    location: &Location,
     trusted: bool,
 ) -> Result<i64, StoreError> {
-    let verified = point.is_some()
+    let verified = location.point.is_some()
         && match core.settings.dispatch.auto_verify {
             AutoVerify::All => true,
             AutoVerify::Trusted => trusted,
@@ -113,15 +138,20 @@ async fn open_incident(
         IncidentStatus::Unverified
     };
     let mut tx = core.store.begin().await?;
-    let (lat, lon) = (point.map(|p| p.0), point.map(|p| p.1));
-    let incident_id = incidents::create(&mut tx, kind, status.as_str(), lat, lon).await?;
+    let new = NewIncident {
+        kind,
+        status: status.as_str(),
+        point: location.point,
+        zone: location.zone.as_deref(),
+        approximate: location.approximate,
+    };
+    let incident_id = incidents::create(&mut tx, &new).await?;
     if !reports::set_incident(&mut tx, report_id, incident_id).await? {
         drop(tx); // rolls back the incident made for nothing
         let existing = core.store.report(report_id).await?.and_then(|r| r.incident_id);
         return Ok(existing.unwrap_or(incident_id));
     }
     tx.commit().await?;
-
     tracing::info!(incident_id, report_id, status = %status, "incident opened");
     if verified {
         core.dispatch_wake.notify_one();

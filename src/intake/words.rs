@@ -6,7 +6,6 @@
 //! beyond a short length; folding ignores case and accents (NFD, combining marks dropped), so
 //! `SÍ`, `Sí`, `si` and `si` with a decomposed accent read alike.
 
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::{Answer, Kind, Language, SubscriptionKeyword};
@@ -15,21 +14,7 @@ use crate::domain::{Answer, Kind, Language, SubscriptionKeyword};
 /// sentence, not an answer, and is refused before any normalisation work.
 const MAX_ANSWER_BYTES: usize = 64;
 
-/// Lowercase, decompose, drop combining marks and invisible characters, and unify apostrophes,
-/// so that what phones produce (`Sí`, `SÍ`, `can’t`, zero-width spaces and joiners) compares
-/// against plain lowercase ASCII lists.
-fn fold(text: &str) -> String {
-    text.chars()
-        // Lowercase first: lowercasing `İ` yields a combining dot that the next steps drop.
-        .flat_map(char::to_lowercase)
-        .nfd()
-        .filter(|&c| !is_combining_mark(c) && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{00B4}' | '`' => '\'',
-            _ => c,
-        })
-        .collect()
-}
+pub(crate) use crate::domain::fold::fold;
 
 /// Whole words of folded text: runs of letters and digits (so `7-Eleven` is `7`, `eleven`).
 fn tokens(folded: &str) -> impl Iterator<Item = &str> {
@@ -226,6 +211,21 @@ pub fn guess_language(text: &str) -> Language {
             )
         })
         .count();
+    // Hangul and Han characters say it at once.
+    let hangul = text
+        .chars()
+        .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c) || ('\u{1100}'..='\u{11FF}').contains(c))
+        .count();
+    let han = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    if hangul > 0 && hangul >= han {
+        return Language::KO;
+    }
+    if han > 0 {
+        return Language::ZH;
+    }
     let folded = fold(text);
     let (mut es, mut en) = (marks, 0usize);
     for w in tokens(&folded) {
@@ -236,9 +236,9 @@ pub fn guess_language(text: &str) -> Language {
         }
     }
     if es > en {
-        Language::Es
+        Language::ES
     } else {
-        Language::En
+        Language::EN
     }
 }
 

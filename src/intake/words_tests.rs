@@ -280,31 +280,33 @@ fn kinds_other_and_whole_words() {
 
 #[test]
 fn languages() {
-    use Language::{En, Es};
+    let (en, es, ko, zh) = (Language::EN, Language::ES, Language::KO, Language::ZH);
     let cases = [
-        ("ICE en 3rd & Vermont, ¿vienen? 2+ camionetas", Es),
-        ("La migra está en la esquina", Es),
-        ("hay redada en la calle 8", Es),
-        ("¡Ayuda!", Es),
-        ("desalojo", Es),
-        ("Policía", Es),
-        ("niño", Es),
-        ("ICE at the corner of 3rd and Vermont", En),
-        ("Police are on Main street, come help", En),
-        ("raid", En),
-        ("ICE", En),
-        ("", En),
-        ("😀😀", En),
-        ("7-Eleven", En),
-        ("the la", En),
-        ("ICE at café", En),
-        ("esta\u{301} aqui\u{301}", Es),
+        ("3rd와 Vermont의 7-Eleven에 ICE 단속", ko),
+        ("ICE 正在 3rd 和 Vermont 的 7-Eleven 突击搜查", zh),
+        ("ICE en 3rd & Vermont, ¿vienen? 2+ camionetas", es),
+        ("La migra está en la esquina", es),
+        ("hay redada en la calle 8", es),
+        ("¡Ayuda!", es),
+        ("desalojo", es),
+        ("Policía", es),
+        ("niño", es),
+        ("ICE at the corner of 3rd and Vermont", en),
+        ("Police are on Main street, come help", en),
+        ("raid", en),
+        ("ICE", en),
+        ("", en),
+        ("😀😀", en),
+        ("7-Eleven", en),
+        ("the la", en),
+        ("ICE at café", en),
+        ("esta\u{301} aqui\u{301}", es),
     ];
     for (t, lang) in cases {
         assert_eq!(guess_language(t), lang, "{t:?}");
     }
-    assert_eq!(guess_language(&"the ".repeat(100_000)), En);
-    assert_eq!(guess_language(&"¿".repeat(100_000)), Es);
+    assert_eq!(guess_language(&"the ".repeat(100_000)), en);
+    assert_eq!(guess_language(&"¿".repeat(100_000)), es);
 }
 
 #[test]

@@ -10,11 +10,8 @@ use crate::domain::AlertPurpose;
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
 
-/// The text of an alert, per volunteer language.
-pub struct Bodies<'a> {
-    pub en: &'a str,
-    pub es: &'a str,
-}
+/// The text of an alert per language code; the first is for anyone whose language has none.
+pub struct Bodies(pub Vec<(&'static str, String)>);
 
 /// Who an alert goes to.
 pub enum Audience<'a> {
@@ -44,7 +41,7 @@ impl Store {
         incident_id: i64,
         purpose: AlertPurpose,
         audience: Audience<'_>,
-        bodies: &Bodies<'_>,
+        bodies: &Bodies,
         now: i64,
         expires_at: i64,
     ) -> Result<Option<u64>> {
@@ -80,18 +77,25 @@ impl Store {
             return Ok(None);
         };
         let alert_id: i64 = alert.try_get("id")?;
-        // $1 alert, $2 Spanish text, $3 English text, $4 priority, $5 now, $6 expiry.
-        let text = "CASE v.language WHEN 'es' THEN $2 ELSE $3 END";
+        // $1 alert, $2 priority, $3 now, $4 expiry, $5 the default text, then a (code, text)
+        // pair per other language, then the statement's own values.
+        let mut text = String::from("CASE v.language");
+        for i in 1..bodies.0.len() {
+            text.push_str(&format!(" WHEN ${} THEN ${}", 4 + 2 * i, 5 + 2 * i));
+        }
+        text.push_str(" ELSE $5 END");
+        let own = 5 + 2 * bodies.0.len().saturating_sub(1);
         let mut statements: Vec<(String, Vec<i64>)> = Vec::new();
         match audience {
             Audience::Volunteers { ids, signal_on } => {
                 let sms_reach = if signal_on { "v.channel IN ('sms', 'both')" } else { "TRUE" };
                 for chunk in ids.chunks(BATCH) {
-                    let ids = placeholders(6, chunk.len());
+                    let ids = placeholders(own, chunk.len());
                     let pick = |channel: &str, reach: &str| {
                         format!(
-                            "{INSERT} SELECT $1, v.id, '{channel}', {text}, $4, 'queued', $5, $6, $5, $5 \
-                             FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} AND v.id IN ({ids}) \
+                            "{INSERT} SELECT $1, v.id, '{channel}', {text}, $2, 'queued', $3, $4, $3, $3 \
+                             FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} \
+                             AND (v.paused_until IS NULL OR v.paused_until <= $3) AND v.id IN ({ids}) \
                              ON CONFLICT DO NOTHING"
                         )
                     };
@@ -103,10 +107,11 @@ impl Store {
             }
             Audience::ReachedByFirstAlert => statements.push((
                 format!(
-                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $4, 'queued', $5, $6, $5, $5 \
+                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $2, 'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
-                     WHERE a.incident_id = $7 AND a.purpose = 'first' AND {REACHED} \
-                     AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING"
+                     WHERE a.incident_id = ${} AND a.purpose = 'first' AND {REACHED} \
+                     AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
+                    own + 1
                 ),
                 vec![incident_id],
             )),
@@ -115,11 +120,17 @@ impl Store {
         for (sql, binds) in &statements {
             let mut q = sqlx::query(sql)
                 .bind(alert_id)
-                .bind(bodies.es)
-                .bind(bodies.en)
                 .bind(purpose.priority())
                 .bind(now)
                 .bind(expires_at);
+            let (_, default) = bodies
+                .0
+                .first()
+                .ok_or_else(|| sqlx::Error::Protocol("an alert without text".into()))?;
+            q = q.bind(default.as_str());
+            for (code, body) in bodies.0.iter().skip(1) {
+                q = q.bind(*code).bind(body.as_str());
+            }
             for id in binds {
                 q = q.bind(*id);
             }

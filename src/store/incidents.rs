@@ -3,7 +3,9 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{now_ms, Conn, Result, Store};
+use std::collections::HashMap;
+
+use super::{now_ms, placeholders, Conn, Result, Store};
 
 #[derive(Debug, Clone)]
 pub struct IncidentRow {
@@ -14,6 +16,10 @@ pub struct IncidentRow {
     pub lon: Option<f64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The zone it is in (or was placed by).
+    pub zone: Option<String>,
+    /// Placed only by a zone named in the text: a dispatcher may refine it.
+    pub approximate: bool,
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -33,7 +39,7 @@ pub struct Counts {
     pub on_scene: i64,
 }
 
-const COLUMNS: &str = "id, kind, status, lat, lon, created_at, updated_at";
+const COLUMNS: &str = "id, kind, status, lat, lon, created_at, updated_at, zone, approximate";
 
 fn from_row(row: &AnyRow) -> Result<IncidentRow> {
     Ok(IncidentRow {
@@ -44,28 +50,35 @@ fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         lon: row.try_get("lon")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        zone: row.try_get("zone")?,
+        approximate: super::flag(row, "approximate")?,
     })
 }
 
-pub async fn create(
-    conn: &mut Conn,
-    kind: &str,
-    status: &str,
-    lat: Option<f64>,
-    lon: Option<f64>,
-) -> Result<i64> {
+/// An incident as intake opens it.
+pub struct NewIncident<'a> {
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub point: Option<(f64, f64)>,
+    pub zone: Option<&'a str>,
+    pub approximate: bool,
+}
+
+pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let now = now_ms();
-    let verified_at = (status == "verified").then_some(now);
+    let verified_at = (new.status == "verified").then_some(now);
     let row = sqlx::query(
-        "INSERT INTO incidents (kind, status, lat, lon, created_at, updated_at, verified_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+        "INSERT INTO incidents (kind, status, lat, lon, created_at, updated_at, verified_at, zone, approximate) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(kind)
-    .bind(status)
-    .bind(lat)
-    .bind(lon)
+    .bind(new.kind)
+    .bind(new.status)
+    .bind(new.point.map(|p| p.0))
+    .bind(new.point.map(|p| p.1))
     .bind(now)
     .bind(verified_at)
+    .bind(new.zone)
+    .bind(new.approximate)
     .fetch_one(conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -87,7 +100,7 @@ impl Store {
     /// Sets the point of an open incident. False when it is not open (or absent).
     pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4 \
+            "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE \
              WHERE id = $1 AND status IN ('unverified', 'verified') AND first_alert_at IS NULL",
         )
         .bind(id)
@@ -173,55 +186,65 @@ impl Store {
     }
 
     pub async fn incident_counts(&self, id: i64) -> Result<Counts> {
-        let mut counts = Counts::default();
-        let first_alert = "FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.incident_id = $1 AND a.purpose = 'first'";
-        let row = sqlx::query(&format!(
-            "SELECT COUNT(DISTINCT d.volunteer_id) AS n {first_alert}"
-        ))
-        .bind(id)
-        .fetch_one(self.pool())
-        .await?;
-        counts.targeted = row.try_get("n")?;
-        let rows = sqlx::query(&format!(
-            "SELECT d.status AS status, COUNT(*) AS n {first_alert} GROUP BY d.status"
-        ))
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
-            let status: String = row.try_get("status")?;
-            let n: i64 = row.try_get("n")?;
-            match status.as_str() {
-                "queued" | "submitted" => counts.queued += n,
-                "sent" => counts.sent += n,
-                // Read implies delivered; it is counted in both.
-                "delivered" => counts.delivered += n,
-                "read" => {
-                    counts.delivered += n;
-                    counts.read += n;
-                }
-                "failed" | "undelivered" => counts.failed += n,
-                "failed_over" => counts.failed_over += n,
-                _ => {}
-            }
+        Ok(self
+            .incidents_counts(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default())
+    }
+
+    /// Counts for many incidents in two statements; each statement reads one consistent state.
+    pub async fn incidents_counts(&self, ids: &[i64]) -> Result<HashMap<i64, Counts>> {
+        let mut all: HashMap<i64, Counts> = ids.iter().map(|id| (*id, Counts::default())).collect();
+        if ids.is_empty() {
+            return Ok(all);
         }
-        let rows = sqlx::query(
-            "SELECT answer, COUNT(*) AS n FROM confirmations WHERE incident_id = $1 GROUP BY answer",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        for row in &rows {
-            let answer: String = row.try_get("answer")?;
-            let n: i64 = row.try_get("n")?;
-            match answer.as_str() {
-                "coming" => counts.coming += n,
-                "cant" => counts.cant += n,
-                "on_scene" => counts.on_scene += n,
-                _ => {}
-            }
+        let list = placeholders(0, ids.len());
+        let sum = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
+        let sql = format!(
+            "SELECT a.incident_id AS id, COUNT(DISTINCT d.volunteer_id) AS targeted, \
+             {} AS queued, {} AS sent, {} AS delivered, {} AS read, {} AS failed, {} AS failed_over \
+             FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+             WHERE a.purpose = 'first' AND a.incident_id IN ({list}) GROUP BY a.incident_id",
+            sum("d.status IN ('queued', 'submitted')"),
+            sum("d.status = 'sent'"),
+            // Read implies delivered; it is counted in both.
+            sum("d.status IN ('delivered', 'read')"),
+            sum("d.status = 'read'"),
+            sum("d.status IN ('failed', 'undelivered')"),
+            sum("d.status = 'failed_over'"),
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
         }
-        Ok(counts)
+        for row in q.fetch_all(self.pool()).await? {
+            let c = all.entry(row.try_get("id")?).or_default();
+            c.targeted = row.try_get("targeted")?;
+            c.queued = row.try_get("queued")?;
+            c.sent = row.try_get("sent")?;
+            c.delivered = row.try_get("delivered")?;
+            c.read = row.try_get("read")?;
+            c.failed = row.try_get("failed")?;
+            c.failed_over = row.try_get("failed_over")?;
+        }
+        let sql = format!(
+            "SELECT incident_id AS id, {} AS coming, {} AS cant, {} AS on_scene FROM confirmations \
+             WHERE incident_id IN ({list}) GROUP BY incident_id",
+            sum("answer = 'coming'"),
+            sum("answer = 'cant'"),
+            sum("answer = 'on_scene'"),
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(self.pool()).await? {
+            let c = all.entry(row.try_get("id")?).or_default();
+            c.coming = row.try_get("coming")?;
+            c.cant = row.try_get("cant")?;
+            c.on_scene = row.try_get("on_scene")?;
+        }
+        Ok(all)
     }
 }

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod receipts;
 pub mod reports;
 pub mod volunteers;
+pub mod zones;
 
 pub use sqlx::AnyConnection as Conn;
 

@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Conn, Result, Store};
+use crate::domain::Location;
 
 #[derive(Debug, Clone)]
 pub struct NewReport {
@@ -13,8 +14,7 @@ pub struct NewReport {
     pub reporter_enc: Option<Vec<u8>>,
     pub reporter_hash: Option<String>,
     pub volunteer_id: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
+    pub location: Location,
     pub kind: String,
     pub received_at: i64,
 }
@@ -25,8 +25,7 @@ pub struct ReportRow {
     pub body: String,
     pub language: String,
     pub volunteer_id: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
+    pub location: Location,
     pub kind: String,
     pub incident_id: Option<i64>,
 }
@@ -37,19 +36,25 @@ fn from_row(row: &AnyRow) -> Result<ReportRow> {
         body: row.try_get("body")?,
         language: row.try_get("language")?,
         volunteer_id: row.try_get("volunteer_id")?,
-        lat: row.try_get("lat")?,
-        lon: row.try_get("lon")?,
+        location: Location {
+            point: row
+                .try_get::<Option<f64>, _>("lat")?
+                .zip(row.try_get::<Option<f64>, _>("lon")?),
+            zone: row.try_get("zone")?,
+            approximate: super::flag(row, "approximate")?,
+        },
         kind: row.try_get("kind")?,
         incident_id: row.try_get("incident_id")?,
     })
 }
 
-const COLUMNS: &str = "id, body, language, volunteer_id, lat, lon, kind, incident_id";
+const COLUMNS: &str = "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id";
 
 pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
-         lat, lon, kind, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         lat, lon, kind, received_at, zone, approximate) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(r.channel)
     .bind(&r.body)
@@ -57,10 +62,12 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     .bind(r.reporter_enc.clone())
     .bind(r.reporter_hash.clone())
     .bind(r.volunteer_id)
-    .bind(r.lat)
-    .bind(r.lon)
+    .bind(r.location.point.map(|p| p.0))
+    .bind(r.location.point.map(|p| p.1))
     .bind(&r.kind)
     .bind(r.received_at)
+    .bind(r.location.zone.as_deref())
+    .bind(r.location.approximate)
     .fetch_one(conn)
     .await?;
     Ok(row.try_get("id")?)

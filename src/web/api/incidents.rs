@@ -10,15 +10,17 @@ use super::body::{self, Body};
 use crate::app::Shared;
 use crate::dispatch::actions;
 use crate::domain::{IncidentStatus, Kind};
-use crate::store::incidents::IncidentRow;
+use crate::store::incidents::{Counts, IncidentRow};
 use crate::web::ApiError;
 
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let rows = core.store.incidents(200).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(view(&core, row).await?);
-    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut counts = core.store.incidents_counts(&ids).await?;
+    let out: Vec<Value> = rows
+        .iter()
+        .map(|r| render(r, &counts.remove(&r.id).unwrap_or_default()))
+        .collect();
     Ok(Json(json!({ "incidents": out })))
 }
 
@@ -28,7 +30,11 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
     let reports = core.store.reports_of_incident(row.id).await?;
     v["reports"] = reports
         .iter()
-        .map(|r| json!({ "id": r.id, "text": r.body, "language": r.language, "lat": r.lat, "lon": r.lon }))
+        .map(|r| {
+            let (lat, lon) = (r.location.point.map(|p| p.0), r.location.point.map(|p| p.1));
+            json!({ "id": r.id, "text": r.body, "language": r.language, "lat": lat, "lon": lon,
+                    "zone": r.location.zone, "approximate": r.location.approximate })
+        })
         .collect();
     Ok(Json(v))
 }
@@ -100,19 +106,19 @@ async fn respond(core: &Shared, id: i64) -> Result<Json<Value>, ApiError> {
 }
 
 async fn view(core: &Shared, row: &IncidentRow) -> Result<Value, ApiError> {
-    let c = core.store.incident_counts(row.id).await?;
-    Ok(json!({
-           "id": row.id,
-           "kind": row.kind,
-           "status": row.status,
-           "lat": row.lat,
-           "lon": row.lon,
-           "created_at": row.created_at,
-           "updated_at": row.updated_at,
-           "counts": {
-               "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
-               "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
-    "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
-           },
-       }))
+    Ok(render(row, &core.store.incident_counts(row.id).await?))
+}
+
+fn render(row: &IncidentRow, c: &Counts) -> Value {
+    let counts = json!({
+        "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
+        "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
+        "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
+    });
+    json!({
+        "id": row.id, "kind": row.kind, "status": row.status,
+        "lat": row.lat, "lon": row.lon, "zone": row.zone, "approximate": row.approximate,
+        "created_at": row.created_at, "updated_at": row.updated_at,
+        "counts": counts,
+    })
 }

@@ -31,7 +31,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         Some(l) => Language::parse(l).ok_or_else(|| {
             ApiError::invalid(
                 "language",
-                format!("language must be one of {}", Language::NAMES.join(", ")),
+                format!("language must be one of {}", Language::codes().join(", ")),
             )
         })?,
     };

@@ -10,8 +10,7 @@ use serde_json::{json, Value};
 use super::body::{self, Body};
 use crate::app::Shared;
 use crate::domain::{Language, Phone, Reach, SignalId};
-use crate::geo::Area;
-use crate::roster::{self, Signup};
+use crate::roster::{self, HomeArea, Signup};
 use crate::store::volunteers::VolunteerRow;
 use crate::web::ApiError;
 
@@ -21,16 +20,17 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     let phone = Phone::parse(body.required_str("phone")?)
         .map_err(|e| ApiError::invalid("phone", format!("phone {e}")))?;
     let language = match body.str("language")? {
-        None => Language::En,
+        None => Language::EN,
         Some(l) => Language::parse(l).ok_or_else(|| {
             ApiError::invalid(
                 "language",
-                format!("language must be one of {}", Language::NAMES.join(", ")),
+                format!("language must be one of {}", Language::codes().join(", ")),
             )
         })?,
     };
     let trusted = body.bool("trusted")?.unwrap_or(false);
-    let area = Area::from_json(body.required("area")?).map_err(|e| ApiError::invalid(e.field, e.reason))?;
+    let area = HomeArea::from_json(&core, body.required("area")?)
+        .map_err(|e| ApiError::invalid(e.field, e.reason))?;
     let reach = match body.str("channel")? {
         None => Reach::Sms,
         Some(c) => Reach::parse(c).ok_or_else(|| {

@@ -1,5 +1,8 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove`.
 
+pub mod volunteers;
+pub mod zones;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -27,6 +30,20 @@ pub enum Command {
     /// Manage volunteers directly in the database.
     #[command(subcommand)]
     Volunteer(VolunteerCommand),
+    /// Named zones (neighbourhoods, ZIP codes) used to place reports and as home areas.
+    #[command(subcommand)]
+    Zones(ZonesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ZonesCommand {
+    /// Import a GeoJSON FeatureCollection; each feature has `name` and optional `aliases`.
+    /// A zone whose name exists already is replaced. Nothing is imported if any feature is bad.
+    Import { file: PathBuf },
+    /// List zones with their aliases.
+    List,
+    /// Remove a zone by name.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,4 +86,7 @@ pub struct AddVolunteer {
     /// A GeoJSON Polygon or MultiPolygon (or a Feature holding one).
     #[arg(long)]
     pub area_file: Option<PathBuf>,
+    /// A named zone (or one of its aliases) as home area.
+    #[arg(long)]
+    pub zone: Option<String>,
 }

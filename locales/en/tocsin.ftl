@@ -1,0 +1,42 @@
+# tocsin's messages in English. Every message here exists in each other language's file;
+# a missing one falls back to English (and a test lists it).
+# SMS: keep alerts within one GSM-7 segment (160 characters, no curly quotes or emoji).
+language-name = English
+
+kind-raid = immigration raid
+kind-eviction = eviction
+kind-police = police action
+kind-other = emergency
+
+alert-first = TOCSIN #{ $id }: { $what } at { $link } Reply Y=coming N=can't HERE=on scene
+alert-first-zone = TOCSIN #{ $id }: { $what } near { $zone } { $link } Reply Y=coming N=can't HERE=on scene
+all-clear = TOCSIN #{ $id }: all clear, the { $what } alert is over. Thank you.
+
+report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
+answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
+answer-cant = Noted: you can't go to #{ $id }.
+answer-on-scene = Noted: you are on scene at #{ $id }. Stay safe.
+no-open-alert = There is no open alert to answer right now.
+help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts; PAUSE, RESUME, STATUS, STOP. JOIN to volunteer.
+subscription-stopped = You will get no more alerts. Send START to get them again.
+subscription-started = Welcome back: you will get alerts again. Send STOP to stop.
+
+join-start = Welcome to { $network }! Reply with a number for your language: { $menu }
+join-retry-language = Please reply with a number from the list: { $menu }
+join-ask-area = Which area do you cover? Reply with a neighbourhood name or ZIP code, or share your location.
+join-retry-area = We did not find that area. Reply with a neighbourhood name or ZIP code, or share your location.
+join-ask-confirm = You will get alerts for { $area } in English. Reply YES to confirm.
+join-retry-confirm = Reply YES to confirm, or STOP to cancel.
+join-done = You are now a volunteer for { $area }. Answer alerts with Y, N or HERE. PAUSE, STATUS or STOP at any time.
+join-ended = We could not finish signing you up. Send JOIN to try again.
+join-already = You are already a volunteer. Send STATUS to see your details.
+not-volunteer = You are not a volunteer yet. Send JOIN to become one.
+
+status-active = Area: { $area }. Language: English. Receiving alerts.
+status-paused = Area: { $area }. Language: English. Paused until { $until }.
+pause-ok = Alerts paused until { $until }. Send RESUME to get them again.
+resume-ok = Alerts resumed. Thank you.
+area-ok = Your area is now { $area }.
+area-unknown = We did not find the area { $zone }.
+language-ok = You will get messages in English.
+language-unknown = Languages: { $menu }

@@ -1,0 +1,41 @@
+# Mensajes de tocsin en espanol. Sin a/i/o/u con acento en las alertas: asi caben en un SMS
+# (GSM-7, 160 caracteres); n~, e con acento, u con dieresis, los signos de apertura si caben.
+language-name = Español
+
+kind-raid = redada de migracion
+kind-eviction = desalojo
+kind-police = operativo policial
+kind-other = emergencia
+
+alert-first = TOCSIN #{ $id }: { $what } en { $link } Responde SI=voy NO=no puedo AQUI=llegue
+alert-first-zone = TOCSIN #{ $id }: { $what } cerca de { $zone } { $link } Responde SI=voy NO=no puedo AQUI=llegue
+all-clear = TOCSIN #{ $id }: fin de la alerta de { $what }. Gracias.
+
+report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
+answer-coming = Gracias: vas a #{ $id }. Cuidate.
+answer-cant = Anotado: no puedes ir a #{ $id }.
+answer-on-scene = Anotado: estas en #{ $id }. Cuidate.
+no-open-alert = No hay ninguna alerta abierta ahora.
+help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas; PAUSE, RESUME, STATUS, STOP. UNIRSE para ser voluntario.
+subscription-stopped = No recibiras mas alertas. Envia START para recibirlas de nuevo.
+subscription-started = Bienvenido de nuevo: recibiras alertas. Envia STOP para parar.
+
+join-start = ¡Bienvenido a { $network }! Responde con el numero de tu idioma: { $menu }
+join-retry-language = Responde con un numero de la lista: { $menu }
+join-ask-area = ¿Que zona cubres? Responde con el nombre del barrio o el codigo postal, o comparte tu ubicacion.
+join-retry-area = No encontramos esa zona. Responde con el nombre del barrio o el codigo postal, o comparte tu ubicacion.
+join-ask-confirm = Recibiras alertas de { $area } en espanol. Responde SI para confirmar.
+join-retry-confirm = Responde SI para confirmar, o STOP para cancelar.
+join-done = Ya eres voluntario para { $area }. Responde a las alertas con SI, NO o AQUI. PAUSE, STATUS o STOP cuando quieras.
+join-ended = No pudimos terminar tu registro. Envia UNIRSE para intentar de nuevo.
+join-already = Ya eres voluntario. Envia STATUS para ver tus datos.
+not-volunteer = Aun no eres voluntario. Envia UNIRSE para serlo.
+
+status-active = Zona: { $area }. Idioma: espanol. Recibes alertas.
+status-paused = Zona: { $area }. Idioma: espanol. En pausa hasta { $until }.
+pause-ok = Alertas en pausa hasta { $until }. Envia RESUME para recibirlas de nuevo.
+resume-ok = Alertas reanudadas. Gracias.
+area-ok = Tu zona ahora es { $area }.
+area-unknown = No encontramos la zona { $zone }.
+language-ok = Recibiras los mensajes en espanol.
+language-unknown = Idiomas: { $menu }

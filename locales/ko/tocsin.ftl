@@ -1,0 +1,40 @@
+# tocsin 한국어 메시지. 한글은 UCS-2: SMS 한 통에 70자, 두 통에 134자.
+language-name = 한국어
+
+kind-raid = 이민 단속
+kind-eviction = 강제 퇴거
+kind-police = 경찰 출동
+kind-other = 긴급 상황
+
+alert-first = TOCSIN #{ $id }: { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-first-zone = TOCSIN #{ $id }: { $zone } 근처 { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+all-clear = TOCSIN #{ $id }: { $what } 상황 종료. 감사합니다.
+
+report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
+answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.
+answer-cant = #{ $id }에 못 오시는 것으로 기록했습니다.
+answer-on-scene = #{ $id } 현장에 계신 것으로 기록했습니다. 안전하세요.
+no-open-alert = 지금 답할 알림이 없습니다.
+help = { $network }: 보신 것과 장소를 보내 제보하세요. 자원봉사자: 알림에 Y, N, HERE로 답하세요. PAUSE, RESUME, STATUS, STOP. 가입하려면 가입.
+subscription-stopped = 더 이상 알림을 받지 않습니다. 다시 받으려면 START를 보내세요.
+subscription-started = 다시 오신 것을 환영합니다. 알림을 다시 받습니다. 그만 받으려면 STOP.
+
+join-start = { $network }에 오신 것을 환영합니다! 언어 번호로 답하세요: { $menu }
+join-retry-language = 목록의 번호로 답해 주세요: { $menu }
+join-ask-area = 어느 지역을 맡으시나요? 동네 이름이나 우편번호로 답하거나 위치를 공유하세요.
+join-retry-area = 그 지역을 찾지 못했습니다. 동네 이름이나 우편번호로 답하거나 위치를 공유하세요.
+join-ask-confirm = { $area } 지역 알림을 한국어로 받습니다. 확인하려면 네 라고 답하세요.
+join-retry-confirm = 확인하려면 네, 취소하려면 STOP이라고 답하세요.
+join-done = 이제 { $area } 지역 자원봉사자입니다. 알림에 Y, N, HERE로 답하세요. 언제든 PAUSE, STATUS, STOP.
+join-ended = 가입을 마치지 못했습니다. 다시 하려면 가입 이라고 보내세요.
+join-already = 이미 자원봉사자입니다. 정보를 보려면 STATUS를 보내세요.
+not-volunteer = 아직 자원봉사자가 아닙니다. 가입 이라고 보내세요.
+
+status-active = 지역: { $area }. 언어: 한국어. 알림을 받는 중입니다.
+status-paused = 지역: { $area }. 언어: 한국어. { $until }까지 일시 중지.
+pause-ok = { $until }까지 알림을 일시 중지합니다. 다시 받으려면 RESUME.
+resume-ok = 알림을 다시 받습니다. 감사합니다.
+area-ok = 이제 지역은 { $area }입니다.
+area-unknown = { $zone } 지역을 찾지 못했습니다.
+language-ok = 이제 한국어로 메시지를 받습니다.
+language-unknown = 언어: { $menu }

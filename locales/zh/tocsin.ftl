@@ -1,0 +1,40 @@
+# tocsin 简体中文消息。中文用 UCS-2 编码：一条短信 70 字，两条 134 字。
+language-name = 中文
+
+kind-raid = 移民突击搜查
+kind-eviction = 强制驱逐
+kind-police = 警察行动
+kind-other = 紧急情况
+
+alert-first = TOCSIN #{ $id }: { $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
+alert-first-zone = TOCSIN #{ $id }: { $zone }附近{ $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
+all-clear = TOCSIN #{ $id }: { $what }警报解除。谢谢。
+
+report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
+answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。
+answer-cant = 已记录：你不能去 #{ $id }。
+answer-on-scene = 已记录：你在 #{ $id } 现场。注意安全。
+no-open-alert = 现在没有可以回复的警报。
+help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE；PAUSE、RESUME、STATUS、STOP。发送加入成为志愿者。
+subscription-stopped = 你将不再收到警报。发送START重新接收。
+subscription-started = 欢迎回来：你将重新收到警报。发送STOP停止。
+
+join-start = 欢迎加入{ $network }！请回复语言编号：{ $menu }
+join-retry-language = 请回复列表中的编号：{ $menu }
+join-ask-area = 你负责哪个区域？请回复街区名称或邮政编码，或分享你的位置。
+join-retry-area = 没有找到这个区域。请回复街区名称或邮政编码，或分享你的位置。
+join-ask-confirm = 你将用中文收到{ $area }的警报。回复 是 确认。
+join-retry-confirm = 回复 是 确认，或回复STOP取消。
+join-done = 你现在是{ $area }的志愿者。用Y、N或HERE回复警报。随时可发PAUSE、STATUS或STOP。
+join-ended = 未能完成登记。发送 加入 重试。
+join-already = 你已经是志愿者。发送STATUS查看你的信息。
+not-volunteer = 你还不是志愿者。发送 加入 成为志愿者。
+
+status-active = 区域：{ $area }。语言：中文。正在接收警报。
+status-paused = 区域：{ $area }。语言：中文。暂停至 { $until }。
+pause-ok = 警报暂停至 { $until }。发送RESUME重新接收。
+resume-ok = 已恢复接收警报。谢谢。
+area-ok = 你的区域现在是{ $area }。
+area-unknown = 没有找到区域 { $zone }。
+language-ok = 你将用中文收到消息。
+language-unknown = 语言：{ $menu }

@@ -1,0 +1,82 @@
+//! `tocsin volunteer add|list|remove`: the roster, straight in the database.
+
+use anyhow::{anyhow, bail, Context};
+use serde_json::json;
+
+use super::{AddVolunteer, VolunteerCommand};
+use crate::app::Core;
+use crate::config::Settings;
+use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::roster::{self, HomeArea, Signup};
+
+pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()> {
+    let core = Core::open(settings).await?;
+    match cmd {
+        VolunteerCommand::Add(add) => {
+            let signup = signup(&core, add)?;
+            let id = roster::add(&core, signup).await?;
+            println!("added volunteer {id}");
+        }
+        VolunteerCommand::List => {
+            for v in core.store.volunteers().await? {
+                let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
+                let last4 = roster::last4(&phone);
+                println!(
+                    "{}\t{}\t…{}\t{}\t{}\t{}{}",
+                    v.id,
+                    v.name,
+                    last4,
+                    v.language,
+                    v.channel,
+                    if v.trusted { "trusted" } else { "-" },
+                    if v.opted_out { "\topted out" } else { "" }
+                );
+            }
+        }
+        VolunteerCommand::Remove { id } => {
+            if !roster::remove(&core, id).await? {
+                bail!("no volunteer {id}");
+            }
+            println!("removed volunteer {id}");
+        }
+    }
+    core.store.close().await;
+    Ok(())
+}
+
+fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
+    let name = roster::parse_name(&add.name).map_err(|e| anyhow!("--name: {e}"))?;
+    let phone = Phone::parse(&add.phone).map_err(|e| anyhow!("--phone: {e}"))?;
+    let language = Language::parse(&add.language)
+        .ok_or_else(|| anyhow!("--language: must be one of {}", Language::codes().join(", ")))?;
+    let area_json = match (add.lat, add.lon, add.radius_m, &add.area_file, &add.zone) {
+        (Some(lat), Some(lon), Some(radius_m), None, None) => {
+            json!({"type": "circle", "lat": lat, "lon": lon, "radius_m": radius_m})
+        }
+        (None, None, None, None, Some(zone)) => json!({"type": "zone", "zone": zone}),
+        (None, None, None, Some(file), None) => {
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("--area-file {}", file.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("--area-file {}: not JSON", file.display()))?
+        }
+        _ => bail!("give one home area: a circle (--lat, --lon, --radius-m), --zone or --area-file"),
+    };
+    let area = HomeArea::from_json(core, &area_json).map_err(|e| anyhow!("{e}"))?;
+    let reach = Reach::parse(&add.channel)
+        .ok_or_else(|| anyhow!("--channel: must be one of {}", Reach::NAMES.join(", ")))?;
+    let signal_id = match &add.signal_address {
+        Some(a) => Some(SignalId::parse(a).map_err(|e| anyhow!("--signal-address: {e}"))?),
+        None => None,
+    };
+
+    Ok(Signup {
+        name,
+        phone,
+        language,
+        trusted: add.trusted,
+        area,
+        reach,
+        signal_id,
+    })
+}
