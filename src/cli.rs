@@ -1,4 +1,5 @@
-//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove`.
+//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
+//! user add|list|remove`.
 
 use std::path::PathBuf;
 
@@ -27,6 +28,25 @@ pub enum Command {
     /// Manage volunteers directly in the database.
     #[command(subcommand)]
     Volunteer(VolunteerCommand),
+    /// Manage dashboard accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is asked on the terminal (not echoed), or read from the
+    /// first line of standard input when that is not a terminal.
+    Add {
+        name: String,
+        /// dispatcher, or admin (also sees whole phone numbers and the audit log).
+        #[arg(long, default_value = "dispatcher")]
+        role: String,
+    },
+    /// List accounts.
+    List,
+    /// Remove an account and end its sessions.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]

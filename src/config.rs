@@ -20,6 +20,7 @@ pub struct Settings {
     pub twilio: Twilio,
     pub dispatch: Dispatch,
     pub privacy: Privacy,
+    pub dashboard: Dashboard,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +77,13 @@ pub struct Privacy {
     pub reporter_retention_hours: u64,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dashboard {
+    pub tile_url: String,
+    pub tile_attribution: String,
+    pub session_hours: u64,
+}
+
 impl Settings {
     /// Loads the layers; `file` is the operator's `--config FILE`.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
@@ -118,6 +126,13 @@ impl Settings {
         if let Some(from) = &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }
+        let tiles = &self.dashboard.tile_url;
+        if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {
+            bail!("dashboard.tile_url: must be an http(s) URL template with {{z}}, {{x}} and {{y}}");
+        }
+        if !(1..=24 * 30).contains(&self.dashboard.session_hours) {
+            bail!("dashboard.session_hours: must be between 1 and 720");
+        }
         if let Some(token) = &self.api.token {
             if token.expose_secret().len() < 16 {
                 bail!("api.token: must be at least 16 characters");
@@ -129,6 +144,11 @@ impl Settings {
     /// The public URL without a trailing slash, to which request paths are appended.
     pub fn public_base(&self) -> &str {
         self.http.public_url.trim_end_matches('/')
+    }
+
+    /// Session cookies get `Secure` when the dashboard is reached over https.
+    pub fn https(&self) -> bool {
+        self.http.public_url.starts_with("https://")
     }
 
     /// Twilio credentials when SMS sending is fully configured.

@@ -3,7 +3,8 @@ use clap::Parser;
 use serde_json::json;
 
 use tocsin::app::{Core, Running};
-use tocsin::cli::{AddVolunteer, Cli, Command, VolunteerCommand};
+use tocsin::audit::Actor;
+use tocsin::cli::{AddVolunteer, Cli, Command, UserCommand, VolunteerCommand};
 use tocsin::config::Settings;
 use tocsin::domain::{Language, Phone};
 use tocsin::geo::Area;
@@ -22,7 +23,76 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Volunteer(cmd) => volunteer(settings, cmd).await,
+        Command::User(cmd) => user(settings, cmd).await,
     }
+}
+
+async fn user(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
+    let core = Core::open(settings).await?;
+    match cmd {
+        UserCommand::Add { name, role } => {
+            let role = tocsin::domain::Role::parse(&role).ok_or_else(|| {
+                anyhow!(
+                    "--role: must be one of {}",
+                    tocsin::domain::Role::NAMES.join(", ")
+                )
+            })?;
+            let name = tocsin::accounts::parse_user_name(&name).map_err(|e| anyhow!("NAME: {e}"))?;
+            let password = read_password(&name)?;
+            let id = tocsin::accounts::add_user(&core, &name, role, &password).await?;
+            tocsin::audit::record(
+                &core,
+                &Actor::Cli,
+                &format!("user_add {role}"),
+                tocsin::audit::Subject::None,
+                &name,
+            )
+            .await;
+            println!("added {role} {name} (account {id})");
+        }
+        UserCommand::List => {
+            for u in core.store.users().await? {
+                println!("{}\t{}\t{}", u.id, u.name, u.role);
+            }
+        }
+        UserCommand::Remove { name } => {
+            if !core.store.remove_user(&name).await? {
+                bail!("no account named {name}");
+            }
+            tocsin::audit::record(
+                &core,
+                &Actor::Cli,
+                "user_remove",
+                tocsin::audit::Subject::None,
+                &name,
+            )
+            .await;
+            println!("removed {name}");
+        }
+    }
+    core.store.close().await;
+    Ok(())
+}
+
+/// The password from the terminal without echo (asked twice), or the first line of stdin.
+fn read_password(name: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    tocsin::accounts::check_password(&password).map_err(|e| anyhow!("password: {e}"))?;
+    Ok(password)
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
@@ -56,7 +126,7 @@ async fn volunteer(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<
     match cmd {
         VolunteerCommand::Add(add) => {
             let signup = signup(add)?;
-            let id = roster::add(&core, signup).await?;
+            let id = roster::add(&core, &Actor::Cli, signup).await?;
             println!("added volunteer {id}");
         }
         VolunteerCommand::List => {
@@ -75,7 +145,7 @@ async fn volunteer(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<
             }
         }
         VolunteerCommand::Remove { id } => {
-            if !roster::remove(&core, id).await? {
+            if !roster::remove(&core, &Actor::Cli, id).await? {
                 bail!("no volunteer {id}");
             }
             println!("removed volunteer {id}");

@@ -53,7 +53,8 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let en = message::first_alert(Language::En, incident.id, kind, lat, lon);
     let es = message::first_alert(Language::Es, incident.id, kind, lat, lon);
     let bodies = Bodies { en: &en, es: &es };
-    plan(core, incident.id, AlertPurpose::First, &targets, &bodies).await
+    plan(core, incident.id, AlertPurpose::First, &targets, &bodies).await?;
+    Ok(())
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
@@ -62,16 +63,18 @@ async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let en = message::all_clear(Language::En, incident.id, kind);
     let es = message::all_clear(Language::Es, incident.id, kind);
     let bodies = Bodies { en: &en, es: &es };
-    plan(core, incident.id, AlertPurpose::AllClear, &targets, &bodies).await
+    plan(core, incident.id, AlertPurpose::AllClear, &targets, &bodies).await?;
+    Ok(())
 }
 
-async fn plan(
+/// Writes the alert and its deliveries and wakes the outbox; None when it already existed.
+pub(crate) async fn plan(
     core: &Core,
     incident_id: i64,
     purpose: AlertPurpose,
     targets: &[i64],
     bodies: &Bodies<'_>,
-) -> anyhow::Result<()> {
+) -> Result<Option<u64>, crate::store::StoreError> {
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;
     let started = std::time::Instant::now();
@@ -92,5 +95,5 @@ async fn plan(
         core.events
             .publish(crate::events::Event::Incident { id: incident_id });
     }
-    Ok(())
+    Ok(written)
 }

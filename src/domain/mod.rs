@@ -16,6 +16,8 @@ pub enum IncidentStatus {
     Verified,
     Resolved,
     FalseAlarm,
+    /// Folded into another incident (`merged_into`), which carries on in its place.
+    Merged,
 }
 
 impl IncidentStatus {
@@ -25,10 +27,12 @@ impl IncidentStatus {
     }
 }
 
-/// What an alert is for; one of each per incident.
+/// What an alert is for: one first alert and one all-clear per incident, any number of updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertPurpose {
     First,
+    /// A dispatcher's free text to everyone the first alert reached.
+    Update,
     AllClear,
 }
 
@@ -37,6 +41,7 @@ impl AlertPurpose {
     pub fn priority(self) -> i64 {
         match self {
             Self::First => 0,
+            Self::Update => 1,
             Self::AllClear => 2,
         }
     }

@@ -30,9 +30,14 @@ pub struct Claimed {
 /// Who an all-clear goes to: those the first alert reached or may have reached.
 const REACHED: &str = "('submitted', 'sent', 'delivered')";
 
+/// The incident and every incident merged into it: their first alerts are its first alert.
+const MERGED_GROUP: &str = "(SELECT id FROM incidents WHERE id = $1 OR merged_into = $1)";
+
 impl Store {
     /// Writes the alert and one SMS delivery per alertable volunteer among `targets`.
     /// Returns the number of deliveries written, or None when this alert already existed.
+    /// Updates are numbered (`seq`) so that each one is its own alert; two updates planned at
+    /// the same instant on two instances collide on the unique key and the second gets None.
     pub async fn plan_alert(
         &self,
         incident_id: i64,
@@ -43,12 +48,24 @@ impl Store {
         expires_at: i64,
     ) -> Result<Option<u64>> {
         let mut tx = self.begin().await?;
+        let seq: i64 = match purpose {
+            AlertPurpose::Update => sqlx::query(
+                "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM alerts WHERE incident_id = $1 AND purpose = $2",
+            )
+            .bind(incident_id)
+            .bind(purpose.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("seq")?,
+            AlertPurpose::First | AlertPurpose::AllClear => 0,
+        };
         let alert = sqlx::query(
-            "INSERT INTO alerts (incident_id, purpose, created_at) VALUES ($1, $2, $3) \
+            "INSERT INTO alerts (incident_id, purpose, seq, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(incident_id)
         .bind(purpose.as_str())
+        .bind(seq)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
@@ -62,7 +79,7 @@ impl Store {
                 "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, status, \
                  next_attempt_at, expires_at, created_at, updated_at) \
                  SELECT $1, id, 'sms', CASE language WHEN 'es' THEN $2 ELSE $3 END, $4, 'queued', $5, $6, $5, $5 \
-                 FROM volunteers WHERE active AND NOT opted_out AND id IN ({}) \
+                 FROM volunteers WHERE active AND NOT opted_out AND NOT paused AND id IN ({}) \
                  ON CONFLICT DO NOTHING",
                 placeholders(6, chunk.len())
             );
@@ -83,13 +100,14 @@ impl Store {
         Ok(Some(written))
     }
 
-    /// Volunteers an all-clear for this incident should reach.
+    /// Volunteers an update or the all-clear for this incident should reach, once each: those
+    /// its first alert (or the first alert of an incident merged into it) reached.
     pub async fn reached_by_first_alert(&self, incident_id: i64) -> Result<Vec<i64>> {
         let sql = format!(
-            "SELECT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.incident_id = $1 AND a.purpose = 'first' \
+            "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+             WHERE a.incident_id IN {MERGED_GROUP} AND a.purpose = 'first' \
              AND (d.status IN {REACHED} OR (d.status = 'queued' AND d.claimed_until IS NOT NULL)) \
-             ORDER BY d.volunteer_id"
+             ORDER BY id"
         );
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
@@ -246,11 +264,13 @@ impl Store {
     }
 
     /// The volunteer's most recent first alert of a still-open incident: (incident, alert).
+    /// An alert of a merged incident counts for the incident it was merged into.
     pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64)>> {
         let row = sqlx::query(
-            "SELECT a.incident_id AS incident_id, a.id AS alert_id FROM deliveries d \
+            "SELECT t.id AS incident_id, a.id AS alert_id FROM deliveries d \
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
-             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND i.status IN ('unverified', 'verified') \
+             JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
+             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND t.status IN ('unverified', 'verified') \
              ORDER BY d.id DESC LIMIT 1",
         )
         .bind(volunteer_id)
@@ -289,6 +309,7 @@ async fn mark_planned(conn: &mut Conn, incident_id: i64, purpose: AlertPurpose, 
     let column = match purpose {
         AlertPurpose::First => "first_alert_at",
         AlertPurpose::AllClear => "all_clear_at",
+        AlertPurpose::Update => return Ok(()),
     };
     let sql = format!("UPDATE incidents SET {column} = $2, updated_at = $2 WHERE id = $1");
     sqlx::query(&sql)

@@ -8,6 +8,9 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub mod accounts;
+pub mod audit;
+pub mod board;
 pub mod deliveries;
 pub mod inbound;
 pub mod incidents;

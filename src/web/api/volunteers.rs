@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
+use crate::audit::Actor;
 use crate::domain::{Language, Phone};
 use crate::geo::Area;
 use crate::roster::{self, Signup};
@@ -33,6 +34,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     let area = Area::from_json(body.required("area")?).map_err(|e| ApiError::invalid(e.field, e.reason))?;
     let id = roster::add(
         &core,
+        &Actor::Api,
         Signup {
             name,
             phone,
@@ -69,7 +71,7 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
 
 pub async fn remove(State(core): State<Shared>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "volunteer")?;
-    if !roster::remove(&core, id).await? {
+    if !roster::remove(&core, &Actor::Api, id).await? {
         return Err(ApiError::not_found("volunteer"));
     }
     Ok(StatusCode::NO_CONTENT)
