@@ -12,6 +12,8 @@ pub struct AlertedRow {
     pub name: String,
     pub phone_enc: Vec<u8>,
     pub language: String,
+    /// Their home area (JSON), to draw on the incident's map.
+    pub area: String,
     /// The first alert's delivery state.
     pub status: String,
     pub error: Option<String>,
@@ -32,7 +34,7 @@ impl Store {
     pub async fn alerted_volunteers(&self, incident_id: i64) -> Result<Vec<AlertedRow>> {
         let rows = sqlx::query(
             "SELECT d.volunteer_id AS volunteer_id, v.name AS name, v.phone_enc AS phone_enc, \
-             v.language AS language, d.status AS status, d.error AS error, \
+             v.language AS language, v.area AS area, d.status AS status, d.error AS error, \
              c.answer AS answer, c.answered_at AS answered_at \
              FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
              LEFT JOIN confirmations c ON c.incident_id = $1 AND c.volunteer_id = d.volunteer_id \
@@ -49,6 +51,7 @@ impl Store {
                     name: r.try_get("name")?,
                     phone_enc: r.try_get("phone_enc")?,
                     language: r.try_get("language")?,
+                    area: r.try_get("area")?,
                     status: r.try_get("status")?,
                     error: r.try_get("error")?,
                     answer: r.try_get("answer")?,
