@@ -13,6 +13,8 @@
     attribution: el.getAttribute('data-attribution') || ''
   }).addTo(map);
   var world = [34.05, -118.25];
+  // A view first: circles can only measure their bounds on a map that has one.
+  map.setView(world, 11);
 
   function areaLayer(a, style) {
     if (!a || !a.type) return null;

@@ -5,5 +5,8 @@ mod helpers;
 
 mod api;
 mod binary;
+mod dashboard;
+mod dashboard_http;
 mod flow;
 mod webhooks;
+mod webdriver;
