@@ -54,11 +54,17 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     assert_eq!(browser.text("#open-count").await, "0");
 
     // Reports arrive while the page is open: no reload.
-    app.text(STRANGER, "Eviction happening now at the blue building on Vermont").await;
+    app.text(STRANGER, "Eviction happening now at the blue building on Vermont")
+        .await;
     app.text(ATTACKER, XSS).await;
-    browser.wait_text("#open-count", "two incidents", |t| t == "2").await;
+    browser
+        .wait_text("#open-count", "two incidents", |t| t == "2")
+        .await;
     let queue = browser.text("#queue").await;
-    assert!(queue.contains("blue building") && queue.contains("not placed"), "{queue}");
+    assert!(
+        queue.contains("blue building") && queue.contains("not placed"),
+        "{queue}"
+    );
     assert!(queue.contains(XSS), "the hostile text shows as text: {queue}");
     assert!(!browser.alert_open().await, "no script of the report ran");
     browser.screenshot("queue", 600).await;
@@ -69,48 +75,83 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     browser.type_in("#lat", &LAT.to_string()).await;
     browser.type_in("#lon", &LON.to_string()).await;
     browser.click("#place").await;
-    browser.wait_text("#notice", "placed", |t| t.contains("Placed")).await;
+    browser
+        .wait_text("#notice", "placed", |t| t.contains("Placed"))
+        .await;
     assert_eq!(browser.text("#incident-title .kind").await, "eviction");
     // Without tiles, the map still draws the point and Ann's home area.
-    let shapes = browser.js("return document.querySelectorAll('#map svg path').length").await;
-    assert!(shapes.as_i64().unwrap_or(0) >= 2, "point and area drawn: {shapes}");
+    let shapes = browser
+        .js("return document.querySelectorAll('#map svg path').length")
+        .await;
+    assert!(
+        shapes.as_i64().unwrap_or(0) >= 2,
+        "point and area drawn: {shapes}"
+    );
     browser.click("#verify").await;
-    browser.wait_text("#notice", "verified", |t| t.contains("Verified")).await;
+    browser
+        .wait_text("#notice", "verified", |t| t.contains("Verified"))
+        .await;
     let sent = app.twilio.wait_for_messages(1, Duration::from_secs(15)).await;
     assert_eq!(sent[0].to, ANN);
-    browser.wait_text("#live .n-delivered", "delivered", |t| t == "1").await;
+    browser
+        .wait_text("#live .n-delivered", "delivered", |t| t == "1")
+        .await;
 
     // Ann answers by SMS; the page shows it by itself.
     app.text(ANN, "Y").await;
-    browser.wait_text("#live .n-coming", "Ann coming", |t| t == "1").await;
+    browser
+        .wait_text("#live .n-coming", "Ann coming", |t| t == "1")
+        .await;
     let row = browser.text("table.alerted tbody").await;
-    assert!(row.contains("Ann") && row.contains("coming") && row.contains("•••0102"), "{row}");
+    assert!(
+        row.contains("Ann") && row.contains("coming") && row.contains("•••0102"),
+        "{row}"
+    );
     assert!(!row.contains(ANN), "a dispatcher sees the number masked: {row}");
     browser.screenshot("incident", 1150).await;
 
-    browser.type_in("#update-text", "Agents left by 3rd St — regroup at the church").await;
+    browser
+        .type_in("#update-text", "Agents left by 3rd St — regroup at the church")
+        .await;
     browser.click("#send-update").await;
-    browser.wait_text("#notice", "update sent", |t| t.contains("Update sent")).await;
+    browser
+        .wait_text("#notice", "update sent", |t| t.contains("Update sent"))
+        .await;
     let sent = app.twilio.wait_for_messages(2, Duration::from_secs(15)).await;
-    assert!(sent[1].body.contains("update: Agents left by 3rd St - regroup"), "{}", sent[1].body);
+    assert!(
+        sent[1].body.contains("update: Agents left by 3rd St - regroup"),
+        "{}",
+        sent[1].body
+    );
 
     browser.click("#resolve").await;
-    browser.wait_text("#status", "resolved", |t| t == "resolved").await;
+    browser
+        .wait_text("#status", "resolved", |t| t == "resolved")
+        .await;
     let sent = app.twilio.wait_for_messages(3, Duration::from_secs(15)).await;
     assert!(sent[2].body.contains("all clear"), "{}", sent[2].body);
-    assert_eq!(app.twilio.messages_to(ANN).len(), 3, "first alert, update, all-clear: once each");
+    assert_eq!(
+        app.twilio.messages_to(ANN).len(),
+        3,
+        "first alert, update, all-clear: once each"
+    );
 
     // The hostile report on its own page: text, not markup.
     browser.goto(&format!("{}/incidents/2", app.base)).await;
     let shown = browser.text("#live .report-text").await;
     assert_eq!(shown, XSS);
-    let injected = browser.js("return document.querySelectorAll('#live script, #live img').length").await;
+    let injected = browser
+        .js("return document.querySelectorAll('#live script, #live img').length")
+        .await;
     assert_eq!(injected.as_i64(), Some(0));
     assert!(!browser.alert_open().await);
 
     browser.goto(&format!("{}/volunteers", app.base)).await;
     let list = browser.text(&format!("#volunteer-{ann}")).await;
-    assert!(list.contains("Ann") && list.contains("•••0102") && !list.contains(ANN), "{list}");
+    assert!(
+        list.contains("Ann") && list.contains("•••0102") && !list.contains(ANN),
+        "{list}"
+    );
     browser.screenshot("volunteers", 500).await;
 
     browser.click(".logout button").await;
@@ -147,18 +188,33 @@ async fn a_volunteer_is_added_with_a_drawn_area_paused_and_shown_whole_to_admins
     let area = browser.js("return document.getElementById('area').value").await;
     assert!(area.as_str().unwrap_or("").contains("Polygon"), "drawn: {area}");
     browser.click("#save").await;
-    browser.wait_text("#notice", "added", |t| t.contains("added")).await;
-    assert_eq!(browser.text("#phone").await, "+13235550103", "admins see whole numbers");
+    browser
+        .wait_text("#notice", "added", |t| t.contains("added"))
+        .await;
+    assert_eq!(
+        browser.text("#phone").await,
+        "+13235550103",
+        "admins see whole numbers"
+    );
 
     browser.click("#pause").await;
-    browser.wait_text("#notice", "paused", |t| t.contains("Paused")).await;
+    browser
+        .wait_text("#notice", "paused", |t| t.contains("Paused"))
+        .await;
     let (_, list) = app.get("/volunteers").await;
     assert_eq!(list["volunteers"][0]["name"], "Beto");
-    assert_eq!(app.core().index.read().map(|i| i.len()).unwrap_or(9), 0, "paused: not alertable");
+    assert_eq!(
+        app.core().index.read().map(|i| i.len()).unwrap_or(9),
+        0,
+        "paused: not alertable"
+    );
 
     browser.goto(&format!("{}/audit", app.base)).await;
     let audit = browser.text("table.audit").await;
-    assert!(audit.contains("volunteer_pause") && audit.contains("volunteer_add") && audit.contains("ada"), "{audit}");
+    assert!(
+        audit.contains("volunteer_pause") && audit.contains("volunteer_add") && audit.contains("ada"),
+        "{audit}"
+    );
     browser.quit().await;
     app.stop().await;
 }

@@ -9,7 +9,10 @@ use tocsin::domain::Role;
 use crate::helpers::{spawn_app, Backend};
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// `name=value` of the cookie set by a response.
@@ -27,17 +30,33 @@ fn set_cookie(resp: &reqwest::Response, name: &str) -> Option<(String, String)> 
 
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).map(|i| i + marker.len()).expect("hidden field");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .expect("hidden field");
     html[start..].split('"').next().unwrap_or("").to_string()
 }
 
-async fn login(app: &crate::helpers::TestApp, http: &reqwest::Client, name: &str, password: &str) -> reqwest::Response {
-    let form = http.get(format!("{}/login", app.base)).send().await.expect("login form");
+async fn login(
+    app: &crate::helpers::TestApp,
+    http: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> reqwest::Response {
+    let form = http
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .expect("login form");
     let (login_cookie, _) = set_cookie(&form, "tocsin_login").expect("login csrf cookie");
     let csrf = hidden(&form.text().await.expect("html"), "csrf");
     http.post(format!("{}/login", app.base))
         .header("cookie", login_cookie)
-        .form(&[("csrf", csrf.as_str()), ("username", name), ("password", password)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", name),
+            ("password", password),
+        ])
         .send()
         .await
         .expect("login answered")
@@ -54,8 +73,14 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     let resp = http.get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(resp.headers()["location"], "/login");
-    let csp = resp.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     for path in ["/fragments/queue", "/events", "/incidents/1/live"] {
         let resp = http.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{path}");
@@ -68,19 +93,41 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     let resp = login(&app, &http, "maria", "correct horse battery").await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let (session, raw) = set_cookie(&resp, "tocsin_session").expect("session cookie");
-    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Strict") && raw.contains("Path=/"), "{raw}");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Strict") && raw.contains("Path=/"),
+        "{raw}"
+    );
     assert!(!raw.contains("Secure"), "http public_url: no Secure flag");
 
-    let page = http.get(format!("{}/", app.base)).header("cookie", &session).send().await.unwrap();
+    let page = http
+        .get(format!("{}/", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(!html.contains("<script>") && !html.contains(" on"), "no inline script or handlers");
+    assert!(
+        !html.contains("<script>") && !html.contains(" on"),
+        "no inline script or handlers"
+    );
     let csrf = hidden(&html, "csrf");
 
-    let (_, report) = app.post("/reports", serde_json::json!({"text": "raid at 34.0617, -118.3005"})).await;
+    let (_, report) = app
+        .post(
+            "/reports",
+            serde_json::json!({"text": "raid at 34.0617, -118.3005"}),
+        )
+        .await;
     let incident = report["incident_id"].as_i64().unwrap();
     let url = format!("{}/incidents/{incident}/act", app.base);
-    let forged = http.post(&url).header("cookie", &session).form(&[("action", "verify")]).send().await.unwrap();
+    let forged = http
+        .post(&url)
+        .header("cookie", &session)
+        .form(&[("action", "verify")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN, "no CSRF token");
     let forged = http
         .post(&url)
@@ -103,17 +150,37 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     let again = http
         .post(&url)
         .header("cookie", &session)
-        .form(&[("action", "locate"), ("lat", "95"), ("lon", "0"), ("csrf", csrf.as_str())])
+        .form(&[
+            ("action", "locate"),
+            ("lat", "95"),
+            ("lon", "0"),
+            ("csrf", csrf.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.text().await.unwrap().contains("lat: lat 95 is outside -90..90"));
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("lat: lat 95 is outside -90..90"));
 
-    let audit = http.get(format!("{}/audit", app.base)).header("cookie", &session).send().await.unwrap();
-    assert_eq!(audit.status(), StatusCode::FORBIDDEN, "dispatchers do not see the audit log");
+    let audit = http
+        .get(format!("{}/audit", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.status(),
+        StatusCode::FORBIDDEN,
+        "dispatchers do not see the audit log"
+    );
     let entries = app.core().store.audit_entries(10).await.unwrap();
-    assert!(entries.iter().any(|e| e.action == "verify" && e.actor == "maria" && e.incident_id == Some(incident)));
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "verify" && e.actor == "maria" && e.incident_id == Some(incident)));
 
     let out = http
         .post(format!("{}/logout", app.base))
@@ -123,8 +190,17 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    let after = http.get(format!("{}/", app.base)).header("cookie", &session).send().await.unwrap();
-    assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session is gone after logout");
+    let after = http
+        .get(format!("{}/", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "the session is gone after logout"
+    );
     app.stop().await;
 }
 
@@ -137,7 +213,10 @@ async fn repeated_failed_logins_are_slowed_and_say_so() {
     }
     let started = std::time::Instant::now();
     let resp = login(&app, &http, "nobody", "not the password").await;
-    assert!(started.elapsed() >= std::time::Duration::from_secs(2), "the sixth try waits");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the sixth try waits"
+    );
     assert!(resp.text().await.unwrap().contains("slowed down"));
     app.stop().await;
 }

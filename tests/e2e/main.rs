@@ -8,5 +8,5 @@ mod binary;
 mod dashboard;
 mod dashboard_http;
 mod flow;
-mod webhooks;
 mod webdriver;
+mod webhooks;

@@ -89,7 +89,12 @@ impl Browser {
             .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"))
     }
 
-    async fn try_call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(body) = body {
             req = req.json(&body);
@@ -105,11 +110,16 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url }))).await;
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
     }
 
     pub async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or("").to_string()
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     async fn find_now(&self, css: &str) -> Option<String> {
@@ -138,16 +148,28 @@ impl Browser {
 
     pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({})))
-            .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
     }
 
     pub async fn type_in(&self, css: &str, text: &str) {
         let id = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/clear"), Some(json!({})))
-            .await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": text })))
-            .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
     }
 
     /// Runs a script in the page (the test's own, not the page's: CSP binds the page only).
@@ -188,7 +210,9 @@ impl Browser {
 
     /// True when a JavaScript dialog (alert) is open: what an XSS would do first.
     pub async fn alert_open(&self) -> bool {
-        self.try_call(reqwest::Method::GET, "/alert/text", None).await.is_ok()
+        self.try_call(reqwest::Method::GET, "/alert/text", None)
+            .await
+            .is_ok()
     }
 
     /// Saves a PNG of the window (`height` pixels tall) when `TOCSIN_SCREENSHOTS` names a
