@@ -117,8 +117,7 @@ async fn headers(
 /// The origin(s) map tiles come from, for the CSP: `https://{s}.tile.example/...` becomes
 /// `https://*.tile.example`.
 fn tile_origin(template: &str) -> String {
-    let without_scheme = template.split_once("://").map(|(s, rest)| (s, rest));
-    match without_scheme {
+    match template.split_once("://") {
         Some((scheme, rest)) => {
             let host = rest.split('/').next().unwrap_or("").replace("{s}", "*");
             let clean: String = host
