@@ -263,9 +263,11 @@ impl Running {
             tracing::warn!("api.token is not set: the JSON API refuses every request");
         }
 
-        let app = crate::web::router(core.clone());
+        let app = crate::web::router(core.clone(), shutdown.clone());
         let mut http_shutdown = shutdown.clone();
         tasks.push(tokio::spawn(async move {
+            // The peer address counts failed dashboard logins per address.
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = http_shutdown.wait_for(|stop| *stop).await;
             });

@@ -22,6 +22,7 @@ pub struct Settings {
     pub privacy: Privacy,
     pub signal: Signal,
     pub network: Network,
+    pub dashboard: Dashboard,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,6 +92,13 @@ pub struct Privacy {
     pub reporter_retention_hours: u64,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct Dashboard {
+    pub tile_url: String,
+    pub tile_attribution: String,
+    pub session_hours: u64,
+}
+
 impl Settings {
     /// Loads the layers; `file` is the operator's `--config FILE`.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
@@ -146,6 +154,13 @@ impl Settings {
         if let Some(from) = &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }
+        let tiles = &self.dashboard.tile_url;
+        if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {
+            bail!("dashboard.tile_url: must be an http(s) URL template with {{z}}, {{x}} and {{y}}");
+        }
+        if !(1..=24 * 30).contains(&self.dashboard.session_hours) {
+            bail!("dashboard.session_hours: must be between 1 and 720");
+        }
         if let Some(token) = &self.api.token {
             if token.expose_secret().len() < 16 {
                 bail!("api.token: must be at least 16 characters");
@@ -164,8 +179,12 @@ impl Settings {
         self.signal.rpc_url.is_some() && self.signal.account.is_some()
     }
 
-    /// Twilio credentials when SMS sending is fully configured.
+    /// Session cookies get `Secure` when the dashboard is reached over https.
+    pub fn https(&self) -> bool {
+        self.http.public_url.starts_with("https://")
+    }
 
+    /// Twilio credentials when SMS sending is fully configured.
     pub fn sms_ready(&self) -> bool {
         self.twilio.account_sid.is_some() && self.twilio.auth_token.is_some() && self.twilio.from.is_some()
     }

@@ -1,7 +1,9 @@
 //! tocsin: a rapid-response alert dispatcher. See DESIGN.md for the flow; each module owns one
 //! step of it.
 
+pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod channels;
 pub mod cli;
 pub mod config;

@@ -1,11 +1,13 @@
-//! The roster of volunteers: changes keep the database and the geofence index in step. Used by
-//! the API, the CLI and intake alike, so that every path applies the same rules.
+//! The roster of volunteers: adding, changing, pausing and removing them keeps the database and
+//! the geofence index in step and writes the audit log. Used by the API, the dashboard and the
+//! CLI alike.
 
 use crate::app::Core;
+use crate::audit::{self, Actor, Subject};
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::events::Event;
 use crate::geo::{Area, AreaError};
-use crate::store::volunteers::NewVolunteer;
+use crate::store::volunteers::{NewVolunteer, VolunteerEdit};
 use crate::store::StoreError;
 
 /// A volunteer as given, already parsed and valid.
@@ -20,7 +22,21 @@ pub struct Signup {
     pub signal_id: Option<SignalId>,
 }
 
-pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
+/// What can change about a volunteer, already parsed and valid.
+pub struct Edit {
+    pub name: String,
+    pub language: Language,
+    pub trusted: bool,
+    pub area: HomeArea,
+    /// None: the channel stays as it is.
+    pub reach: Option<Reach>,
+}
+
+fn changed(core: &Core) {
+    core.events.publish(Event::Volunteers);
+}
+
+pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreError> {
     let id = core
         .store
         .insert_volunteer(NewVolunteer {
@@ -36,18 +52,75 @@ pub async fn add(core: &Core, s: Signup) -> Result<i64, StoreError> {
         })
         .await?;
     core.index_set(id, s.area.resolve(core));
-    tracing::info!(volunteer_id = id, channel = s.reach.as_str(), "volunteer added");
-    core.events.publish(Event::Volunteers);
+    tracing::info!(
+        volunteer_id = id,
+        channel = s.reach.as_str(),
+        actor = actor.name(),
+        "volunteer added"
+    );
+    audit::record(core, actor, "volunteer_add", Subject::Volunteer(id), "").await;
+    changed(core);
     Ok(id)
 }
 
+/// Changes name, language, trust and home area; false if there is no such volunteer.
+pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, StoreError> {
+    let Some(before) = core.store.volunteer(id).await? else {
+        return Ok(false);
+    };
+    let edit = VolunteerEdit {
+        name: &e.name,
+        language: e.language.as_str(),
+        trusted: e.trusted,
+        area: e.area.to_json().to_string(),
+        channel: e.reach.map(Reach::as_str).unwrap_or(&before.channel),
+    };
+    if !core.store.update_volunteer(id, edit).await? {
+        return Ok(false);
+    }
+    if !before.opted_out && !before.paused {
+        core.index_set(id, e.area.resolve(core));
+    }
+    tracing::info!(volunteer_id = id, actor = actor.name(), "volunteer changed");
+    audit::record(core, actor, "volunteer_edit", Subject::Volunteer(id), "").await;
+    changed(core);
+    Ok(true)
+}
+
+/// A paused volunteer is not alerted until un-paused; false if there is no such volunteer.
+pub async fn set_paused(core: &Core, actor: &Actor, id: i64, paused: bool) -> Result<bool, StoreError> {
+    if !core.store.set_paused(id, paused).await? {
+        return Ok(false);
+    }
+    let area = match (paused, core.store.volunteer(id).await?) {
+        (false, Some(v)) if !v.opted_out => core.area_of(&v.area),
+        _ => None,
+    };
+    core.index_set(id, area);
+    tracing::info!(
+        volunteer_id = id,
+        paused,
+        actor = actor.name(),
+        "volunteer pause changed"
+    );
+    let action = if paused {
+        "volunteer_pause"
+    } else {
+        "volunteer_resume"
+    };
+    audit::record(core, actor, action, Subject::Volunteer(id), "").await;
+    changed(core);
+    Ok(true)
+}
+
 /// Erases the volunteer's personal data; false if there was no such volunteer.
-pub async fn remove(core: &Core, id: i64) -> Result<bool, StoreError> {
+pub async fn remove(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreError> {
     let removed = core.store.remove_volunteer(id).await?;
     if removed {
         core.index_set(id, None);
-        tracing::info!(volunteer_id = id, "volunteer removed");
-        core.events.publish(Event::Volunteers);
+        tracing::info!(volunteer_id = id, actor = actor.name(), "volunteer removed");
+        audit::record(core, actor, "volunteer_remove", Subject::Volunteer(id), "").await;
+        changed(core);
     }
     Ok(removed)
 }

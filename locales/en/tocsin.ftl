@@ -11,6 +11,7 @@ kind-other = emergency
 alert-first = TOCSIN #{ $id }: { $what } at { $link } Reply Y=coming N=can't HERE=on scene
 alert-first-zone = TOCSIN #{ $id }: { $what } near { $zone } { $link } Reply Y=coming N=can't HERE=on scene
 all-clear = TOCSIN #{ $id }: all clear, the { $what } alert is over. Thank you.
+update = TOCSIN #{ $id } update: { $text }
 
 report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.

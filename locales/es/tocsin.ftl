@@ -10,6 +10,7 @@ kind-other = emergencia
 alert-first = TOCSIN #{ $id }: { $what } en { $link } Responde SI=voy NO=no puedo AQUI=llegue
 alert-first-zone = TOCSIN #{ $id }: { $what } cerca de { $zone } { $link } Responde SI=voy NO=no puedo AQUI=llegue
 all-clear = TOCSIN #{ $id }: fin de la alerta de { $what }. Gracias.
+update = TOCSIN #{ $id } novedad: { $text }
 
 report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
 answer-coming = Gracias: vas a #{ $id }. Cuidate.

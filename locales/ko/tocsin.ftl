@@ -9,6 +9,7 @@ kind-other = 긴급 상황
 alert-first = TOCSIN #{ $id }: { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
 alert-first-zone = TOCSIN #{ $id }: { $zone } 근처 { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
 all-clear = TOCSIN #{ $id }: { $what } 상황 종료. 감사합니다.
+update = TOCSIN #{ $id } 새 소식: { $text }
 
 report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
 answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.

@@ -9,6 +9,7 @@ kind-other = 紧急情况
 alert-first = TOCSIN #{ $id }: { $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
 alert-first-zone = TOCSIN #{ $id }: { $zone }附近{ $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
 all-clear = TOCSIN #{ $id }: { $what }警报解除。谢谢。
+update = TOCSIN #{ $id } 最新消息：{ $text }
 
 report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
 answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。

@@ -1,5 +1,7 @@
-//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove`.
+//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
+//! user add|list|remove`.
 
+pub mod users;
 pub mod volunteers;
 pub mod zones;
 
@@ -33,6 +35,9 @@ pub enum Command {
     /// Named zones (neighbourhoods, ZIP codes) used to place reports and as home areas.
     #[command(subcommand)]
     Zones(ZonesCommand),
+    /// Manage dashboard accounts.
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +48,22 @@ pub enum ZonesCommand {
     /// List zones with their aliases.
     List,
     /// Remove a zone by name.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is asked on the terminal (not echoed), or read from the
+    /// first line of standard input when that is not a terminal.
+    Add {
+        name: String,
+        /// dispatcher, or admin (also sees whole phone numbers and the audit log).
+        #[arg(long, default_value = "dispatcher")]
+        role: String,
+    },
+    /// List accounts.
+    List,
+    /// Remove an account and end its sessions.
     Remove { name: String },
 }
 

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{AddVolunteer, VolunteerCommand};
 use crate::app::Core;
+use crate::audit::Actor;
 use crate::config::Settings;
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::roster::{self, HomeArea, Signup};
@@ -14,7 +15,7 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
     match cmd {
         VolunteerCommand::Add(add) => {
             let signup = signup(&core, add)?;
-            let id = roster::add(&core, signup).await?;
+            let id = roster::add(&core, &Actor::Cli, signup).await?;
             println!("added volunteer {id}");
         }
         VolunteerCommand::List => {
@@ -34,7 +35,7 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
             }
         }
         VolunteerCommand::Remove { id } => {
-            if !roster::remove(&core, id).await? {
+            if !roster::remove(&core, &Actor::Cli, id).await? {
                 bail!("no volunteer {id}");
             }
             println!("removed volunteer {id}");

@@ -1,9 +1,12 @@
 //! What a dispatcher can do to an incident. The JSON API and the dashboard both call these, so
-//! there is one path, with one set of checks, for every action.
+//! there is one path, with one set of checks, for every action; each is written to the audit
+//! log with who did it.
 
 use crate::app::Core;
-use crate::domain::{IncidentStatus, Kind};
+use crate::audit::{self, Actor, Subject};
+use crate::domain::{AlertPurpose, IncidentStatus, Kind};
 use crate::events::Event;
+use crate::store::alerts::Audience;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +16,9 @@ pub enum ActionError {
     /// The incident is in a state where this action makes no sense; the text says why.
     #[error("{0}")]
     Conflict(String),
+    /// A value given with the action is wrong: (field, why).
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -26,57 +32,178 @@ async fn status_of(core: &Core, id: i64) -> Result<String, ActionError> {
         .status)
 }
 
-fn changed(core: &Core, id: i64, dispatch: bool) {
+async fn changed(core: &Core, actor: &Actor, id: i64, action: &str, detail: &str, dispatch: bool) {
+    audit::record(core, actor, action, Subject::Incident(id), detail).await;
     core.events.publish(Event::Incident { id });
     if dispatch {
         core.dispatch_wake.notify_one();
     }
 }
 
-pub async fn set_kind(core: &Core, id: i64, kind: Kind) -> Result<(), ActionError> {
+pub async fn set_kind(core: &Core, actor: &Actor, id: i64, kind: Kind) -> Result<(), ActionError> {
     if !core.store.set_incident_kind(id, kind.as_str()).await? {
         return Err(ActionError::NotFound);
     }
-    tracing::info!(incident_id = id, kind = %kind, "incident kind changed by dispatcher");
-    changed(core, id, false);
+    tracing::info!(incident_id = id, kind = %kind, actor = actor.name(), "incident kind changed");
+    changed(core, actor, id, "set_kind", kind.as_str(), false).await;
     Ok(())
 }
 
-pub async fn locate(core: &Core, id: i64, lat: f64, lon: f64) -> Result<(), ActionError> {
+pub async fn locate(core: &Core, actor: &Actor, id: i64, lat: f64, lon: f64) -> Result<(), ActionError> {
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(ActionError::Invalid(
+            "lat",
+            format!("lat {lat} is outside -90..90"),
+        ));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(ActionError::Invalid(
+            "lon",
+            format!("lon {lon} is outside -180..180"),
+        ));
+    }
     let status = status_of(core, id).await?;
     if !core.store.locate_incident(id, lat, lon).await? {
         return Err(ActionError::Conflict(format!(
             "the incident is {status} and already alerted or closed; it cannot be moved"
         )));
     }
-    tracing::info!(incident_id = id, "incident located by dispatcher");
-    changed(core, id, true);
+    tracing::info!(incident_id = id, actor = actor.name(), "incident located");
+    changed(core, actor, id, "locate", &format!("{lat:.5}, {lon:.5}"), true).await;
     Ok(())
 }
 
-pub async fn verify(core: &Core, id: i64) -> Result<(), ActionError> {
+pub async fn verify(core: &Core, actor: &Actor, id: i64) -> Result<(), ActionError> {
     let status = status_of(core, id).await?;
     if !core.store.verify_incident(id).await? {
         return Err(ActionError::Conflict(format!(
             "the incident is {status}, not unverified"
         )));
     }
-    tracing::info!(incident_id = id, "incident verified by dispatcher");
-    changed(core, id, true);
+    tracing::info!(incident_id = id, actor = actor.name(), "incident verified");
+    changed(core, actor, id, "verify", "", true).await;
     Ok(())
 }
 
 /// Resolves it or marks it a false alarm: queued alerts are cancelled and everyone already
-/// alerted gets the all-clear.
-pub async fn close(core: &Core, id: i64, status: IncidentStatus) -> Result<(), ActionError> {
-    debug_assert!(!status.is_open());
+/// alerted gets the all-clear (a false alarm tells them to stand down the same way).
+pub async fn close(core: &Core, actor: &Actor, id: i64, status: IncidentStatus) -> Result<(), ActionError> {
+    if status.is_open() || status == IncidentStatus::Merged {
+        return Err(ActionError::Invalid(
+            "status",
+            "must be resolved or false_alarm".into(),
+        ));
+    }
     let current = status_of(core, id).await?;
     if !core.store.close_incident(id, status.as_str()).await? {
         return Err(ActionError::Conflict(format!(
             "the incident is already {current}"
         )));
     }
-    tracing::info!(incident_id = id, status = %status, "incident closed by dispatcher");
-    changed(core, id, true);
+    tracing::info!(incident_id = id, status = %status, actor = actor.name(), "incident closed");
+    changed(core, actor, id, status.as_str(), "", true).await;
     Ok(())
+}
+
+/// Folds incident `from` into `into` (see `Store::merge_incidents` for what moves). When only
+/// one of them has alerted volunteers, it must be `into`: nobody is alerted twice.
+pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(), ActionError> {
+    if from == into {
+        return Err(ActionError::Invalid(
+            "into",
+            "an incident cannot be merged into itself".into(),
+        ));
+    }
+    let source = core.store.incident(from).await?.ok_or(ActionError::NotFound)?;
+    let target = core
+        .store
+        .incident(into)
+        .await?
+        .ok_or_else(|| ActionError::Invalid("into", format!("there is no incident #{into}")))?;
+    for row in [&source, &target] {
+        if !matches!(row.status.as_str(), "unverified" | "verified") {
+            return Err(ActionError::Conflict(format!(
+                "incident #{} is {}; only open incidents can be merged",
+                row.id, row.status
+            )));
+        }
+    }
+    if source.first_alert_at.is_some() && target.first_alert_at.is_none() {
+        return Err(ActionError::Conflict(format!(
+            "#{from} has alerted volunteers and #{into} has not: merge #{into} into #{from} instead"
+        )));
+    }
+    if !core.store.merge_incidents(from, into).await? {
+        return Err(ActionError::Conflict(
+            "one of the incidents changed meanwhile; reload and try again".into(),
+        ));
+    }
+    tracing::info!(
+        incident_id = into,
+        merged = from,
+        actor = actor.name(),
+        "incidents merged"
+    );
+    audit::record(
+        core,
+        actor,
+        "merged_into",
+        Subject::Incident(from),
+        &format!("into #{into}"),
+    )
+    .await;
+    changed(core, actor, into, "merge", &format!("#{from} merged in"), true).await;
+    core.events.publish(Event::Incident { id: from });
+    Ok(())
+}
+
+/// Sends the dispatcher's text to every volunteer the incident's first alert reached, once
+/// each, through the outbox. Returns how many it goes to.
+pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Result<u64, ActionError> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    if chars == 0 || chars > crate::dispatch::message::UPDATE_MAX_CHARS {
+        return Err(ActionError::Invalid(
+            "text",
+            format!(
+                "the update must be 1 to {} characters",
+                crate::dispatch::message::UPDATE_MAX_CHARS
+            ),
+        ));
+    }
+    let status = status_of(core, id).await?;
+    if !matches!(status.as_str(), "unverified" | "verified") {
+        return Err(ActionError::Conflict(format!(
+            "the incident is {status}; updates go to open incidents"
+        )));
+    }
+    let targets = core.store.reached_by_first_alert(id).await?;
+    if targets.is_empty() {
+        return Err(ActionError::Conflict(
+            "nobody has been alerted about this incident yet".into(),
+        ));
+    }
+    let bodies = crate::dispatch::in_every_language(|l| crate::dispatch::message::update(l, id, text));
+    let audience = Audience::ReachedByFirstAlert;
+    let written = crate::dispatch::plan(core, id, AlertPurpose::Update, audience, &bodies)
+        .await?
+        .ok_or_else(|| {
+            ActionError::Conflict("another update was sent at the same moment; try again".into())
+        })?;
+    tracing::info!(
+        incident_id = id,
+        recipients = written,
+        actor = actor.name(),
+        "update sent"
+    );
+    changed(
+        core,
+        actor,
+        id,
+        "update",
+        &format!("to {written} volunteers"),
+        false,
+    )
+    .await;
+    Ok(written)
 }

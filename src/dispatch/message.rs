@@ -47,6 +47,53 @@ pub fn all_clear(language: Language, incident_id: i64, kind: Kind) -> String {
     )
 }
 
+/// Longest dispatcher text in an update.
+pub const UPDATE_MAX_CHARS: usize = 300;
+
+/// A dispatcher's update, prefixed so volunteers know which alert it follows. The text is
+/// folded to GSM-7 where it can be (`é` stays, `á` becomes `a`, curly quotes become straight)
+/// so that it costs as few segments as possible.
+pub fn update(language: Language, incident_id: i64, text: &str) -> String {
+    let text = to_gsm7(text.trim());
+    crate::i18n::text(
+        language,
+        "update",
+        &[("id", incident_id.to_string()), ("text", text)],
+    )
+}
+
+/// Replaces characters outside GSM-7 by their closest GSM-7 form when there is one; others
+/// (emoji, other scripts) are kept and the message goes as UCS-2.
+pub fn to_gsm7(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut buf = [0u8; 4];
+        if crate::domain::sms::is_gsm7(c.encode_utf8(&mut buf)) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '‘' | '’' | '‚' | '′' => out.push('\''),
+            '“' | '”' | '„' | '″' => out.push('"'),
+            '–' | '—' | '‐' | '−' => out.push('-'),
+            '…' => out.push_str("..."),
+            '\u{a0}' | '\u{2009}' | '\u{202f}' => out.push(' '),
+            '\t' => out.push(' '),
+            _ => {
+                let base: String = c.nfd().filter(|d| !is_combining_mark(*d)).collect();
+                if !base.is_empty() && crate::domain::sms::is_gsm7(&base) {
+                    out.push_str(&base);
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn report_ack(language: Language, report_id: i64) -> String {
     text(language, "report-ack", &[("report", report_id.to_string())])
 }
@@ -132,7 +179,19 @@ mod tests {
     }
 
     #[test]
-    fn replies_fit_one_segment_in_english_and_spanish() {
+    fn updates_fold_to_gsm7_where_they_can() {
+        let text = update(Language::ES, 7, "  Llegó la policía — “quédense” en la acera… ");
+        assert_eq!(
+            text,
+            "TOCSIN #7 novedad: Llego la policia - \"quédense\" en la acera..."
+        );
+        assert_eq!(measure(&text).encoding, Encoding::Gsm7);
+        assert_eq!(to_gsm7("café ñ Ü"), "café ñ Ü", "GSM-7 has these");
+        assert_eq!(measure(&to_gsm7("stay safe 🙏")).encoding, Encoding::Ucs2);
+    }
+
+    #[test]
+    fn replies_fit_one_segment() {
         for language in [Language::EN, Language::ES] {
             let mut texts = vec![report_ack(language, 9_999_999), no_open_alert(language)];
             for answer in [Answer::Coming, Answer::Cant, Answer::OnScene] {

@@ -68,7 +68,8 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
         ids: &targets,
         signal_on: core.settings.signal_ready(),
     };
-    plan(core, incident.id, AlertPurpose::First, audience, &bodies).await
+    plan(core, incident.id, AlertPurpose::First, audience, &bodies).await?;
+    Ok(())
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
@@ -81,11 +82,12 @@ async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
         Audience::ReachedByFirstAlert,
         &bodies,
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// The text in every language tocsin speaks, English first (the fallback).
-fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
+pub(crate) fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
     Bodies(
         Language::all()
             .into_iter()
@@ -94,13 +96,14 @@ fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
     )
 }
 
-async fn plan(
+/// Writes the alert and its deliveries and wakes the outbox; None when it already existed.
+pub(crate) async fn plan(
     core: &Core,
     incident_id: i64,
     purpose: AlertPurpose,
     audience: Audience<'_>,
     bodies: &Bodies,
-) -> anyhow::Result<()> {
+) -> Result<Option<u64>, crate::store::StoreError> {
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;
     let started = std::time::Instant::now();
@@ -120,5 +123,5 @@ async fn plan(
         core.events
             .publish(crate::events::Event::Incident { id: incident_id });
     }
-    Ok(())
+    Ok(written)
 }

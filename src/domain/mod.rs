@@ -31,6 +31,8 @@ pub enum IncidentStatus {
     Verified,
     Resolved,
     FalseAlarm,
+    /// Folded into another incident (`merged_into`), which carries on in its place.
+    Merged,
 }
 
 impl IncidentStatus {
@@ -49,11 +51,12 @@ pub enum Reach {
     Both,
 }
 
-/// What an alert is for; one of each per incident.
-
+/// What an alert is for: one first alert and one all-clear per incident, any number of updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertPurpose {
     First,
+    /// A dispatcher's free text to everyone the first alert reached.
+    Update,
     AllClear,
 }
 
@@ -62,6 +65,7 @@ impl AlertPurpose {
     pub fn priority(self) -> i64 {
         match self {
             Self::First => 0,
+            Self::Update => 1,
             Self::AllClear => 2,
         }
     }

@@ -1,6 +1,6 @@
 //! The stable names of domain values, as stored, sent over the API and read back.
 
-use super::{Answer, Kind};
+use super::{Answer, Kind, Role};
 
 macro_rules! named {
     ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
@@ -23,12 +23,14 @@ macro_rules! named {
 }
 
 named!(Kind { Raid => "raid", Eviction => "eviction", Police => "police", Other => "other" });
+named!(Role { Dispatcher => "dispatcher", Admin => "admin" });
 named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
 named!(super::IncidentStatus {
     Unverified => "unverified",
     Verified => "verified",
     Resolved => "resolved",
     FalseAlarm => "false_alarm",
+    Merged => "merged",
 });
 named!(super::DeliveryStatus {
     Queued => "queued",
@@ -43,4 +45,4 @@ named!(super::DeliveryStatus {
 });
 named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
 
-named!(super::AlertPurpose { First => "first", AllClear => "all_clear" });
+named!(super::AlertPurpose { First => "first", Update => "update", AllClear => "all_clear" });

@@ -17,6 +17,13 @@ pub enum Answer {
     OnScene,
 }
 
+/// What a dashboard account may do. Admins also see whole phone numbers and the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Dispatcher,
+    Admin,
+}
+
 /// A carrier keyword that is about the subscription, not about an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubscriptionKeyword {

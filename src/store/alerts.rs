@@ -29,10 +29,28 @@ pub(crate) const REACHED: &str = "(d.status IN ('submitted', 'sent', 'delivered'
      OR (d.status = 'queued' AND d.claimed_until IS NOT NULL) \
      OR (d.status = 'canceled' AND d.attempts > 0))";
 
+/// The incident (its id bound at `$n`) and every incident merged into it: their first alerts
+/// count as its first alert.
+fn merged_group(n: usize) -> String {
+    format!("(SELECT id FROM incidents WHERE id = ${n} OR merged_into = ${n})")
+}
+
 const INSERT: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, status, \
      next_attempt_at, expires_at, created_at, updated_at)";
 
 impl Store {
+    /// Volunteers the incident's first alert (or that of an incident merged into it) reached or
+    /// may have reached, once each.
+    pub async fn reached_by_first_alert(&self, incident_id: i64) -> Result<Vec<i64>> {
+        let sql = format!(
+            "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+             WHERE a.incident_id IN {} AND a.purpose = 'first' AND {REACHED} ORDER BY id",
+            merged_group(1)
+        );
+        let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
     /// Writes the alert and its deliveries in one transaction. Returns the number of
     /// deliveries written, or None when the incident no longer calls for this alert (already
     /// planned, or closed meanwhile): planning twice is a no-op.
@@ -49,27 +67,44 @@ impl Store {
         // Claim the incident's state first: the alert goes out only while the incident is in
         // the state that calls for it (not after a close that raced this planning). On
         // PostgreSQL the row lock also serialises this with `close_incident`.
-        let (column, states) = match purpose {
-            AlertPurpose::First => ("first_alert_at", "('verified')"),
-            AlertPurpose::AllClear => ("all_clear_at", "('resolved', 'false_alarm')"),
+        // Updates are numbered (`seq`): each is its own alert; two planned at the same instant
+        // on two instances collide on the unique key and the second gets None.
+        let claim = match purpose {
+            AlertPurpose::First => {
+                "first_alert_at = $2 WHERE id = $1 AND first_alert_at IS NULL \
+                 AND status = 'verified'"
+            }
+            AlertPurpose::AllClear => {
+                "all_clear_at = $2 WHERE id = $1 AND all_clear_at IS NULL \
+                 AND status IN ('resolved', 'false_alarm')"
+            }
+            AlertPurpose::Update => "status = status WHERE id = $1 AND status IN ('unverified', 'verified')",
         };
-        let claimed = sqlx::query(&format!(
-            "UPDATE incidents SET {column} = $2, updated_at = $2 \
-             WHERE id = $1 AND {column} IS NULL AND status IN {states}"
-        ))
-        .bind(incident_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let claimed = sqlx::query(&format!("UPDATE incidents SET updated_at = $2, {claim}"))
+            .bind(incident_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         if claimed.rows_affected() == 0 {
             return Ok(None);
         }
+        let seq: i64 = match purpose {
+            AlertPurpose::Update => sqlx::query(
+                "SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM alerts WHERE incident_id = $1 AND purpose = 'update'",
+            )
+            .bind(incident_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("seq")?,
+            AlertPurpose::First | AlertPurpose::AllClear => 0,
+        };
         let alert = sqlx::query(
-            "INSERT INTO alerts (incident_id, purpose, created_at) VALUES ($1, $2, $3) \
+            "INSERT INTO alerts (incident_id, purpose, seq, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(incident_id)
         .bind(purpose.as_str())
+        .bind(seq)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
@@ -109,9 +144,9 @@ impl Store {
                 format!(
                     "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $2, 'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
-                     WHERE a.incident_id = ${} AND a.purpose = 'first' AND {REACHED} \
+                     WHERE a.incident_id IN {} AND a.purpose = 'first' AND {REACHED} \
                      AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
-                    own + 1
+                    merged_group(own + 1)
                 ),
                 vec![incident_id],
             )),
@@ -141,12 +176,14 @@ impl Store {
     }
 
     /// The volunteer's most recent first alert of a still-open incident that reached them (or
-    /// may have): (incident, alert). An answer is never credited to an alert they never got.
+    /// may have): (incident, alert). An answer is never credited to an alert they never got;
+    /// an alert of a merged incident counts for the incident it was merged into.
     pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64)>> {
         let row = sqlx::query(&format!(
-            "SELECT a.incident_id AS incident_id, a.id AS alert_id FROM deliveries d \
+            "SELECT t.id AS incident_id, a.id AS alert_id FROM deliveries d \
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
-             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND i.status IN ('unverified', 'verified') \
+             JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
+             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND t.status IN ('unverified', 'verified') \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 1"
         ))

@@ -20,6 +20,8 @@ pub struct IncidentRow {
     pub zone: Option<String>,
     /// Placed only by a zone named in the text: a dispatcher may refine it.
     pub approximate: bool,
+    pub first_alert_at: Option<i64>,
+    pub merged_into: Option<i64>,
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -39,7 +41,11 @@ pub struct Counts {
     pub on_scene: i64,
 }
 
-const COLUMNS: &str = "id, kind, status, lat, lon, created_at, updated_at, zone, approximate";
+const COLUMNS: &str =
+    "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, approximate";
+
+/// Statuses of an incident still being handled.
+const OPEN: &str = "('unverified', 'verified')";
 
 fn from_row(row: &AnyRow) -> Result<IncidentRow> {
     Ok(IncidentRow {
@@ -52,6 +58,8 @@ fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         updated_at: row.try_get("updated_at")?,
         zone: row.try_get("zone")?,
         approximate: super::flag(row, "approximate")?,
+        first_alert_at: row.try_get("first_alert_at")?,
+        merged_into: row.try_get("merged_into")?,
     })
 }
 
@@ -95,6 +103,89 @@ impl Store {
         let sql = format!("SELECT {COLUMNS} FROM incidents ORDER BY id DESC LIMIT $1");
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// Open incidents for the dispatcher's queue: unverified first, then newest first.
+    pub async fn open_incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE status IN {OPEN} \
+             ORDER BY CASE status WHEN 'unverified' THEN 0 ELSE 1 END, id DESC LIMIT $1"
+        );
+        let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Closed (resolved, false alarm, merged) incidents, most recently closed first.
+    pub async fn closed_incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE status NOT IN {OPEN} ORDER BY closed_at DESC, id DESC LIMIT $1"
+        );
+        let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Folds open incident `from` into open incident `into`: its reports and volunteers' answers
+    /// move over, it becomes `merged`, and its first alert's deliveries that have not left yet
+    /// are cancelled for volunteers whom `into`'s alerts reach anyway (nobody hears twice).
+    /// Refused (false) when either is not open, or when `from` has alerted and `into` has not:
+    /// the survivor must be the alerted one, or `into`'s own first alert would repeat `from`'s.
+    pub async fn merge_incidents(&self, from: i64, into: i64) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let sql = format!(
+            "UPDATE incidents SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3 \
+             WHERE id = $1 AND id <> $2 AND status IN {OPEN} \
+             AND EXISTS (SELECT 1 FROM incidents t WHERE t.id = $2 AND t.status IN {OPEN} \
+                         AND (t.first_alert_at IS NOT NULL OR incidents.first_alert_at IS NULL))"
+        );
+        let done = sqlx::query(&sql)
+            .bind(from)
+            .bind(into)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for sql in [
+            "UPDATE incidents SET merged_into = $2 WHERE merged_into = $1",
+            "UPDATE reports SET incident_id = $2 WHERE incident_id = $1",
+            // A volunteer who answered both keeps the answer given to the surviving incident.
+            "UPDATE confirmations SET incident_id = $2 WHERE incident_id = $1 \
+             AND volunteer_id NOT IN (SELECT volunteer_id FROM confirmations WHERE incident_id = $2)",
+        ] {
+            sqlx::query(sql).bind(from).bind(into).execute(&mut *tx).await?;
+        }
+        sqlx::query("DELETE FROM confirmations WHERE incident_id = $1")
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        // The survivor takes the merged one's place when it had none and has not alerted yet.
+        sqlx::query(
+            "UPDATE incidents SET lat = (SELECT lat FROM incidents WHERE id = $1), \
+             lon = (SELECT lon FROM incidents WHERE id = $1), updated_at = $3 \
+             WHERE id = $2 AND lat IS NULL AND first_alert_at IS NULL",
+        )
+        .bind(from)
+        .bind(into)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = 'canceled', updated_at = $3 \
+             WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3) \
+             AND alert_id IN (SELECT id FROM alerts WHERE incident_id = $1 AND purpose = 'first') \
+             AND volunteer_id IN (SELECT d.volunteer_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+                 WHERE a.purpose = 'first' AND a.incident_id <> $1 \
+                 AND a.incident_id IN (SELECT id FROM incidents WHERE id = $2 OR merged_into = $2))",
+        )
+        .bind(from)
+        .bind(into)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Sets the point of an open incident. False when it is not open (or absent).
@@ -154,7 +245,8 @@ impl Store {
             sqlx::query(
                 "UPDATE deliveries SET status = 'canceled', updated_at = $2 \
                  WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $2) \
-                 AND alert_id IN (SELECT id FROM alerts WHERE incident_id = $1 AND purpose = 'first')",
+                 AND alert_id IN (SELECT id FROM alerts WHERE purpose IN ('first', 'update') \
+                     AND incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1))",
             )
             .bind(id)
             .bind(now)
@@ -202,10 +294,11 @@ impl Store {
         let list = placeholders(0, ids.len());
         let sum = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
         let sql = format!(
-            "SELECT a.incident_id AS id, COUNT(DISTINCT d.volunteer_id) AS targeted, \
+            "SELECT COALESCE(i.merged_into, i.id) AS id, COUNT(DISTINCT d.volunteer_id) AS targeted, \
              {} AS queued, {} AS sent, {} AS delivered, {} AS read, {} AS failed, {} AS failed_over \
-             FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.purpose = 'first' AND a.incident_id IN ({list}) GROUP BY a.incident_id",
+             FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
+             WHERE a.purpose = 'first' AND COALESCE(i.merged_into, i.id) IN ({list}) \
+             GROUP BY COALESCE(i.merged_into, i.id)",
             sum("d.status IN ('queued', 'submitted')"),
             sum("d.status = 'sent'"),
             // Read implies delivered; it is counted in both.

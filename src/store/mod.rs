@@ -8,7 +8,10 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub mod accounts;
 pub mod alerts;
+pub mod audit;
+pub mod board;
 pub mod inbound;
 pub mod incidents;
 pub mod meta;

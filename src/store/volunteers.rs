@@ -15,11 +15,24 @@ pub struct VolunteerRow {
     pub trusted: bool,
     pub area: String,
     pub opted_out: bool,
+    /// Not alerted until un-paused (by a dispatcher, or PAUSE without a time).
+    pub paused: bool,
+    /// Not alerted until then (PAUSE 8h).
+    pub paused_until: Option<i64>,
     pub created_at: i64,
     /// `sms`, `signal` or `both`.
     pub channel: String,
     /// Their Signal account id when it is not their number.
     pub signal_enc: Option<Vec<u8>>,
+}
+
+/// What a dispatcher may change about a volunteer (the number is who they are: not editable).
+pub struct VolunteerEdit<'a> {
+    pub name: &'a str,
+    pub language: &'a str,
+    pub trusted: bool,
+    pub area: String,
+    pub channel: &'a str,
 }
 
 pub struct NewVolunteer<'a> {
@@ -34,8 +47,8 @@ pub struct NewVolunteer<'a> {
     pub signal_hash: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, name, phone_enc, language, trusted, area, opted_out, created_at, channel, signal_enc";
+const COLUMNS: &str = "id, name, phone_enc, language, trusted, area, opted_out, paused, paused_until, \
+     created_at, channel, signal_enc";
 
 fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
     Ok(VolunteerRow {
@@ -46,6 +59,8 @@ fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
         trusted: flag(row, "trusted")?,
         area: row.try_get("area")?,
         opted_out: flag(row, "opted_out")?,
+        paused: flag(row, "paused")?,
+        paused_until: row.try_get("paused_until")?,
         created_at: row.try_get("created_at")?,
         channel: row.try_get("channel")?,
         signal_enc: row.try_get("signal_enc")?,
@@ -108,9 +123,10 @@ impl Store {
 
     /// Active volunteers who can be alerted: (id, area JSON), for the geofence index.
     pub async fn alertable_areas(&self) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT id, area FROM volunteers WHERE active AND NOT opted_out")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, area FROM volunteers WHERE active AND NOT opted_out AND NOT paused")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("area")?)))
             .collect()
@@ -137,6 +153,45 @@ impl Store {
         .bind(now_ms())
         .execute(self.pool())
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Active volunteers whose name contains `query` (any case), by name.
+    pub async fn search_volunteers(&self, query: &str) -> Result<Vec<VolunteerRow>> {
+        let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_', '\\'], ""));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM volunteers WHERE active AND LOWER(name) LIKE $1 ORDER BY name, id"
+        );
+        let rows = sqlx::query(&sql).bind(pattern).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Changes an active volunteer; false if there is none.
+    pub async fn update_volunteer(&self, id: i64, v: VolunteerEdit<'_>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE volunteers SET name = $2, language = $3, trusted = $4, area = $5, updated_at = $6, \
+             channel = $7 WHERE id = $1 AND active",
+        )
+        .bind(id)
+        .bind(v.name)
+        .bind(v.language)
+        .bind(v.trusted)
+        .bind(v.area)
+        .bind(now_ms())
+        .bind(v.channel)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Pauses or un-pauses an active volunteer; false if there is none.
+    pub async fn set_paused(&self, id: i64, paused: bool) -> Result<bool> {
+        let done = sqlx::query("UPDATE volunteers SET paused = $2, updated_at = $3 WHERE id = $1 AND active")
+            .bind(id)
+            .bind(paused)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 

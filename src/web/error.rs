@@ -81,6 +81,7 @@ impl From<ActionError> for ApiError {
         match e {
             ActionError::NotFound => ApiError::not_found("incident"),
             ActionError::Conflict(why) => ApiError::conflict(why),
+            ActionError::Invalid(field, why) => ApiError::invalid(field, why),
             ActionError::Store(e) => e.into(),
         }
     }

@@ -389,3 +389,52 @@ async fn the_binary_alerts_over_signal_and_takes_reports_from_it() {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
 }
+
+#[test]
+fn the_cli_adds_dashboard_accounts_with_a_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let add = |args: &[&str], password: &str| {
+        let mut child = tocsin(dir.path(), None, 1)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let added = add(
+        &["user", "add", "maria", "--role", "admin"],
+        "correct horse battery",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(String::from_utf8_lossy(&added.stdout).contains("added admin maria"));
+    let bad = add(&["user", "add", "jo", "--role", "boss"], "correct horse battery");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--role"), "{bad:?}");
+    let bad = add(&["user", "add", "jo"], "short");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("password"),
+        "{bad:?}"
+    );
+    let bad = add(&["user", "add", "maria"], "correct horse battery");
+    assert!(!bad.status.success(), "the name is taken");
+    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    let listed = String::from_utf8_lossy(&run(&["user", "list"]).stdout).to_string();
+    assert!(
+        listed.contains("maria\tadmin") && !listed.contains("jo"),
+        "{listed}"
+    );
+    assert!(run(&["user", "remove", "maria"]).status.success());
+    assert!(!run(&["user", "remove", "maria"]).status.success());
+}

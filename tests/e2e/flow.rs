@@ -360,3 +360,75 @@ async fn the_verification_policy_decides_what_dispatches_by_itself(backend: Back
     }
 }
 on_both_backends!(the_verification_policy_decides_what_dispatches_by_itself);
+async fn merged_incidents_alert_nobody_twice_and_updates_reach_everyone_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
+        .await;
+    app.volunteer("Beto", INSIDE_ES, "es", false, LAT, LON + 0.004, 800.0)
+        .await;
+    let (_, first) = app
+        .post(
+            "/reports",
+            json!({"text": "raid at the 7-Eleven", "lat": LAT, "lon": LON}),
+        )
+        .await;
+    let alerted = first["incident_id"].as_i64().unwrap();
+    let (_, second) = app
+        .post(
+            "/reports",
+            json!({"text": "ICE vans on Vermont", "lat": LAT, "lon": LON + 0.001}),
+        )
+        .await;
+    let duplicate = second["incident_id"].as_i64().unwrap();
+    app.post(&format!("/incidents/{alerted}/verify"), json!({})).await;
+    app.twilio
+        .wait_for_messages(2, std::time::Duration::from_secs(15))
+        .await;
+
+    // The alerted one must survive: merging it into the quiet one is refused.
+    let (status, body) = app
+        .post(&format!("/incidents/{alerted}/merge"), json!({"into": duplicate}))
+        .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, body) = app
+        .post(&format!("/incidents/{duplicate}/merge"), json!({"into": alerted}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let view = app.incident(alerted).await;
+    assert_eq!(view["reports"].as_array().map(|r| r.len()), Some(2), "{view}");
+    assert_eq!(app.incident(duplicate).await["status"], "merged");
+    let (status, _) = app
+        .post(&format!("/incidents/{duplicate}/verify"), json!({}))
+        .await;
+    assert_eq!(status, 409, "a merged incident is closed");
+    app.dispatch_now().await;
+    assert_eq!(app.twilio.messages().len(), 2, "nobody alerted twice");
+
+    let (status, body) = app
+        .post(&format!("/incidents/{alerted}/update"), json!({"text": ""}))
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("text")), "{body}");
+    for text in ["Agents left by 3rd St", "Regroup at the church"] {
+        let (status, body) = app
+            .post(&format!("/incidents/{alerted}/update"), json!({"text": text}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let sent = app
+        .twilio
+        .wait_for_messages(6, std::time::Duration::from_secs(15))
+        .await;
+    assert_eq!(sent.len(), 6, "two updates to each of the two alerted");
+    assert!(app.twilio.messages_to(INSIDE_ES)[1]
+        .body
+        .contains("novedad: Agents left"));
+    app.post(&format!("/incidents/{alerted}/resolve"), json!({}))
+        .await;
+    app.twilio
+        .wait_for_messages(8, std::time::Duration::from_secs(15))
+        .await;
+    app.dispatch_now().await;
+    assert_eq!(app.twilio.messages().len(), 8, "one all-clear each");
+    app.stop().await;
+}
+on_both_backends!(merged_incidents_alert_nobody_twice_and_updates_reach_everyone_once);

@@ -5,6 +5,9 @@ mod helpers;
 
 mod api;
 mod binary;
+mod dashboard;
+mod dashboard_http;
 mod flow;
 mod signal;
+mod webdriver;
 mod webhooks;

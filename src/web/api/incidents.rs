@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
+use crate::audit::Actor;
 use crate::dispatch::actions;
 use crate::domain::{IncidentStatus, Kind};
 use crate::store::incidents::{Counts, IncidentRow};
@@ -51,7 +52,7 @@ pub async fn update(
     let kind = Kind::parse(kind).ok_or_else(|| {
         ApiError::invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
     })?;
-    actions::set_kind(&core, id, kind).await?;
+    actions::set_kind(&core, &Actor::Api, id, kind).await?;
     respond(&core, id).await
 }
 
@@ -63,19 +64,19 @@ pub async fn locate(
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let (lat, lon) = body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
-    actions::locate(&core, id, lat, lon).await?;
+    actions::locate(&core, &Actor::Api, id, lat, lon).await?;
     respond(&core, id).await
 }
 
 pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::verify(&core, id).await?;
+    actions::verify(&core, &Actor::Api, id).await?;
     respond(&core, id).await
 }
 
 pub async fn resolve(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::close(&core, id, IncidentStatus::Resolved).await?;
+    actions::close(&core, &Actor::Api, id, IncidentStatus::Resolved).await?;
     respond(&core, id).await
 }
 
@@ -84,7 +85,35 @@ pub async fn false_alarm(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::close(&core, id, IncidentStatus::FalseAlarm).await?;
+    actions::close(&core, &Actor::Api, id, IncidentStatus::FalseAlarm).await?;
+    respond(&core, id).await
+}
+
+/// `POST {"into": N}`: this incident's reports and answers move into incident N.
+pub async fn merge(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id = body::id(&id, "incident")?;
+    let body = Body::parse(&bytes)?;
+    let into = body
+        .f64("into")?
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0)
+        .ok_or_else(|| ApiError::invalid("into", "into must be an incident id"))?;
+    actions::merge(&core, &Actor::Api, id, into as i64).await?;
+    respond(&core, into as i64).await
+}
+
+/// `POST {"text": ...}`: an update to everyone already alerted.
+pub async fn send_update(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id = body::id(&id, "incident")?;
+    let body = Body::parse(&bytes)?;
+    actions::send_update(&core, &Actor::Api, id, body.required_str("text")?).await?;
     respond(&core, id).await
 }
 

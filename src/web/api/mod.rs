@@ -33,6 +33,8 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/incidents/{id}/verify", post(incidents::verify))
         .route("/incidents/{id}/resolve", post(incidents::resolve))
         .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
+        .route("/incidents/{id}/merge", post(incidents::merge))
+        .route("/incidents/{id}/update", post(incidents::send_update))
         .layer(middleware::from_fn_with_state(core, require_token))
 }
 

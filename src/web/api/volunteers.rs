@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
+use crate::audit::Actor;
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::roster::{self, HomeArea, Signup};
 use crate::store::volunteers::VolunteerRow;
@@ -56,7 +57,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         reach,
         signal_id,
     };
-    let id = roster::add(&core, signup).await?;
+    let id = roster::add(&core, &Actor::Api, signup).await?;
     let row = core
         .store
         .volunteer(id)
@@ -84,7 +85,7 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
 
 pub async fn remove(State(core): State<Shared>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "volunteer")?;
-    if !roster::remove(&core, id).await? {
+    if !roster::remove(&core, &Actor::Api, id).await? {
         return Err(ApiError::not_found("volunteer"));
     }
     Ok(StatusCode::NO_CONTENT)

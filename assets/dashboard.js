@@ -1,0 +1,67 @@
+// tocsin dashboard: keeps the page live. The server's /events stream says what changed (ids
+// and scopes only); each element with data-fragment is refetched when the change concerns it.
+// The fragments are HTML rendered and escaped by the server. No framework, no inline script.
+(function () {
+  'use strict';
+
+  var status = document.getElementById('live-status');
+  var fragments = Array.prototype.slice.call(document.querySelectorAll('[data-fragment]'));
+  var pending = new Map();
+
+  function setStatus(text, cls) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = 'live-status ' + cls;
+  }
+
+  function concerns(el, change) {
+    var scope = el.getAttribute('data-scope') || '';
+    if (change.scope === 'all') return true;
+    if (scope === 'queue') return change.scope !== 'volunteers';
+    var m = /^incident:(\d+)$/.exec(scope);
+    if (!m) return false;
+    var id = Number(m[1]);
+    return change.scope === 'deliveries' ||
+      (change.scope === 'incident' && change.id === id) ||
+      (change.scope === 'report' && change.incident === id);
+  }
+
+  function refresh(el) {
+    fetch(el.getAttribute('data-fragment'), { credentials: 'same-origin', cache: 'no-store' })
+      .then(function (r) {
+        if (r.status === 401) { window.location.href = '/login'; return null; }
+        return r.ok ? r.text() : null;
+      })
+      .then(function (html) {
+        if (html === null) return;
+        el.innerHTML = html;
+        el.setAttribute('data-refreshed', String(Date.now()));
+      })
+      .catch(function () { /* offline: the next change or the periodic refresh retries */ });
+  }
+
+  // Several changes in a burst (an alert to 200 people) cost one fetch.
+  function schedule(el) {
+    if (pending.has(el)) return;
+    pending.set(el, setTimeout(function () { pending.delete(el); refresh(el); }, 250));
+  }
+
+  if (fragments.length && window.EventSource) {
+    var source = new EventSource('/events');
+    source.addEventListener('open', function () {
+      setStatus('live', 'on');
+      // Whatever changed while disconnected.
+      fragments.forEach(schedule);
+    });
+    source.addEventListener('error', function () { setStatus('reconnecting…', 'off'); });
+    source.addEventListener('change', function (e) {
+      var change;
+      try { change = JSON.parse(e.data); } catch (_) { return; }
+      fragments.forEach(function (el) { if (concerns(el, change)) schedule(el); });
+    });
+    // Ages ("3 min ago") move on even when nothing happens.
+    setInterval(function () { fragments.forEach(schedule); }, 60000);
+  } else if (status) {
+    status.hidden = true;
+  }
+})();

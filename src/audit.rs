@@ -1,0 +1,66 @@
+//! Who acted: every dispatcher action and roster change is written to the audit log with its
+//! actor, so that an admin can see who did what and when. Entries hold ids and short words,
+//! never phone numbers or message text.
+
+use crate::app::Core;
+use crate::store::audit::NewEntry;
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A dashboard account.
+    User { id: i64, name: String },
+    /// Whoever holds the API token.
+    Api,
+    /// An operator at the command line.
+    Cli,
+    /// tocsin itself (replies, receipts).
+    System,
+}
+
+impl Actor {
+    pub fn name(&self) -> &str {
+        match self {
+            Actor::User { name, .. } => name,
+            Actor::Api => "api",
+            Actor::Cli => "cli",
+            Actor::System => "tocsin",
+        }
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        match self {
+            Actor::User { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// What an entry is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject {
+    Incident(i64),
+    Volunteer(i64),
+    None,
+}
+
+/// Writes one entry after the action was committed. A failure here is logged and does not undo
+/// the action: the alert that went out matters more than its paperwork.
+pub async fn record(core: &Core, actor: &Actor, action: &str, subject: Subject, detail: &str) {
+    let (incident_id, volunteer_id) = match subject {
+        Subject::Incident(id) => (Some(id), None),
+        Subject::Volunteer(id) => (None, Some(id)),
+        Subject::None => (None, None),
+    };
+    let entry = NewEntry {
+        user_id: actor.user_id(),
+        actor: actor.name(),
+        action,
+        incident_id,
+        volunteer_id,
+        detail,
+    };
+    if let Err(e) = core.store.insert_audit(entry).await {
+        tracing::error!(error = %e, action, "writing the audit log failed");
+    }
+}

@@ -1,0 +1,72 @@
+//! `tocsin user add|list|remove`: dashboard accounts.
+
+use anyhow::{anyhow, bail, Context};
+
+use super::UserCommand;
+use crate::app::Core;
+use crate::audit::Actor;
+use crate::config::Settings;
+
+pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
+    let core = Core::open(settings).await?;
+    match cmd {
+        UserCommand::Add { name, role } => {
+            let role = crate::domain::Role::parse(&role)
+                .ok_or_else(|| anyhow!("--role: must be one of {}", crate::domain::Role::NAMES.join(", ")))?;
+            let name = crate::accounts::parse_user_name(&name).map_err(|e| anyhow!("NAME: {e}"))?;
+            let password = read_password(&name)?;
+            let id = crate::accounts::add_user(&core, &name, role, &password).await?;
+            crate::audit::record(
+                &core,
+                &Actor::Cli,
+                &format!("user_add {role}"),
+                crate::audit::Subject::None,
+                &name,
+            )
+            .await;
+            println!("added {role} {name} (account {id})");
+        }
+        UserCommand::List => {
+            for u in core.store.users().await? {
+                println!("{}\t{}\t{}", u.id, u.name, u.role);
+            }
+        }
+        UserCommand::Remove { name } => {
+            if !core.store.remove_user(&name).await? {
+                bail!("no account named {name}");
+            }
+            crate::audit::record(
+                &core,
+                &Actor::Cli,
+                "user_remove",
+                crate::audit::Subject::None,
+                &name,
+            )
+            .await;
+            println!("removed {name}");
+        }
+    }
+    core.store.close().await;
+    Ok(())
+}
+
+/// The password from the terminal without echo (asked twice), or the first line of stdin.
+fn read_password(name: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    crate::accounts::check_password(&password).map_err(|e| anyhow!("password: {e}"))?;
+    Ok(password)
+}

@@ -1,0 +1,85 @@
+//! What the dispatcher's board reads about one incident: who was alerted, how each delivery
+//! went, what each volunteer answered, and the updates sent.
+
+use sqlx::Row;
+
+use super::{Result, Store};
+
+/// One volunteer alerted about the incident (or an incident merged into it).
+#[derive(Debug, Clone)]
+pub struct AlertedRow {
+    pub volunteer_id: i64,
+    pub name: String,
+    pub phone_enc: Vec<u8>,
+    pub language: String,
+    /// Their home area (JSON), to draw on the incident's map.
+    pub area: String,
+    /// The first alert's delivery state.
+    pub status: String,
+    pub error: Option<String>,
+    pub answer: Option<String>,
+    pub answered_at: Option<i64>,
+}
+
+/// One update sent about the incident.
+#[derive(Debug, Clone)]
+pub struct UpdateRow {
+    pub seq: i64,
+    pub created_at: i64,
+    pub body: String,
+    pub recipients: i64,
+}
+
+impl Store {
+    pub async fn alerted_volunteers(&self, incident_id: i64) -> Result<Vec<AlertedRow>> {
+        let rows = sqlx::query(
+            "SELECT d.volunteer_id AS volunteer_id, v.name AS name, v.phone_enc AS phone_enc, \
+             v.language AS language, v.area AS area, d.status AS status, d.error AS error, \
+             c.answer AS answer, c.answered_at AS answered_at \
+             FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
+             LEFT JOIN confirmations c ON c.incident_id = $1 AND c.volunteer_id = d.volunteer_id \
+             WHERE a.purpose = 'first' AND a.incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1) \
+             ORDER BY CASE c.answer WHEN 'on_scene' THEN 0 WHEN 'coming' THEN 1 WHEN 'cant' THEN 3 ELSE 2 END, v.name, d.id",
+        )
+        .bind(incident_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AlertedRow {
+                    volunteer_id: r.try_get("volunteer_id")?,
+                    name: r.try_get("name")?,
+                    phone_enc: r.try_get("phone_enc")?,
+                    language: r.try_get("language")?,
+                    area: r.try_get("area")?,
+                    status: r.try_get("status")?,
+                    error: r.try_get("error")?,
+                    answer: r.try_get("answer")?,
+                    answered_at: r.try_get("answered_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Updates sent about the incident, oldest first, with the English text as a sample.
+    pub async fn updates_of(&self, incident_id: i64) -> Result<Vec<UpdateRow>> {
+        let rows = sqlx::query(
+            "SELECT a.seq AS seq, a.created_at AS created_at, MIN(d.body) AS body, COUNT(d.id) AS recipients \
+             FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id \
+             WHERE a.incident_id = $1 AND a.purpose = 'update' GROUP BY a.id, a.seq, a.created_at ORDER BY a.seq",
+        )
+        .bind(incident_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UpdateRow {
+                    seq: r.try_get("seq")?,
+                    created_at: r.try_get("created_at")?,
+                    body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+                    recipients: r.try_get("recipients")?,
+                })
+            })
+            .collect()
+    }
+}

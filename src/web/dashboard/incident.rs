@@ -1,0 +1,319 @@
+//! `/incidents/{id}`: one incident. Its reports (escaped text), a map with its point and the
+//! home areas that matched, every alerted volunteer with their delivery and answer, and the
+//! dispatcher's actions, each a form posted to `/incidents/{id}/act` and carried out by
+//! `dispatch::actions` (the JSON API's code).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::queue::{self, Item};
+use super::session::{Signed, SignedForm};
+use super::view::{self, Chrome, Notice};
+use super::Dash;
+use crate::app::Core;
+use crate::dispatch::actions::{self, ActionError};
+use crate::domain::{IncidentStatus, Kind};
+use crate::store::board::UpdateRow;
+use crate::store::StoreError;
+
+pub struct ReportItem {
+    pub id: i64,
+    pub text: String,
+    pub place: String,
+}
+
+pub struct AlertedItem {
+    pub name: String,
+    pub phone: String,
+    pub language: String,
+    pub delivery: String,
+    pub answer: &'static str,
+    pub answer_class: &'static str,
+    pub answered: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/incident_live.html")]
+struct Live {
+    inc: Item,
+    reports: Vec<ReportItem>,
+    alerted: Vec<AlertedItem>,
+    updates: Vec<UpdateRow>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/incident.html")]
+struct IncidentPage {
+    chrome: Chrome,
+    notice: Option<Notice>,
+    live: Live,
+    open: bool,
+    movable: bool,
+    unverified: bool,
+    alerted_any: bool,
+    kinds: Vec<(&'static str, bool)>,
+    map: String,
+    tile_url: String,
+    tile_attribution: String,
+    lat: String,
+    lon: String,
+    update_max: usize,
+}
+
+fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
+    match answer {
+        Some("coming") => ("coming", "coming"),
+        Some("on_scene") => ("on scene", "on-scene"),
+        Some("cant") => ("can't", "cant"),
+        _ => ("no answer yet", "none"),
+    }
+}
+
+async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, bool)>, StoreError> {
+    let Some(row) = core.store.incident(id).await? else {
+        return Ok(None);
+    };
+    let inc = queue::item(core, &row).await?;
+    let reports = core
+        .store
+        .reports_of_incident(id)
+        .await?
+        .into_iter()
+        .map(|r| ReportItem {
+            id: r.id,
+            text: r.body,
+            place: view::place(r.location.point.map(|p| p.0), r.location.point.map(|p| p.1)),
+        })
+        .collect();
+    let rows = core.store.alerted_volunteers(id).await?;
+    let mut areas: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Value>(&r.area).ok())
+        .filter(|a| a.get("type").is_some())
+        .collect();
+    if rows.is_empty() {
+        // Not alerted yet: show whose areas hold the point now (who would be alerted).
+        if let (Some(lat), Some(lon)) = (row.lat, row.lon) {
+            for vid in core.targets(lat, lon).into_iter().take(500) {
+                if let Some(v) = core.store.volunteer(vid).await? {
+                    if let Ok(a) = serde_json::from_str::<Value>(&v.area) {
+                        areas.push(a);
+                    }
+                }
+            }
+        }
+    }
+    let alerted = rows
+        .iter()
+        .map(|r| {
+            let phone = core.vault.decrypt(&r.phone_enc).unwrap_or_default();
+            let (answer, answer_class) = answer_words(r.answer.as_deref());
+            AlertedItem {
+                name: r.name.clone(),
+                phone: view::phone_for(admin, &phone),
+                language: r.language.clone(),
+                delivery: r.status.clone(),
+                answer,
+                answer_class,
+                answered: r.answered_at.map(view::age).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let updates = core.store.updates_of(id).await?;
+    let map = json!({
+        "point": row.lat.zip(row.lon).map(|(a, b)| [a, b]),
+        "areas": areas,
+    });
+    let movable = matches!(row.status.as_str(), "unverified" | "verified") && row.first_alert_at.is_none();
+    let live = Live {
+        inc,
+        reports,
+        alerted,
+        updates,
+    };
+    Ok(Some((live, map, movable)))
+}
+
+async fn render_page(
+    dash: &Dash,
+    signed: &Signed,
+    id: i64,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let core = &dash.core;
+    let (live, mut map, movable) = match live(core, id, signed.user.is_admin()).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return view::not_found("incident"),
+        Err(e) => return view::internal(e),
+    };
+    map["placeable"] = json!(movable);
+    let open = matches!(live.inc.status.as_str(), "unverified" | "verified");
+    let unverified = live.inc.status == "unverified";
+    let alerted_any = !live.alerted.is_empty();
+    let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
+    let (lat, lon) = match live.inc.place.split_once(", ") {
+        Some((a, b)) => (a.to_string(), b.to_string()),
+        None => (String::new(), String::new()),
+    };
+    let page = IncidentPage {
+        chrome: Chrome::of(signed),
+        notice,
+        live,
+        open,
+        movable,
+        unverified,
+        alerted_any,
+        kinds,
+        map: map.to_string(),
+        tile_url: core.settings.dashboard.tile_url.clone(),
+        tile_attribution: core.settings.dashboard.tile_attribution.clone(),
+        lat,
+        lon,
+        update_max: crate::dispatch::message::UPDATE_MAX_CHARS,
+    };
+    view::render(status, &page)
+}
+
+pub async fn page(
+    State(dash): State<Dash>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("incident");
+    };
+    let notice = query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok);
+    render_page(&dash, &signed, id, notice, StatusCode::OK).await
+}
+
+pub async fn fragment(State(dash): State<Dash>, signed: Signed, Path(id): Path<String>) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("incident");
+    };
+    match live(&dash.core, id, signed.user.is_admin()).await {
+        Ok(Some((live, _, _))) => view::render(StatusCode::OK, &live),
+        Ok(None) => view::not_found("incident"),
+        Err(e) => view::internal(e),
+    }
+}
+
+fn number(form: &SignedForm, field: &'static str) -> Result<f64, ActionError> {
+    let raw = form.get(field);
+    raw.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| ActionError::Invalid(field, format!("{field} must be a number, like 34.0617")))
+}
+
+/// Carries out the posted action; on success, back to the page (303, so a reload does not
+/// repeat it); on refusal, the page again with the reason.
+pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedForm) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("incident");
+    };
+    let core = &dash.core;
+    let actor = form.signed.user.actor();
+    let result: Result<(String, i64), ActionError> = async {
+        match form.get("action") {
+            "locate" => {
+                let (lat, lon) = (number(&form, "lat")?, number(&form, "lon")?);
+                actions::locate(core, &actor, id, lat, lon).await?;
+                Ok(("placed".into(), id))
+            }
+            "kind" => {
+                let kind = Kind::parse(form.get("kind")).ok_or_else(|| {
+                    ActionError::Invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
+                })?;
+                actions::set_kind(core, &actor, id, kind).await?;
+                Ok(("kind".into(), id))
+            }
+            "verify" => {
+                actions::verify(core, &actor, id).await?;
+                Ok(("verified".into(), id))
+            }
+            "update" => {
+                actions::send_update(core, &actor, id, form.get("text")).await?;
+                Ok(("update".into(), id))
+            }
+            "merge" => {
+                let other = form
+                    .get("other")
+                    .trim_start_matches('#')
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        ActionError::Invalid("other", "give the number of the other incident".into())
+                    })?;
+                actions::merge(core, &actor, other, id).await?;
+                Ok(("merged".into(), id))
+            }
+            "resolve" => {
+                actions::close(core, &actor, id, IncidentStatus::Resolved).await?;
+                Ok(("resolved".into(), id))
+            }
+            "false_alarm" => {
+                actions::close(core, &actor, id, IncidentStatus::FalseAlarm).await?;
+                Ok(("false_alarm".into(), id))
+            }
+            other => Err(ActionError::Invalid(
+                "action",
+                format!("unknown action {other:?}"),
+            )),
+        }
+    }
+    .await;
+    match result {
+        Ok((done, id)) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("/incidents/{id}?done={done}"))],
+        )
+            .into_response(),
+        Err(ActionError::NotFound) => view::not_found("incident"),
+        Err(ActionError::Store(e)) => view::internal(e),
+        Err(ActionError::Invalid(field, why)) => {
+            let text = format!("Not done — {field}: {why}");
+            render_page(
+                &dash,
+                &form.signed,
+                id,
+                Notice::refused(text),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(ActionError::Conflict(why)) => {
+            render_page(
+                &dash,
+                &form.signed,
+                id,
+                Notice::refused(format!("Not done — {why}")),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+/// The line shown after a redirect from a successful action (`?done=`): fixed words only, so a
+/// crafted link cannot put text on the page.
+pub fn done_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "placed" => "Placed on the map.",
+        "kind" => "Kind changed.",
+        "verified" => "Verified: volunteers around it are being alerted (once it is placed).",
+        "update" => "Update sent to everyone alerted.",
+        "merged" => "Merged into this incident.",
+        "resolved" => "Resolved: the all-clear goes to everyone alerted.",
+        "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down.",
+        _ => return None,
+    })
+}

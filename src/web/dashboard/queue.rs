@@ -1,0 +1,121 @@
+//! `/`: the live queue. Open incidents, unverified first, then newest; each with its kind,
+//! place, age, first words and how far its alert got. The list is a fragment the page
+//! refetches whenever the live stream says something changed.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::session::Signed;
+use super::view::{self, Chrome};
+use super::Dash;
+use crate::app::Core;
+use crate::store::incidents::{Counts, IncidentRow};
+use crate::store::StoreError;
+
+/// Open incidents shown at most; a network this busy needs more dispatchers, not a longer page.
+const OPEN_LIMIT: i64 = 100;
+const CLOSED_LIMIT: i64 = 15;
+
+/// One incident as a line of the queue (and the head of its own page).
+pub struct Item {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub place: String,
+    pub age: String,
+    pub excerpt: String,
+    pub counts: Counts,
+    pub merged_into: Option<i64>,
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "unverified" => "unverified",
+        "verified" => "verified",
+        "resolved" => "resolved",
+        "false_alarm" => "false alarm",
+        "merged" => "merged",
+        _ => "unknown",
+    }
+}
+
+pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
+    let counts = core.store.incident_counts(row.id).await?;
+    let reports = core.store.reports_of_incident(row.id).await?;
+    let excerpt = reports
+        .first()
+        .map(|r| {
+            let mut text: String = r.body.chars().take(140).collect();
+            if r.body.chars().count() > 140 {
+                text.push('…');
+            }
+            text
+        })
+        .unwrap_or_default();
+    Ok(Item {
+        id: row.id,
+        kind: row.kind.clone(),
+        status: row.status.clone(),
+        status_label: status_label(&row.status),
+        place: view::place(row.lat, row.lon),
+        age: view::age(row.created_at),
+        excerpt,
+        counts,
+        merged_into: row.merged_into,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/queue_list.html")]
+struct QueueList {
+    open: Vec<Item>,
+    closed: Vec<Item>,
+    unverified: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    list: QueueList,
+}
+
+async fn list(core: &Core) -> Result<QueueList, StoreError> {
+    let mut open = Vec::new();
+    for row in core.store.open_incidents(OPEN_LIMIT).await? {
+        open.push(item(core, &row).await?);
+    }
+    let mut closed = Vec::new();
+    for row in core.store.closed_incidents(CLOSED_LIMIT).await? {
+        closed.push(item(core, &row).await?);
+    }
+    let unverified = open.iter().filter(|i| i.status == "unverified").count();
+    Ok(QueueList {
+        open,
+        closed,
+        unverified,
+    })
+}
+
+pub async fn page(State(dash): State<Dash>, signed: Signed) -> Response {
+    match list(&dash.core).await {
+        Ok(list) => view::render(
+            StatusCode::OK,
+            &QueuePage {
+                chrome: Chrome::of(&signed),
+                list,
+            },
+        ),
+        Err(e) => view::internal(e),
+    }
+}
+
+pub async fn fragment(State(dash): State<Dash>, _signed: Signed) -> Response {
+    match list(&dash.core).await {
+        Ok(list) => view::render(StatusCode::OK, &list),
+        Err(e) => view::internal(e),
+    }
+}

@@ -1,0 +1,145 @@
+//! Small pieces every page uses: the page chrome, ages, masked numbers, and error pages.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::session::Signed;
+use crate::store::now_ms;
+
+/// The header of every signed-in page: who is signed in and the token their forms carry.
+pub struct Chrome {
+    pub user: String,
+    pub admin: bool,
+    pub csrf: String,
+    pub v: &'static str,
+}
+
+impl Chrome {
+    pub fn of(signed: &Signed) -> Chrome {
+        Chrome {
+            user: signed.user.name.clone(),
+            admin: signed.user.is_admin(),
+            csrf: signed.csrf.clone(),
+            v: super::assets::version(),
+        }
+    }
+}
+
+/// A line shown above a page after an action: done, or refused and why.
+pub struct Notice {
+    pub ok: bool,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn ok(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice {
+            ok: true,
+            text: text.into(),
+        })
+    }
+    pub fn refused(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice {
+            ok: false,
+            text: text.into(),
+        })
+    }
+}
+
+/// Renders a template, or a plain 500 whose cause goes to the log.
+pub fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub fn internal(cause: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %cause, "dashboard request failed");
+    message_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "The server could not do this. Try again; if it keeps failing, tell your admin (the details are in the server log).",
+    )
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    text: &'a str,
+    v: &'static str,
+}
+
+pub fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
+    let page = MessagePage {
+        title,
+        text,
+        v: super::assets::version(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, text.to_string()).into_response(),
+    }
+}
+
+/// "12 s", "4 min", "3 h", "2 d" since `at_ms`.
+pub fn age(at_ms: i64) -> String {
+    let s = ((now_ms() - at_ms) / 1000).max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86400 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86400),
+    }
+}
+
+/// A number as a dispatcher sees it: only its last four digits.
+pub fn masked(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let last4: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("•••{last4}")
+}
+
+/// A number for this viewer: whole for admins, masked for dispatchers.
+pub fn phone_for(admin: bool, phone: &str) -> String {
+    if admin {
+        phone.to_string()
+    } else {
+        masked(phone)
+    }
+}
+
+pub fn place(lat: Option<f64>, lon: Option<f64>) -> String {
+    match (lat, lon) {
+        (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
+        _ => String::new(),
+    }
+}
+
+/// A positive id from a path segment.
+pub fn id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+pub fn not_found(what: &str) -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        &format!("No such {what}"),
+        &format!("This {what} does not exist (or was removed)."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatchers_see_only_the_last_four_digits() {
+        assert_eq!(masked("+13235550102"), "•••0102");
+        assert_eq!(phone_for(true, "+13235550102"), "+13235550102");
+        assert_eq!(phone_for(false, "+13235550102"), "•••0102");
+        assert_eq!(masked(""), "•••");
+    }
+}

@@ -1,0 +1,399 @@
+//! `/volunteers`: the roster. List and search by name, add, edit (name, language, trusted, home
+//! area drawn on the map or typed as a circle), pause and remove, all through `roster` (the
+//! API's and CLI's code). Dispatchers see numbers masked; admins see them whole.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::session::{Signed, SignedForm};
+use super::view::{self, Chrome, Notice};
+use super::Dash;
+use crate::app::Core;
+use crate::domain::{Language, Phone, Reach};
+use crate::roster::{self, Edit, HomeArea, Signup};
+use crate::store::volunteers::VolunteerRow;
+use crate::store::StoreError;
+
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub language: String,
+    pub trusted: bool,
+    pub paused: bool,
+    pub opted_out: bool,
+    pub area: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/volunteers.html")]
+struct ListPage {
+    chrome: Chrome,
+    notice: Option<Notice>,
+    query: String,
+    rows: Vec<Row>,
+}
+
+/// The add and edit form; `id` is None when adding.
+#[derive(Template)]
+#[template(path = "dashboard/volunteer_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    notice: Option<Notice>,
+    id: Option<i64>,
+    name: String,
+    phone: String,
+    language: String,
+    languages: Vec<&'static str>,
+    channel: String,
+    channels: &'static [&'static str],
+    trusted: bool,
+    paused: bool,
+    opted_out: bool,
+    /// What was drawn in this form (JSON), empty until the map is used.
+    area: String,
+    /// The stored area (JSON), drawn on the map when the page opens.
+    current_area: String,
+    lat: String,
+    lon: String,
+    radius_m: String,
+    tile_url: String,
+    tile_attribution: String,
+}
+
+fn summary(area: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(area) {
+        Ok(v) if v["type"] == "circle" => format!(
+            "circle {:.0} m around {:.4}, {:.4}",
+            v["radius_m"].as_f64().unwrap_or(0.0),
+            v["lat"].as_f64().unwrap_or(0.0),
+            v["lon"].as_f64().unwrap_or(0.0)
+        ),
+        Ok(v) if v["type"] == "Polygon" => "polygon".into(),
+        Ok(v) if v["type"] == "MultiPolygon" => "polygons".into(),
+        _ => "none".into(),
+    }
+}
+
+fn row(dash: &Dash, admin: bool, v: &VolunteerRow) -> Row {
+    let phone = dash.core.vault.decrypt(&v.phone_enc).unwrap_or_default();
+    Row {
+        id: v.id,
+        name: v.name.clone(),
+        phone: view::phone_for(admin, &phone),
+        language: v.language.clone(),
+        trusted: v.trusted,
+        paused: v.paused,
+        opted_out: v.opted_out,
+        area: summary(&v.area),
+    }
+}
+
+fn done_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "added" => "Volunteer added.",
+        "saved" => "Changes saved.",
+        "paused" => "Paused: not alerted until resumed.",
+        "resumed" => "Resumed: alerted again.",
+        "removed" => "Volunteer removed; their name, number and area are erased.",
+        _ => return None,
+    })
+}
+
+pub async fn list(
+    State(dash): State<Dash>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let q = query.get("q").map(|s| s.trim().to_string()).unwrap_or_default();
+    let rows = if q.is_empty() {
+        dash.core.store.volunteers().await
+    } else {
+        dash.core.store.search_volunteers(&q).await
+    };
+    match rows {
+        Ok(rows) => {
+            let admin = signed.user.is_admin();
+            let page = ListPage {
+                chrome: Chrome::of(&signed),
+                notice: query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok),
+                query: q,
+                rows: rows.iter().map(|v| row(&dash, admin, v)).collect(),
+            };
+            view::render(StatusCode::OK, &page)
+        }
+        Err(e) => view::internal(e),
+    }
+}
+
+fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
+    FormPage {
+        chrome: Chrome::of(signed),
+        notice: None,
+        id: None,
+        name: String::new(),
+        phone: String::new(),
+        language: "en".into(),
+        languages: Language::codes(),
+        channel: "sms".into(),
+        channels: Reach::NAMES,
+        trusted: false,
+        paused: false,
+        opted_out: false,
+        area: String::new(),
+        current_area: String::new(),
+        lat: String::new(),
+        lon: String::new(),
+        radius_m: "1000".into(),
+        tile_url: dash.core.settings.dashboard.tile_url.clone(),
+        tile_attribution: dash.core.settings.dashboard.tile_attribution.clone(),
+    }
+}
+
+pub async fn new_form(State(dash): State<Dash>, signed: Signed) -> Response {
+    view::render(StatusCode::OK, &blank_form(&dash, &signed))
+}
+
+async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<FormPage>, StoreError> {
+    let Some(v) = dash.core.store.volunteer(id).await? else {
+        return Ok(None);
+    };
+    let r = row(dash, signed.user.is_admin(), &v);
+    let mut page = blank_form(dash, signed);
+    page.id = Some(v.id);
+    page.name = v.name.clone();
+    page.phone = r.phone;
+    page.language = v.language.clone();
+    page.channel = v.channel.clone();
+    page.trusted = v.trusted;
+    page.paused = v.paused;
+    page.opted_out = v.opted_out;
+    page.current_area = v.area.clone();
+    if let Ok(a) = serde_json::from_str::<serde_json::Value>(&v.area) {
+        if a["type"] == "circle" {
+            page.lat = a["lat"].to_string();
+            page.lon = a["lon"].to_string();
+            page.radius_m = a["radius_m"].to_string();
+        }
+    }
+    Ok(Some(page))
+}
+
+pub async fn edit_form(
+    State(dash): State<Dash>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("volunteer");
+    };
+    match filled_form(&dash, &signed, id).await {
+        Ok(Some(mut page)) => {
+            page.notice = query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok);
+            view::render(StatusCode::OK, &page)
+        }
+        Ok(None) => view::not_found("volunteer"),
+        Err(e) => view::internal(e),
+    }
+}
+
+/// A refusal: (field, why).
+type Refusal = (&'static str, String);
+
+/// The home area: the drawn one (`area`, JSON) if any, else the typed circle, else (when
+/// editing) the stored one.
+fn area(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<HomeArea, Refusal> {
+    let drawn = form.get("area");
+    let typed = ["lat", "lon", "radius_m"].iter().any(|f| !form.get(f).is_empty());
+    let value = if !drawn.is_empty() {
+        serde_json::from_str(drawn).map_err(|_| {
+            (
+                "area",
+                "the drawn area could not be read; draw it again".to_string(),
+            )
+        })?
+    } else if let (false, Some(stored)) = (typed, stored) {
+        serde_json::from_str(stored).map_err(|_| ("area", "draw the home area".to_string()))?
+    } else {
+        let num = |f: &'static str| -> Result<f64, Refusal> {
+            form.get(f)
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or((f, format!("{f} must be a number (or draw the area on the map)")))
+        };
+        json!({"type": "circle", "lat": num("lat")?, "lon": num("lon")?, "radius_m": num("radius_m")?})
+    };
+    HomeArea::from_json(core, &value).map_err(|e| ("area", e.to_string()))
+}
+
+type Common = (String, Language, bool, HomeArea, Option<Reach>);
+
+fn common(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Common, Refusal> {
+    let name = roster::parse_name(form.get("name")).map_err(|e| ("name", e.to_string()))?;
+    let language = Language::parse(form.get("language")).ok_or((
+        "language",
+        format!("language must be one of {}", Language::codes().join(", ")),
+    ))?;
+    let trusted = form.get("trusted") == "on";
+    let reach = match form.get("channel") {
+        "" => None,
+        c => Some(Reach::parse(c).ok_or((
+            "channel",
+            format!("channel must be one of {}", Reach::NAMES.join(", ")),
+        ))?),
+    };
+    Ok((name, language, trusted, area(core, form, stored)?, reach))
+}
+
+/// The form again with what was typed and why it was refused.
+fn refused(dash: &Dash, form: &SignedForm, mut page: FormPage, status: StatusCode, text: String) -> Response {
+    page.notice = Notice::refused(text);
+    page.name = form.get("name").to_string();
+    if page.id.is_none() {
+        page.phone = form.get("phone").to_string();
+    }
+    page.language = form.get("language").to_string();
+    page.trusted = form.get("trusted") == "on";
+    page.area = form.get("area").to_string();
+    page.lat = form.get("lat").to_string();
+    page.lon = form.get("lon").to_string();
+    page.radius_m = form.get("radius_m").to_string();
+    let _ = dash;
+    view::render(status, &page)
+}
+
+pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
+    let blank = blank_form(&dash, &form.signed);
+    let parsed = common(&dash.core, &form, None).and_then(|c| {
+        let phone = Phone::parse(form.get("phone")).map_err(|e| ("phone", format!("phone {e}")))?;
+        Ok((c, phone))
+    });
+    let ((name, language, trusted, area, reach), phone) = match parsed {
+        Ok(p) => p,
+        Err((field, why)) => {
+            return refused(
+                &dash,
+                &form,
+                blank,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{field}: {why}"),
+            );
+        }
+    };
+    let reach = reach.unwrap_or(Reach::Sms);
+    let signup = Signup {
+        name,
+        phone,
+        language,
+        trusted,
+        area,
+        reach,
+        signal_id: None,
+    };
+    match roster::add(&dash.core, &form.signed.user.actor(), signup).await {
+        Ok(id) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("/volunteers/{id}?done=added"))],
+        )
+            .into_response(),
+        Err(StoreError::Conflict(what)) => refused(
+            &dash,
+            &form,
+            blank,
+            StatusCode::CONFLICT,
+            format!("phone: {what} already exists"),
+        ),
+        Err(e) => view::internal(e),
+    }
+}
+
+/// Save, pause, resume or remove (field `action`).
+pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedForm) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("volunteer");
+    };
+    let core = &dash.core;
+    let actor = form.signed.user.actor();
+    let stored = match core.store.volunteer(id).await {
+        Ok(Some(v)) => v.area,
+        Ok(None) => return view::not_found("volunteer"),
+        Err(e) => return view::internal(e),
+    };
+    let result = match form.get("action") {
+        "save" => match common(core, &form, Some(&stored)) {
+            Ok((name, language, trusted, area, reach)) => {
+                let edit = Edit {
+                    name,
+                    language,
+                    trusted,
+                    area,
+                    reach,
+                };
+                roster::edit(core, &actor, id, edit)
+                    .await
+                    .map(|found| found.then_some("saved"))
+            }
+            Err((field, why)) => {
+                return match filled_form(&dash, &form.signed, id).await {
+                    Ok(Some(page)) => refused(
+                        &dash,
+                        &form,
+                        page,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("{field}: {why}"),
+                    ),
+                    Ok(None) => view::not_found("volunteer"),
+                    Err(e) => view::internal(e),
+                };
+            }
+        },
+        "pause" => roster::set_paused(core, &actor, id, true)
+            .await
+            .map(|f| f.then_some("paused")),
+        "resume" => roster::set_paused(core, &actor, id, false)
+            .await
+            .map(|f| f.then_some("resumed")),
+        "remove" if form.get("confirm") == "yes" => roster::remove(core, &actor, id)
+            .await
+            .map(|f| f.then_some("removed")),
+        "remove" => {
+            return match filled_form(&dash, &form.signed, id).await {
+                Ok(Some(mut page)) => {
+                    page.notice = Notice::refused("confirm: tick the box to confirm the removal");
+                    view::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                }
+                Ok(None) => view::not_found("volunteer"),
+                Err(e) => view::internal(e),
+            };
+        }
+        other => {
+            return view::message_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Unknown action",
+                &format!("action: {other:?} is not something this page does"),
+            )
+        }
+    };
+    match result {
+        Ok(Some("removed")) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, "/volunteers?done=removed".to_string())],
+        )
+            .into_response(),
+        Ok(Some(done)) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("/volunteers/{id}?done={done}"))],
+        )
+            .into_response(),
+        Ok(None) => view::not_found("volunteer"),
+        Err(e) => view::internal(e),
+    }
+}

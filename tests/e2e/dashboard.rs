@@ -1,0 +1,220 @@
+//! The dispatcher dashboard in a real browser (headless Chromium) against the real server: a
+//! dispatcher logs in, sees reports arrive live, places one, verifies it, watches the
+//! confirmation come in, sends an update and the all-clear; hostile report text stays text.
+//! Plus the HTTP-level rules (sessions, CSRF, roles, headers) without a browser.
+
+use std::time::Duration;
+
+use tocsin::domain::Role;
+
+use crate::helpers::{spawn_app_with, Backend, TestApp};
+use crate::webdriver::Browser;
+
+const PASSWORD: &str = "correct horse battery";
+const ANN: &str = "+13235550102";
+const STRANGER: &str = "+13235550199";
+const ATTACKER: &str = "+13235550166";
+const XSS: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+const LAT: f64 = 34.0617;
+const LON: f64 = -118.3005;
+
+/// The app with map tiles pointed at a closed port: maps must work without tiles.
+async fn app() -> TestApp {
+    spawn_app_with(Backend::Sqlite, |s| {
+        s.dashboard.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
+    })
+    .await
+}
+
+async fn account(app: &TestApp, name: &str, role: Role) {
+    tocsin::accounts::add_user(app.core(), name, role, PASSWORD)
+        .await
+        .expect("account added");
+}
+
+async fn log_in(browser: &Browser, app: &TestApp, name: &str) {
+    browser.goto(&format!("{}/login", app.base)).await;
+    browser.type_in("#username", name).await;
+    browser.type_in("#password", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.find("#queue").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() {
+    let app = app().await;
+    account(&app, "maria", Role::Dispatcher).await;
+    let ann = app.volunteer("Ann", ANN, "en", false, LAT, LON, 1000.0).await;
+    let browser = Browser::start().await;
+
+    browser.goto(&format!("{}/login", app.base)).await;
+    browser.screenshot("login", 700).await;
+    log_in(&browser, &app, "maria").await;
+    browser.wait_text("#live-status", "live", |t| t == "live").await;
+    assert_eq!(browser.text("#open-count").await, "0");
+
+    // Reports arrive while the page is open: no reload.
+    app.text(STRANGER, "Eviction happening now at the blue building on Vermont")
+        .await;
+    app.text(ATTACKER, XSS).await;
+    browser
+        .wait_text("#open-count", "two incidents", |t| t == "2")
+        .await;
+    let queue = browser.text("#queue").await;
+    assert!(
+        queue.contains("blue building") && queue.contains("not placed"),
+        "{queue}"
+    );
+    assert!(queue.contains(XSS), "the hostile text shows as text: {queue}");
+    assert!(!browser.alert_open().await, "no script of the report ran");
+    browser.screenshot("queue", 600).await;
+
+    // Place the eviction (typed coordinates), verify, and watch the alert go out.
+    browser.click("#incident-1 a").await;
+    browser.find("#map").await;
+    browser.type_in("#lat", &LAT.to_string()).await;
+    browser.type_in("#lon", &LON.to_string()).await;
+    browser.click("#place").await;
+    browser
+        .wait_text("#notice", "placed", |t| t.contains("Placed"))
+        .await;
+    assert_eq!(browser.text("#incident-title .kind").await, "eviction");
+    // Without tiles, the map still draws the point and Ann's home area.
+    let shapes = browser
+        .js("return document.querySelectorAll('#map svg path').length")
+        .await;
+    assert!(
+        shapes.as_i64().unwrap_or(0) >= 2,
+        "point and area drawn: {shapes}"
+    );
+    browser.click("#verify").await;
+    browser
+        .wait_text("#notice", "verified", |t| t.contains("Verified"))
+        .await;
+    let sent = app.twilio.wait_for_messages(1, Duration::from_secs(15)).await;
+    assert_eq!(sent[0].to, ANN);
+    browser
+        .wait_text("#live .n-delivered", "delivered", |t| t == "1")
+        .await;
+
+    // Ann answers by SMS; the page shows it by itself.
+    app.text(ANN, "Y").await;
+    browser
+        .wait_text("#live .n-coming", "Ann coming", |t| t == "1")
+        .await;
+    let row = browser.text("table.alerted tbody").await;
+    assert!(
+        row.contains("Ann") && row.contains("coming") && row.contains("•••0102"),
+        "{row}"
+    );
+    assert!(!row.contains(ANN), "a dispatcher sees the number masked: {row}");
+    browser.screenshot("incident", 1150).await;
+
+    browser
+        .type_in("#update-text", "Agents left by 3rd St — regroup at the church")
+        .await;
+    browser.click("#send-update").await;
+    browser
+        .wait_text("#notice", "update sent", |t| t.contains("Update sent"))
+        .await;
+    let sent = app.twilio.wait_for_messages(2, Duration::from_secs(15)).await;
+    assert!(
+        sent[1].body.contains("update: Agents left by 3rd St - regroup"),
+        "{}",
+        sent[1].body
+    );
+
+    browser.click("#resolve").await;
+    browser
+        .wait_text("#status", "resolved", |t| t == "resolved")
+        .await;
+    let sent = app.twilio.wait_for_messages(3, Duration::from_secs(15)).await;
+    assert!(sent[2].body.contains("all clear"), "{}", sent[2].body);
+    assert_eq!(
+        app.twilio.messages_to(ANN).len(),
+        3,
+        "first alert, update, all-clear: once each"
+    );
+
+    // The hostile report on its own page: text, not markup.
+    browser.goto(&format!("{}/incidents/2", app.base)).await;
+    let shown = browser.text("#live .report-text").await;
+    assert_eq!(shown, XSS);
+    let injected = browser
+        .js("return document.querySelectorAll('#live script, #live img').length")
+        .await;
+    assert_eq!(injected.as_i64(), Some(0));
+    assert!(!browser.alert_open().await);
+
+    browser.goto(&format!("{}/volunteers", app.base)).await;
+    let list = browser.text(&format!("#volunteer-{ann}")).await;
+    assert!(
+        list.contains("Ann") && list.contains("•••0102") && !list.contains(ANN),
+        "{list}"
+    );
+    browser.screenshot("volunteers", 500).await;
+
+    browser.click(".logout button").await;
+    browser.find("#password").await;
+    browser.goto(&format!("{}/", app.base)).await;
+    browser.find("#password").await;
+    assert!(browser.url().await.ends_with("/login"), "logged out");
+    browser.quit().await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volunteer_is_added_with_a_drawn_area_paused_and_shown_whole_to_admins() {
+    let app = app().await;
+    account(&app, "ada", Role::Admin).await;
+    let browser = Browser::start().await;
+    log_in(&browser, &app, "ada").await;
+
+    browser.goto(&format!("{}/volunteers/new", app.base)).await;
+    browser.type_in("#name", "Beto").await;
+    browser.type_in("#phone", "+13235550103").await;
+    // A polygon drawn with three clicks around the middle of the map.
+    browser.click("#draw-polygon").await;
+    for (x, y) in [(-60, -40), (60, -40), (0, 50)] {
+        browser
+            .js(&format!(
+                "var m = document.getElementById('map'), r = m.getBoundingClientRect();\
+                 var o = {{clientX: r.left + r.width / 2 + {x}, clientY: r.top + r.height / 2 + {y}, bubbles: true}};\
+                 ['mousedown', 'mouseup', 'click'].forEach(function (t) {{ m.dispatchEvent(new MouseEvent(t, o)); }});\
+                 return true;"
+            ))
+            .await;
+    }
+    let area = browser.js("return document.getElementById('area').value").await;
+    assert!(area.as_str().unwrap_or("").contains("Polygon"), "drawn: {area}");
+    browser.click("#save").await;
+    browser
+        .wait_text("#notice", "added", |t| t.contains("added"))
+        .await;
+    assert_eq!(
+        browser.text("#phone").await,
+        "+13235550103",
+        "admins see whole numbers"
+    );
+
+    browser.click("#pause").await;
+    browser
+        .wait_text("#notice", "paused", |t| t.contains("Paused"))
+        .await;
+    let (_, list) = app.get("/volunteers").await;
+    assert_eq!(list["volunteers"][0]["name"], "Beto");
+    assert_eq!(
+        app.core().index.read().map(|i| i.len()).unwrap_or(9),
+        0,
+        "paused: not alertable"
+    );
+
+    browser.goto(&format!("{}/audit", app.base)).await;
+    let audit = browser.text("table.audit").await;
+    assert!(
+        audit.contains("volunteer_pause") && audit.contains("volunteer_add") && audit.contains("ada"),
+        "{audit}"
+    );
+    browser.quit().await;
+    app.stop().await;
+}

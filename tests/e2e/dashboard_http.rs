@@ -1,0 +1,222 @@
+//! The dashboard's rules at the HTTP level, without a browser: pages need a session, forms
+//! need its CSRF token, admin pages need an admin, every page carries a strict CSP, failed
+//! logins are slowed, and the session cookie is what the spec says.
+
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use tocsin::domain::Role;
+
+use crate::helpers::{spawn_app, Backend};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// `name=value` of the cookie set by a response.
+fn set_cookie(resp: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let pair = v.split(';').next().unwrap_or("").to_string();
+            (pair, v.to_string())
+        })
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .expect("hidden field");
+    html[start..].split('"').next().unwrap_or("").to_string()
+}
+
+async fn login(
+    app: &crate::helpers::TestApp,
+    http: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> reqwest::Response {
+    let form = http
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .expect("login form");
+    let (login_cookie, _) = set_cookie(&form, "tocsin_login").expect("login csrf cookie");
+    let csrf = hidden(&form.text().await.expect("html"), "csrf");
+    http.post(format!("{}/login", app.base))
+        .header("cookie", login_cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", name),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("login answered")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
+    let app = spawn_app(Backend::Sqlite).await;
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
+        .await
+        .unwrap();
+    let http = client();
+
+    let resp = http.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/login");
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    for path in ["/fragments/queue", "/events", "/incidents/1/live"] {
+        let resp = http.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+
+    let resp = login(&app, &http, "maria", "wrong password!").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert!(resp.text().await.unwrap().contains("Wrong username or password"));
+
+    let resp = login(&app, &http, "maria", "correct horse battery").await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (session, raw) = set_cookie(&resp, "tocsin_session").expect("session cookie");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Strict") && raw.contains("Path=/"),
+        "{raw}"
+    );
+    assert!(!raw.contains("Secure"), "http public_url: no Secure flag");
+
+    let page = http
+        .get(format!("{}/", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("<script>") && !html.contains(" on"),
+        "no inline script or handlers"
+    );
+    let csrf = hidden(&html, "csrf");
+
+    let (_, report) = app
+        .post(
+            "/reports",
+            serde_json::json!({"text": "raid at 34.0617, -118.3005"}),
+        )
+        .await;
+    let incident = report["incident_id"].as_i64().unwrap();
+    let url = format!("{}/incidents/{incident}/act", app.base);
+    let forged = http
+        .post(&url)
+        .header("cookie", &session)
+        .form(&[("action", "verify")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    let forged = http
+        .post(&url)
+        .header("cookie", &session)
+        .form(&[("action", "verify"), ("csrf", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "wrong CSRF token");
+    assert_eq!(app.incident(incident).await["status"], "unverified");
+    let done = http
+        .post(&url)
+        .header("cookie", &session)
+        .form(&[("action", "verify"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.incident(incident).await["status"], "verified");
+    let again = http
+        .post(&url)
+        .header("cookie", &session)
+        .form(&[
+            ("action", "locate"),
+            ("lat", "95"),
+            ("lon", "0"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again
+        .text()
+        .await
+        .unwrap()
+        .contains("lat: lat 95 is outside -90..90"));
+
+    let audit = http
+        .get(format!("{}/audit", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.status(),
+        StatusCode::FORBIDDEN,
+        "dispatchers do not see the audit log"
+    );
+    let entries = app.core().store.audit_entries(10).await.unwrap();
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "verify" && e.actor == "maria" && e.incident_id == Some(incident)));
+
+    let out = http
+        .post(format!("{}/logout", app.base))
+        .header("cookie", &session)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = http
+        .get(format!("{}/", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::SEE_OTHER,
+        "the session is gone after logout"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_logins_are_slowed_and_say_so() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let http = client();
+    for _ in 0..5 {
+        login(&app, &http, "nobody", "not the password").await;
+    }
+    let started = std::time::Instant::now();
+    let resp = login(&app, &http, "nobody", "not the password").await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the sixth try waits"
+    );
+    assert!(resp.text().await.unwrap().contains("slowed down"));
+    app.stop().await;
+}
