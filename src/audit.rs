@@ -16,6 +16,8 @@ pub enum Actor {
     Cli,
     /// tocsin itself (replies, receipts).
     System,
+    /// The volunteer themself, by text (JOIN, PAUSE, AREA, LANG).
+    Volunteer,
 }
 
 impl Actor {
@@ -25,6 +27,7 @@ impl Actor {
             Actor::Api => "api",
             Actor::Cli => "cli",
             Actor::System => "tocsin",
+            Actor::Volunteer => "volunteer (by text)",
         }
     }
 

@@ -41,3 +41,4 @@ area-ok = Your area is now { $area }.
 area-unknown = We did not find the area { $zone }.
 language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
+resume-word = you send RESUME

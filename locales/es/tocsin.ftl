@@ -40,3 +40,4 @@ area-ok = Tu zona ahora es { $area }.
 area-unknown = No encontramos la zona { $zone }.
 language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
+resume-word = que envies RESUME

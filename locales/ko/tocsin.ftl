@@ -39,3 +39,4 @@ area-ok = 이제 지역은 { $area }입니다.
 area-unknown = { $zone } 지역을 찾지 못했습니다.
 language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
+resume-word = RESUME을 보낼 때

@@ -39,3 +39,4 @@ area-ok = 你的区域现在是{ $area }。
 area-unknown = 没有找到区域 { $zone }。
 language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
+resume-word = 你发送RESUME为止

@@ -6,6 +6,9 @@ use crate::app::Core;
 use crate::dispatch::message;
 use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
 use crate::events::Event;
+use crate::i18n::text;
+use crate::intake::commands::{self, parse_command, Command};
+use crate::intake::join;
 use crate::intake::report::{self, Sighting};
 use crate::intake::words::{guess_language, parse_answer, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
@@ -56,8 +59,15 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         .and_then(|v| Language::parse(&v.language))
         .unwrap_or_else(|| guess_language(&msg.body));
 
+    let key = sender_key(core, &msg);
     if let Some(keyword) = subscription_keyword(&msg.body) {
+        if let Some(key) = &key {
+            core.store.end_conversation(key).await?;
+        }
         return subscription(core, &msg, volunteer.as_ref(), keyword, language).await;
+    }
+    if let Some(reply) = self_service(core, &msg, volunteer.as_ref(), key.as_deref(), language).await? {
+        return Ok(reply);
     }
     if let Some(v) = &volunteer {
         // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
@@ -106,6 +116,69 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         Some(received) => Ok(Some(message::report_ack(language, received.report_id))),
         None => Ok(None),
     }
+}
+
+/// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when
+/// the message was one of these; None when it goes on as an answer or a report.
+async fn self_service(
+    core: &Core,
+    msg: &Inbound,
+    volunteer: Option<&VolunteerRow>,
+    key: Option<&str>,
+    language: Language,
+) -> Result<Option<Reply>, StoreError> {
+    let command = parse_command(&msg.body);
+    let joiner = key.map(|key| join::Joiner {
+        key,
+        phone: msg.phone.as_ref(),
+        signal_id: msg.signal_id.as_ref(),
+        via_signal: msg.via == Via::Signal,
+    });
+    if let (Some(who), None | Some(Command::Join)) = (&joiner, &command) {
+        if let Some(conversation) = core.store.conversation(who.key).await? {
+            let fresh = now_ms() - conversation.updated_at <= join::IDLE_MS;
+            if fresh && command.is_none() {
+                if !first_time(core, msg).await? {
+                    return Ok(Some(None));
+                }
+                if let Some(reply) = join::answer(core, who, conversation, &msg.body).await? {
+                    return Ok(Some(Some(reply)));
+                }
+                return Ok(None);
+            }
+            core.store.end_conversation(who.key).await?;
+        }
+    }
+    let Some(command) = command else { return Ok(None) };
+    if !first_time(core, msg).await? {
+        return Ok(Some(None));
+    }
+    let reply = match (command, volunteer, &joiner) {
+        (Command::Join, None, Some(who)) => join::start(core, who, language).await?,
+        (Command::Join, None, None) => text(language, "join-ended", &[]),
+        (command, Some(v), _) => commands::run(core, v, command, language).await?,
+        (_, None, _) => text(language, "not-volunteer", &[]),
+    };
+    Ok(Some(Some(reply)))
+}
+
+/// Records the provider's message id; false when it was seen already (a redelivery).
+async fn first_time(core: &Core, msg: &Inbound) -> Result<bool, StoreError> {
+    let mut tx = core.store.begin().await?;
+    let first = inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
+    tx.commit().await?;
+    Ok(first)
+}
+
+/// The keyed hash that identifies the sender across messages: their number, else their
+/// Signal account id.
+fn sender_key(core: &Core, msg: &Inbound) -> Option<String> {
+    let plain = msg
+        .phone
+        .as_ref()
+        .map(|p| p.e164())
+        .or(msg.signal_id.as_ref().map(|s| s.as_str()))?;
+    Some(core.vault.lookup_hash(plain))
 }
 
 /// The volunteer who sent it: by number, else by Signal account id.

@@ -1,6 +1,8 @@
 //! Intake: inbound messages become reports, answers or subscription changes.
 //! A report is stored before anything else is done with it, and is never lost after a 2xx.
 
+pub mod commands;
+pub mod join;
 pub mod message;
 pub mod report;
 pub mod retention;

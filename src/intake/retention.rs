@@ -13,6 +13,13 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
             Ok(n) => tracing::info!(reports = n, "erased reporters' numbers past retention"),
             Err(e) => tracing::error!(error = %e, "erasing reporters' numbers failed"),
         }
+        if let Err(e) = core
+            .store
+            .end_idle_conversations(now_ms() - crate::intake::join::IDLE_MS)
+            .await
+        {
+            tracing::error!(error = %e, "ending idle conversations failed");
+        }
         // Receipts that never found their delivery within a day never will.
         if let Err(e) = core.store.purge_early_receipts(now_ms() - 86_400_000).await {
             tracing::error!(error = %e, "purging early receipts failed");

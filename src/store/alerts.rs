@@ -130,7 +130,7 @@ impl Store {
                         format!(
                             "{INSERT} SELECT $1, v.id, '{channel}', {text}, $2, 'queued', $3, $4, $3, $3 \
                              FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} \
-                             AND (v.paused_until IS NULL OR v.paused_until <= $3) AND v.id IN ({ids}) \
+                             AND NOT v.paused AND (v.paused_until IS NULL OR v.paused_until <= $3) AND v.id IN ({ids}) \
                              ON CONFLICT DO NOTHING"
                         )
                     };

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod board;
+pub mod conversations;
 pub mod inbound;
 pub mod incidents;
 pub mod meta;

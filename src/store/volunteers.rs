@@ -210,3 +210,40 @@ pub async fn set_opted_out(conn: &mut Conn, id: i64, opted_out: bool) -> Result<
         .await?;
     Ok(())
 }
+
+/// What a volunteer changes about themself by text.
+pub enum SelfChange<'a> {
+    /// PAUSE with a time: not alerted until then; None clears it.
+    PausedUntil(Option<i64>),
+    Language(&'a str),
+    Area(&'a str),
+}
+
+impl Store {
+    /// Applies a volunteer's own change; false if there is no such active volunteer.
+    pub async fn change_self(&self, id: i64, change: SelfChange<'_>) -> Result<bool> {
+        let (set, value): (&str, Option<String>) = match change {
+            SelfChange::PausedUntil(until) => {
+                let done = sqlx::query(
+                    "UPDATE volunteers SET paused_until = $2, updated_at = $3 WHERE id = $1 AND active",
+                )
+                .bind(id)
+                .bind(until)
+                .bind(now_ms())
+                .execute(self.pool())
+                .await?;
+                return Ok(done.rows_affected() == 1);
+            }
+            SelfChange::Language(code) => ("language", Some(code.to_string())),
+            SelfChange::Area(json) => ("area", Some(json.to_string())),
+        };
+        let sql = format!("UPDATE volunteers SET {set} = $2, updated_at = $3 WHERE id = $1 AND active");
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(value)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

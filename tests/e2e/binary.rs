@@ -438,3 +438,50 @@ fn the_cli_adds_dashboard_accounts_with_a_password_from_stdin() {
     assert!(run(&["user", "remove", "maria"]).status.success());
     assert!(!run(&["user", "remove", "maria"]).status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zones_imported_with_the_cli_reach_the_running_server_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), None).await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zones-los-angeles.geojson");
+    let out = tocsin(dir.path(), None, 1)
+        .args(["zones", "import", example])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "imported 6 zones");
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"X"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}}]}"#).unwrap();
+    let out = tocsin(dir.path(), None, 1)
+        .args(["zones", "import"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("feature 0"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let http = reqwest::Client::new();
+    let api = format!("{}/api/v1", server.base);
+    let seen = eventually(Duration::from_secs(10), || async {
+        let v = call(
+            &http,
+            reqwest::Method::POST,
+            format!("{api}/volunteers"),
+            json!({
+                "name": "Ana", "phone": VOLUNTEER, "area": {"type": "zone", "zone": "Ktown"}
+            }),
+        )
+        .await;
+        v["id"].is_i64()
+    })
+    .await;
+    assert!(seen, "the running server knows the zones the CLI imported");
+    let listed = tocsin(dir.path(), None, 1)
+        .args(["zones", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("Koreatown\tK-town"));
+}

@@ -8,6 +8,7 @@ mod binary;
 mod dashboard;
 mod dashboard_http;
 mod flow;
+mod selfservice;
 mod signal;
 mod webdriver;
 mod webhooks;

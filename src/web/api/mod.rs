@@ -5,6 +5,7 @@ mod body;
 mod incidents;
 mod reports;
 mod volunteers;
+mod zones;
 
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -27,6 +28,8 @@ pub fn router(core: Shared) -> Router<Shared> {
         )
         .route("/reports", post(reports::create))
         .route("/status", get(status))
+        .route("/zones", post(zones::import).get(zones::list))
+        .route("/zones/{name}", axum::routing::delete(zones::remove))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::show).patch(incidents::update))
         .route("/incidents/{id}/locate", post(incidents::locate))

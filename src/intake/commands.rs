@@ -1,0 +1,241 @@
+//! What volunteers (and would-be volunteers) say to the hotline about themselves: JOIN, PAUSE,
+//! RESUME, AREA <zone>, LANG <code>, STATUS. A command is a whole message; none ever becomes a
+//! report.
+
+use std::time::Duration;
+
+use crate::app::Core;
+use crate::audit::{self, Actor, Subject};
+use crate::domain::fold::fold;
+use crate::domain::Language;
+use crate::i18n::text;
+use crate::roster::{self, describe_area, HomeArea};
+use crate::store::volunteers::{SelfChange, VolunteerRow};
+use crate::store::{now_ms, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Join,
+    /// For this long, or until RESUME.
+    Pause(Option<Duration>),
+    Resume,
+    Area(String),
+    Lang(String),
+    Status,
+}
+
+/// Longest pause by text: a month. Longer is a dispatcher's decision.
+const MAX_PAUSE: Duration = Duration::from_secs(31 * 86_400);
+
+/// Reads a command from a whole message, in English or Spanish (and JOIN in Korean and
+/// Chinese); None for anything else.
+pub fn parse_command(message: &str) -> Option<Command> {
+    let folded = fold(message.trim().trim_end_matches(['.', '!']));
+    if folded.chars().count() > 80 {
+        return None;
+    }
+    let (word, rest) = match folded.split_once(char::is_whitespace) {
+        Some((w, r)) => (w, r.trim()),
+        None => (folded.as_str(), ""),
+    };
+    match (word, rest) {
+        ("join" | "unirse" | "unete" | "가입" | "加入", "") => Some(Command::Join),
+        ("pause" | "pausa", "") => Some(Command::Pause(None)),
+        ("pause" | "pausa", time) => parse_duration(time).map(|d| Command::Pause(Some(d))),
+        ("resume" | "reanudar" | "seguir", "") => Some(Command::Resume),
+        ("status" | "estado", "") => Some(Command::Status),
+        ("area" | "zona", zone) if !zone.is_empty() => Some(Command::Area(original_rest(message))),
+        ("lang" | "language" | "idioma", code) if !code.is_empty() => Some(Command::Lang(code.to_string())),
+        _ => None,
+    }
+}
+
+/// The argument as written (not folded): a zone's name is shown back to the volunteer.
+fn original_rest(message: &str) -> String {
+    message
+        .trim()
+        .split_once(char::is_whitespace)
+        .map(|(_, r)| r.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// `8h`, `3d`, `30m`, `2 h`: a positive amount up to a month.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let unit_at = compact.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = compact.split_at(unit_at);
+    let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+    let secs = match unit {
+        "m" | "min" => n.checked_mul(60)?,
+        "h" | "hr" | "hrs" | "hora" | "horas" => n.checked_mul(3_600)?,
+        "d" | "dia" | "dias" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs).min(MAX_PAUSE))
+}
+
+/// A time as volunteers read it in an SMS.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let (h, m) = (secs.rem_euclid(86_400) / 3600, secs.rem_euclid(3600) / 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    format!("{y}-{mo:02}-{d:02} {h:02}:{m:02} UTC")
+}
+
+/// Runs a volunteer's command about themself. JOIN is the caller's (a conversation).
+pub async fn run(
+    core: &Core,
+    v: &VolunteerRow,
+    command: Command,
+    language: Language,
+) -> Result<String, StoreError> {
+    let actor = Actor::Volunteer;
+    let subject = Subject::Volunteer(v.id);
+    Ok(match command {
+        Command::Join => text(language, "join-already", &[]),
+        Command::Pause(None) => {
+            roster::set_paused(core, &actor, v.id, true).await?;
+            text(
+                language,
+                "pause-ok",
+                &[("until", text(language, "resume-word", &[]))],
+            )
+        }
+        Command::Pause(Some(time)) => {
+            let until = now_ms() + time.as_millis() as i64;
+            core.store
+                .change_self(v.id, SelfChange::PausedUntil(Some(until)))
+                .await?;
+            audit::record(
+                core,
+                &actor,
+                "volunteer_pause",
+                subject,
+                &format!("until {}", format_time(until)),
+            )
+            .await;
+            text(language, "pause-ok", &[("until", format_time(until))])
+        }
+        Command::Resume => {
+            core.store
+                .change_self(v.id, SelfChange::PausedUntil(None))
+                .await?;
+            roster::set_paused(core, &actor, v.id, false).await?;
+            text(language, "resume-ok", &[])
+        }
+        Command::Status => {
+            let area = describe_area(&v.area);
+            let now = now_ms();
+            match (v.paused, v.paused_until.filter(|u| *u > now)) {
+                (true, _) => text(
+                    language,
+                    "status-paused",
+                    &[("area", area), ("until", text(language, "resume-word", &[]))],
+                ),
+                (false, Some(until)) => text(
+                    language,
+                    "status-paused",
+                    &[("area", area), ("until", format_time(until))],
+                ),
+                (false, None) => text(language, "status-active", &[("area", area)]),
+            }
+        }
+        Command::Area(zone) => match core.zones().get(&zone) {
+            Some(z) => {
+                let area = HomeArea::Zone(z.name.clone());
+                core.store
+                    .change_self(v.id, SelfChange::Area(&area.to_json().to_string()))
+                    .await?;
+                if !v.opted_out && !v.paused {
+                    core.index_set(v.id, area.resolve(core));
+                }
+                audit::record(core, &actor, "volunteer_area", subject, &z.name).await;
+                text(language, "area-ok", &[("area", z.name.clone())])
+            }
+            None => text(language, "area-unknown", &[("zone", zone)]),
+        },
+        Command::Lang(code) => match language_named(&code) {
+            Some(new) => {
+                core.store
+                    .change_self(v.id, SelfChange::Language(new.as_str()))
+                    .await?;
+                audit::record(core, &actor, "volunteer_language", subject, new.as_str()).await;
+                text(new, "language-ok", &[])
+            }
+            None => text(language, "language-unknown", &[("menu", Language::menu())]),
+        },
+    })
+}
+
+/// A language by its code (`es`), its own name (`español`, `한국어`) or its number in the menu.
+pub fn language_named(answer: &str) -> Option<Language> {
+    let answer = answer.trim();
+    if let Ok(n) = answer.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| Language::all().get(i).copied());
+    }
+    Language::parse(answer).or_else(|| {
+        Language::all()
+            .into_iter()
+            .find(|l| fold(&l.name()) == fold(answer))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_whole_messages_in_english_or_spanish() {
+        assert_eq!(parse_command("JOIN"), Some(Command::Join));
+        assert_eq!(parse_command("Únete"), Some(Command::Join));
+        assert_eq!(parse_command("가입"), Some(Command::Join));
+        assert_eq!(parse_command("加入"), Some(Command::Join));
+        assert_eq!(parse_command("pause"), Some(Command::Pause(None)));
+        assert_eq!(
+            parse_command("PAUSE 8h"),
+            Some(Command::Pause(Some(Duration::from_secs(8 * 3600))))
+        );
+        assert_eq!(
+            parse_command("pausa 3 d"),
+            Some(Command::Pause(Some(Duration::from_secs(3 * 86_400))))
+        );
+        assert_eq!(parse_command("pause 400d"), Some(Command::Pause(Some(MAX_PAUSE))));
+        assert_eq!(parse_command("pause forever"), None);
+        assert_eq!(parse_command("Resume."), Some(Command::Resume));
+        assert_eq!(
+            parse_command("AREA Boyle Heights"),
+            Some(Command::Area("Boyle Heights".into()))
+        );
+        assert_eq!(parse_command("area"), None);
+        assert_eq!(parse_command("LANG es"), Some(Command::Lang("es".into())));
+        assert_eq!(parse_command("status"), Some(Command::Status));
+        assert_eq!(parse_command("status of the raid on 3rd street?"), None);
+        assert_eq!(parse_command("join us at the corner, ICE is here"), None);
+    }
+
+    #[test]
+    fn languages_are_named_by_number_code_or_own_name() {
+        assert_eq!(language_named("2"), Some(Language::ES));
+        assert_eq!(language_named("ko"), Some(Language::KO));
+        assert_eq!(language_named("espanol"), Some(Language::ES));
+        assert_eq!(language_named("한국어"), Some(Language::KO));
+        assert_eq!(language_named("9"), None);
+        assert_eq!(language_named("klingon"), None);
+    }
+
+    #[test]
+    fn times_read_as_utc_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_time(1_795_512_600_000), "2026-11-24 09:30 UTC");
+    }
+}
