@@ -23,6 +23,7 @@ pub struct Settings {
     pub signal: Signal,
     pub network: Network,
     pub dashboard: Dashboard,
+    pub intake: Intake,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +86,14 @@ pub enum AutoVerify {
 pub struct Dispatch {
     pub auto_verify: AutoVerify,
     pub alert_ttl_s: u64,
+    pub merge_m: f64,
+    pub merge_s: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Intake {
+    pub max_reports_per_number_per_hour: u32,
+    pub max_reports_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,6 +6,7 @@ use crate::app::Core;
 use crate::config::AutoVerify;
 use crate::domain::{IncidentStatus, Kind, Language, Location};
 use crate::geo::locate_text;
+use crate::intake::guard;
 use crate::intake::words::guess_kind;
 use crate::store::incidents::NewIncident;
 use crate::store::reports::{self, NewReport, ReportRow};
@@ -63,16 +64,19 @@ pub async fn receive(
     let now = now_ms();
     let location = locate(core, sighting.point, &sighting.text);
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
+    let reporter_hash = sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r));
+    let flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;
     let new = NewReport {
         channel: sighting.channel,
         body: sighting.text,
         language: sighting.language.as_str().to_string(),
         reporter_enc: sighting.reporter.as_deref().map(|r| core.vault.encrypt(r)),
-        reporter_hash: sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r)),
+        reporter_hash,
         volunteer_id: sighting.volunteer.map(|(id, _)| id),
         location: location.clone(),
         kind: kind.as_str().to_string(),
         received_at: now,
+        flagged,
     };
     let mut tx = core.store.begin().await?;
     if let Some((provider, message_id)) = dedupe {
@@ -89,7 +93,18 @@ pub async fn receive(
     } else {
         "no"
     };
-    tracing::info!(report_id, channel = new.channel, located, kind = %kind, "report stored");
+    tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged, "report stored");
+    if !guard::may_act(flagged) {
+        // Kept for the dispatcher; it alerts nobody by itself.
+        core.events.publish(crate::events::Event::Report {
+            report_id,
+            incident_id: None,
+        });
+        return Ok(Some(Received {
+            report_id,
+            incident_id: None,
+        }));
+    }
 
     let trusted = sighting.volunteer.is_some_and(|(_, trusted)| trusted);
     let incident_id = match open_incident(core, report_id, &new.kind, &location, trusted).await {
@@ -126,6 +141,9 @@ async fn open_incident(
     location: &Location,
     trusted: bool,
 ) -> Result<i64, StoreError> {
+    if let Some(id) = join_nearby(core, report_id, kind, location, trusted).await? {
+        return Ok(id);
+    }
     let verified = location.point.is_some()
         && match core.settings.dispatch.auto_verify {
             AutoVerify::All => true,
@@ -157,4 +175,62 @@ async fn open_incident(
         core.dispatch_wake.notify_one();
     }
     Ok(incident_id)
+}
+
+/// A located report near an open incident of the same kind, reported soon after it, joins that
+/// incident: the same raid reported twice alerts nobody twice. A trusted reporter's report
+/// verifies an unverified incident it joins (under the `trusted` or `all` policy).
+async fn join_nearby(
+    core: &Core,
+    report_id: i64,
+    kind: &str,
+    location: &Location,
+    trusted: bool,
+) -> Result<Option<i64>, StoreError> {
+    let Some((lat, lon)) = location.point.filter(|_| !location.approximate) else {
+        return Ok(None);
+    };
+    let d = &core.settings.dispatch;
+    if d.merge_m <= 0.0 {
+        return Ok(None);
+    }
+    let since = now_ms() - d.merge_s as i64 * 1000;
+    let nearest = core
+        .store
+        .open_incidents_since(since)
+        .await?
+        .into_iter()
+        .filter(|i| i.kind == kind && !i.approximate)
+        .filter_map(|i| {
+            let (ilat, ilon) = (i.lat?, i.lon?);
+            let m = crate::geo::area::haversine_m(lat, lon, ilat, ilon);
+            (m <= d.merge_m).then_some((m, i))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let Some((metres, incident)) = nearest else {
+        return Ok(None);
+    };
+    let mut tx = core.store.begin().await?;
+    if !reports::set_incident(&mut tx, report_id, incident.id).await? {
+        return Ok(core.store.report(report_id).await?.and_then(|r| r.incident_id));
+    }
+    tx.commit().await?;
+    tracing::info!(
+        incident_id = incident.id,
+        report_id,
+        metres = metres as u64,
+        "report joined an open incident"
+    );
+    let verifies = match d.auto_verify {
+        AutoVerify::All => true,
+        AutoVerify::Trusted => trusted,
+        AutoVerify::None => false,
+    };
+    if verifies && incident.status == "unverified" && core.store.verify_incident(incident.id).await? {
+        tracing::info!(incident_id = incident.id, "incident verified by a trusted report");
+        core.dispatch_wake.notify_one();
+    }
+    core.events
+        .publish(crate::events::Event::Incident { id: incident.id });
+    Ok(Some(incident.id))
 }

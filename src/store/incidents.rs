@@ -35,6 +35,8 @@ pub struct Counts {
     /// Signal deliveries replaced by SMS (not counted in `failed`).
     pub failed_over: i64,
     pub read: i64,
+    /// Independent reporters (distinct numbers; reports without a known number count each).
+    pub reporters: i64,
 
     pub coming: i64,
     pub cant: i64,
@@ -188,6 +190,16 @@ impl Store {
         Ok(true)
     }
 
+    /// Open incidents (not merged) created since `since`, located.
+    pub async fn open_incidents_since(&self, since: i64) -> Result<Vec<IncidentRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM incidents WHERE status IN {OPEN} AND merged_into IS NULL \
+             AND created_at >= $1 AND lat IS NOT NULL ORDER BY id"
+        );
+        let rows = sqlx::query(&sql).bind(since).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// Sets the point of an open incident. False when it is not open (or absent).
     pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
         let done = sqlx::query(
@@ -337,6 +349,17 @@ impl Store {
             c.coming = row.try_get("coming")?;
             c.cant = row.try_get("cant")?;
             c.on_scene = row.try_get("on_scene")?;
+        }
+        let sql = format!(
+            "SELECT incident_id AS id, COUNT(DISTINCT COALESCE(reporter_hash, 'report:' || CAST(id AS TEXT))) AS n \
+             FROM reports WHERE incident_id IN ({list}) GROUP BY incident_id"
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(self.pool()).await? {
+            all.entry(row.try_get("id")?).or_default().reporters = row.try_get("n")?;
         }
         Ok(all)
     }

@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod audit;
 pub mod board;
 pub mod conversations;
+pub mod guard;
 pub mod inbound;
 pub mod incidents;
 pub mod meta;

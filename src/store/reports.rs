@@ -17,6 +17,8 @@ pub struct NewReport {
     pub location: Location,
     pub kind: String,
     pub received_at: i64,
+    /// Why it must not act by itself (rate_limited, blocked), or a note for the dispatcher (repeat).
+    pub flagged: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +30,8 @@ pub struct ReportRow {
     pub location: Location,
     pub kind: String,
     pub incident_id: Option<i64>,
+    pub flagged: Option<String>,
+    pub received_at: i64,
 }
 
 fn from_row(row: &AnyRow) -> Result<ReportRow> {
@@ -45,16 +49,19 @@ fn from_row(row: &AnyRow) -> Result<ReportRow> {
         },
         kind: row.try_get("kind")?,
         incident_id: row.try_get("incident_id")?,
+        flagged: row.try_get("flagged")?,
+        received_at: row.try_get("received_at")?,
     })
 }
 
-const COLUMNS: &str = "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id";
+const COLUMNS: &str =
+    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at";
 
 pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
-         lat, lon, kind, received_at, zone, approximate) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         lat, lon, kind, received_at, zone, approximate, flagged) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(r.channel)
     .bind(&r.body)
@@ -68,6 +75,7 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     .bind(r.received_at)
     .bind(r.location.zone.as_deref())
     .bind(r.location.approximate)
+    .bind(r.flagged)
     .fetch_one(conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -94,7 +102,8 @@ impl Store {
     /// Reports stored but not yet turned into an incident (the process stopped in between).
     pub async fn unprocessed_reports(&self, received_before: i64) -> Result<Vec<ReportRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM reports WHERE incident_id IS NULL AND received_at < $1 ORDER BY id LIMIT 100"
+            "SELECT {COLUMNS} FROM reports WHERE incident_id IS NULL AND received_at < $1 \
+             AND (flagged IS NULL OR flagged = 'repeat') ORDER BY id LIMIT 100"
         );
         let rows = sqlx::query(&sql)
             .bind(received_before)
@@ -106,6 +115,13 @@ impl Store {
     pub async fn reports_of_incident(&self, incident_id: i64) -> Result<Vec<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE incident_id = $1 ORDER BY id");
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// The latest reports, for the dispatcher (newest first).
+    pub async fn recent_reports(&self, limit: i64) -> Result<Vec<ReportRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM reports ORDER BY id DESC LIMIT $1");
+        let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
     }
 

@@ -8,6 +8,7 @@ mod binary;
 mod dashboard;
 mod dashboard_http;
 mod flow;
+mod guard;
 mod selfservice;
 mod signal;
 mod webdriver;

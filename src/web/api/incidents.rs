@@ -147,6 +147,7 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
     json!({
         "id": row.id, "kind": row.kind, "status": row.status,
         "lat": row.lat, "lon": row.lon, "zone": row.zone, "approximate": row.approximate,
+        "reporters": c.reporters,
         "created_at": row.created_at, "updated_at": row.updated_at,
         "counts": counts,
     })

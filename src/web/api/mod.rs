@@ -26,7 +26,9 @@ pub fn router(core: Shared) -> Router<Shared> {
             "/volunteers/{id}",
             get(volunteers::show).delete(volunteers::remove),
         )
-        .route("/reports", post(reports::create))
+        .route("/reports", post(reports::create).get(reports::list))
+        .route("/blocklist", post(reports::block).get(reports::blocklist))
+        .route("/blocklist/{id}", axum::routing::delete(reports::unblock))
         .route("/status", get(status))
         .route("/zones", post(zones::import).get(zones::list))
         .route("/zones/{name}", axum::routing::delete(zones::remove))

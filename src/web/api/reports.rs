@@ -52,3 +52,65 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         Json(json!({ "report_id": received.report_id, "incident_id": received.incident_id })),
     ))
 }
+
+/// `GET /api/v1/reports`: the latest reports with their incident and why any was flagged.
+pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let rows = core.store.recent_reports(500).await?;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "text": r.body, "language": r.language, "kind": r.kind,
+                "incident_id": r.incident_id, "flagged": r.flagged, "received_at": r.received_at,
+                "lat": r.location.point.map(|p| p.0), "lon": r.location.point.map(|p| p.1),
+                "zone": r.location.zone,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "reports": list })))
+}
+
+/// `POST /api/v1/blocklist {"report_id", "reason"}`: blocks whoever sent that report (the
+/// dispatcher never sees the number); their later reports are stored and flagged, never acted on.
+pub async fn block(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body = Body::parse(&bytes)?;
+    let report_id = body
+        .get("report_id")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| ApiError::invalid("report_id", "report_id is required (a number)"))?;
+    let reason = body
+        .str("reason")?
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let id = core
+        .store
+        .block_sender_of(report_id, &reason)
+        .await?
+        .ok_or_else(|| ApiError::invalid("report_id", "that report has no known sender to block"))?;
+    tracing::info!(block_id = id, report_id, "sender blocked");
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+pub async fn blocklist(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let list: Vec<Value> = core
+        .store
+        .blocked()
+        .await?
+        .iter()
+        .map(|b| json!({ "id": b.id, "report_id": b.report_id, "reason": b.reason, "created_at": b.created_at }))
+        .collect();
+    Ok(Json(json!({ "blocked": list })))
+}
+
+pub async fn unblock(
+    State(core): State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = body::id(&id, "block")?;
+    if !core.store.unblock(id).await? {
+        return Err(ApiError::not_found("block"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,62 @@
+//! The hotline's guard against floods and abuse: a sender over the per-number limit, everyone
+//! over the global limit, or a blocked sender still gets a report *stored* (nothing is lost)
+//! but flagged, and it never opens an incident or alerts anyone by itself. A sender who keeps
+//! reporting the same place is flagged for the dispatcher but handled normally.
+
+use crate::app::Core;
+use crate::domain::Location;
+use crate::geo::area::haversine_m;
+use crate::store::StoreError;
+
+const HOUR_MS: i64 = 3_600_000;
+/// Reports of one sender within this distance and day count as "the same place".
+const SAME_PLACE_M: f64 = 200.0;
+const SAME_PLACE_WINDOW_MS: i64 = 24 * HOUR_MS;
+/// From the third report of the same place on, it is flagged.
+const SAME_PLACE_EARLIER: usize = 2;
+
+pub const RATE_LIMITED: &str = "rate_limited";
+pub const BLOCKED: &str = "blocked";
+pub const REPEAT: &str = "repeat";
+
+/// Whether (and why) a new report from this sender is flagged. Reports entered by dispatchers
+/// (no sender) are never held.
+pub async fn check(
+    core: &Core,
+    sender_hash: Option<&str>,
+    location: &Location,
+    now: i64,
+) -> Result<Option<&'static str>, StoreError> {
+    let Some(hash) = sender_hash else { return Ok(None) };
+    let limits = &core.settings.intake;
+    if core.store.is_blocked(hash).await? {
+        return Ok(Some(BLOCKED));
+    }
+    if core.store.reports_since(Some(hash), now - HOUR_MS).await?
+        >= i64::from(limits.max_reports_per_number_per_hour)
+    {
+        return Ok(Some(RATE_LIMITED));
+    }
+    if core.store.reports_since(None, now - HOUR_MS).await? >= i64::from(limits.max_reports_per_hour) {
+        return Ok(Some(RATE_LIMITED));
+    }
+    if let Some((lat, lon)) = location.point.filter(|_| !location.approximate) {
+        let earlier = core
+            .store
+            .points_reported_since(hash, now - SAME_PLACE_WINDOW_MS)
+            .await?;
+        let same = earlier
+            .iter()
+            .filter(|(a, b)| haversine_m(lat, lon, *a, *b) <= SAME_PLACE_M)
+            .count();
+        if same >= SAME_PLACE_EARLIER {
+            return Ok(Some(REPEAT));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a report so flagged may open (or join) an incident.
+pub fn may_act(flag: Option<&str>) -> bool {
+    matches!(flag, None | Some(REPEAT))
+}

@@ -1,0 +1,113 @@
+//! The hotline's guard: how much a sender has reported lately, and who is blocked. Senders are
+//! known only by their keyed hash.
+
+use sqlx::Row;
+
+use super::{now_ms, Result, Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct Blocked {
+    pub id: i64,
+    pub report_id: Option<i64>,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Reports received since `since`, from this sender (or from everyone).
+    pub async fn reports_since(&self, sender_hash: Option<&str>, since: i64) -> Result<i64> {
+        let row = match sender_hash {
+            Some(hash) => {
+                sqlx::query(
+                    "SELECT COUNT(*) AS n FROM reports WHERE reporter_hash = $1 AND received_at >= $2",
+                )
+                .bind(hash)
+                .bind(since)
+                .fetch_one(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query("SELECT COUNT(*) AS n FROM reports WHERE received_at >= $1")
+                    .bind(since)
+                    .fetch_one(self.pool())
+                    .await?
+            }
+        };
+        Ok(row.try_get("n")?)
+    }
+
+    /// Points this sender reported since `since`.
+    pub async fn points_reported_since(&self, sender_hash: &str, since: i64) -> Result<Vec<(f64, f64)>> {
+        let rows = sqlx::query(
+            "SELECT lat, lon FROM reports WHERE reporter_hash = $1 AND received_at >= $2 \
+             AND lat IS NOT NULL AND lon IS NOT NULL",
+        )
+        .bind(sender_hash)
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("lat")?, r.try_get("lon")?)))
+            .collect()
+    }
+
+    pub async fn is_blocked(&self, sender_hash: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM blocked_senders WHERE sender_hash = $1")
+            .bind(sender_hash)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Blocks whoever sent this report. None when the report has no known sender (entered
+    /// through the API, or its number was erased after the retention period).
+    pub async fn block_sender_of(&self, report_id: i64, reason: &str) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT reporter_hash FROM reports WHERE id = $1")
+            .bind(report_id)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(hash) = row
+            .map(|r| r.try_get::<Option<String>, _>("reporter_hash"))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "INSERT INTO blocked_senders (sender_hash, report_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sender_hash) DO UPDATE SET reason = excluded.reason RETURNING id",
+        )
+        .bind(hash)
+        .bind(report_id)
+        .bind(reason)
+        .bind(now_ms())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(Some(row.try_get("id")?))
+    }
+
+    pub async fn unblock(&self, id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM blocked_senders WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn blocked(&self) -> Result<Vec<Blocked>> {
+        let rows =
+            sqlx::query("SELECT id, report_id, reason, created_at FROM blocked_senders ORDER BY id DESC")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok::<_, StoreError>(Blocked {
+                    id: r.try_get("id")?,
+                    report_id: r.try_get("report_id")?,
+                    reason: r.try_get("reason")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
