@@ -92,6 +92,11 @@ pub async fn set_paused(core: &Core, actor: &Actor, id: i64, paused: bool) -> Re
     if !core.store.set_paused(id, paused).await? {
         return Ok(false);
     }
+    if !paused {
+        // A dispatcher's resume also lifts a pause the volunteer set by text.
+        let clear = crate::store::volunteers::SelfChange::PausedUntil(None);
+        core.store.change_self(id, clear).await?;
+    }
     let area = match (paused, core.store.volunteer(id).await?) {
         (false, Some(v)) if !v.opted_out => core.area_of(&v.area),
         _ => None,

@@ -9,7 +9,7 @@ use crate::audit::{self, Actor, Subject};
 use crate::domain::fold::fold;
 use crate::domain::Language;
 use crate::i18n::text;
-use crate::roster::{self, describe_area, HomeArea};
+use crate::roster::{describe_area, HomeArea};
 use crate::store::volunteers::{SelfChange, VolunteerRow};
 use crate::store::{now_ms, StoreError};
 
@@ -24,13 +24,16 @@ pub enum Command {
     Status,
 }
 
-/// Longest pause by text: a month. Longer is a dispatcher's decision.
+/// `paused_until` for "PAUSE" without a time: until the volunteer sends RESUME.
+pub const UNTIL_RESUMED: i64 = i64::MAX / 2;
+
+/// Longest timed pause by text: a month.
 const MAX_PAUSE: Duration = Duration::from_secs(31 * 86_400);
 
 /// Reads a command from a whole message, in English or Spanish (and JOIN in Korean and
 /// Chinese); None for anything else.
 pub fn parse_command(message: &str) -> Option<Command> {
-    let folded = fold(message.trim().trim_end_matches(['.', '!']));
+    let folded = fold(message.trim().trim_end_matches(['.', '!', '?']));
     if folded.chars().count() > 80 {
         return None;
     }
@@ -104,7 +107,12 @@ pub async fn run(
     Ok(match command {
         Command::Join => text(language, "join-already", &[]),
         Command::Pause(None) => {
-            roster::set_paused(core, &actor, v.id, true).await?;
+            // The volunteer's own pause is kept apart from a dispatcher's (the `paused` flag):
+            // RESUME by text lifts only what the volunteer set.
+            core.store
+                .change_self(v.id, SelfChange::PausedUntil(Some(UNTIL_RESUMED)))
+                .await?;
+            audit::record(core, &actor, "volunteer_pause", subject, "until RESUME").await;
             text(
                 language,
                 "pause-ok",
@@ -116,32 +124,25 @@ pub async fn run(
             core.store
                 .change_self(v.id, SelfChange::PausedUntil(Some(until)))
                 .await?;
-            audit::record(
-                core,
-                &actor,
-                "volunteer_pause",
-                subject,
-                &format!("until {}", format_time(until)),
-            )
-            .await;
+            let detail = format!("until {}", format_time(until));
+            audit::record(core, &actor, "volunteer_pause", subject, &detail).await;
             text(language, "pause-ok", &[("until", format_time(until))])
         }
         Command::Resume => {
             core.store
                 .change_self(v.id, SelfChange::PausedUntil(None))
                 .await?;
-            roster::set_paused(core, &actor, v.id, false).await?;
+            audit::record(core, &actor, "volunteer_resume", subject, "").await;
             text(language, "resume-ok", &[])
         }
         Command::Status => {
             let area = describe_area(&v.area);
-            let now = now_ms();
-            match (v.paused, v.paused_until.filter(|u| *u > now)) {
-                (true, _) => text(
-                    language,
-                    "status-paused",
-                    &[("area", area), ("until", text(language, "resume-word", &[]))],
-                ),
+            let until = v.paused_until.filter(|u| *u > now_ms());
+            let resume = text(language, "resume-word", &[]);
+            match (v.paused, until) {
+                (true, _) | (false, Some(UNTIL_RESUMED)) => {
+                    text(language, "status-paused", &[("area", area), ("until", resume)])
+                }
                 (false, Some(until)) => text(
                     language,
                     "status-paused",

@@ -1,15 +1,17 @@
 //! JOIN by text: language -> home area -> YES (double opt-in), then the sender is an active
 //! volunteer. An unclear answer is asked again; three of them, or 30 minutes of silence, end
-//! the conversation. A long message that is not an answer is a report, not a failed answer: it
-//! ends the conversation and goes on as a report.
+//! the conversation. A message with a sighting's words (ICE, raid, desalojo...) or a long one
+//! that is not an answer is a report, not a failed answer: it ends the conversation and goes on
+//! as a report. Volunteers are never in a conversation.
 
 use crate::app::Core;
 use crate::audit::Actor;
 use crate::domain::fold::fold;
-use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::domain::{Kind, Language, Phone, Reach, SignalId};
 use crate::geo::locate_text;
 use crate::i18n::text;
 use crate::intake::commands::language_named;
+use crate::intake::words::guess_kind;
 use crate::roster::{self, HomeArea, Signup};
 use crate::store::conversations::Conversation;
 use crate::store::{now_ms, StoreError};
@@ -20,7 +22,7 @@ const MAX_FAILURES: i64 = 3;
 /// A home area given as a shared location: a circle this wide around it.
 const SHARED_LOCATION_RADIUS_M: f64 = 1500.0;
 /// Longer than any answer: such a message is a report.
-const LONGEST_ANSWER: usize = 60;
+const LONGEST_ANSWER: usize = 40;
 
 /// The sender, as JOIN needs them.
 pub struct Joiner<'a> {
@@ -63,6 +65,11 @@ pub async fn answer(
         .and_then(Language::parse)
         .unwrap_or(Language::EN);
     let message = message.trim();
+    // Words of a sighting mean a sighting, whatever step the conversation is at.
+    if guess_kind(message) != Kind::Other {
+        core.store.end_conversation(who.key).await?;
+        return Ok(None);
+    }
     let next = match c.step.as_str() {
         "language" => language_named(message).map(|chosen| {
             c.language = Some(chosen.as_str().into());

@@ -127,30 +127,40 @@ async fn self_service(
     key: Option<&str>,
     language: Language,
 ) -> Result<Option<Reply>, StoreError> {
-    let command = parse_command(&msg.body);
+    let command = parse_command(&msg.body).filter(|c| resolves(core, c));
     let joiner = key.map(|key| join::Joiner {
         key,
         phone: msg.phone.as_ref(),
         signal_id: msg.signal_id.as_ref(),
         via_signal: msg.via == Via::Signal,
     });
-    if let (Some(who), None | Some(Command::Join)) = (&joiner, &command) {
+    if let (Some(who), None, None | Some(Command::Join)) = (&joiner, volunteer, &command) {
         if let Some(conversation) = core.store.conversation(who.key).await? {
             let fresh = now_ms() - conversation.updated_at <= join::IDLE_MS;
             if fresh && command.is_none() {
-                if !first_time(core, msg).await? {
+                if core
+                    .store
+                    .inbound_seen(msg.via.provider(), &msg.message_id)
+                    .await?
+                {
                     return Ok(Some(None));
                 }
-                if let Some(reply) = join::answer(core, who, conversation, &msg.body).await? {
-                    return Ok(Some(Some(reply)));
-                }
-                return Ok(None);
+                // None: not an answer but a report, which goes on with its id still unused.
+                let Some(reply) = join::answer(core, who, conversation, &msg.body).await? else {
+                    return Ok(None);
+                };
+                mark_seen(core, msg).await?;
+                return Ok(Some(Some(reply)));
             }
             core.store.end_conversation(who.key).await?;
         }
     }
     let Some(command) = command else { return Ok(None) };
-    if !first_time(core, msg).await? {
+    if core
+        .store
+        .inbound_seen(msg.via.provider(), &msg.message_id)
+        .await?
+    {
         return Ok(Some(None));
     }
     let reply = match (command, volunteer, &joiner) {
@@ -159,15 +169,26 @@ async fn self_service(
         (command, Some(v), _) => commands::run(core, v, command, language).await?,
         (_, None, _) => text(language, "not-volunteer", &[]),
     };
+    mark_seen(core, msg).await?;
     Ok(Some(Some(reply)))
 }
 
-/// Records the provider's message id; false when it was seen already (a redelivery).
-async fn first_time(core: &Core, msg: &Inbound) -> Result<bool, StoreError> {
+/// AREA and LANG are commands only when their argument is a known zone or language: "Area
+/// near 3rd has agents" is a report, and a report must never be lost to a keyword.
+fn resolves(core: &Core, command: &Command) -> bool {
+    match command {
+        Command::Area(zone) => core.zones().get(zone).is_some(),
+        Command::Lang(code) => commands::language_named(code).is_some(),
+        _ => true,
+    }
+}
+
+/// Remembers the provider's message id, so that a redelivery is not applied again.
+async fn mark_seen(core: &Core, msg: &Inbound) -> Result<(), StoreError> {
     let mut tx = core.store.begin().await?;
-    let first = inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
+    inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
     tx.commit().await?;
-    Ok(first)
+    Ok(())
 }
 
 /// The keyed hash that identifies the sender across messages: their number, else their

@@ -16,3 +16,16 @@ pub async fn first_time(conn: &mut Conn, provider: &str, message_id: &str, now: 
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+impl super::Store {
+    /// Whether this provider message was recorded already.
+    pub async fn inbound_seen(&self, provider: &str, message_id: &str) -> Result<bool> {
+        let row =
+            sqlx::query("SELECT 1 AS one FROM inbound_messages WHERE provider = $1 AND message_id = $2")
+                .bind(provider)
+                .bind(message_id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.is_some())
+    }
+}

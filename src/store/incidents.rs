@@ -77,20 +77,22 @@ pub struct NewIncident<'a> {
 pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let now = now_ms();
     let verified_at = (new.status == "verified").then_some(now);
-    let row = sqlx::query(
-        "INSERT INTO incidents (kind, status, lat, lon, created_at, updated_at, verified_at, zone, approximate) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(new.kind)
-    .bind(new.status)
-    .bind(new.point.map(|p| p.0))
-    .bind(new.point.map(|p| p.1))
-    .bind(now)
-    .bind(verified_at)
-    .bind(new.zone)
-    .bind(new.approximate)
-    .fetch_one(conn)
-    .await?;
+    let (lat, lon) = super::point_sql(new.point, 6);
+    let sql = format!(
+        "INSERT INTO incidents (kind, status, created_at, updated_at, verified_at, zone, approximate, lat, lon) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, {lat}, {lon}) RETURNING id"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(new.kind)
+        .bind(new.status)
+        .bind(now)
+        .bind(verified_at)
+        .bind(new.zone)
+        .bind(new.approximate);
+    if let Some((lat, lon)) = new.point {
+        q = q.bind(lat).bind(lon);
+    }
+    let row = q.fetch_one(conn).await?;
     Ok(row.try_get("id")?)
 }
 

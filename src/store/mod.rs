@@ -136,6 +136,17 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Placeholders for a point that may be absent: `$n, $n+1` (bind lat then lon), or `NULL, NULL`
+/// (bind nothing). sqlx 0.8's `Any` driver sends a NULL `f64` to PostgreSQL as a `float4`; the
+/// statement is then cached with that type and a later real `f64` fails ("incorrect binary data
+/// format"). A different statement text for the absent case avoids it.
+pub(crate) fn point_sql(point: Option<(f64, f64)>, after: usize) -> (String, String) {
+    match point {
+        Some(_) => (format!("${}", after + 1), format!("${}", after + 2)),
+        None => ("NULL".into(), "NULL".into()),
+    }
+}
+
 /// A boolean column: BOOLEAN on PostgreSQL, 0/1 on SQLite.
 pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool> {
     match row.try_get::<bool, _>(column) {

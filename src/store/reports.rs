@@ -58,26 +58,28 @@ const COLUMNS: &str =
     "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at";
 
 pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
-    let row = sqlx::query(
+    let (lat, lon) = super::point_sql(r.location.point, 11);
+    let sql = format!(
         "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
-         lat, lon, kind, received_at, zone, approximate, flagged) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(r.channel)
-    .bind(&r.body)
-    .bind(&r.language)
-    .bind(r.reporter_enc.clone())
-    .bind(r.reporter_hash.clone())
-    .bind(r.volunteer_id)
-    .bind(r.location.point.map(|p| p.0))
-    .bind(r.location.point.map(|p| p.1))
-    .bind(&r.kind)
-    .bind(r.received_at)
-    .bind(r.location.zone.as_deref())
-    .bind(r.location.approximate)
-    .bind(r.flagged)
-    .fetch_one(conn)
-    .await?;
+         kind, received_at, zone, approximate, flagged, lat, lon) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {lat}, {lon}) RETURNING id"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(r.channel)
+        .bind(&r.body)
+        .bind(&r.language)
+        .bind(r.reporter_enc.clone())
+        .bind(r.reporter_hash.clone())
+        .bind(r.volunteer_id)
+        .bind(&r.kind)
+        .bind(r.received_at)
+        .bind(r.location.zone.as_deref())
+        .bind(r.location.approximate)
+        .bind(r.flagged);
+    if let Some((lat, lon)) = r.location.point {
+        q = q.bind(lat).bind(lon);
+    }
+    let row = q.fetch_one(conn).await?;
     Ok(row.try_get("id")?)
 }
 

@@ -142,3 +142,20 @@ async fn the_api_needs_the_token_and_hides_the_phone_book(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_api_needs_the_token_and_hides_the_phone_book);
+
+async fn reports_with_and_without_a_place_alternate_without_error(backend: Backend) {
+    // Regression: sqlx's Any driver sent a NULL f64 as float4 to PostgreSQL; the cached
+    // statement then refused a real coordinate on the same connection.
+    let app = spawn_app(backend).await;
+    for n in 0..12 {
+        let body = if n % 2 == 0 {
+            json!({"text": format!("report {n}")})
+        } else {
+            json!({"text": format!("report {n}"), "lat": 34.06, "lon": -118.3})
+        };
+        let (status, answer) = app.post("/reports", body).await;
+        assert_eq!(status, 201, "report {n}: {answer}");
+    }
+    app.stop().await;
+}
+on_both_backends!(reports_with_and_without_a_place_alternate_without_error);

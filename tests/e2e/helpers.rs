@@ -79,6 +79,13 @@ pub async fn spawn_signal_app(backend: Backend, adjust: impl FnOnce(&mut Setting
 }
 
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    // Logs show with a failing test's output (RUST_LOG=debug for more).
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     // Callbacks come 20 ms after a send: often before tocsin recorded it (the early-receipt path).
     let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
