@@ -35,6 +35,10 @@ pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {
             }
         }
         ZonesCommand::Remove { name } => {
+            let users = core.store.zone_users(&name).await?;
+            if users > 0 {
+                bail!("{users} volunteers cover the zone {name:?}: give them another area first");
+            }
             if !core.store.remove_zone(&name).await? {
                 bail!("no zone named {name:?}");
             }

@@ -6,7 +6,8 @@ use sqlx::Row;
 
 use super::{is_unique_violation, now_ms, Result, Store, StoreError};
 
-#[derive(Debug, Clone)]
+/// No `Debug`: it carries the password hash.
+#[derive(Clone)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
@@ -16,7 +17,8 @@ pub struct UserRow {
 }
 
 /// A live session: its user and the CSRF token its forms carry.
-#[derive(Debug, Clone)]
+/// No `Debug`: it carries the CSRF token.
+#[derive(Clone)]
 pub struct SessionRow {
     pub user: UserRow,
     pub csrf: String,

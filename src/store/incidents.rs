@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
+use super::alerts::REACHED;
 use super::{now_ms, placeholders, Conn, Result, Store};
 
 #[derive(Debug, Clone)]
@@ -136,6 +137,13 @@ impl Store {
     pub async fn merge_incidents(&self, from: i64, into: i64) -> Result<bool> {
         let now = now_ms();
         let mut tx = self.begin().await?;
+        let was_verified = sqlx::query("SELECT status FROM incidents WHERE id = $1")
+            .bind(from)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get::<String, _>("status"))
+            .transpose()?
+            .is_some_and(|s| s == "verified");
         let sql = format!(
             "UPDATE incidents SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3 \
              WHERE id = $1 AND id <> $2 AND status IN {OPEN} \
@@ -164,10 +172,13 @@ impl Store {
             .bind(from)
             .execute(&mut *tx)
             .await?;
-        // The survivor takes the merged one's place when it had none and has not alerted yet.
+        // The survivor takes the merged one's place (and zone) when it had none and has not
+        // alerted yet; and it is verified when the merged one was.
         sqlx::query(
             "UPDATE incidents SET lat = (SELECT lat FROM incidents WHERE id = $1), \
-             lon = (SELECT lon FROM incidents WHERE id = $1), updated_at = $3 \
+             lon = (SELECT lon FROM incidents WHERE id = $1), \
+             zone = (SELECT zone FROM incidents WHERE id = $1), \
+             approximate = (SELECT approximate FROM incidents WHERE id = $1), updated_at = $3 \
              WHERE id = $2 AND lat IS NULL AND first_alert_at IS NULL",
         )
         .bind(from)
@@ -175,19 +186,44 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE deliveries SET status = 'canceled', updated_at = $3 \
-             WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3) \
-             AND alert_id IN (SELECT id FROM alerts WHERE incident_id = $1 AND purpose = 'first') \
-             AND volunteer_id IN (SELECT d.volunteer_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-                 WHERE a.purpose = 'first' AND a.incident_id <> $1 \
-                 AND a.incident_id IN (SELECT id FROM incidents WHERE id = $2 OR merged_into = $2))",
-        )
-        .bind(from)
-        .bind(into)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        if was_verified {
+            sqlx::query(
+                "UPDATE incidents SET status = 'verified', verified_at = $2, updated_at = $2 \
+                 WHERE id = $1 AND status = 'unverified' AND lat IS NOT NULL",
+            )
+            .bind(into)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // One first alert per volunteer for the merged group: a queued (unsent) one is cancelled
+        // when the other side reached that volunteer or is about to; both directions.
+        let unsent = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3)";
+        let reached_or_coming = format!("({REACHED} OR d.status = 'queued')");
+        for (cancel_in, kept_in) in [
+            (
+                "= $1",
+                "IN (SELECT id FROM incidents WHERE (id = $2 OR merged_into = $2) AND id <> $1)",
+            ),
+            (
+                "IN (SELECT id FROM incidents WHERE (id = $2 OR merged_into = $2) AND id <> $1)",
+                "= $1",
+            ),
+        ] {
+            let sql = format!(
+                "UPDATE deliveries SET status = 'canceled', updated_at = $3 WHERE {unsent} \
+                 AND alert_id IN (SELECT id FROM alerts WHERE purpose = 'first' AND incident_id {cancel_in}) \
+                 AND volunteer_id IN (SELECT d.volunteer_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+                     WHERE a.purpose = 'first' AND a.incident_id {kept_in} AND {reached_or_coming} \
+                     AND d.id <> deliveries.id)"
+            );
+            sqlx::query(&sql)
+                .bind(from)
+                .bind(into)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

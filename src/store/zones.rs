@@ -51,6 +51,16 @@ impl Store {
             .collect()
     }
 
+    /// Active volunteers whose home area is this zone.
+    pub async fn zone_users(&self, name: &str) -> Result<i64> {
+        let area = serde_json::json!({"type": "zone", "zone": name}).to_string();
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM volunteers WHERE active AND area = $1")
+            .bind(area)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// False when there was no such zone.
     pub async fn remove_zone(&self, name: &str) -> Result<bool> {
         let done = sqlx::query("DELETE FROM zones WHERE name = $1")

@@ -40,6 +40,13 @@ pub async fn list(State(core): State<Shared>) -> Json<Value> {
 }
 
 pub async fn remove(State(core): State<Shared>, Path(name): Path<String>) -> Result<StatusCode, ApiError> {
+    let users = core.store.zone_users(&name).await?;
+    if users > 0 {
+        // Removing it would silently stop their alerts.
+        return Err(ApiError::conflict(format!(
+            "{users} volunteers cover this zone: give them another area first"
+        )));
+    }
     if !core.store.remove_zone(&name).await? {
         return Err(ApiError::not_found("zone"));
     }

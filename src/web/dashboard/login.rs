@@ -75,7 +75,7 @@ pub async fn submit(
     let keys = [name_key.clone(), format!("ip:{}", peer.ip())];
     let (delay, failures) = dash.throttle.delay(&keys);
     if !delay.is_zero() {
-        tracing::warn!(username = %username, ip = %peer.ip(), failures, "repeated failed logins: slowing down");
+        tracing::warn!(ip = %peer.ip(), failures, "repeated failed logins: slowing down");
         tokio::time::sleep(delay).await;
     }
     let user = match accounts::authenticate(&dash.core, &username, field("password")).await {
@@ -84,7 +84,8 @@ pub async fn submit(
     };
     let Some(user) = user else {
         dash.throttle.failed(&keys);
-        tracing::warn!(username = %username, ip = %peer.ip(), "failed login");
+        // No name in the log: a mistyped password often lands in the name field.
+        tracing::warn!(ip = %peer.ip(), "failed login");
         let text = if failures + 1 >= 5 {
             "Wrong username or password. Too many failed attempts: each new try is slowed down for 15 minutes."
         } else {

@@ -77,6 +77,7 @@ fn summary(area: &str) -> String {
         ),
         Ok(v) if v["type"] == "Polygon" => "polygon".into(),
         Ok(v) if v["type"] == "MultiPolygon" => "polygons".into(),
+        Ok(v) if v["type"] == "zone" => format!("zone {}", v["zone"].as_str().unwrap_or("?")),
         _ => "none".into(),
     }
 }
@@ -211,7 +212,8 @@ type Refusal = (&'static str, String);
 /// editing) the stored one.
 fn area(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<HomeArea, Refusal> {
     let drawn = form.get("area");
-    let typed = ["lat", "lon", "radius_m"].iter().any(|f| !form.get(f).is_empty());
+    // The radius has a default in the form: only a typed centre means a new circle.
+    let typed = ["lat", "lon"].iter().any(|f| !form.get(f).is_empty());
     let value = if !drawn.is_empty() {
         serde_json::from_str(drawn).map_err(|_| {
             (
