@@ -88,6 +88,9 @@ pub struct Dispatch {
     pub alert_ttl_s: u64,
     pub merge_m: f64,
     pub merge_s: u64,
+    /// How many verifiers are asked to check an unverified report.
+    pub verifiers: usize,
+    pub verifier_max_m: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

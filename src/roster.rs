@@ -20,6 +20,8 @@ pub struct Signup {
     pub reach: Reach,
     /// Their Signal account id, when it is not their phone number.
     pub signal_id: Option<SignalId>,
+    /// Sent to check unverified reports near them before anyone else is called.
+    pub verifier: bool,
 }
 
 /// What can change about a volunteer, already parsed and valid.
@@ -49,6 +51,11 @@ pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreErro
             channel: s.reach.as_str(),
             signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
             signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
+            roles: if s.verifier {
+                "verifier".into()
+            } else {
+                String::new()
+            },
         })
         .await?;
     core.index_set(id, s.area.resolve(core));

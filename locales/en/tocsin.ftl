@@ -42,3 +42,8 @@ area-unknown = We did not find the area { $zone }.
 language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
 resume-word = you send RESUME
+
+verify-request = TOCSIN #{ $id } CHECK: possible { $what } at { $link } Can you check safely? Reply CONFIRM if you see it, NOTHING if not.
+verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
+verify-not-found = Thank you: #{ $id } is marked as not found.
+verify-already = Thank you: #{ $id } has been decided already.

@@ -41,3 +41,8 @@ area-unknown = No encontramos la zona { $zone }.
 language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
 resume-word = que envies RESUME
+
+verify-request = TOCSIN #{ $id } VERIFICA: posible { $what } en { $link } ¿Puedes ir a ver sin riesgo? Responde CONFIRMO si lo ves, NADA si no.
+verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
+verify-not-found = Gracias: #{ $id } marcado como no encontrado.
+verify-already = Gracias: #{ $id } ya fue decidido.

@@ -40,3 +40,8 @@ area-unknown = { $zone } 지역을 찾지 못했습니다.
 language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
 resume-word = RESUME을 보낼 때
+
+verify-request = TOCSIN #{ $id } 확인 요청: { $link } { $what } 가능성. 안전하게 확인할 수 있나요? 보이면 CONFIRM, 없으면 NOTHING.
+verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
+verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
+verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.

@@ -40,3 +40,8 @@ area-unknown = 没有找到区域 { $zone }。
 language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
 resume-word = 你发送RESUME为止
+
+verify-request = TOCSIN #{ $id } 请核实：{ $link } 可能有{ $what }。能安全地去看看吗？看到了回复CONFIRM，没有回复NOTHING。
+verify-confirmed = 谢谢：#{ $id } 已确认，正在通知该区域。
+verify-not-found = 谢谢：#{ $id } 已记为未发现。
+verify-already = 谢谢：#{ $id } 已有结论。

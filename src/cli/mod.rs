@@ -93,6 +93,9 @@ pub struct AddVolunteer {
     /// Their Signal account id (UUID), when Signal should not reach them by phone number.
     #[arg(long)]
     pub signal_address: Option<String>,
+    /// Asked first to check unverified reports near their home area.
+    #[arg(long)]
+    pub verifier: bool,
     /// Their reports are verified without a dispatcher (dispatch.auto_verify = "trusted").
 
     #[arg(long)]

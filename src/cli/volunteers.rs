@@ -78,6 +78,7 @@ fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
         trusted: add.trusted,
         area,
         reach,
+        verifier: add.verifier,
         signal_id,
     })
 }

@@ -36,6 +36,16 @@ pub fn first_alert(language: Language, incident_id: i64, kind: Kind, place: &Pla
     }
 }
 
+/// "Please check" to the nearest verifiers of an unverified report.
+pub fn verify_request(language: Language, incident_id: i64, kind: Kind, lat: f64, lon: f64) -> String {
+    let args = [
+        ("id", incident_id.to_string()),
+        ("what", kind_words(language, kind)),
+        ("link", map_link(lat, lon)),
+    ];
+    text(language, "verify-request", &args)
+}
+
 pub fn all_clear(language: Language, incident_id: i64, kind: Kind) -> String {
     text(
         language,

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod message;
+pub mod verifiers;
 
 use std::time::Duration;
 
@@ -37,6 +38,11 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
     for report in core.store.unprocessed_reports(now_ms() - 5_000).await? {
         if let Err(e) = crate::intake::report::resume(core, &report).await {
             tracing::error!(report_id = report.id, error = %e, "resuming a report failed");
+        }
+    }
+    for id in core.store.incidents_to_check().await? {
+        if let Err(e) = verifiers::page(core, id).await {
+            tracing::error!(incident_id = id, error = %e, "asking verifiers failed");
         }
     }
     for incident in core.store.incidents_to_alert().await? {

@@ -29,6 +29,8 @@ pub struct Location {
 pub enum IncidentStatus {
     Unverified,
     Verified,
+    /// A verifier went and found nothing: closed without alerting anyone.
+    NotFound,
     Resolved,
     FalseAlarm,
     /// Folded into another incident (`merged_into`), which carries on in its place.
@@ -54,6 +56,8 @@ pub enum Reach {
 /// What an alert is for: one first alert and one all-clear per incident, any number of updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertPurpose {
+    /// "Please check": to the nearest verifiers of an unverified report, before anyone else.
+    Verify,
     First,
     /// A dispatcher's free text to everyone the first alert reached.
     Update,
@@ -64,7 +68,7 @@ impl AlertPurpose {
     /// Lower goes first in the outbox: a first alert is urgent, an all-clear is not.
     pub fn priority(self) -> i64 {
         match self {
-            Self::First => 0,
+            Self::Verify | Self::First => 0,
             Self::Update => 1,
             Self::AllClear => 2,
         }

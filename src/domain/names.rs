@@ -28,6 +28,7 @@ named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
 named!(super::IncidentStatus {
     Unverified => "unverified",
     Verified => "verified",
+    NotFound => "not_found",
     Resolved => "resolved",
     FalseAlarm => "false_alarm",
     Merged => "merged",
@@ -45,4 +46,9 @@ named!(super::DeliveryStatus {
 });
 named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
 
-named!(super::AlertPurpose { First => "first", Update => "update", AllClear => "all_clear" });
+named!(super::AlertPurpose {
+    Verify => "verify",
+    First => "first",
+    Update => "update",
+    AllClear => "all_clear",
+});

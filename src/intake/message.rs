@@ -4,12 +4,13 @@
 
 use crate::app::Core;
 use crate::dispatch::message;
-use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
+use crate::domain::{AlertPurpose, Language, Phone, SignalId, SubscriptionKeyword};
 use crate::events::Event;
 use crate::i18n::text;
 use crate::intake::commands::{self, parse_command, Command};
 use crate::intake::join;
 use crate::intake::report::{self, Sighting};
+use crate::intake::verification;
 use crate::intake::words::{guess_language, parse_answer, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{alerts, inbound, now_ms, StoreError};
@@ -81,20 +82,41 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
             )
             .await;
         }
-        if let Some(answer) = parse_answer(&msg.body) {
-            let Some((incident_id, alert_id)) = core.store.latest_open_alert(v.id).await? else {
+        let (answer, verification) = (parse_answer(&msg.body), verification::parse(&msg.body));
+        if answer.is_some() || verification.is_some() {
+            let Some((incident_id, alert_id, purpose)) = core.store.latest_open_alert(v.id).await? else {
                 return Ok(Some(message::no_open_alert(language)));
             };
-            let now = now_ms();
-            let mut tx = core.store.begin().await?;
-            if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
-                return Ok(None);
+            // A verifier answering "please check" decides; anyone else answers an alert.
+            if let (AlertPurpose::Verify, Some(found)) = (purpose, verification) {
+                if core
+                    .store
+                    .inbound_seen(msg.via.provider(), &msg.message_id)
+                    .await?
+                {
+                    return Ok(None);
+                }
+                let reply = verification::answer(core, incident_id, found, language).await?;
+                let mut tx = core.store.begin().await?;
+                inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
+                tx.commit().await?;
+                return Ok(Some(reply));
             }
-            alerts::confirm(&mut tx, incident_id, v.id, alert_id, answer.as_str(), now).await?;
-            tx.commit().await?;
-            tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
-            core.events.publish(Event::Incident { id: incident_id });
-            return Ok(Some(message::answer_ack(language, answer, incident_id)));
+            if let (AlertPurpose::First, Some(answer)) = (purpose, answer) {
+                let now = now_ms();
+                let mut tx = core.store.begin().await?;
+                if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
+                    return Ok(None);
+                }
+                alerts::confirm(&mut tx, incident_id, v.id, alert_id, answer.as_str(), now).await?;
+                tx.commit().await?;
+                tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
+                core.events.publish(Event::Incident { id: incident_id });
+                return Ok(Some(message::answer_ack(language, answer, incident_id)));
+            }
+            // An answer that does not fit the open request ("HERE" to "please check") is
+            // neither an answer nor a sighting.
+            return Ok(Some(message::no_open_alert(language)));
         }
     }
 

@@ -8,4 +8,5 @@ pub mod message;
 pub mod report;
 pub mod retention;
 pub mod signal;
+pub mod verification;
 pub mod words;

@@ -79,6 +79,10 @@ impl Store {
                  AND status IN ('resolved', 'false_alarm')"
             }
             AlertPurpose::Update => "status = status WHERE id = $1 AND status IN ('unverified', 'verified')",
+            AlertPurpose::Verify => {
+                "verifiers_paged_at = $2 WHERE id = $1 AND verifiers_paged_at IS NULL \
+                 AND status = 'unverified'"
+            }
         };
         let claimed = sqlx::query(&format!("UPDATE incidents SET updated_at = $2, {claim}"))
             .bind(incident_id)
@@ -96,7 +100,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("seq")?,
-            AlertPurpose::First | AlertPurpose::AllClear => 0,
+            AlertPurpose::First | AlertPurpose::AllClear | AlertPurpose::Verify => 0,
         };
         let alert = sqlx::query(
             "INSERT INTO alerts (incident_id, purpose, seq, created_at) VALUES ($1, $2, $3, $4) \
@@ -175,23 +179,28 @@ impl Store {
         Ok(Some(written))
     }
 
-    /// The volunteer's most recent first alert of a still-open incident that reached them (or
+    /// The volunteer's most recent first alert (or request to check) of a still-open incident that reached them (or
     /// may have): (incident, alert). An answer is never credited to an alert they never got;
     /// an alert of a merged incident counts for the incident it was merged into.
-    pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64)>> {
+    pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64, AlertPurpose)>> {
         let row = sqlx::query(&format!(
-            "SELECT t.id AS incident_id, a.id AS alert_id FROM deliveries d \
+            "SELECT t.id AS incident_id, a.id AS alert_id, a.purpose AS purpose FROM deliveries d \
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
-             WHERE d.volunteer_id = $1 AND a.purpose = 'first' AND t.status IN ('unverified', 'verified') \
+             WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'verify') \
+             AND t.status IN ('unverified', 'verified') \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 1"
         ))
         .bind(volunteer_id)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| Ok((r.try_get("incident_id")?, r.try_get("alert_id")?)))
-            .transpose()
+        row.map(|r| {
+            let purpose: String = r.try_get("purpose")?;
+            let purpose = AlertPurpose::parse(&purpose).unwrap_or(AlertPurpose::First);
+            Ok((r.try_get("incident_id")?, r.try_get("alert_id")?, purpose))
+        })
+        .transpose()
     }
 }
 
@@ -217,4 +226,42 @@ pub async fn confirm(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+impl Store {
+    /// Unverified, located incidents whose nearest verifiers have not been asked yet.
+    pub async fn incidents_to_check(&self) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT id FROM incidents WHERE status = 'unverified' AND verifiers_paged_at IS NULL \
+             AND merged_into IS NULL AND lat IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    /// Marks that no verifier could be asked, so the incident is not looked at again.
+    pub async fn no_verifier_for(&self, incident_id: i64, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET verifiers_paged_at = $2 WHERE id = $1 AND verifiers_paged_at IS NULL",
+        )
+        .bind(incident_id)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Alertable volunteers with the verifier role: (id, home area JSON, language).
+    pub async fn verifiers(&self) -> Result<Vec<(i64, String, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, area, language FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+             AND (',' || roles || ',') LIKE '%,verifier,%' ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("area")?, r.try_get("language")?)))
+            .collect()
+    }
 }

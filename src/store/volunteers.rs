@@ -24,6 +24,8 @@ pub struct VolunteerRow {
     pub channel: String,
     /// Their Signal account id when it is not their number.
     pub signal_enc: Option<Vec<u8>>,
+    /// Comma-separated roles ("verifier").
+    pub roles: String,
 }
 
 /// What a dispatcher may change about a volunteer (the number is who they are: not editable).
@@ -45,10 +47,12 @@ pub struct NewVolunteer<'a> {
     pub channel: &'a str,
     pub signal_enc: Option<Vec<u8>>,
     pub signal_hash: Option<String>,
+    /// Comma-separated roles ("verifier").
+    pub roles: String,
 }
 
 const COLUMNS: &str = "id, name, phone_enc, language, trusted, area, opted_out, paused, paused_until, \
-     created_at, channel, signal_enc";
+     created_at, channel, signal_enc, roles";
 
 fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
     Ok(VolunteerRow {
@@ -64,6 +68,7 @@ fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
         created_at: row.try_get("created_at")?,
         channel: row.try_get("channel")?,
         signal_enc: row.try_get("signal_enc")?,
+        roles: row.try_get("roles")?,
     })
 }
 
@@ -72,8 +77,8 @@ impl Store {
         let now = now_ms();
         let row = sqlx::query(
             "INSERT INTO volunteers (name, phone_enc, phone_hash, language, trusted, area, created_at, \
-             updated_at, channel, signal_enc, signal_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
+             updated_at, channel, signal_enc, signal_hash, roles) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(v.name)
         .bind(v.phone_enc)
@@ -85,6 +90,7 @@ impl Store {
         .bind(v.channel)
         .bind(v.signal_enc)
         .bind(v.signal_hash)
+        .bind(v.roles)
         .fetch_one(self.pool())
         .await
         .map_err(|e| {

@@ -11,5 +11,6 @@ mod flow;
 mod guard;
 mod selfservice;
 mod signal;
+mod verifiers;
 mod webdriver;
 mod webhooks;

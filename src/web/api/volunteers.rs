@@ -48,6 +48,25 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
                 .map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?,
         ),
     };
+    let verifier = match body.get("roles") {
+        None => false,
+        Some(serde_json::Value::Array(roles)) => {
+            let mut verifier = false;
+            for role in roles {
+                match role.as_str() {
+                    Some("verifier") => verifier = true,
+                    _ => return Err(ApiError::invalid("roles", "roles may only hold \"verifier\"")),
+                }
+            }
+            verifier
+        }
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "roles",
+                "roles must be a list, like [\"verifier\"]",
+            ))
+        }
+    };
     let signup = Signup {
         name,
         phone,
@@ -56,6 +75,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         area,
         reach,
         signal_id,
+        verifier,
     };
     let id = roster::add(&core, &Actor::Api, signup).await?;
     let row = core
@@ -98,6 +118,7 @@ fn view(core: &Shared, row: &VolunteerRow, full_phone: bool) -> Value {
         "name": row.name,
         "phone_last4": roster::last4(&phone),
         "channel": row.channel,
+        "roles": row.roles.split(',').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
         "has_signal_address": row.signal_enc.is_some(),
 
         "language": row.language,

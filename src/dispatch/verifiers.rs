@@ -1,0 +1,66 @@
+//! Verifiers first: an unverified report with a place is sent, at once and before anyone else,
+//! to the `dispatch.verifiers` volunteers with the verifier role whose home areas are nearest
+//! (within `dispatch.verifier_max_m`), asking them to go and check. With nobody in reach, the
+//! dispatcher is told (log and live view) and decides alone.
+
+use ::geo::InteriorPoint;
+
+use crate::app::Core;
+use crate::dispatch::{in_every_language, message, plan};
+use crate::domain::{AlertPurpose, Kind};
+use crate::geo::area::haversine_m;
+use crate::geo::Area;
+use crate::store::alerts::Audience;
+use crate::store::now_ms;
+
+/// Where a home area is, for "nearest": a circle's centre, a polygon's interior point.
+fn centre(area: &Area) -> Option<(f64, f64)> {
+    match area {
+        Area::Circle { lat, lon, .. } => Some((*lat, *lon)),
+        Area::Polygon(shape) => shape.interior_point().map(|p| (p.y(), p.x())),
+    }
+}
+
+pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
+    let Some(incident) = core.store.incident(incident_id).await? else {
+        return Ok(());
+    };
+    let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
+        return Ok(());
+    };
+    let d = &core.settings.dispatch;
+    let mut near: Vec<(f64, i64)> = core
+        .store
+        .verifiers()
+        .await?
+        .into_iter()
+        .filter_map(|(id, area, _)| {
+            let (vlat, vlon) = centre(&core.area_of(&area)?)?;
+            let m = haversine_m(lat, lon, vlat, vlon);
+            (m <= d.verifier_max_m).then_some((m, id))
+        })
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let chosen: Vec<i64> = near.iter().take(d.verifiers).map(|(_, id)| *id).collect();
+    if chosen.is_empty() {
+        if core.store.no_verifier_for(incident_id, now_ms()).await? {
+            tracing::warn!(
+                incident_id,
+                "no verifier within reach: the dispatcher must verify"
+            );
+            core.events
+                .publish(crate::events::Event::Incident { id: incident_id });
+        }
+        return Ok(());
+    }
+    let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
+    let bodies = in_every_language(|l| message::verify_request(l, incident_id, kind, lat, lon));
+    let audience = Audience::Volunteers {
+        ids: &chosen,
+        signal_on: core.settings.signal_ready(),
+    };
+    if let Some(n) = plan(core, incident_id, AlertPurpose::Verify, audience, &bodies).await? {
+        tracing::info!(incident_id, verifiers = n, "verifiers asked to check");
+    }
+    Ok(())
+}
