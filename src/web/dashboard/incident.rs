@@ -92,19 +92,15 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
         })
         .collect();
     let rows = core.store.alerted_volunteers(id).await?;
-    let mut areas: Vec<Value> = rows
-        .iter()
-        .filter_map(|r| serde_json::from_str::<Value>(&r.area).ok())
-        .filter(|a| a.get("type").is_some())
-        .collect();
+    // Zones are drawn by their shape: the map knows circles and GeoJSON, not zone names.
+    let drawable = |area: &str| core.area_of(area).map(|a| a.to_json());
+    let mut areas: Vec<Value> = rows.iter().filter_map(|r| drawable(&r.area)).collect();
     if rows.is_empty() {
         // Not alerted yet: show whose areas hold the point now (who would be alerted).
         if let (Some(lat), Some(lon)) = (row.lat, row.lon) {
             for vid in core.targets(lat, lon).into_iter().take(500) {
-                if let Some(v) = core.store.volunteer(vid).await? {
-                    if let Ok(a) = serde_json::from_str::<Value>(&v.area) {
-                        areas.push(a);
-                    }
+                if let Some(a) = core.store.volunteer(vid).await?.and_then(|v| drawable(&v.area)) {
+                    areas.push(a);
                 }
             }
         }

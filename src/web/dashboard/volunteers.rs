@@ -175,7 +175,11 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     page.trusted = v.trusted;
     page.paused = v.paused;
     page.opted_out = v.opted_out;
-    page.current_area = v.area.clone();
+    // A zone is drawn by its shape (kept as the zone when the form is saved unchanged).
+    page.current_area = match dash.core.area_of(&v.area) {
+        Some(shape) if v.area.contains("\"zone\"") => shape.to_json().to_string(),
+        _ => v.area.clone(),
+    };
     if let Ok(a) = serde_json::from_str::<serde_json::Value>(&v.area) {
         if a["type"] == "circle" {
             page.lat = a["lat"].to_string();
