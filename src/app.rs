@@ -255,6 +255,10 @@ impl Running {
             )));
         }
         tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
+        tasks.push(tokio::spawn(crate::dispatch::follow::run(
+            core.clone(),
+            shutdown.clone(),
+        )));
         tasks.push(tokio::spawn(crate::intake::retention::run(
             core.clone(),
             shutdown.clone(),

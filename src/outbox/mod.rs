@@ -25,6 +25,9 @@ use crate::store::outbox::Claimed;
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
 
+/// Seconds a claim outlives its send's timeout, to record the outcome.
+const LEASE_MARGIN_S: u64 = 10;
+
 /// The providers this instance can send through.
 pub struct Channels {
     pub sms: Option<TwilioClient>,
@@ -48,9 +51,10 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
     let names = channels.names();
     let concurrency = core.settings.twilio.concurrency;
     let permits = Arc::new(Semaphore::new(concurrency));
-    // A lease outlives any one send (timeout) with room to record the outcome.
+    // A lease outlives any one send (timeout) with room to record the outcome. It is also how
+    // long a killed process's in-flight sends wait before another worker takes them over.
     let timeout_s = core.settings.twilio.timeout_s.max(core.settings.signal.timeout_s);
-    let lease_ms = (timeout_s as i64 + 30) * 1000;
+    let lease_ms = (timeout_s + LEASE_MARGIN_S) as i64 * 1000;
     while !*shutdown.borrow() {
         let Ok(first) = permits.clone().acquire_owned().await else {
             break;

@@ -16,6 +16,7 @@ pub mod conversations;
 pub mod inbound;
 pub mod incidents;
 pub mod meta;
+pub mod notify;
 pub mod outbox;
 pub mod receipts;
 pub mod reports;
@@ -47,6 +48,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// For connections outside the pool (PostgreSQL's LISTEN).
+    url: String,
 }
 
 impl Store {
@@ -83,7 +86,11 @@ impl Store {
                 .await
                 .context("connecting to PostgreSQL (database.url)")?,
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            url: url.to_string(),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

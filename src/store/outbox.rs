@@ -158,10 +158,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         attempt(&mut tx, id, now, took_ms, "submitted", provider_id).await?;
-        let early = match provider_id {
-            Some(pid) => super::receipts::apply_early(&mut tx, id, channel, pid).await?,
-            None => None,
+        tx.commit().await?;
+        // After the commit, so that a receipt kept meanwhile is either seen here or finds the
+        // delivery itself (see `store::receipts`).
+        let Some(pid) = provider_id else {
+            return Ok(None);
         };
+        let mut tx = self.begin().await?;
+        let early = super::receipts::apply_early(&mut tx, id, channel, pid).await?;
         tx.commit().await?;
         Ok(early)
     }

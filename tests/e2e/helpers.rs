@@ -236,6 +236,32 @@ impl TestApp {
         tocsin::dispatch::step(self.core()).await.expect("dispatch step");
     }
 
+    /// A second instance on the same database and key, with its own HTTP port and its own
+    /// fake Twilio (so that each instance's sends can be counted). Stop it before `self`.
+    pub async fn second_instance(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
+        let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = self.core().settings.clone();
+        settings.http.bind = addr.to_string();
+        settings.http.public_url = format!("http://{addr}");
+        settings.twilio.api_base = twilio.base_url();
+        adjust(&mut settings);
+        let running = Running::start_on(settings, listener)
+            .await
+            .expect("second instance starts");
+        TestApp {
+            base: format!("http://{addr}"),
+            twilio,
+            signal: None,
+            http: reqwest::Client::new(),
+            running: Some(running),
+            pg_database: None,
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await;

@@ -5,9 +5,11 @@ mod helpers;
 
 mod api;
 mod binary;
+mod crash;
 mod dashboard;
 mod dashboard_http;
 mod flow;
+mod instances;
 mod selfservice;
 mod signal;
 mod webdriver;
