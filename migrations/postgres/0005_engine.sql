@@ -16,3 +16,10 @@ CREATE TRIGGER zones_changed AFTER INSERT OR UPDATE OR DELETE ON zones
     FOR EACH STATEMENT EXECUTE FUNCTION tocsin_notify('tocsin_volunteers');
 CREATE TRIGGER deliveries_added AFTER INSERT ON deliveries
     FOR EACH STATEMENT EXECUTE FUNCTION tocsin_notify('tocsin_work');
+
+-- Each sender's next free sending time (microseconds, database clock): instances sharing a
+-- sender reserve slots here, so that together they stay within its messages per second.
+CREATE TABLE sender_slots (
+    sender   TEXT   PRIMARY KEY,     -- channel:number, channel:MG… (no secret)
+    next_at  BIGINT NOT NULL
+);

@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod meta;
 pub mod notify;
 pub mod outbox;
+pub mod pace;
 pub mod receipts;
 pub mod reports;
 pub mod volunteers;

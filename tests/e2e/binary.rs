@@ -47,7 +47,9 @@ fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Comm
             format!("sqlite://{}/tocsin.db", dir.display()),
         )
         .env("TOCSIN_CRYPTO__KEY_FILE", dir.join("secret/tocsin.key"))
-        .env("TOCSIN_API__TOKEN", API_TOKEN);
+        .env("TOCSIN_API__TOKEN", API_TOKEN)
+        .env("TOCSIN_TWILIO__MPS", "1000")
+        .env("TOCSIN_SIGNAL__MPS", "1000");
     if let Some(t) = twilio {
         cmd.env("TOCSIN_TWILIO__ACCOUNT_SID", ACCOUNT_SID)
             .env("TOCSIN_TWILIO__AUTH_TOKEN", AUTH_TOKEN)

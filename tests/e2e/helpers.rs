@@ -14,6 +14,8 @@ use tocsin_fakes::{FakeSignal, FakeSignalConfig, FakeTwilio, FakeTwilioConfig, I
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 pub const HOTLINE: &str = "+12135550100";
+/// A second number of the network's, for pools of senders.
+pub const HOTLINE2: &str = "+12135550101";
 pub const API_TOKEN: &str = "test-token-0123456789";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +83,7 @@ pub async fn spawn_signal_app(backend: Backend, adjust: impl FnOnce(&mut Setting
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     // Callbacks come 20 ms after a send: often before tocsin recorded it (the early-receipt path).
-    let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
+    let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE, HOTLINE2]);
     let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
 
     let (url, pg_database) = match backend {
@@ -117,7 +119,10 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.api.token = Some(API_TOKEN.into());
     settings.twilio.account_sid = Some(ACCOUNT_SID.into());
     settings.twilio.auth_token = Some(AUTH_TOKEN.into());
-    settings.twilio.from = Some(HOTLINE.into());
+    settings.twilio.from = vec![HOTLINE.into()];
+    // Unthrottled unless a test says otherwise: the fakes do not limit the rate by default.
+    settings.twilio.mps = 1000.0;
+    settings.signal.mps = 1000.0;
     settings.twilio.api_base = twilio.base_url();
     adjust(&mut settings);
     settings.validate().expect("test settings are valid");
@@ -239,7 +244,7 @@ impl TestApp {
     /// A second instance on the same database and key, with its own HTTP port and its own
     /// fake Twilio (so that each instance's sends can be counted). Stop it before `self`.
     pub async fn second_instance(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
+        let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE, HOTLINE2]);
         let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");

@@ -10,6 +10,7 @@ mod dashboard;
 mod dashboard_http;
 mod flow;
 mod instances;
+mod pace;
 mod selfservice;
 mod signal;
 mod webdriver;
