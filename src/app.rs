@@ -159,12 +159,13 @@ impl Core {
     /// The providers configured for this instance.
     pub fn channels(&self) -> anyhow::Result<Channels> {
         let t = &self.settings.twilio;
-        let sms = match (&t.account_sid, &t.auth_token, &t.from) {
-            (Some(sid), Some(token), Some(from)) => Some(TwilioClient::new(TwilioParams {
+        let senders = t.senders();
+        let sms = match (&t.account_sid, &t.auth_token) {
+            (Some(sid), Some(token)) if !senders.is_empty() => Some(TwilioClient::new(TwilioParams {
                 api_base: t.api_base.clone(),
                 account_sid: sid.clone(),
                 auth_token: token.clone(),
-                from: from.clone(),
+                senders,
                 status_callback: format!("{}/webhooks/twilio/status", self.settings.public_base()),
                 validity_s: t.validity_s,
                 timeout: Duration::from_secs(t.timeout_s),
@@ -237,7 +238,7 @@ impl Running {
         let channels = core.channels()?;
         if channels.sms.is_none() {
             tracing::warn!(
-                "SMS is not configured (twilio.account_sid, twilio.auth_token, twilio.from): SMS alerts stay queued until it is"
+                "SMS is not configured (twilio.account_sid, twilio.auth_token, twilio.from or twilio.messaging_service_sid): SMS alerts stay queued until it is"
             );
         }
         if let Some(client) = core.signal_client()? {
@@ -255,6 +256,10 @@ impl Running {
             )));
         }
         tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
+        tasks.push(tokio::spawn(crate::dispatch::follow::run(
+            core.clone(),
+            shutdown.clone(),
+        )));
         tasks.push(tokio::spawn(crate::intake::retention::run(
             core.clone(),
             shutdown.clone(),

@@ -59,11 +59,37 @@ pub struct Twilio {
     pub account_sid: Option<String>,
     pub auth_token: Option<SecretString>,
     pub previous_auth_token: Option<SecretString>,
-    pub from: Option<String>,
+    /// The numbers alerts are sent from, as a pool (`from = ["+1…", "+1…"]`, or in the
+    /// environment `+1…,+1…`). Empty when a messaging service sends instead.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub from: Vec<String>,
+    pub messaging_service_sid: Option<String>,
+    /// Messages per second each sender (a number, or the messaging service) may send.
+    pub mps: f64,
     pub api_base: String,
     pub validity_s: u32,
     pub concurrency: usize,
     pub timeout_s: u64,
+}
+
+/// A list, or one text with comma-separated items (environment variables).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items = match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(text)) => text.split(',').map(str::to_string).collect(),
+        Some(OneOrMany::Many(list)) => list,
+    };
+    Ok(items
+        .into_iter()
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +98,8 @@ pub struct Signal {
     pub account: Option<String>,
     pub failover_after_s: u64,
     pub timeout_s: u64,
+    /// Messages per second the bridge's account may send.
+    pub mps: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -163,8 +191,23 @@ impl Settings {
             (Some(_), None) => bail!("signal.account: required with signal.rpc_url"),
             (None, Some(_)) => bail!("signal.rpc_url: required with signal.account"),
         }
-        if let Some(from) = &self.twilio.from {
+        for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
+        }
+        if let Some(sid) = &self.twilio.messaging_service_sid {
+            let valid =
+                sid.len() == 34 && sid.starts_with("MG") && sid[2..].bytes().all(|b| b.is_ascii_hexdigit());
+            if !valid {
+                bail!("twilio.messaging_service_sid: must be MG followed by 32 hex digits");
+            }
+            if !self.twilio.from.is_empty() {
+                bail!("twilio.from: leave it unset with twilio.messaging_service_sid (the service picks the number)");
+            }
+        }
+        for (key, mps) in [("twilio.mps", self.twilio.mps), ("signal.mps", self.signal.mps)] {
+            if !(mps.is_finite() && mps > 0.0 && mps <= 10_000.0) {
+                bail!("{key}: must be a number of messages per second above 0 (at most 10000)");
+            }
         }
         let tiles = &self.dashboard.tile_url;
         if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {
@@ -198,7 +241,19 @@ impl Settings {
 
     /// Twilio credentials when SMS sending is fully configured.
     pub fn sms_ready(&self) -> bool {
-        self.twilio.account_sid.is_some() && self.twilio.auth_token.is_some() && self.twilio.from.is_some()
+        self.twilio.account_sid.is_some()
+            && self.twilio.auth_token.is_some()
+            && !self.twilio.senders().is_empty()
+    }
+}
+
+impl Twilio {
+    /// Who sends: each number of the pool, or the messaging service (`MG…`).
+    pub fn senders(&self) -> Vec<String> {
+        match &self.messaging_service_sid {
+            Some(sid) => vec![sid.clone()],
+            None => self.from.clone(),
+        }
     }
 }
 
@@ -253,10 +308,35 @@ mod tests {
             ("PATH", "/bin"),
         ])
         .unwrap();
-        assert_eq!(s.twilio.from.as_deref(), Some("+12135550100"));
+        assert_eq!(s.twilio.from, ["+12135550100"]);
         assert_eq!(s.twilio.validity_s, 300);
         assert_eq!(s.dispatch.auto_verify, AutoVerify::None);
         assert_eq!(s.twilio.api_base, "https://api.twilio.com");
+    }
+
+    #[test]
+    fn a_pool_of_senders_comes_from_a_list_or_comma_separated_text() {
+        let s = load_with(&[
+            ("TOCSIN_TWILIO__FROM", "+12135550100, +12135550101"),
+            ("TOCSIN_TWILIO__MPS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(s.twilio.senders(), ["+12135550100", "+12135550101"]);
+        assert_eq!(s.twilio.mps, 3.0);
+        let list: Settings = Figment::from(Toml::string(DEFAULTS))
+            .merge(Toml::string(
+                "[twilio]\nfrom = [\"+12135550100\", \"+12135550102\"]",
+            ))
+            .extract()
+            .unwrap();
+        assert_eq!(list.twilio.from, ["+12135550100", "+12135550102"]);
+        let service = load_with(&[(
+            "TOCSIN_TWILIO__MESSAGING_SERVICE_SID",
+            "MG0123456789abcdef0123456789abcdef",
+        )])
+        .unwrap();
+        assert_eq!(service.twilio.senders(), ["MG0123456789abcdef0123456789abcdef"]);
+        assert_eq!(Settings::defaults().twilio.mps, 1.0);
     }
 
     #[test]
@@ -265,6 +345,10 @@ mod tests {
         assert!(format!("{err:#}").contains("auto_verify"), "{err:#}");
         let err = load_with(&[("TOCSIN_TWILIO__FROM", "12345")]).unwrap_err();
         assert!(format!("{err:#}").contains("twilio.from"), "{err:#}");
+        let err = load_with(&[("TOCSIN_TWILIO__MPS", "0")]).unwrap_err();
+        assert!(format!("{err:#}").contains("twilio.mps"), "{err:#}");
+        let err = load_with(&[("TOCSIN_TWILIO__MESSAGING_SERVICE_SID", "MG12")]).unwrap_err();
+        assert!(format!("{err:#}").contains("messaging_service_sid"), "{err:#}");
         let err = load_with(&[("TOCSIN_HTTP__PUBLIC_URL", "ftp://x")]).unwrap_err();
         assert!(format!("{err:#}").contains("http.public_url"), "{err:#}");
     }

@@ -4,6 +4,7 @@
 //! simply carries on where it stopped.
 
 pub mod actions;
+pub mod follow;
 pub mod message;
 pub mod verifiers;
 

@@ -5,6 +5,7 @@
 //! (a timeout after it had taken the message). A Signal delivery that Signal cannot take, or
 //! not within `signal.failover_after_s`, is replaced by an SMS delivery, once.
 
+pub mod pace;
 pub mod receipts;
 pub mod retry;
 
@@ -25,6 +26,9 @@ use crate::store::outbox::Claimed;
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
 
+/// Seconds a claim outlives its send's timeout, to record the outcome.
+const LEASE_MARGIN_S: u64 = 10;
+
 /// The providers this instance can send through.
 pub struct Channels {
     pub sms: Option<TwilioClient>,
@@ -44,13 +48,83 @@ impl Channels {
     }
 }
 
+/// Each channel's senders and their pace.
+struct Pacers {
+    sms: Option<pace::Pacer>,
+    signal: Option<pace::Pacer>,
+    lease_ms: i64,
+}
+
+impl Pacers {
+    async fn new(core: &Core, channels: &Channels, lease_ms: i64) -> anyhow::Result<Pacers> {
+        let sms = match &channels.sms {
+            Some(sms) => {
+                let senders = sms.senders().to_vec();
+                Some(pace::Pacer::new(&core.store, "sms", senders, core.settings.twilio.mps).await?)
+            }
+            None => None,
+        };
+        let signal = match (&channels.signal, &core.settings.signal.account) {
+            (Some(_), Some(account)) => {
+                let senders = vec![account.clone()];
+                Some(pace::Pacer::new(&core.store, "signal", senders, core.settings.signal.mps).await?)
+            }
+            _ => None,
+        };
+        Ok(Pacers {
+            sms,
+            signal,
+            lease_ms,
+        })
+    }
+}
+
+/// Waits for the channel's next sending slot; the sender to send from, or None when the
+/// claim ran out meanwhile and another worker has the delivery.
+async fn paced(
+    core: &Core,
+    pacer: Option<&pace::Pacer>,
+    lease_ms: i64,
+    d: &Claimed,
+) -> anyhow::Result<Option<String>> {
+    let Some(pacer) = pacer else {
+        return Ok(Some(String::new()));
+    };
+    let (sender, wait) = pacer.reserve().await?;
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+    // A long wait eats into the lease, which must still cover the send: renew it.
+    if wait > Duration::from_secs(1)
+        && !core
+            .store
+            .extend_claim(d.id, d.claimed_until, now_ms() + lease_ms)
+            .await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(sender.to_string()))
+}
+
 pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) {
     let names = channels.names();
     let concurrency = core.settings.twilio.concurrency;
     let permits = Arc::new(Semaphore::new(concurrency));
-    // A lease outlives any one send (timeout) with room to record the outcome.
+    // A lease outlives any one send (timeout) with room to record the outcome. It is also how
+    // long a killed process's in-flight sends wait before another worker takes them over.
     let timeout_s = core.settings.twilio.timeout_s.max(core.settings.signal.timeout_s);
-    let lease_ms = (timeout_s as i64 + 30) * 1000;
+    let lease_ms = (timeout_s + LEASE_MARGIN_S) as i64 * 1000;
+    let pacers = loop {
+        match Pacers::new(&core, &channels, lease_ms).await {
+            Ok(p) => break Arc::new(p),
+            Err(e) => {
+                tracing::error!(error = %e, "setting up the senders' pace failed; retrying");
+                if !crate::app::wait(&core.outbox_wake, POLL, &mut shutdown).await {
+                    return;
+                }
+            }
+        }
+    };
     while !*shutdown.borrow() {
         let Ok(first) = permits.clone().acquire_owned().await else {
             break;
@@ -95,7 +169,8 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
             };
             let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
             let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
-            tokio::spawn(send_one(core.clone(), channels.clone(), delivery, to, permit));
+            let (core, channels, pacers) = (core.clone(), channels.clone(), pacers.clone());
+            tokio::spawn(send_one(core, channels, pacers, delivery, to, permit));
         }
     }
     // Let in-flight sends finish and record their outcome before returning.
@@ -111,6 +186,7 @@ type Sealed = (Vec<u8>, Option<Vec<u8>>);
 async fn send_one(
     core: Shared,
     channels: Arc<Channels>,
+    pacers: Arc<Pacers>,
     d: Claimed,
     to: Option<Sealed>,
     _permit: OwnedSemaphorePermit,
@@ -121,17 +197,28 @@ async fn send_one(
     let outcome = if now_ms() > d.expires_at {
         Err(SendError::permanent("alert went stale before it could be sent"))
     } else {
-        match (address(&core, &d.channel, to.as_ref()), d.channel.as_str()) {
-            (Err(reason), _) => Err(SendError::permanent(reason)),
-            (Ok(to), "sms") => match &channels.sms {
-                Some(sms) => sms.send(&to, &d.body).instrument(span).await,
+        let pacer = match d.channel.as_str() {
+            "sms" => pacers.sms.as_ref(),
+            _ => pacers.signal.as_ref(),
+        };
+        let addressed = address(&core, &d.channel, to.as_ref());
+        let sender = match &addressed {
+            Ok(_) => paced(&core, pacer, pacers.lease_ms, &d).await,
+            Err(_) => Ok(Some(String::new())),
+        };
+        match (addressed, d.channel.as_str(), sender) {
+            (_, _, Ok(None)) => return, // another worker took it over; it records the outcome
+            (_, _, Err(e)) => Err(SendError::retry(format!("no sending slot: {e}"))),
+            (Err(reason), _, _) => Err(SendError::permanent(reason)),
+            (Ok(to), "sms", Ok(Some(from))) => match &channels.sms {
+                Some(sms) => sms.send_from(&from, &to, &d.body).instrument(span).await,
                 None => Err(SendError::Config("SMS is not configured".into())),
             },
-            (Ok(to), "signal") => match &channels.signal {
+            (Ok(to), "signal", _) => match &channels.signal {
                 Some(signal) => signal.send(&to, &d.body).instrument(span).await,
                 None => Err(SendError::Config("Signal is not configured".into())),
             },
-            (Ok(_), other) => Err(SendError::permanent(format!("unknown channel {other}"))),
+            (Ok(_), other, _) => Err(SendError::permanent(format!("unknown channel {other}"))),
         }
     };
     let took = started.elapsed().as_millis() as i64;

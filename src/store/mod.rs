@@ -17,7 +17,9 @@ pub mod guard;
 pub mod inbound;
 pub mod incidents;
 pub mod meta;
+pub mod notify;
 pub mod outbox;
+pub mod pace;
 pub mod receipts;
 pub mod reports;
 pub mod volunteers;
@@ -48,6 +50,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// For connections outside the pool (PostgreSQL's LISTEN).
+    url: String,
 }
 
 impl Store {
@@ -84,7 +88,11 @@ impl Store {
                 .await
                 .context("connecting to PostgreSQL (database.url)")?,
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            url: url.to_string(),
+        })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

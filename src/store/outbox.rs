@@ -25,6 +25,8 @@ pub struct Claimed {
     pub attempts: i64,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The claim's lease: ours while `claimed_until` still holds this value.
+    pub claimed_until: i64,
 }
 
 impl Store {
@@ -55,7 +57,7 @@ impl Store {
              WHERE id IN (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
              AND (claimed_until IS NULL OR claimed_until < $2) AND channel IN ({}) \
              ORDER BY priority, next_attempt_at, id LIMIT $3 {lock}) \
-             RETURNING id, volunteer_id, channel, body, attempts, created_at, expires_at",
+             RETURNING id, volunteer_id, channel, body, attempts, created_at, expires_at, claimed_until",
             placeholders(3, channels.len())
         );
         let mut q = sqlx::query(&sql).bind(now + lease_ms).bind(now).bind(limit);
@@ -74,6 +76,7 @@ impl Store {
                     attempts: r.try_get("attempts")?,
                     created_at: r.try_get("created_at")?,
                     expires_at: r.try_get("expires_at")?,
+                    claimed_until: r.try_get("claimed_until")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -160,10 +163,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         attempt(&mut tx, id, now, took_ms, "submitted", provider_id).await?;
-        let early = match provider_id {
-            Some(pid) => super::receipts::apply_early(&mut tx, id, channel, pid).await?,
-            None => None,
+        tx.commit().await?;
+        // After the commit, so that a receipt kept meanwhile is either seen here or finds the
+        // delivery itself (see `store::receipts`).
+        let Some(pid) = provider_id else {
+            return Ok(None);
         };
+        let mut tx = self.begin().await?;
+        let early = super::receipts::apply_early(&mut tx, id, channel, pid).await?;
         tx.commit().await?;
         Ok(early)
     }

@@ -1,6 +1,8 @@
 //! Provider receipts (Twilio status callbacks, Signal receipts): a delivery's status only moves
 //! forward. A receipt that arrives before we recorded the provider's id (a fast callback racing
-//! our own write) is kept and applied when the id is recorded.
+//! our own write) is kept and applied when the id is recorded: the id is committed before the
+//! early receipts are read, and a receipt is applied again after it is kept, so that one of
+//! the two sides always sees the other, whatever the interleaving.
 
 use sqlx::Row;
 
@@ -62,7 +64,10 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *conn)
             .await?;
-            return Ok(None);
+            // The delivery's id may have been committed since we looked, after its writer had
+            // read the early receipts (PostgreSQL, another connection): then this pass applies
+            // it. One of the two always sees the other's commit; applying twice is harmless.
+            return update(&mut conn, channel, provider_id, volunteer, receipt).await;
         }
         Ok(None)
     }

@@ -14,10 +14,10 @@ const VOLUNTEER: &str = "+13235550182";
 const LANDLINE: &str = "+13235550184";
 const BODY: &str = "Redada en la esquina 34.0617, -118.3005 ayuda";
 
-struct Server {
-    child: Child,
-    base: String,
-    log: std::path::PathBuf,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
+    pub(crate) log: std::path::PathBuf,
 }
 
 impl Drop for Server {
@@ -47,7 +47,9 @@ fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Comm
             format!("sqlite://{}/tocsin.db", dir.display()),
         )
         .env("TOCSIN_CRYPTO__KEY_FILE", dir.join("secret/tocsin.key"))
-        .env("TOCSIN_API__TOKEN", API_TOKEN);
+        .env("TOCSIN_API__TOKEN", API_TOKEN)
+        .env("TOCSIN_TWILIO__MPS", "1000")
+        .env("TOCSIN_SIGNAL__MPS", "1000");
     if let Some(t) = twilio {
         cmd.env("TOCSIN_TWILIO__ACCOUNT_SID", ACCOUNT_SID)
             .env("TOCSIN_TWILIO__AUTH_TOKEN", AUTH_TOKEN)
@@ -58,10 +60,25 @@ fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Comm
 }
 
 async fn start(dir: &std::path::Path, twilio: Option<&FakeTwilio>) -> Server {
+    start_with(dir, twilio, &[]).await
+}
+
+/// `tocsin serve` with these extra settings (environment variables); its log goes to
+/// `dir/tocsin.log`, appended to across restarts.
+pub(crate) async fn start_with(
+    dir: &std::path::Path,
+    twilio: Option<&FakeTwilio>,
+    env: &[(&str, &str)],
+) -> Server {
     let port = free_port();
     let log = dir.join("tocsin.log");
-    let out = std::fs::File::create(&log).unwrap();
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .unwrap();
     let child = tocsin(dir, twilio, port)
+        .envs(env.iter().copied())
         .arg("serve")
         .stdout(out.try_clone().unwrap())
         .stderr(out)

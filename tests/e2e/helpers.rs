@@ -14,6 +14,8 @@ use tocsin_fakes::{FakeSignal, FakeSignalConfig, FakeTwilio, FakeTwilioConfig, I
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 pub const HOTLINE: &str = "+12135550100";
+/// A second number of the network's, for pools of senders.
+pub const HOTLINE2: &str = "+12135550101";
 pub const API_TOKEN: &str = "test-token-0123456789";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +90,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     // Callbacks come 20 ms after a send: often before tocsin recorded it (the early-receipt path).
-    let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]);
+    let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE, HOTLINE2]);
     let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
 
     let (url, pg_database) = match backend {
@@ -124,7 +126,10 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.api.token = Some(API_TOKEN.into());
     settings.twilio.account_sid = Some(ACCOUNT_SID.into());
     settings.twilio.auth_token = Some(AUTH_TOKEN.into());
-    settings.twilio.from = Some(HOTLINE.into());
+    settings.twilio.from = vec![HOTLINE.into()];
+    // Unthrottled unless a test says otherwise: the fakes do not limit the rate by default.
+    settings.twilio.mps = 1000.0;
+    settings.signal.mps = 1000.0;
     settings.twilio.api_base = twilio.base_url();
     // Scenarios report several incidents at one spot on purpose; merging is tested in guard.rs.
     settings.dispatch.merge_m = 0.0;
@@ -243,6 +248,32 @@ impl TestApp {
     /// Runs one dispatcher pass now, so that "nothing was dispatched" is a checked fact.
     pub async fn dispatch_now(&self) {
         tocsin::dispatch::step(self.core()).await.expect("dispatch step");
+    }
+
+    /// A second instance on the same database and key, with its own HTTP port and its own
+    /// fake Twilio (so that each instance's sends can be counted). Stop it before `self`.
+    pub async fn second_instance(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE, HOTLINE2]);
+        let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = self.core().settings.clone();
+        settings.http.bind = addr.to_string();
+        settings.http.public_url = format!("http://{addr}");
+        settings.twilio.api_base = twilio.base_url();
+        adjust(&mut settings);
+        let running = Running::start_on(settings, listener)
+            .await
+            .expect("second instance starts");
+        TestApp {
+            base: format!("http://{addr}"),
+            twilio,
+            signal: None,
+            http: reqwest::Client::new(),
+            running: Some(running),
+            pg_database: None,
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub async fn stop(mut self) {

@@ -5,10 +5,13 @@ mod helpers;
 
 mod api;
 mod binary;
+mod crash;
 mod dashboard;
 mod dashboard_http;
 mod flow;
 mod guard;
+mod instances;
+mod pace;
 mod selfservice;
 mod signal;
 mod verifiers;

@@ -15,7 +15,7 @@ pub struct TwilioClient {
     url: String,
     account_sid: String,
     auth_token: SecretString,
-    from: String,
+    senders: Vec<String>,
     status_callback: String,
     validity_s: u32,
 }
@@ -24,7 +24,8 @@ pub struct TwilioParams {
     pub api_base: String,
     pub account_sid: String,
     pub auth_token: SecretString,
-    pub from: String,
+    /// Numbers to send from, or one messaging service (`MG…`): see `Settings::twilio.senders`.
+    pub senders: Vec<String>,
     pub status_callback: String,
     pub validity_s: u32,
     pub timeout: Duration,
@@ -57,19 +58,30 @@ impl TwilioClient {
             url,
             account_sid: p.account_sid,
             auth_token: p.auth_token,
-            from: p.from,
+            senders: p.senders,
             status_callback: p.status_callback,
             validity_s: p.validity_s,
         })
     }
 }
 
-impl Channel for TwilioClient {
-    async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
+impl TwilioClient {
+    /// The senders, in configuration order (the outbox paces each).
+    pub fn senders(&self) -> &[String] {
+        &self.senders
+    }
+
+    /// Sends from this sender: a number (`From`) or a messaging service (`MessagingServiceSid`).
+    pub async fn send_from(&self, sender: &str, to: &str, body: &str) -> Result<Accepted, SendError> {
         let validity = self.validity_s.to_string();
+        let from = if sender.starts_with("MG") {
+            "MessagingServiceSid"
+        } else {
+            "From"
+        };
         let form = [
             ("To", to),
-            ("From", self.from.as_str()),
+            (from, sender),
             ("Body", body),
             ("StatusCallback", self.status_callback.as_str()),
             ("ValidityPeriod", validity.as_str()),
@@ -96,6 +108,18 @@ impl Channel for TwilioClient {
         let text = response.text().await.unwrap_or_default();
         let error: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
         Err(classify(status, error.code))
+    }
+}
+
+impl Channel for TwilioClient {
+    /// From the first sender, unpaced (the outbox paces and spreads over the pool itself).
+    async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
+        match self.senders.first() {
+            Some(sender) => self.send_from(sender, to, body).await,
+            None => Err(SendError::Config(
+                "no twilio.from or twilio.messaging_service_sid".into(),
+            )),
+        }
     }
 }
 
