@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
 use crate::domain::{AlertPurpose, Kind, Language};
-use crate::store::alerts::{Audience, Bodies};
+use crate::store::alerts::{Audience, Bodies, Planned};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
 use message::Place;
@@ -44,6 +44,12 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
     for id in core.store.incidents_to_check().await? {
         if let Err(e) = verifiers::page(core, id).await {
             tracing::error!(incident_id = id, error = %e, "asking verifiers failed");
+        }
+    }
+    // Alerts whose deliveries were not all written (the process stopped between batches).
+    for planned in core.store.incomplete_alerts(now_ms() - 10_000).await? {
+        if let Err(e) = finish(core, planned).await {
+            tracing::error!(alert_id = planned.alert_id, error = %e, "finishing an alert failed");
         }
     }
     for incident in core.store.incidents_to_alert().await? {
@@ -93,6 +99,52 @@ async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the rest of a first alert's deliveries, to the volunteers its area holds now.
+async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
+    let planned = Planned {
+        expires_at: planned.now + core.settings.dispatch.alert_ttl_s as i64 * 1000,
+        ..planned
+    };
+    let Some(incident) = core.store.incident(planned.incident_id).await? else {
+        return Ok(());
+    };
+    let (Some(lat), Some(lon), AlertPurpose::First) = (incident.lat, incident.lon, planned.purpose) else {
+        // Only a first alert has more than one batch; anything else is complete in one.
+        core.store
+            .finish_alert(
+                &planned,
+                Audience::Volunteers {
+                    ids: &[],
+                    signal_on: false,
+                },
+                &Bodies(vec![("en", String::new())]),
+            )
+            .await?;
+        return Ok(());
+    };
+    let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
+    let targets = core.targets(lat, lon);
+    let place = Place {
+        lat,
+        lon,
+        zone: incident.zone.as_deref(),
+    };
+    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
+    let audience = Audience::Volunteers {
+        ids: &targets,
+        signal_on: core.settings.signal_ready(),
+    };
+    let n = core.store.finish_alert(&planned, audience, &bodies).await?;
+    tracing::info!(
+        incident_id = incident.id,
+        alert_id = planned.alert_id,
+        deliveries = n,
+        "alert finished after an interruption"
+    );
+    core.outbox_wake.notify_one();
+    Ok(())
+}
+
 /// The text in every language tocsin speaks, English first (the fallback).
 pub(crate) fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
     Bodies(
@@ -116,7 +168,9 @@ pub(crate) async fn plan(
     let started = std::time::Instant::now();
     let written = core
         .store
-        .plan_alert(incident_id, purpose, audience, bodies, now, expires_at)
+        .plan_alert(incident_id, purpose, audience, bodies, now, expires_at, &|| {
+            core.outbox_wake.notify_one()
+        })
         .await?;
     if let Some(n) = written {
         tracing::info!(

@@ -10,6 +10,19 @@ use crate::domain::AlertPurpose;
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
 
+/// INSERT statements per transaction: about 2,000 volunteers (each on one or two channels).
+const GROUP: usize = 4;
+
+/// An alert being written: what its deliveries carry.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned {
+    pub alert_id: i64,
+    pub incident_id: i64,
+    pub purpose: AlertPurpose,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
 /// The text of an alert per language code; the first is for anyone whose language has none.
 pub struct Bodies(pub Vec<(&'static str, String)>);
 
@@ -62,6 +75,7 @@ impl Store {
         bodies: &Bodies,
         now: i64,
         expires_at: i64,
+        after_first: &(dyn Fn() + Send + Sync),
     ) -> Result<Option<u64>> {
         let mut tx = self.begin().await?;
         // Claim the incident's state first: the alert goes out only while the incident is in
@@ -103,7 +117,7 @@ impl Store {
             AlertPurpose::First | AlertPurpose::AllClear | AlertPurpose::Verify => 0,
         };
         let alert = sqlx::query(
-            "INSERT INTO alerts (incident_id, purpose, seq, created_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO alerts (incident_id, purpose, seq, created_at, complete) VALUES ($1, $2, $3, $4, FALSE) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(incident_id)
@@ -118,6 +132,73 @@ impl Store {
         let alert_id: i64 = alert.try_get("id")?;
         // $1 alert, $2 priority, $3 now, $4 expiry, $5 the default text, then a (code, text)
         // pair per other language, then the statement's own values.
+        let planned = Planned {
+            alert_id,
+            incident_id,
+            purpose,
+            now,
+            expires_at,
+        };
+        let written = self
+            .write_deliveries(Some(tx), &planned, audience, bodies, after_first)
+            .await?;
+        Ok(Some(written))
+    }
+
+    /// Finishes an alert whose deliveries were not all written (the process stopped between
+    /// batches): writes them again (what exists is skipped) and marks it complete.
+    pub async fn finish_alert(
+        &self,
+        planned: &Planned,
+        audience: Audience<'_>,
+        bodies: &Bodies,
+    ) -> Result<u64> {
+        self.write_deliveries(None, planned, audience, bodies, &|| {})
+            .await
+    }
+
+    /// Alerts left incomplete since before `before`: (alert, incident, purpose, created_at).
+    pub async fn incomplete_alerts(&self, before: i64) -> Result<Vec<Planned>> {
+        let rows = sqlx::query(
+            "SELECT id, incident_id, purpose, created_at FROM alerts WHERE NOT complete AND created_at < $1 ORDER BY id",
+        )
+        .bind(before)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let purpose: String = r.try_get("purpose")?;
+                let now: i64 = r.try_get("created_at")?;
+                Ok(Planned {
+                    alert_id: r.try_get("id")?,
+                    incident_id: r.try_get("incident_id")?,
+                    purpose: AlertPurpose::parse(&purpose).unwrap_or(AlertPurpose::First),
+                    now,
+                    expires_at: now,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes the deliveries in transactions of `GROUP` statements (a few thousand rows each),
+    /// so that a huge fan-out holds neither the database nor memory: the first transaction is
+    /// the caller's (with the alert), `after_first` runs once it is committed so that sending
+    /// starts at once, and the last marks the alert complete.
+    async fn write_deliveries(
+        &self,
+        first_tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+        planned: &Planned,
+        audience: Audience<'_>,
+        bodies: &Bodies,
+        after_first: &(dyn Fn() + Send + Sync),
+    ) -> Result<u64> {
+        let Planned {
+            alert_id,
+            incident_id,
+            purpose,
+            now,
+            expires_at,
+        } = *planned;
         let mut text = String::from("CASE v.language");
         for i in 1..bodies.0.len() {
             text.push_str(&format!(" WHEN ${} THEN ${}", 4 + 2 * i, 5 + 2 * i));
@@ -155,28 +236,49 @@ impl Store {
                 vec![incident_id],
             )),
         }
+        let (_, default) = bodies
+            .0
+            .first()
+            .ok_or_else(|| sqlx::Error::Protocol("an alert without text".into()))?;
+        let groups: Vec<&[(String, Vec<i64>)]> = if statements.is_empty() {
+            vec![&[]]
+        } else {
+            statements.chunks(GROUP).collect()
+        };
+        let mut first_tx = first_tx;
         let mut written = 0;
-        for (sql, binds) in &statements {
-            let mut q = sqlx::query(sql)
-                .bind(alert_id)
-                .bind(purpose.priority())
-                .bind(now)
-                .bind(expires_at);
-            let (_, default) = bodies
-                .0
-                .first()
-                .ok_or_else(|| sqlx::Error::Protocol("an alert without text".into()))?;
-            q = q.bind(default.as_str());
-            for (code, body) in bodies.0.iter().skip(1) {
-                q = q.bind(*code).bind(body.as_str());
+        for (i, group) in groups.iter().enumerate() {
+            let mut tx = match first_tx.take() {
+                Some(tx) => tx,
+                None => self.begin().await?,
+            };
+            for (sql, binds) in group.iter() {
+                let mut q = sqlx::query(sql)
+                    .bind(alert_id)
+                    .bind(purpose.priority())
+                    .bind(now)
+                    .bind(expires_at);
+                q = q.bind(default.as_str());
+                for (code, body) in bodies.0.iter().skip(1) {
+                    q = q.bind(*code).bind(body.as_str());
+                }
+                for id in binds {
+                    q = q.bind(*id);
+                }
+                written += q.execute(&mut *tx).await?.rows_affected();
             }
-            for id in binds {
-                q = q.bind(*id);
+            if i + 1 == groups.len() {
+                sqlx::query("UPDATE alerts SET complete = TRUE WHERE id = $1")
+                    .bind(alert_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            written += q.execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            if i == 0 {
+                after_first();
+            }
         }
-        tx.commit().await?;
-        Ok(Some(written))
+        Ok(written)
     }
 
     /// The volunteer's most recent first alert (or request to check) of a still-open incident that reached them (or

@@ -8,6 +8,7 @@ mod binary;
 mod crash;
 mod dashboard;
 mod dashboard_http;
+mod fanout;
 mod flow;
 mod guard;
 mod instances;
