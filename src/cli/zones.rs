@@ -18,14 +18,7 @@ pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {
             let json: serde_json::Value =
                 serde_json::from_str(&text).with_context(|| format!("{}: not JSON", file.display()))?;
             let zones = parse_collection(&json).map_err(|e| anyhow!("{}: {e}", file.display()))?;
-            let rows: Vec<ZoneRow> = zones
-                .iter()
-                .map(|z| ZoneRow {
-                    name: z.name.clone(),
-                    aliases: z.aliases.clone(),
-                    geometry: z.area().to_json().to_string(),
-                })
-                .collect();
+            let rows = ZoneRow::from_zones(&zones);
             core.store.upsert_zones(&rows).await?;
             println!("imported {} zones", rows.len());
         }

@@ -69,20 +69,25 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
-    let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let targets = core.targets(lat, lon);
-    let place = Place {
-        lat,
-        lon,
-        zone: incident.zone.as_deref(),
-    };
-    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
+    let (targets, bodies) = first_alert_of(core, incident, lat, lon);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),
     };
     plan(core, incident.id, AlertPurpose::First, audience, &bodies).await?;
     Ok(())
+}
+
+/// Who a first alert goes to (the volunteers whose areas hold the point now) and its text.
+fn first_alert_of(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> (Vec<i64>, Bodies) {
+    let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
+    let place = Place {
+        lat,
+        lon,
+        zone: incident.zone.as_deref(),
+    };
+    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
+    (core.targets(lat, lon), bodies)
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
@@ -122,14 +127,7 @@ async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
             .await?;
         return Ok(());
     };
-    let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let targets = core.targets(lat, lon);
-    let place = Place {
-        lat,
-        lon,
-        zone: incident.zone.as_deref(),
-    };
-    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
+    let (targets, bodies) = first_alert_of(core, &incident, lat, lon);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),

@@ -12,6 +12,20 @@ pub struct ZoneRow {
     pub geometry: String,
 }
 
+impl ZoneRow {
+    /// Zones as imported, ready to store.
+    pub fn from_zones(zones: &[crate::geo::zones::Zone]) -> Vec<ZoneRow> {
+        zones
+            .iter()
+            .map(|z| ZoneRow {
+                name: z.name.clone(),
+                aliases: z.aliases.clone(),
+                geometry: z.area().to_json().to_string(),
+            })
+            .collect()
+    }
+}
+
 impl Store {
     /// Inserts or replaces (by name) every zone, in one transaction.
     pub async fn upsert_zones(&self, zones: &[ZoneRow]) -> Result<()> {

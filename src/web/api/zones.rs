@@ -16,14 +16,7 @@ pub async fn import(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
     let zones = parse_collection(&json).map_err(|why| ApiError::invalid("features", why))?;
-    let rows: Vec<ZoneRow> = zones
-        .iter()
-        .map(|z| ZoneRow {
-            name: z.name.clone(),
-            aliases: z.aliases.clone(),
-            geometry: z.area().to_json().to_string(),
-        })
-        .collect();
+    let rows = ZoneRow::from_zones(&zones);
     core.store.upsert_zones(&rows).await?;
     core.refresh_index().await.map_err(ApiError::internal)?;
     tracing::info!(zones = rows.len(), "zones imported");
