@@ -99,6 +99,14 @@ async fn with_no_verifier_in_reach_the_dispatcher_decides(backend: Backend) {
     assert!(app.twilio.messages().is_empty(), "nobody in reach, nobody paged");
     let id = app.latest_incident_id().await;
     assert_eq!(app.incident(id).await["status"], "unverified");
+    let (status, body) = app.post(&format!("/incidents/{id}/dismiss"), json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("not_found")),
+        "{body}"
+    );
+    let (status, _) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
+    assert_eq!(status, 409, "a dismissed incident stays closed");
     app.stop().await;
 }
 on_both_backends!(with_no_verifier_in_reach_the_dispatcher_decides);

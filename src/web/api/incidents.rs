@@ -89,6 +89,13 @@ pub async fn false_alarm(
     respond(&core, id).await
 }
 
+/// Nothing was found there: closed quietly, nobody (more) alerted.
+pub async fn dismiss(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id = body::id(&id, "incident")?;
+    actions::close(&core, &Actor::Api, id, IncidentStatus::NotFound).await?;
+    respond(&core, id).await
+}
+
 /// `POST {"into": N}`: this incident's reports and answers move into incident N.
 pub async fn merge(
     State(core): State<Shared>,

@@ -36,6 +36,9 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/incidents/{id}", get(incidents::show).patch(incidents::update))
         .route("/incidents/{id}/locate", post(incidents::locate))
         .route("/incidents/{id}/verify", post(incidents::verify))
+        // The names of the verification lifecycle: confirm = verify; dismiss = not found.
+        .route("/incidents/{id}/confirm", post(incidents::verify))
+        .route("/incidents/{id}/dismiss", post(incidents::dismiss))
         .route("/incidents/{id}/resolve", post(incidents::resolve))
         .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
         .route("/incidents/{id}/merge", post(incidents::merge))
