@@ -1,4 +1,4 @@
-//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove`.
+//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove | bench geofence`.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,9 @@ pub enum Command {
     /// Manage volunteers directly in the database.
     #[command(subcommand)]
     Volunteer(VolunteerCommand),
+    /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 #[derive(Debug, Subcommand)]

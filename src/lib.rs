@@ -2,6 +2,7 @@
 //! step of it.
 
 pub mod app;
+pub mod bench;
 pub mod channels;
 pub mod cli;
 pub mod config;

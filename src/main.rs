@@ -22,6 +22,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Volunteer(cmd) => volunteer(settings, cmd).await,
+        Command::Bench(cmd) => tocsin::bench::run(cmd),
     }
 }
 
