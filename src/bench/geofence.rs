@@ -1,7 +1,7 @@
 //! `tocsin bench geofence`: how fast the geofence index answers "which areas contain this
 //! point?", on the data of `bench/postgis/gen_data.py` (see docs/benchmarks.md).
 //!
-//! Loads the areas, builds an `AreaIndex` (timed alone: `build_ms`), queries every point once
+//! Streams the areas into an `AreaIndexBuilder` (the builder's time alone is `build_ms`), queries every point once
 //! on each of `--threads` threads (points dealt round-robin, as the PostGIS script deals them to
 //! its connections), each thread timing its own queries. The queries go through
 //! `AreaIndex::matching`, the call the dispatcher makes, result vector included.
@@ -15,7 +15,7 @@
 
 mod input;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
@@ -23,8 +23,8 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde_json::json;
 
-use crate::geo::AreaIndex;
-pub use input::{read_areas, read_points, QueryPoint};
+use crate::geo::{Area, AreaIndex, AreaIndexBuilder};
+pub use input::{for_each_area, read_areas, read_points, QueryPoint};
 
 /// Queries run before timing starts, so the first timed ones don't pay for page faults.
 const WARM_UP: usize = 200;
@@ -52,19 +52,17 @@ struct Run {
 
 pub fn run(args: GeofenceArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let areas = read_areas(&args.areas)?;
+    let (index, n_areas, build) = load_and_build(&args.areas)?;
     let points = read_points(&args.points)?;
     if points.is_empty() {
         bail!("{}: no points", args.points.display());
     }
-    let load = started.elapsed();
-    let n_areas = areas.len();
-    println!("loaded {n_areas} areas and {} points in {load:.2?}", points.len());
-
-    let t = Instant::now();
-    let index = AreaIndex::build(areas);
-    let build = t.elapsed();
-    println!("built the index of {} ids in {build:.2?}", index.len());
+    let load = started.elapsed() - build;
+    println!(
+        "read {n_areas} areas and {} points in {load:.2?}; indexed {} ids in {build:.2?}",
+        points.len(),
+        index.len()
+    );
 
     for p in points.iter().take(WARM_UP) {
         std::hint::black_box(index.matching(p.lat, p.lon));
@@ -106,6 +104,32 @@ pub fn run(args: GeofenceArgs) -> anyhow::Result<()> {
     );
     println!("{result}");
     Ok(())
+}
+
+/// Streams the areas into an `AreaIndexBuilder` in batches (so they never all exist as
+/// `Area`s, as a server loading them from its database would), timing only the builder.
+fn load_and_build(path: &Path) -> anyhow::Result<(AreaIndex, usize, Duration)> {
+    const BATCH: usize = 4096;
+    let mut builder = AreaIndexBuilder::new();
+    let (mut batch, mut n, mut build) = (Vec::with_capacity(BATCH), 0, Duration::ZERO);
+    let mut flush = |batch: &mut Vec<(i64, Area)>, build: &mut Duration| {
+        let t = Instant::now();
+        for (id, area) in batch.drain(..) {
+            builder.add(id, &area);
+        }
+        *build += t.elapsed();
+    };
+    for_each_area(path, |id, area| {
+        batch.push((id, area));
+        n += 1;
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut build);
+        }
+    })?;
+    flush(&mut batch, &mut build);
+    let t = Instant::now();
+    let index = builder.finish();
+    Ok((index, n, build + t.elapsed()))
 }
 
 /// Every point queried once; thread `t` takes points `t, t + threads, ...`.

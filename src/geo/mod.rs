@@ -27,5 +27,5 @@ mod parse;
 mod ring;
 
 pub use area::{Area, AreaError};
-pub use index::AreaIndex;
+pub use index::{AreaIndex, AreaIndexBuilder};
 pub use locate::locate_text;

@@ -173,14 +173,20 @@ fn for_lines(path: &Path, mut each: impl FnMut(usize, &str) -> anyhow::Result<()
     }
 }
 
+/// Calls `each(id, area)` for every area of a GeoJSON-lines file, in file order.
+pub fn for_each_area(path: &Path, mut each: impl FnMut(i64, Area)) -> anyhow::Result<()> {
+    for_lines(path, |_, text| {
+        let feature: Feature = serde_json::from_str(text).context("not a GeoJSON Feature with an id")?;
+        let (id, area) = feature_area(feature)?;
+        each(id, area);
+        Ok(())
+    })
+}
+
 /// Every area of a GeoJSON-lines file, in file order, with its feature id.
 pub fn read_areas(path: &Path) -> anyhow::Result<Vec<(i64, Area)>> {
     let mut areas = Vec::new();
-    for_lines(path, |_, text| {
-        let feature: Feature = serde_json::from_str(text).context("not a GeoJSON Feature with an id")?;
-        areas.push(feature_area(feature)?);
-        Ok(())
-    })?;
+    for_each_area(path, |id, area| areas.push((id, area)))?;
     Ok(areas)
 }
 
