@@ -81,23 +81,33 @@ impl Packed {
     }
 
     fn visit_level(&self, level: usize, from: usize, to: usize, p: [f32; 2], f: &mut impl FnMut(usize)) {
-        let holds = |b: &[f32; 4]| b[0] <= p[0] && p[0] <= b[2] && b[1] <= p[1] && p[1] <= b[3];
+        let mut hits = holding(&self.boxes[from..to], p);
         if level == 0 {
-            for (i, b) in self.boxes[from..to].iter().enumerate() {
-                if holds(b) {
-                    f(from + i);
-                }
+            while hits != 0 {
+                f(from + hits.trailing_zeros() as usize);
+                hits &= hits - 1;
             }
             return;
         }
         let (below, below_end, here) = (self.levels[level - 1], self.levels[level], self.levels[level]);
-        for (i, b) in self.boxes[from..to].iter().enumerate() {
-            if holds(b) {
-                let first = below + (from + i - here) * NODE;
-                self.visit_level(level - 1, first, (first + NODE).min(below_end), p, f);
-            }
+        while hits != 0 {
+            let first = below + (from + hits.trailing_zeros() as usize - here) * NODE;
+            self.visit_level(level - 1, first, (first + NODE).min(below_end), p, f);
+            hits &= hits - 1;
         }
     }
+}
+
+/// Bit `i` set when `boxes[i]` (at most `NODE` of them) holds `p`; no branches, so the
+/// unpredictable answers cost no mispredictions.
+#[inline]
+fn holding(boxes: &[[f32; 4]], p: [f32; 2]) -> u32 {
+    let mut hits = 0u32;
+    for (i, b) in boxes.iter().enumerate() {
+        let hit = (b[0] <= p[0]) & (p[0] <= b[2]) & (b[1] <= p[1]) & (p[1] <= b[3]);
+        hits |= u32::from(hit) << i;
+    }
+    hits
 }
 
 /// Position along a Hilbert curve of a point on a 2^16 x 2^16 grid (the bit-parallel method

@@ -385,23 +385,37 @@ fn ring_position(ring: &[Coord<f64>], c: Coord<f64>) -> Position {
     }
     let between = |x: f64, a: f64, b: f64| if a < b { x >= a && x <= b } else { x >= b && x <= a };
     let mut winding = 0i32;
-    for w in ring.windows(2) {
-        let (start, end) = (w[0], w[1]);
-        if start.y <= c.y {
-            if end.y >= c.y {
+    // Only the edges that pass one of the two branches' conditions below (y-range holding c.y;
+    // written with `!(s <= y)` rather than `s > y` to treat NaN as geo does) can count or
+    // short-cut: find them 64 at a time without branches, then walk them in ring order.
+    let edges = ring.len() - 1;
+    for base in (0..edges).step_by(64) {
+        let mut relevant = 0u64;
+        for k in base..edges.min(base + 64) {
+            let (s, e) = (ring[k].y, ring[k + 1].y);
+            let hit = ((s <= c.y) & (e >= c.y)) | (!(s <= c.y) & (e <= c.y));
+            relevant |= u64::from(hit) << (k - base);
+        }
+        while relevant != 0 {
+            let k = base + relevant.trailing_zeros() as usize;
+            relevant &= relevant - 1;
+            let (start, end) = (ring[k], ring[k + 1]);
+            if start.y <= c.y {
+                if end.y >= c.y {
+                    let o = RobustKernel::orient2d(start, end, c);
+                    if o == Orientation::CounterClockwise && end.y != c.y {
+                        winding += 1;
+                    } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
+                        return Position::OnBoundary;
+                    }
+                }
+            } else if end.y <= c.y {
                 let o = RobustKernel::orient2d(start, end, c);
-                if o == Orientation::CounterClockwise && end.y != c.y {
-                    winding += 1;
+                if o == Orientation::Clockwise {
+                    winding -= 1;
                 } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
                     return Position::OnBoundary;
                 }
-            }
-        } else if end.y <= c.y {
-            let o = RobustKernel::orient2d(start, end, c);
-            if o == Orientation::Clockwise {
-                winding -= 1;
-            } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
-                return Position::OnBoundary;
             }
         }
     }
