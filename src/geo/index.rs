@@ -15,6 +15,7 @@
 mod builder;
 mod packed;
 mod shapes;
+mod winding;
 
 use std::collections::HashMap;
 
@@ -24,7 +25,7 @@ use rstar::{RTree, AABB};
 use super::area::Area;
 pub use builder::AreaIndexBuilder;
 use packed::Packed;
-use shapes::{Probe, Rec, Shape, Shapes, NONE};
+use shapes::{Probe, Shapes, NONE};
 
 /// An inserted area's box in the overlay tree, and its slot.
 type Entry = GeomWithData<Rectangle<[f32; 2]>, usize>;
@@ -48,7 +49,7 @@ pub struct AreaIndex {
     free: Vec<usize>,
     /// Dead slots among the packed ones (the packed tree still lists them).
     dead_packed: usize,
-    /// Every id with at least one area, and the first slot of its chain (`Rec::next`).
+    /// Every id with at least one area, and the first slot of its chain (`Shapes::next`).
     by_id: HashMap<i64, usize>,
 }
 
@@ -69,9 +70,10 @@ impl AreaIndex {
 
     /// The index over `shapes`, all packed, slot `i` having box `leaves[i]`.
     fn assemble(mut shapes: Shapes, leaves: Vec<[f32; 4]>) -> Self {
-        let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(shapes.recs.len());
-        for (i, rec) in shapes.recs.iter_mut().enumerate().rev() {
-            rec.next = by_id.insert(rec.id, i).unwrap_or(NONE);
+        let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(shapes.len());
+        for slot in (0..shapes.len()).rev() {
+            let next = by_id.insert(shapes.id(slot), slot).unwrap_or(NONE);
+            shapes.set_next(slot, next);
         }
         AreaIndex {
             shapes,
@@ -85,20 +87,16 @@ impl AreaIndex {
 
     /// Adds an area for `id`, keeping any it already has.
     pub fn insert(&mut self, id: i64, area: Area) {
-        let shape = self.shapes.shape_of(&area);
-        let next = self.by_id.get(&id).copied().unwrap_or(NONE);
-        let rec = Rec { id, next, shape };
         let slot = match self.free.pop() {
-            Some(s) => {
-                self.shapes.recs[s] = rec;
-                s
+            Some(slot) => {
+                self.shapes.put(slot, id, &area);
+                slot
             }
-            None => {
-                self.shapes.recs.push(rec);
-                self.shapes.recs.len() - 1
-            }
+            None => self.shapes.push(id, &area),
         };
-        self.by_id.insert(id, slot);
+        if let Some(next) = self.by_id.insert(id, slot) {
+            self.shapes.set_next(slot, next);
+        }
         self.overlay.insert(self.overlay_entry(slot));
         self.maybe_repack();
     }
@@ -123,8 +121,10 @@ impl AreaIndex {
                 self.overlay.remove(&self.overlay_entry(slot));
                 self.free.push(slot);
             }
+            let next = self.shapes.next(slot);
+            self.shapes.set_next(slot, NONE);
             self.shapes.kill(slot);
-            slot = std::mem::replace(&mut self.shapes.recs[slot].next, NONE);
+            slot = next;
         }
         self.maybe_repack();
         true
@@ -181,7 +181,7 @@ impl AreaIndex {
     fn maybe_repack(&mut self) {
         let packed = self.packed.len();
         let overlay = self.overlay.size();
-        let garbage = self.shapes.garbage;
+        let garbage = self.shapes.garbage();
         if (overlay >= REPACK_MIN && overlay * OVERLAY_SHARE >= packed)
             || (self.dead_packed >= REPACK_MIN && self.dead_packed * 2 >= packed)
             || (garbage >= REPACK_MIN && garbage * 2 >= self.shapes.coords_len())
@@ -194,10 +194,8 @@ impl AreaIndex {
     fn repack(&mut self) {
         let old = std::mem::take(self);
         let mut builder = AreaIndexBuilder::new();
-        for (slot, rec) in old.shapes.recs.iter().enumerate() {
-            if !matches!(rec.shape, Shape::Dead) {
-                builder.add_copy(&old.shapes, slot);
-            }
+        for slot in (0..old.shapes.len()).filter(|&s| old.shapes.is_live(s)) {
+            builder.add_copy(&old.shapes, slot);
         }
         drop(old);
         *self = builder.finish();

@@ -1,22 +1,24 @@
-//! The index's own copy of each area, laid out for fast and exact containment tests.
+//! The index's own copy of each area, by slot, laid out for fast and exact containment tests.
 //!
-//! Exactness: `Shapes::contains(i, probe)` is always the same boolean as `Area::contains` on
-//! the area stored at `i`, for a point in range:
-//! - A valid circle is first tested with the squared chord between unit vectors, which is
-//!   `4 * hav(angle)`, the very quantity haversine compares, computed without trigonometry.
-//!   Only a chord clearly inside (or outside) the radius decides; "clearly" is a band of
-//!   1 mm + 1e-9 * radius on either side of the edge, millions of times wider than the
-//!   rounding error of either formula (nanometres). In the band, `haversine_m` decides, as
-//!   `Area::contains` does.
-//! - A polygon is tested by the same winding-number walk as geo's `coordinate_position`
-//!   (same edge rules, same robust `orient2d`, holes in the same order), on coordinates kept
-//!   in one flat vector, so a member is contained iff geo says it is not `Outside`.
+//! Each slot has a hot part read for every candidate (48 bytes: a unit vector, two squared
+//! chord thresholds, the id) and a cold part read only when the hot part can't decide (the
+//! circle in degrees, or where a polygon's rings are). Polygon coordinates sit in one flat
+//! vector, in slot order after `into_order`.
+//!
+//! Exactness: `test(i, p)` answers exactly as `Area::contains` on the area stored at `i`, for
+//! a point in range:
+//! - A valid circle: the squared chord between unit vectors is `4 * hav(angle)`, the very
+//!   quantity haversine compares, computed without trigonometry. Only a chord clearly inside
+//!   (or outside) the radius decides; "clearly" is a band of 1 mm + 1e-9 * radius on either
+//!   side of the edge, more than 10^5 times the rounding error of either formula (tens of
+//!   nanometres at most). In the band, `haversine_m` decides, as `Area::contains` does.
+//! - A polygon always goes to `winding::polygon_contains`, geo's own walk.
 //! - Anything else (an invalid circle) keeps its `Area` and asks it.
 
-use ::geo::kernels::{Kernel, Orientation, RobustKernel};
 use ::geo::Coord;
 
-use crate::geo::area::{haversine_m, Area, EARTH_RADIUS_M, MAX_RADIUS_M};
+use super::winding::{polygon_contains, Ring};
+use crate::geo::area::{check_circle, haversine_m, Area, EARTH_RADIUS_M};
 
 /// A query point: degrees, the unit vector circles compare against, and the `f32` point the
 /// tree compares boxes against.
@@ -37,13 +39,6 @@ impl Probe {
             xy: [lon as f32, lat as f32],
         }
     }
-
-    fn coord(&self) -> Coord<f64> {
-        Coord {
-            x: self.lon,
-            y: self.lat,
-        }
-    }
 }
 
 fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
@@ -57,80 +52,40 @@ fn chord2(d_m: f64) -> f64 {
     4.0 * half * half
 }
 
-/// A valid circle with its precomputed chord thresholds.
-#[derive(Debug, Clone)]
-pub(super) struct Circle {
+/// What every candidate reads. A squared chord at most `sure_in` is inside, above `sure_out`
+/// outside, anything between is up to the cold part. Only valid circles have a real unit
+/// vector; other shapes get thresholds that always (polygons) or never (dead slots) defer.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
     v: [f64; 3],
-    /// Squared chords: at most `sure_in` is inside, above `sure_out` is outside.
     sure_in: f64,
     sure_out: f64,
-    lat: f64,
-    lon: f64,
-    radius_m: f64,
+    id: i64,
 }
 
-impl Circle {
-    /// `None` unless the circle is valid (finite, in range, radius in (0, MAX_RADIUS_M]).
-    fn new(lat: f64, lon: f64, radius_m: f64) -> Option<Circle> {
-        crate::geo::area::check_circle(lat, lon, radius_m, "area").ok()?;
-        debug_assert!(radius_m <= MAX_RADIUS_M);
-        let band = 1e-3 + radius_m * 1e-9;
-        Some(Circle {
-            v: unit_vector(lat, lon),
-            sure_in: if radius_m > band {
-                chord2(radius_m - band)
-            } else {
-                -1.0
-            },
-            sure_out: chord2(radius_m + band),
-            lat,
-            lon,
-            radius_m,
-        })
-    }
+impl Hot {
+    const DEFER: (f64, f64) = (f64::NEG_INFINITY, f64::INFINITY);
+    const REFUSE: (f64, f64) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
 
-    #[inline]
-    fn contains(&self, p: &Probe) -> bool {
-        let d = [self.v[0] - p.v[0], self.v[1] - p.v[1], self.v[2] - p.v[2]];
-        let c2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-        if c2 <= self.sure_in {
-            true
-        } else if c2 > self.sure_out {
-            false
-        } else {
-            haversine_m(self.lat, self.lon, p.lat, p.lon) <= self.radius_m
+    fn new(id: i64, (sure_in, sure_out): (f64, f64)) -> Hot {
+        Hot {
+            v: [0.0; 3],
+            sure_in,
+            sure_out,
+            id,
         }
     }
 }
 
-/// One ring in the flat coordinate vector; a member is an exterior ring and the holes after it.
-#[derive(Debug, Clone, Copy)]
-struct Ring {
-    start: usize,
-    end: usize,
-    hole: bool,
-}
-
 #[derive(Debug, Clone)]
-pub(super) enum Shape {
-    Circle(Circle),
+enum Cold {
+    Circle { lat: f64, lon: f64, radius_m: f64 },
     /// `rings[first..first + count]`.
-    Polygon {
-        first: usize,
-        count: usize,
-    },
+    Polygon { first: usize, count: usize },
     /// Kept as given and asked directly (an invalid circle).
     Other(Box<Area>),
-    /// Removed; its slot waits for reuse or the next rebuild.
+    /// Removed; the slot waits for reuse or the next repack.
     Dead,
-}
-
-/// One stored area: its owner, the next slot holding an area of the same owner, its shape.
-#[derive(Debug, Clone)]
-pub(super) struct Rec {
-    pub id: i64,
-    pub next: usize,
-    pub shape: Shape,
 }
 
 /// End of a same-owner chain.
@@ -139,26 +94,101 @@ pub(super) const NONE: usize = usize::MAX;
 /// Every stored area by slot, and the rings and coordinates of the polygons.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Shapes {
-    pub recs: Vec<Rec>,
+    hot: Vec<Hot>,
+    cold: Vec<Cold>,
+    /// The next slot holding an area of the same id, or `NONE`.
+    next: Vec<usize>,
     rings: Vec<Ring>,
     coords: Vec<Coord<f64>>,
-    /// Coordinates of removed polygons, still in `coords` until the next rebuild.
-    pub garbage: usize,
+    /// Coordinates of removed polygons, still in `coords` until the next repack.
+    garbage: usize,
 }
 
 impl Shapes {
+    pub fn len(&self) -> usize {
+        self.hot.len()
+    }
+
     pub fn coords_len(&self) -> usize {
         self.coords.len()
     }
 
-    /// The shape for `area`, its polygon coordinates appended here.
-    pub fn shape_of(&mut self, area: &Area) -> Shape {
-        match area {
-            Area::Circle { lat, lon, radius_m } => match Circle::new(*lat, *lon, *radius_m) {
-                Some(c) => Shape::Circle(c),
-                None => Shape::Other(Box::new(area.clone())),
-            },
-            Area::Polygon(mp) => {
+    pub fn garbage(&self) -> usize {
+        self.garbage
+    }
+
+    pub fn id(&self, slot: usize) -> i64 {
+        self.hot[slot].id
+    }
+
+    pub fn next(&self, slot: usize) -> usize {
+        self.next[slot]
+    }
+
+    pub fn set_next(&mut self, slot: usize, next: usize) {
+        self.next[slot] = next;
+    }
+
+    pub fn is_live(&self, slot: usize) -> bool {
+        !matches!(self.cold[slot], Cold::Dead)
+    }
+
+    /// Stores `area` for `id` in a new slot.
+    pub fn push(&mut self, id: i64, area: &Area) -> usize {
+        let (hot, cold) = self.parts(id, area);
+        self.push_parts(hot, cold)
+    }
+
+    /// Stores `area` for `id` in dead slot `slot`.
+    pub fn put(&mut self, slot: usize, id: i64, area: &Area) {
+        let (hot, cold) = self.parts(id, area);
+        (self.hot[slot], self.cold[slot], self.next[slot]) = (hot, cold, NONE);
+    }
+
+    /// Stores a copy of slot `slot` of `from` in a new slot.
+    pub fn push_copy(&mut self, from: &Shapes, slot: usize) -> usize {
+        let cold = match &from.cold[slot] {
+            Cold::Polygon { first, count } => {
+                let new_first = self.rings.len();
+                for r in &from.rings[*first..first + count] {
+                    self.push_ring(&from.coords[r.start..r.end], r.hole);
+                }
+                Cold::Polygon {
+                    first: new_first,
+                    count: *count,
+                }
+            }
+            other => other.clone(),
+        };
+        self.push_parts(from.hot[slot], cold)
+    }
+
+    fn push_parts(&mut self, hot: Hot, cold: Cold) -> usize {
+        self.hot.push(hot);
+        self.cold.push(cold);
+        self.next.push(NONE);
+        self.hot.len() - 1
+    }
+
+    /// The two parts for `area`, its polygon coordinates appended here.
+    fn parts(&mut self, id: i64, area: &Area) -> (Hot, Cold) {
+        match *area {
+            Area::Circle { lat, lon, radius_m } if check_circle(lat, lon, radius_m, "area").is_ok() => {
+                let band = 1e-3 + radius_m * 1e-9;
+                let hot = Hot {
+                    v: unit_vector(lat, lon),
+                    sure_in: if radius_m > band {
+                        chord2(radius_m - band)
+                    } else {
+                        -1.0
+                    },
+                    sure_out: chord2(radius_m + band),
+                    id,
+                };
+                (hot, Cold::Circle { lat, lon, radius_m })
+            }
+            Area::Circle { .. } => (Hot::new(id, Hot::DEFER), Cold::Other(Box::new(area.clone()))),
+            Area::Polygon(ref mp) => {
                 let first = self.rings.len();
                 for p in &mp.0 {
                     self.push_ring(&p.exterior().0, false);
@@ -166,10 +196,8 @@ impl Shapes {
                         self.push_ring(&hole.0, true);
                     }
                 }
-                Shape::Polygon {
-                    first,
-                    count: self.rings.len() - first,
-                }
+                let count = self.rings.len() - first;
+                (Hot::new(id, Hot::DEFER), Cold::Polygon { first, count })
             }
         }
     }
@@ -184,32 +212,27 @@ impl Shapes {
         });
     }
 
-    /// A copy of `shape` (stored in `from`) with its coordinates appended here.
-    pub fn copy_shape(&mut self, from: &Shapes, shape: &Shape) -> Shape {
-        match shape {
-            Shape::Polygon { first, count } => {
-                let new_first = self.rings.len();
-                for r in &from.rings[*first..first + count] {
-                    self.push_ring(&from.coords[r.start..r.end], r.hole);
-                }
-                Shape::Polygon {
-                    first: new_first,
-                    count: *count,
-                }
-            }
-            other => other.clone(),
+    /// Marks slot `slot` removed (its chain link is left to the caller).
+    pub fn kill(&mut self, slot: usize) {
+        let cold = std::mem::replace(&mut self.cold[slot], Cold::Dead);
+        if let Cold::Polygon { first, count } = cold {
+            self.garbage += self.rings[first..first + count]
+                .iter()
+                .map(|r| r.end - r.start)
+                .sum::<usize>();
         }
+        self.hot[slot] = Hot::new(self.hot[slot].id, Hot::REFUSE);
     }
 
-    /// The same slots, with the rings and coordinates of their polygons copied in the order
-    /// of the slots listed in `order` (so that they end up in that order once the slots are).
-    pub fn coords_in_order(mut self, order: &[usize]) -> Shapes {
+    /// The same areas with slot `k` holding what slot `order[k]` held, polygon coordinates
+    /// copied in that order too, and every chain link reset.
+    pub fn into_order(mut self, mut order: Vec<usize>) -> Shapes {
         let mut rings = Vec::with_capacity(self.rings.len());
         let mut coords = Vec::with_capacity(self.coords.len() - self.garbage);
-        for &i in order {
-            if let Shape::Polygon { first, count } = &mut self.recs[i].shape {
-                let new_first = rings.len();
-                for r in &self.rings[*first..*first + *count] {
+        for &i in &order {
+            if let Cold::Polygon { first, count } = &mut self.cold[i] {
+                let old_first = std::mem::replace(first, rings.len());
+                for r in &self.rings[old_first..old_first + *count] {
                     let start = coords.len();
                     coords.extend_from_slice(&self.coords[r.start..r.end]);
                     rings.push(Ring {
@@ -218,111 +241,90 @@ impl Shapes {
                         hole: r.hole,
                     });
                 }
-                *first = new_first;
             }
         }
-        self.rings = rings;
-        self.coords = coords;
-        self.garbage = 0;
+        (self.rings, self.coords, self.garbage) = (rings, coords, 0);
+        let mut order2 = order.clone();
+        permute(&mut self.hot, &mut order);
+        permute(&mut self.cold, &mut order2);
+        self.next.fill(NONE);
         self
     }
 
-    /// Marks slot `i` removed; returns what it held.
-    pub fn kill(&mut self, i: usize) -> Shape {
-        let shape = std::mem::replace(&mut self.recs[i].shape, Shape::Dead);
-        if let Shape::Polygon { first, count } = &shape {
-            self.garbage += self.rings[*first..first + count]
-                .iter()
-                .map(|r| r.end - r.start)
-                .sum::<usize>();
-        }
-        shape
-    }
-
-    /// The owner of slot `i` if its area contains the point.
+    /// The id stored at `slot` if its area contains the point.
     #[inline]
-    pub fn test(&self, i: usize, p: &Probe) -> Option<i64> {
-        let rec = self.recs.get(i)?;
-        let inside = match &rec.shape {
-            Shape::Circle(c) => c.contains(p),
-            Shape::Polygon { first, count } => self.polygon_contains(*first, *count, p.coord()),
-            Shape::Other(area) => area.contains(p.lat, p.lon),
-            Shape::Dead => false,
-        };
-        inside.then_some(rec.id)
-    }
-
-    /// `Area::contains` of a MultiPolygon: some member's `coordinate_position` isn't Outside.
-    fn polygon_contains(&self, first: usize, count: usize, c: Coord<f64>) -> bool {
-        let rings = &self.rings[first..first + count];
-        let mut m = 0;
-        while m < rings.len() {
-            let holes_end = m + 1 + rings[m + 1..].iter().take_while(|r| r.hole).count();
-            if self.member_contains(&rings[m], &rings[m + 1..holes_end], c) {
-                return true;
-            }
-            m = holes_end;
-        }
-        false
-    }
-
-    /// geo's `Polygon::calculate_coordinate_position`, reduced to "not Outside".
-    fn member_contains(&self, exterior: &Ring, holes: &[Ring], c: Coord<f64>) -> bool {
-        match ring_position(&self.coords[exterior.start..exterior.end], c) {
-            Position::Outside => false,
-            Position::OnBoundary => true,
-            Position::Inside => {
-                for h in holes {
-                    match ring_position(&self.coords[h.start..h.end], c) {
-                        Position::Outside => {}
-                        Position::OnBoundary => return true,
-                        Position::Inside => return false,
-                    }
-                }
-                true
-            }
+    pub fn test(&self, slot: usize, p: &Probe) -> Option<i64> {
+        let h = self.hot.get(slot)?;
+        let d = [h.v[0] - p.v[0], h.v[1] - p.v[1], h.v[2] - p.v[2]];
+        let c2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        if c2 <= h.sure_in || (c2 <= h.sure_out && self.exact(slot, p)) {
+            Some(h.id)
+        } else {
+            None
         }
     }
 
-    /// A box, in degrees `[min lon, min lat, max lon, max lat]`, covering every point slot `i`
-    /// contains: the `Area::bbox` of what was stored (widened to the next `f32` outwards).
-    pub fn bbox(&self, i: usize) -> [f32; 4] {
+    /// `Area::contains` for the area stored at `slot`.
+    fn exact(&self, slot: usize, p: &Probe) -> bool {
+        match &self.cold[slot] {
+            Cold::Circle { lat, lon, radius_m } => haversine_m(*lat, *lon, p.lat, p.lon) <= *radius_m,
+            Cold::Polygon { first, count } => polygon_contains(
+                &self.rings[*first..first + count],
+                &self.coords,
+                Coord { x: p.lon, y: p.lat },
+            ),
+            Cold::Other(area) => area.contains(p.lat, p.lon),
+            Cold::Dead => false,
+        }
+    }
+
+    /// A box, `[min lon, min lat, max lon, max lat]`, covering every point slot `slot` contains:
+    /// the `Area::bbox` of what was stored, widened to the next `f32`s outwards.
+    pub fn bbox(&self, slot: usize) -> [f32; 4] {
         let world = [-180.0, -90.0, 180.0, 90.0];
-        let b = match &self.recs[i].shape {
-            Shape::Circle(c) => {
-                return area_box(&Area::Circle {
-                    lat: c.lat,
-                    lon: c.lon,
-                    radius_m: c.radius_m,
-                })
-            }
-            Shape::Other(area) => return area_box(area),
-            Shape::Dead => world,
+        match &self.cold[slot] {
+            Cold::Circle { lat, lon, radius_m } => area_box(&Area::Circle {
+                lat: *lat,
+                lon: *lon,
+                radius_m: *radius_m,
+            }),
+            Cold::Other(area) => area_box(area),
+            Cold::Dead => outward(world),
             // As `Area::bbox`: exteriors bound everything; empty or non-finite gets the world.
-            Shape::Polygon { first, count } => {
+            Cold::Polygon { first, count } => {
                 let mut exteriors = self.rings[*first..first + count]
                     .iter()
                     .filter(|r| !r.hole)
                     .flat_map(|r| &self.coords[r.start..r.end]);
-                match exteriors.next() {
-                    None => world,
-                    Some(c0) => {
-                        let mut b = [c0.x, c0.y, c0.x, c0.y];
-                        let mut finite = c0.x.is_finite() && c0.y.is_finite();
-                        for c in exteriors {
-                            finite &= c.x.is_finite() && c.y.is_finite();
-                            b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
-                        }
-                        if finite {
-                            b
-                        } else {
-                            world
-                        }
-                    }
+                let Some(c0) = exteriors.next() else {
+                    return outward(world);
+                };
+                let mut b = [c0.x, c0.y, c0.x, c0.y];
+                let mut finite = c0.x.is_finite() && c0.y.is_finite();
+                for c in exteriors {
+                    finite &= c.x.is_finite() && c.y.is_finite();
+                    b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
                 }
+                outward(if finite { b } else { world })
             }
-        };
-        outward(b)
+        }
+    }
+}
+
+/// Puts `v[order[k]]` at `k` for every `k`, in place, following cycles; `order` is used up.
+fn permute<T>(v: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for k in 0..order.len() {
+        let mut j = k;
+        while order[j] != DONE {
+            let src = order[j];
+            order[j] = DONE;
+            if src == k {
+                break;
+            }
+            v.swap(j, src);
+            j = src;
+        }
     }
 }
 
@@ -335,7 +337,7 @@ pub(super) fn area_box(area: &Area) -> [f32; 4] {
 
 /// The smallest `f32` box holding a finite `f64` one.
 fn outward(b: [f64; 4]) -> [f32; 4] {
-    [down(b[0]), down(b[1]), up(b[2]), up(b[3])]
+    [down(b[0]), down(b[1]), -down(-b[2]), -down(-b[3])]
 }
 
 /// The largest `f32` <= v (v is finite).
@@ -343,18 +345,7 @@ fn down(v: f64) -> f32 {
     let f = v as f32;
     if f64::from(f) <= v {
         f
-    } else {
-        next_toward_neg_inf(f)
-    }
-}
-
-/// The smallest `f32` >= v (v is finite).
-fn up(v: f64) -> f32 {
-    -down(-v)
-}
-
-fn next_toward_neg_inf(f: f32) -> f32 {
-    if f == 0.0 {
+    } else if f == 0.0 {
         -f32::from_bits(1)
     } else if f > 0.0 {
         f32::from_bits(f.to_bits() - 1)
@@ -363,65 +354,5 @@ fn next_toward_neg_inf(f: f32) -> f32 {
     }
 }
 
-enum Position {
-    Inside,
-    OnBoundary,
-    Outside,
-}
-
-/// geo 0.29's `coord_pos_relative_to_ring`, step for step (winding number, boundary
-/// short-cut, robust orientation), on a slice.
-fn ring_position(ring: &[Coord<f64>], c: Coord<f64>) -> Position {
-    match ring {
-        [] => return Position::Outside,
-        [only] => {
-            return if *only == c {
-                Position::OnBoundary
-            } else {
-                Position::Outside
-            }
-        }
-        _ => {}
-    }
-    let between = |x: f64, a: f64, b: f64| if a < b { x >= a && x <= b } else { x >= b && x <= a };
-    let mut winding = 0i32;
-    // Only the edges that pass one of the two branches' conditions below (y-range holding c.y;
-    // written with `!(s <= y)` rather than `s > y` to treat NaN as geo does) can count or
-    // short-cut: find them 64 at a time without branches, then walk them in ring order.
-    let edges = ring.len() - 1;
-    for base in (0..edges).step_by(64) {
-        let mut relevant = 0u64;
-        for k in base..edges.min(base + 64) {
-            let (s, e) = (ring[k].y, ring[k + 1].y);
-            let hit = ((s <= c.y) & (e >= c.y)) | (!(s <= c.y) & (e <= c.y));
-            relevant |= u64::from(hit) << (k - base);
-        }
-        while relevant != 0 {
-            let k = base + relevant.trailing_zeros() as usize;
-            relevant &= relevant - 1;
-            let (start, end) = (ring[k], ring[k + 1]);
-            if start.y <= c.y {
-                if end.y >= c.y {
-                    let o = RobustKernel::orient2d(start, end, c);
-                    if o == Orientation::CounterClockwise && end.y != c.y {
-                        winding += 1;
-                    } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
-                        return Position::OnBoundary;
-                    }
-                }
-            } else if end.y <= c.y {
-                let o = RobustKernel::orient2d(start, end, c);
-                if o == Orientation::Clockwise {
-                    winding -= 1;
-                } else if o == Orientation::Collinear && between(c.x, start.x, end.x) {
-                    return Position::OnBoundary;
-                }
-            }
-        }
-    }
-    if winding == 0 {
-        Position::Outside
-    } else {
-        Position::Inside
-    }
-}
+#[cfg(test)]
+mod tests;
