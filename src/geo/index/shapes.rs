@@ -79,9 +79,16 @@ impl Hot {
 
 #[derive(Debug, Clone)]
 enum Cold {
-    Circle { lat: f64, lon: f64, radius_m: f64 },
+    Circle {
+        lat: f64,
+        lon: f64,
+        radius_m: f64,
+    },
     /// `rings[first..first + count]`.
-    Polygon { first: usize, count: usize },
+    Polygon {
+        first: usize,
+        count: usize,
+    },
     /// Kept as given and asked directly (an invalid circle).
     Other(Box<Area>),
     /// Removed; the slot waits for reuse or the next repack.

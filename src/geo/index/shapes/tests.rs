@@ -34,7 +34,11 @@ fn circles_agree_with_haversine_at_the_edge() {
     let mut checked = 0;
     for (lat, lon) in centres {
         for r in radii {
-            let area = Area::Circle { lat, lon, radius_m: r };
+            let area = Area::Circle {
+                lat,
+                lon,
+                radius_m: r,
+            };
             for step in 0..16 {
                 let bearing = step as f64 * 22.5 + 3.0;
                 for d in [
@@ -103,7 +107,14 @@ fn ring(points: &[(f64, f64)]) -> LineString<f64> {
 
 #[test]
 fn polygons_agree_with_geo_on_vertices_edges_and_holes() {
-    let outer = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (2.0, 6.0), (0.0, 4.0), (0.0, 0.0)];
+    let outer = [
+        (0.0, 0.0),
+        (4.0, 0.0),
+        (4.0, 4.0),
+        (2.0, 6.0),
+        (0.0, 4.0),
+        (0.0, 0.0),
+    ];
     let hole = [(1.0, 1.0), (3.0, 1.0), (3.0, 3.0), (1.0, 3.0), (1.0, 1.0)];
     let island = [(1.5, 1.5), (2.5, 1.5), (2.0, 2.5), (1.5, 1.5)];
     let touching = [(4.0, 0.0), (8.0, 0.0), (8.0, 4.0), (4.0, 4.0), (4.0, 0.0)];
@@ -148,7 +159,20 @@ fn polygons_agree_with_geo_on_vertices_edges_and_holes() {
 
 #[test]
 fn boxes_round_outwards() {
-    for v in [0.0, -0.0, 1e-40, -1e-40, 0.1, -0.1, 13.4, 52.52, -118.3005, 179.99999999, -180.0, 90.0] {
+    for v in [
+        0.0,
+        -0.0,
+        1e-40,
+        -1e-40,
+        0.1,
+        -0.1,
+        13.4,
+        52.52,
+        -118.3005,
+        179.99999999,
+        -180.0,
+        90.0,
+    ] {
         let d = down(v);
         assert!(f64::from(d) <= v, "{v}");
         let next = if d == 0.0 {
