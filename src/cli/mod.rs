@@ -1,5 +1,5 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
-//! user add|list|remove`.
+//! user add|list|remove | zones import|list|remove | bench geofence`.
 
 pub mod users;
 pub mod volunteers;
@@ -38,6 +38,9 @@ pub enum Command {
     /// Manage dashboard accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
 }
 
 #[derive(Debug, Subcommand)]

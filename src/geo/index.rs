@@ -1,9 +1,21 @@
 //! In-memory spatial index from points to the ids whose areas contain them.
 //!
-//! An R-tree holds each area's bounding box as a candidate filter; the exact
-//! answer always comes from `Area::contains`, so `matching` agrees with a
-//! brute-force scan. `Area::bbox` is always finite, which rstar needs (it
-//! panics when sorting NaN envelopes).
+//! Layout: every area is stored in a slot of `Shapes` in a compact form (circles with their
+//! unit vector and chord thresholds, polygon rings in one flat coordinate vector). The areas
+//! given to `build` (and all live ones at each repack) sit in a packed Hilbert R-tree of `f32`
+//! boxes whose leaf `i` is slot `i`, slots and coordinates in curve order, so the areas one
+//! query meets are neighbours in memory. Areas inserted later go to a small rstar tree beside
+//! it; removed ones become dead slots. When either grows past a fraction of the packed part,
+//! everything is repacked.
+//!
+//! Exactness: boxes only filter (each covers `Area::bbox`, rounded outwards), and the answer
+//! for each candidate is exactly `Area::contains` (see `shapes`), so `matching` agrees with a
+//! brute-force scan. `Area::bbox` is always finite, which both trees need.
+
+mod builder;
+mod packed;
+mod shapes;
+mod winding;
 
 use std::collections::HashMap;
 
@@ -11,28 +23,34 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
 use super::area::Area;
+pub use builder::AreaIndexBuilder;
+use packed::Packed;
+use shapes::{Probe, Shapes, NONE};
 
-/// A tree entry: an area's box and the slot its area is stored in.
-type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+/// An inserted area's box in the overlay tree, and its slot.
+type Entry = GeomWithData<Rectangle<[f32; 2]>, usize>;
 
-#[derive(Debug, Clone)]
-struct Slot {
-    id: i64,
-    area: Area,
-    /// The exact box the tree holds, kept so removal finds the same entry.
-    rect: Rectangle<[f64; 2]>,
-}
+/// The overlay is repacked into the tree once it holds this many areas and at least
+/// 1/`OVERLAY_SHARE` as many as are packed; dead packed slots and garbage coordinates likewise
+/// once they pass this many and half of what is packed.
+const REPACK_MIN: usize = 1024;
+const OVERLAY_SHARE: usize = 8;
 
 /// In-memory spatial index of areas keyed by an i64 id. A volunteer may have
 /// several areas under one id: all are kept and a point matches the id once.
 #[derive(Debug, Clone, Default)]
 pub struct AreaIndex {
-    tree: RTree<Entry>,
-    slots: Vec<Option<Slot>>,
-    /// Emptied slots, reused before growing `slots`.
+    shapes: Shapes,
+    /// Over slots `0..packed.len()`.
+    packed: Packed,
+    /// Over slots from `packed.len()` on.
+    overlay: RTree<Entry>,
+    /// Dead slots past the packed ones, reused by inserts.
     free: Vec<usize>,
-    /// Every id with at least one area, and its slots.
-    by_id: HashMap<i64, Vec<usize>>,
+    /// Dead slots among the packed ones (the packed tree still lists them).
+    dead_packed: usize,
+    /// Every id with at least one area, and the first slot of its chain (`Shapes::next`).
+    by_id: HashMap<i64, usize>,
 }
 
 impl AreaIndex {
@@ -40,21 +58,47 @@ impl AreaIndex {
         Self::default()
     }
 
-    /// Builds the index in one go (R-tree bulk load, better packed than inserts).
+    /// Builds the index in one go (packed tree, areas laid out along a Hilbert curve).
+    /// `AreaIndexBuilder` does the same for areas that arrive one at a time.
     pub fn build(items: impl IntoIterator<Item = (i64, Area)>) -> Self {
-        let mut index = Self::new();
-        let entries: Vec<Entry> = items
-            .into_iter()
-            .map(|(id, area)| index.store(id, area))
-            .collect();
-        index.tree = RTree::bulk_load(entries);
-        index
+        let mut builder = AreaIndexBuilder::new();
+        for (id, area) in items {
+            builder.add(id, &area);
+        }
+        builder.finish()
+    }
+
+    /// The index over `shapes`, all packed, slot `i` having box `leaves[i]`.
+    fn assemble(mut shapes: Shapes, leaves: Vec<[f32; 4]>) -> Self {
+        let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(shapes.len());
+        for slot in (0..shapes.len()).rev() {
+            let next = by_id.insert(shapes.id(slot), slot).unwrap_or(NONE);
+            shapes.set_next(slot, next);
+        }
+        AreaIndex {
+            shapes,
+            packed: Packed::build(leaves),
+            overlay: RTree::new(),
+            free: Vec::new(),
+            dead_packed: 0,
+            by_id,
+        }
     }
 
     /// Adds an area for `id`, keeping any it already has.
     pub fn insert(&mut self, id: i64, area: Area) {
-        let entry = self.store(id, area);
-        self.tree.insert(entry);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.shapes.put(slot, id, &area);
+                slot
+            }
+            None => self.shapes.push(id, &area),
+        };
+        if let Some(next) = self.by_id.insert(id, slot) {
+            self.shapes.set_next(slot, next);
+        }
+        self.overlay.insert(self.overlay_entry(slot));
+        self.maybe_repack();
     }
 
     /// Removes all of `id`'s areas, then adds `areas` (none: `id` is gone).
@@ -67,35 +111,54 @@ impl AreaIndex {
 
     /// Removes all of `id`'s areas; false if it had none.
     pub fn remove(&mut self, id: i64) -> bool {
-        let Some(slots) = self.by_id.remove(&id) else {
+        let Some(mut slot) = self.by_id.remove(&id) else {
             return false;
         };
-        for s in slots {
-            if let Some(slot) = self.slots.get_mut(s).and_then(Option::take) {
-                self.tree.remove(&GeomWithData::new(slot.rect, s));
-                self.free.push(s);
+        while slot != NONE {
+            if slot < self.packed.len() {
+                self.dead_packed += 1;
+            } else {
+                self.overlay.remove(&self.overlay_entry(slot));
+                self.free.push(slot);
             }
+            let next = self.shapes.next(slot);
+            self.shapes.set_next(slot, NONE);
+            self.shapes.kill(slot);
+            slot = next;
         }
+        self.maybe_repack();
         true
     }
 
     /// Ids with some area containing the point, ascending, without duplicates.
     pub fn matching(&self, lat: f64, lon: f64) -> Vec<i64> {
-        if !lat.is_finite() || !lon.is_finite() {
-            return Vec::new(); // contains() refuses these anyway; keep NaN out of rstar
+        let mut ids = Vec::new();
+        self.matching_into(lat, lon, &mut ids);
+        ids
+    }
+
+    /// `matching` into a vector the caller keeps (it is cleared first), to save allocations.
+    pub fn matching_into(&self, lat: f64, lon: f64, ids: &mut Vec<i64>) {
+        ids.clear();
+        // `Area::contains` refuses such a point for every area; this also keeps NaN out of the trees.
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return;
         }
-        let probe = AABB::from_point([lon, lat]);
-        let mut ids: Vec<i64> = self
-            .tree
-            .locate_in_envelope_intersecting(&probe)
-            .filter_map(|entry| {
-                let slot = self.slots.get(entry.data)?.as_ref()?;
-                slot.area.contains(lat, lon).then_some(slot.id)
-            })
-            .collect();
+        let probe = Probe::new(lat, lon);
+        self.packed.visit(probe.xy, &mut |slot| {
+            if let Some(id) = self.shapes.test(slot, &probe) {
+                ids.push(id);
+            }
+        });
+        if self.overlay.size() > 0 {
+            for entry in self.overlay.locate_all_at_point(&probe.xy) {
+                if let Some(id) = self.shapes.test(entry.data, &probe) {
+                    ids.push(id);
+                }
+            }
+        }
         ids.sort_unstable();
         ids.dedup();
-        ids
     }
 
     /// Number of ids (not areas).
@@ -107,22 +170,35 @@ impl AreaIndex {
         self.by_id.is_empty()
     }
 
-    /// Stores the area in a slot and returns the tree entry to add for it.
-    fn store(&mut self, id: i64, area: Area) -> Entry {
-        let rect = Rectangle::from_aabb(area.bbox());
-        let slot = Slot { id, area, rect };
-        let s = match self.free.pop() {
-            Some(s) if s < self.slots.len() => s,
-            _ => {
-                self.slots.push(None);
-                self.slots.len() - 1
-            }
-        };
-        if let Some(cell) = self.slots.get_mut(s) {
-            *cell = Some(slot);
+    fn overlay_entry(&self, slot: usize) -> Entry {
+        let b = self.shapes.bbox(slot);
+        GeomWithData::new(
+            Rectangle::from_aabb(AABB::from_corners([b[0], b[1]], [b[2], b[3]])),
+            slot,
+        )
+    }
+
+    fn maybe_repack(&mut self) {
+        let packed = self.packed.len();
+        let overlay = self.overlay.size();
+        let garbage = self.shapes.garbage();
+        if (overlay >= REPACK_MIN && overlay * OVERLAY_SHARE >= packed)
+            || (self.dead_packed >= REPACK_MIN && self.dead_packed * 2 >= packed)
+            || (garbage >= REPACK_MIN && garbage * 2 >= self.shapes.coords_len())
+        {
+            self.repack();
         }
-        self.by_id.entry(id).or_default().push(s);
-        GeomWithData::new(rect, s)
+    }
+
+    /// Lays every live area out again in one packed tree.
+    fn repack(&mut self) {
+        let old = std::mem::take(self);
+        let mut builder = AreaIndexBuilder::new();
+        for slot in (0..old.shapes.len()).filter(|&s| old.shapes.is_live(s)) {
+            builder.add_copy(&old.shapes, slot);
+        }
+        drop(old);
+        *self = builder.finish();
     }
 }
 

@@ -28,5 +28,5 @@ mod ring;
 pub mod zones;
 
 pub use area::{Area, AreaError};
-pub use index::AreaIndex;
+pub use index::{AreaIndex, AreaIndexBuilder};
 pub use locate::locate_text;

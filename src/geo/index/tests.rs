@@ -179,8 +179,11 @@ fn replace_and_remove_stay_consistent() {
     }
     // Slots are reused rather than growing without bound.
     let live: usize = model.values().map(Vec::len).sum();
-    assert!(index.slots.len() <= live + index.free.len());
-    assert_eq!(index.tree.size(), live);
+    assert!(index.shapes.len() <= live + index.free.len() + index.dead_packed);
+    assert_eq!(
+        index.overlay.size() + index.packed.len() - index.dead_packed,
+        live
+    );
 }
 
 #[test]

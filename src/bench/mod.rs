@@ -1,0 +1,19 @@
+//! `tocsin bench ...`: measurements an operator can repeat on their own machine.
+//! docs/benchmarks.md has the commands, the data and the figures measured so far.
+
+pub mod geofence;
+
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Which areas contain each point: build the geofence index from a GeoJSON-lines file of areas
+    /// and query it with every point of a CSV file. The last line printed is one JSON object.
+    Geofence(geofence::GeofenceArgs),
+}
+
+pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Geofence(args) => geofence::run(args),
+    }
+}
