@@ -1,17 +1,20 @@
 //! `tocsin bench geofence`: how fast the geofence index answers "which areas contain this
 //! point?", on the data of `bench/postgis/gen_data.py` (see docs/benchmarks.md).
 //!
-//! Streams the areas into an `AreaIndexBuilder` (the builder's time alone is `build_ms`), queries every point once
-//! on each of `--threads` threads (points dealt round-robin, as the PostGIS script deals them to
-//! its connections), each thread timing its own queries. The queries go through
+//! The areas are read in batches and streamed into an `AreaIndexBuilder`, as a server loading
+//! them from its database would, so they never all exist as `Area`s; the builder's time alone
+//! is `build_ms`. Then every point is queried once, on each of `--threads` threads (points
+//! dealt round-robin, as the PostGIS script deals them to its connections), each thread timing
+//! its own queries, after 200 untimed warm-up queries; `--passes N` goes over the points N
+//! times (the totals and figures then cover N times as many queries). The queries go through
 //! `AreaIndex::matching`, the call the dispatcher makes, result vector included.
 //!
 //! The last line printed is one JSON object: `threads`, `qps` (all queries / wall time from the
 //! common start to the last thread's end), `p50_us`, `p99_us`, `max_us`, `matches_total` (ids
-//! summed over all points), `build_ms`, `load_ms` (reading and parsing the files), `rss_mb`
-//! (VmRSS of this process after the run: the index, the points and the runtime, in 10^6 bytes),
-//! `hwm_mb` (VmHWM: the peak, which includes the parsed input held while building), `areas`,
-//! `points`. The lines before it say the same for people.
+//! summed over all points), `build_ms`, `load_ms` (reading and parsing both files), `rss_mb`
+//! (VmRSS after the run: the index, the points and the runtime), `hwm_mb` (VmHWM, the peak,
+//! reached while the builder reorders its staged copy), `areas`, `points`, `passes`. Megabytes are 10^6
+//! bytes. The lines before it say the same for people.
 
 mod input;
 
@@ -40,6 +43,9 @@ pub struct GeofenceArgs {
     /// Threads querying at once; the points are dealt among them.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: u16,
+    /// Query every point this many times (a longer measurement for fast data sets).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub passes: u32,
 }
 
 /// What one thread measured.
@@ -68,7 +74,7 @@ pub fn run(args: GeofenceArgs) -> anyhow::Result<()> {
         std::hint::black_box(index.matching(p.lat, p.lon));
     }
     let threads = usize::from(args.threads);
-    let runs = query_all(&index, &points, threads);
+    let runs = query_all(&index, &points, threads, args.passes as usize);
     let wall = runs.iter().map(|r| r.end).max().unwrap_or(started)
         - runs.iter().map(|r| r.start).min().unwrap_or(started);
     let mut latencies: Vec<Duration> = runs.iter().flat_map(|r| r.latencies.iter().copied()).collect();
@@ -94,13 +100,14 @@ pub fn run(args: GeofenceArgs) -> anyhow::Result<()> {
         "hwm_mb": hwm_mb,
         "areas": n_areas,
         "points": points.len(),
+        "passes": args.passes,
     });
     println!(
         "{threads} thread(s): {qps:.0} queries/s, p50 {} us, p99 {} us, {matches_total} matches \
          ({:.1} per point), RSS {rss_mb} MB, peak {hwm_mb} MB",
         result["p50_us"],
         result["p99_us"],
-        matches_total as f64 / points.len() as f64
+        matches_total as f64 / latencies.len() as f64
     );
     println!("{result}");
     Ok(())
@@ -132,8 +139,8 @@ fn load_and_build(path: &Path) -> anyhow::Result<(AreaIndex, usize, Duration)> {
     Ok((index, n, build + t.elapsed()))
 }
 
-/// Every point queried once; thread `t` takes points `t, t + threads, ...`.
-fn query_all(index: &AreaIndex, points: &[QueryPoint], threads: usize) -> Vec<Run> {
+/// Every point queried `passes` times; thread `t` takes points `t, t + threads, ...`.
+fn query_all(index: &AreaIndex, points: &[QueryPoint], threads: usize, passes: usize) -> Vec<Run> {
     let barrier = Barrier::new(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -141,11 +148,11 @@ fn query_all(index: &AreaIndex, points: &[QueryPoint], threads: usize) -> Vec<Ru
                 let barrier = &barrier;
                 s.spawn(move || {
                     let mine: Vec<QueryPoint> = points.iter().skip(t).step_by(threads).copied().collect();
-                    let mut latencies = Vec::with_capacity(mine.len());
+                    let mut latencies = Vec::with_capacity(mine.len() * passes);
                     let mut matches = 0u64;
                     barrier.wait();
                     let start = Instant::now();
-                    for p in &mine {
+                    for p in mine.iter().cycle().take(mine.len() * passes) {
                         let q = Instant::now();
                         let ids = index.matching(p.lat, p.lon);
                         latencies.push(q.elapsed());

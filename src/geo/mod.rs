@@ -14,7 +14,8 @@
 //!   `serde_json::Value`; through text, serde_json without its
 //!   `float_roundtrip` feature may move a full-precision float by one ulp).
 //! - `AreaIndex::matching` returns exactly the ids for which some stored area's
-//!   `Area::contains` is true (sorted, no duplicates), valid areas or not.
+//!   `Area::contains` is true (sorted, no duplicates), valid areas or not, however the
+//!   index was made (`build`, `AreaIndexBuilder`, inserts, replacements, removals).
 //! - `locate_text` only returns coordinates with lat in [-90, 90] and lon in
 //!   [-180, 180]; it never resolves links over the network.
 //!

@@ -10,8 +10,10 @@
 //! - A valid circle: the squared chord between unit vectors is `4 * hav(angle)`, the very
 //!   quantity haversine compares, computed without trigonometry. Only a chord clearly inside
 //!   (or outside) the radius decides; "clearly" is a band of 1 mm + 1e-9 * radius on either
-//!   side of the edge, more than 10^5 times the rounding error of either formula (tens of
-//!   nanometres at most). In the band, `haversine_m` decides, as `Area::contains` does.
+//!   side of the edge, over 10^4 times the rounding error of either formula (under ~30 nm:
+//!   unit-vector components are off by a few 1e-16, i.e. nanometres on the Earth, and
+//!   haversine's relative error is ~1e-15). In the band, `haversine_m` decides, as
+//!   `Area::contains` does.
 //! - A polygon always goes to `winding::polygon_contains`, geo's own walk.
 //! - Anything else (an invalid circle) keeps its `Area` and asks it.
 

@@ -265,3 +265,45 @@ fn odd_input_does_not_panic() {
     assert!(index.remove(1) && index.remove(4));
     assert_eq!(index.len(), 3);
 }
+
+#[test]
+fn repacks_after_many_removals_and_replacements() {
+    let mut rng = Lcg(99);
+    let mut model: BTreeMap<i64, Vec<Area>> = BTreeMap::new();
+    let items: Vec<(i64, Area)> = (0..3000).map(|id| (id, random_area(&mut rng))).collect();
+    for (id, a) in &items {
+        model.entry(*id).or_default().push(a.clone());
+    }
+    let mut index = AreaIndex::build(items);
+    assert_eq!(index.packed.len(), 3000);
+    // Removing two thirds of the packed areas passes both thresholds: the index is repacked.
+    for id in 0..2000 {
+        assert!(index.remove(id));
+        model.remove(&id);
+        if id == 1000 {
+            assert_eq!(index.dead_packed, 1001, "not repacked yet");
+            assert_agrees(&index, &model, &mut rng, 200);
+        }
+    }
+    assert!(index.dead_packed < 1024, "repacked: {}", index.dead_packed);
+    assert!(index.packed.len() < 3000);
+    assert_agrees(&index, &model, &mut rng, 500);
+    // Replacing polygons over and over leaves garbage coordinates until a repack drops them.
+    for round in 0..40 {
+        for id in 2000..2100 {
+            let a = random_area(&mut rng);
+            model.insert(id, vec![a.clone()]);
+            index.replace(id, vec![a]);
+        }
+        assert!(index.shapes.garbage() <= REPACK_MIN.max(index.shapes.coords_len() / 2));
+        if round % 10 == 0 {
+            assert_agrees(&index, &model, &mut rng, 100);
+        }
+    }
+    assert_agrees(&index, &model, &mut rng, 500);
+    let live: usize = model.values().map(Vec::len).sum();
+    assert_eq!(
+        index.overlay.size() + index.packed.len() - index.dead_packed,
+        live
+    );
+}
