@@ -18,6 +18,8 @@ pub enum Actor {
     System,
     /// The volunteer themself, by text (JOIN, PAUSE, AREA, LANG).
     Volunteer,
+    /// A volunteer with the verifier role, answering "please check".
+    Verifier(i64),
 }
 
 impl Actor {
@@ -28,6 +30,25 @@ impl Actor {
             Actor::Cli => "cli",
             Actor::System => "tocsin",
             Actor::Volunteer => "volunteer (by text)",
+            Actor::Verifier(_) => "verifier",
+        }
+    }
+
+    /// Why an incident changed, for its history: who, by role and name or id, never a number.
+    pub fn cause(&self) -> String {
+        match self {
+            Actor::User { name, .. } => format!("dispatcher {name}"),
+            Actor::Api => "dispatcher (API)".into(),
+            Actor::Verifier(id) => format!("verifier (volunteer #{id})"),
+            other => other.name().to_string(),
+        }
+    }
+
+    /// How an incident this actor confirms was confirmed.
+    pub fn confirms_as(&self) -> &'static str {
+        match self {
+            Actor::Verifier(_) => "verifier",
+            _ => "dispatcher",
         }
     }
 

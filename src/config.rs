@@ -119,6 +119,66 @@ pub struct Dispatch {
     /// How many verifiers are asked to check an unverified report.
     pub verifiers: usize,
     pub verifier_max_m: f64,
+    /// Responders wanted per incident (stated in its alert); escalation widens the alert until
+    /// this many say they are coming. 0: no number, no escalation.
+    pub wanted: i64,
+    /// Per kind (`raid = 8`), instead of `wanted`.
+    #[serde(default)]
+    pub wanted_by_kind: std::collections::BTreeMap<String, i64>,
+    pub escalate_after_s: u64,
+    /// Escalation steps: everyone available whose home area meets a circle of this radius
+    /// around the point (a list; in the environment comma-separated).
+    #[serde(deserialize_with = "numbers")]
+    pub escalation_radii_m: Vec<f64>,
+    /// After the radii, a last step to everyone available.
+    pub escalate_to_everyone: bool,
+    /// The first alert names the zone or a rough place; the exact place goes to those coming.
+    pub progressive_disclosure: bool,
+    /// A drill alerts only volunteers with this role, at every step.
+    pub drill_role: String,
+}
+
+impl Dispatch {
+    /// Responders wanted for an incident of this kind.
+    pub fn wanted_for(&self, kind: &str) -> i64 {
+        self.wanted_by_kind.get(kind).copied().unwrap_or(self.wanted)
+    }
+}
+
+/// Numbers as a list, or one text of comma-separated numbers (environment variables).
+fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Item {
+        Number(f64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Item),
+        Many(Vec<Item>),
+    }
+    let items = match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(item)) => vec![item],
+        Some(OneOrMany::Many(list)) => list,
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Number(n) => out.push(n),
+            Item::Text(text) => {
+                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    out.push(
+                        part.parse()
+                            .map_err(|_| serde::de::Error::custom(format!("{part:?} is not a number")))?,
+                    );
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -208,6 +268,36 @@ impl Settings {
             if !(mps.is_finite() && mps > 0.0 && mps <= 10_000.0) {
                 bail!("{key}: must be a number of messages per second above 0 (at most 10000)");
             }
+        }
+        let d = &self.dispatch;
+        if d.escalation_radii_m
+            .iter()
+            .any(|r| !(r.is_finite() && *r > 0.0 && *r <= 1_000_000.0))
+        {
+            bail!("dispatch.escalation_radii_m: every radius must be a number of metres above 0 (at most 1000000)");
+        }
+        if d.wanted < 0 || d.wanted_by_kind.values().any(|n| *n < 0) {
+            bail!("dispatch.wanted: must be 0 or more");
+        }
+        if let Some(kind) = d
+            .wanted_by_kind
+            .keys()
+            .find(|k| crate::domain::Kind::parse(k).is_none())
+        {
+            bail!(
+                "dispatch.wanted_by_kind: {kind:?} is not a kind (one of {})",
+                crate::domain::Kind::NAMES.join(", ")
+            );
+        }
+        let role = &d.drill_role;
+        if role.is_empty()
+            || role.len() > 32
+            || role == "verifier"
+            || !role
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            bail!("dispatch.drill_role: 1 to 32 of a-z, 0-9, _ and -, and not \"verifier\"");
         }
         let tiles = &self.dashboard.tile_url;
         if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {

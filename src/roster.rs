@@ -20,8 +20,20 @@ pub struct Signup {
     pub reach: Reach,
     /// Their Signal account id, when it is not their phone number.
     pub signal_id: Option<SignalId>,
-    /// Sent to check unverified reports near them before anyone else is called.
-    pub verifier: bool,
+    /// `verifier`: asked to check unverified reports near them before anyone else is called;
+    /// the drill role (`dispatch.drill_role`): alerted by drills. Checked by `check_roles`.
+    pub roles: Vec<String>,
+}
+
+/// The roles a volunteer may have: `verifier`, and the drill group's role. Err: why not.
+pub fn check_roles(core: &Core, roles: &[String]) -> Result<(), String> {
+    let drill = &core.settings.dispatch.drill_role;
+    match roles.iter().find(|r| r.as_str() != "verifier" && *r != drill) {
+        Some(bad) => Err(format!(
+            "{bad:?} is not a role; roles are \"verifier\" and {drill:?}"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// What can change about a volunteer, already parsed and valid.
@@ -51,10 +63,11 @@ pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreErro
             channel: s.reach.as_str(),
             signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
             signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
-            roles: if s.verifier {
-                "verifier".into()
-            } else {
-                String::new()
+            roles: {
+                let mut roles = s.roles.clone();
+                roles.sort();
+                roles.dedup();
+                roles.join(",")
             },
         })
         .await?;

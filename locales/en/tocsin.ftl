@@ -7,11 +7,21 @@ kind-raid = immigration raid
 kind-eviction = eviction
 kind-police = police action
 kind-other = emergency
+label-unconfirmed = UNCONFIRMED
+label-confirmed = CONFIRMED
+label-false-alarm = FALSE ALARM
+label-all-clear = ALL CLEAR
+label-drill = DRILL
+need = Need { $n }.
+alert-near-zone = { $head }: { $what } near { $zone }. { $need }Reply Y=coming (get the place) N=can't HERE=on scene
+alert-near-point = { $head }: { $what } around { $link } { $need }Reply Y=coming (get place) N=can't HERE=on scene
+false-alarm = { $head }: it was not a { $what }. Please stand down. Thank you.
+answer-coming-exact = Thank you: you are coming to #{ $id }. Exact place: { $link } Stay safe.
 
-alert-first = TOCSIN #{ $id }: { $what } at { $link } Reply Y=coming N=can't HERE=on scene
-alert-first-zone = TOCSIN #{ $id }: { $what } near { $zone } { $link } Reply Y=coming N=can't HERE=on scene
-all-clear = TOCSIN #{ $id }: all clear, the { $what } alert is over. Thank you.
-update = TOCSIN #{ $id } update: { $text }
+alert-first = { $head }: { $what } at { $link } { $need }Reply Y=coming N=can't HERE=on scene
+alert-first-zone = { $head }: { $what } near { $zone } { $link } { $need }Reply Y=coming N=can't HERE=on scene
+all-clear = { $head }: the { $what } alert is over. Thank you.
+update = { $head } update: { $text }
 
 report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
@@ -43,7 +53,7 @@ language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
 resume-word = you send RESUME
 
-verify-request = TOCSIN #{ $id } CHECK: possible { $what } at { $link } Can you check safely? Reply CONFIRM if you see it, NOTHING if not.
+verify-request = { $head } CHECK: possible { $what } at { $link } Can you check safely? Reply CONFIRM if you see it, NOTHING if not.
 verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
 verify-not-found = Thank you: #{ $id } is marked as not found.
 verify-already = Thank you: #{ $id } has been decided already.

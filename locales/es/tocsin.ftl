@@ -6,11 +6,21 @@ kind-raid = redada de migracion
 kind-eviction = desalojo
 kind-police = operativo policial
 kind-other = emergencia
+label-unconfirmed = SIN CONFIRMAR
+label-confirmed = CONFIRMADO
+label-false-alarm = FALSA ALARMA
+label-all-clear = FIN DE ALERTA
+label-drill = SIMULACRO
+need = Faltan { $n }.
+alert-near-zone = { $head }: { $what } cerca de { $zone }. { $need }Responde SI=voy (te damos el lugar) NO=no puedo AQUI=llegue
+alert-near-point = { $head }: { $what } por { $link } { $need }SI=voy (te damos el lugar) NO=no puedo AQUI=llegue
+false-alarm = { $head }: no era { $what }. No vayan. Gracias.
+answer-coming-exact = Gracias: vas a #{ $id }. Lugar exacto: { $link } Cuidate.
 
-alert-first = TOCSIN #{ $id }: { $what } en { $link } Responde SI=voy NO=no puedo AQUI=llegue
-alert-first-zone = TOCSIN #{ $id }: { $what } cerca de { $zone } { $link } Responde SI=voy NO=no puedo AQUI=llegue
-all-clear = TOCSIN #{ $id }: fin de la alerta de { $what }. Gracias.
-update = TOCSIN #{ $id } novedad: { $text }
+alert-first = { $head }: { $what } en { $link } { $need }Responde SI=voy NO=no puedo AQUI=llegue
+alert-first-zone = { $head }: { $what } cerca de { $zone } { $link } { $need }Responde SI=voy NO=no puedo AQUI=llegue
+all-clear = { $head }: termino la alerta de { $what }. Gracias.
+update = { $head } novedad: { $text }
 
 report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
 answer-coming = Gracias: vas a #{ $id }. Cuidate.
@@ -42,7 +52,7 @@ language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
 resume-word = que envies RESUME
 
-verify-request = TOCSIN #{ $id } VERIFICA: posible { $what } en { $link } ¿Puedes ir a ver sin riesgo? Responde CONFIRMO si lo ves, NADA si no.
+verify-request = { $head } VERIFICA: posible { $what } en { $link } ¿Puedes ir a ver sin riesgo? Responde CONFIRMO si lo ves, NADA si no.
 verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
 verify-not-found = Gracias: #{ $id } marcado como no encontrado.
 verify-already = Gracias: #{ $id } ya fue decidido.

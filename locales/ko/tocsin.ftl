@@ -5,11 +5,21 @@ kind-raid = 이민 단속
 kind-eviction = 강제 퇴거
 kind-police = 경찰 출동
 kind-other = 긴급 상황
+label-unconfirmed = 미확인
+label-confirmed = 확인됨
+label-false-alarm = 오보
+label-all-clear = 상황 종료
+label-drill = 훈련
+need = { $n }명 필요.
+alert-near-zone = { $head }: { $zone } 근처 { $what }. { $need }올 수 있으면 Y(정확한 위치 안내), 못 오면 N, 도착하면 HERE
+alert-near-point = { $head }: { $link } 1km 이내 { $what }. { $need }올 수 있으면 Y(정확한 위치 안내), 못 오면 N, 도착하면 HERE
+false-alarm = { $head }: { $what } 아니었습니다. 출동을 멈춰 주세요. 감사합니다.
+answer-coming-exact = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 정확한 위치: { $link } 안전하세요.
 
-alert-first = TOCSIN #{ $id }: { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
-alert-first-zone = TOCSIN #{ $id }: { $zone } 근처 { $what } { $link } 올 수 있으면 Y, 못 오면 N, 도착하면 HERE
-all-clear = TOCSIN #{ $id }: { $what } 상황 종료. 감사합니다.
-update = TOCSIN #{ $id } 새 소식: { $text }
+alert-first = { $head }: { $what } { $link } { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-first-zone = { $head }: { $zone } 근처 { $what } { $link } { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+all-clear = { $head }: { $what } 알림이 끝났습니다. 감사합니다.
+update = { $head } 새 소식: { $text }
 
 report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
 answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.
@@ -41,7 +51,7 @@ language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
 resume-word = RESUME을 보낼 때
 
-verify-request = TOCSIN #{ $id } 확인 요청: { $link } { $what } 가능성. 안전하게 확인할 수 있나요? 보이면 CONFIRM, 없으면 NOTHING.
+verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전하게 확인할 수 있나요? 보이면 CONFIRM, 없으면 NOTHING.
 verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
 verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
 verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.

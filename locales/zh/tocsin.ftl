@@ -5,11 +5,21 @@ kind-raid = 移民突击搜查
 kind-eviction = 强制驱逐
 kind-police = 警察行动
 kind-other = 紧急情况
+label-unconfirmed = 未确认
+label-confirmed = 已确认
+label-false-alarm = 误报
+label-all-clear = 警报解除
+label-drill = 演习
+need = 需要{ $n }人。
+alert-near-zone = { $head }: { $zone }附近{ $what }。{ $need }能来回复Y（会收到确切地点），不能来回复N，到场回复HERE
+alert-near-point = { $head }: { $link } 1公里内{ $what }。{ $need }能来回复Y（会收到确切地点），不能来回复N，到场回复HERE
+false-alarm = { $head }: 不是{ $what }。请不要前往。谢谢。
+answer-coming-exact = 谢谢：已记录你会去 #{ $id }。确切地点：{ $link } 注意安全。
 
-alert-first = TOCSIN #{ $id }: { $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
-alert-first-zone = TOCSIN #{ $id }: { $zone }附近{ $what } { $link } 能来回复Y，不能来回复N，到场回复HERE
-all-clear = TOCSIN #{ $id }: { $what }警报解除。谢谢。
-update = TOCSIN #{ $id } 最新消息：{ $text }
+alert-first = { $head }: { $what } { $link } { $need }能来回复Y，不能来回复N，到场回复HERE
+alert-first-zone = { $head }: { $zone }附近{ $what } { $link } { $need }能来回复Y，不能来回复N，到场回复HERE
+all-clear = { $head }: { $what }警报结束。谢谢。
+update = { $head } 最新消息：{ $text }
 
 report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
 answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。
@@ -41,7 +51,7 @@ language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
 resume-word = 你发送RESUME为止
 
-verify-request = TOCSIN #{ $id } 请核实：{ $link } 可能有{ $what }。能安全地去看看吗？看到了回复CONFIRM，没有回复NOTHING。
+verify-request = { $head } 请核实：{ $link } 可能有{ $what }。能安全地去看看吗？看到了回复CONFIRM，没有回复NOTHING。
 verify-confirmed = 谢谢：#{ $id } 已确认，正在通知该区域。
 verify-not-found = 谢谢：#{ $id } 已记为未发现。
 verify-already = 谢谢：#{ $id } 已有结论。

@@ -99,6 +99,9 @@ pub struct AddVolunteer {
     /// Asked first to check unverified reports near their home area.
     #[arg(long)]
     pub verifier: bool,
+    /// In the drill group (dispatch.drill_role): drills alert them, and only them.
+    #[arg(long)]
+    pub drill: bool,
     /// Their reports are verified without a dispatcher (dispatch.auto_verify = "trusted").
 
     #[arg(long)]

@@ -78,7 +78,12 @@ fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
         trusted: add.trusted,
         area,
         reach,
-        verifier: add.verifier,
+        roles: add
+            .verifier
+            .then(|| "verifier".to_string())
+            .into_iter()
+            .chain(add.drill.then(|| core.settings.dispatch.drill_role.clone()))
+            .collect(),
         signal_id,
     })
 }

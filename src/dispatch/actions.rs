@@ -4,6 +4,7 @@
 
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
+use crate::dispatch::message::{Head, Label};
 use crate::domain::{AlertPurpose, IncidentStatus, Kind};
 use crate::events::Event;
 use crate::store::alerts::Audience;
@@ -75,30 +76,43 @@ pub async fn locate(core: &Core, actor: &Actor, id: i64, lat: f64, lon: f64) -> 
 
 pub async fn verify(core: &Core, actor: &Actor, id: i64) -> Result<(), ActionError> {
     let status = status_of(core, id).await?;
-    if !core.store.verify_incident(id).await? {
+    let cause = actor.cause();
+    if !core
+        .store
+        .confirm_incident(id, actor.confirms_as(), &cause)
+        .await?
+    {
         return Err(ActionError::Conflict(format!(
-            "the incident is {status}, not unverified"
+            "the incident is {status}; only an unverified or verifying incident can be confirmed"
         )));
     }
-    tracing::info!(incident_id = id, actor = actor.name(), "incident verified");
-    changed(core, actor, id, "verify", "", true).await;
+    tracing::info!(incident_id = id, actor = actor.name(), "incident confirmed");
+    changed(core, actor, id, "confirm", "", true).await;
     Ok(())
 }
 
-/// Resolves it or marks it a false alarm: queued alerts are cancelled and everyone already
-/// alerted gets the all-clear (a false alarm tells them to stand down the same way).
+/// Ends it as all clear, false alarm or not found: queued alerts are cancelled and everyone
+/// already alerted is told (ALL CLEAR, or FALSE ALARM: stand down), those coming first.
+/// All clear ends a confirmed incident; one not confirmed yet is dismissed or a false alarm.
 pub async fn close(core: &Core, actor: &Actor, id: i64, status: IncidentStatus) -> Result<(), ActionError> {
     if status.is_open() || status == IncidentStatus::Merged {
         return Err(ActionError::Invalid(
             "status",
-            "must be resolved or false_alarm".into(),
+            "must be all_clear, false_alarm or not_found".into(),
         ));
     }
     let current = status_of(core, id).await?;
-    if !core.store.close_incident(id, status.as_str()).await? {
-        return Err(ActionError::Conflict(format!(
-            "the incident is already {current}"
-        )));
+    if !core
+        .store
+        .close_incident(id, status.as_str(), &actor.cause())
+        .await?
+    {
+        let why = if status == IncidentStatus::AllClear && current != "all_clear" {
+            format!("the incident is {current}; all clear ends a confirmed incident (dismiss or false-alarm it instead)")
+        } else {
+            format!("the incident is already {current}")
+        };
+        return Err(ActionError::Conflict(why));
     }
     tracing::info!(incident_id = id, status = %status, actor = actor.name(), "incident closed");
     changed(core, actor, id, status.as_str(), "", true).await;
@@ -121,7 +135,7 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
         .await?
         .ok_or_else(|| ActionError::Invalid("into", format!("there is no incident #{into}")))?;
     for row in [&source, &target] {
-        if !matches!(row.status.as_str(), "unverified" | "verified") {
+        if !matches!(row.status.as_str(), "unverified" | "verifying" | "confirmed") {
             return Err(ActionError::Conflict(format!(
                 "incident #{} is {}; only open incidents can be merged",
                 row.id, row.status
@@ -157,6 +171,55 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
     Ok(())
 }
 
+/// Moves a report wrongly merged into incident `id` out into a new incident of its own, which
+/// is verified like any new report. Returns the new incident's id.
+pub async fn split(core: &Core, actor: &Actor, id: i64, report_id: i64) -> Result<i64, ActionError> {
+    let current = status_of(core, id).await?;
+    let report = core
+        .store
+        .report(report_id)
+        .await?
+        .filter(|r| r.incident_id == Some(id))
+        .ok_or_else(|| {
+            ActionError::Invalid(
+                "report_id",
+                format!("report {report_id} is not one of incident #{id}'s"),
+            )
+        })?;
+    let cause = format!("split from #{id} by {}", actor.cause());
+    let Some(new_id) = core.store.split_report(id, &report, &cause).await? else {
+        return Err(ActionError::Conflict(format!(
+            "the incident is {current}; a report can be split only from an open incident that has others"
+        )));
+    };
+    tracing::info!(
+        incident_id = id,
+        new_incident_id = new_id,
+        report_id,
+        actor = actor.name(),
+        "report split out"
+    );
+    audit::record(
+        core,
+        actor,
+        "split",
+        Subject::Incident(new_id),
+        &format!("report {report_id} from #{id}"),
+    )
+    .await;
+    changed(
+        core,
+        actor,
+        id,
+        "split",
+        &format!("report {report_id} to #{new_id}"),
+        true,
+    )
+    .await;
+    core.events.publish(Event::Incident { id: new_id });
+    Ok(new_id)
+}
+
 /// Sends the dispatcher's text to every volunteer the incident's first alert reached, once
 /// each, through the outbox. Returns how many it goes to.
 pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Result<u64, ActionError> {
@@ -171,19 +234,28 @@ pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Res
             ),
         ));
     }
-    let status = status_of(core, id).await?;
-    if !matches!(status.as_str(), "unverified" | "verified") {
+    let incident = core.store.incident(id).await?.ok_or(ActionError::NotFound)?;
+    let status = incident.status.as_str();
+    if !matches!(status, "unverified" | "verifying" | "confirmed") {
         return Err(ActionError::Conflict(format!(
             "the incident is {status}; updates go to open incidents"
         )));
     }
+    let head = Head {
+        id,
+        drill: incident.drill,
+        label: match (status, incident.confirmed_by.as_deref()) {
+            ("confirmed", Some(by)) if by != "policy" => Label::Confirmed,
+            _ => Label::Unconfirmed,
+        },
+    };
     let targets = core.store.reached_by_first_alert(id).await?;
     if targets.is_empty() {
         return Err(ActionError::Conflict(
             "nobody has been alerted about this incident yet".into(),
         ));
     }
-    let bodies = crate::dispatch::in_every_language(|l| crate::dispatch::message::update(l, id, text));
+    let bodies = crate::dispatch::in_every_language(|l| crate::dispatch::message::update(l, &head, text));
     let audience = Audience::ReachedByFirstAlert;
     let written = crate::dispatch::plan(core, id, AlertPurpose::Update, audience, &bodies)
         .await?

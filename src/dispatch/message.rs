@@ -14,46 +14,128 @@ pub fn map_link(lat: f64, lon: f64) -> String {
     format!("https://maps.google.com/?q={lat:.5},{lon:.5}")
 }
 
-/// Where the incident is: a zone's name when it has one, and always the map link.
+/// A map link to within about a kilometre (2 decimals): where, without the address.
+pub fn rough_link(lat: f64, lon: f64) -> String {
+    format!("https://maps.google.com/?q={lat:.2},{lon:.2}")
+}
+
+/// The visible label of an incident's state in every message about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Unconfirmed,
+    Confirmed,
+    FalseAlarm,
+    AllClear,
+}
+
+impl Label {
+    fn key(self) -> &'static str {
+        match self {
+            Label::Unconfirmed => "label-unconfirmed",
+            Label::Confirmed => "label-confirmed",
+            Label::FalseAlarm => "label-false-alarm",
+            Label::AllClear => "label-all-clear",
+        }
+    }
+}
+
+/// How every message about an incident starts: "TOCSIN #12 CONFIRMED", "DRILL TOCSIN #12 ...".
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub id: i64,
+    pub drill: bool,
+    pub label: Label,
+}
+
+fn head(language: Language, h: &Head) -> String {
+    let drill = if h.drill {
+        format!("{} ", text(language, "label-drill", &[]))
+    } else {
+        String::new()
+    };
+    format!("{drill}TOCSIN #{} {}", h.id, text(language, h.label.key(), &[]))
+}
+
+/// Where the incident is: a zone's name when it has one, and the point.
 pub struct Place<'a> {
     pub lat: f64,
     pub lon: f64,
     pub zone: Option<&'a str>,
 }
 
-pub fn first_alert(language: Language, incident_id: i64, kind: Kind, place: &Place) -> String {
-    let mut args = vec![
-        ("id", incident_id.to_string()),
-        ("what", kind_words(language, kind)),
-        ("link", map_link(place.lat, place.lon)),
-    ];
-    match place.zone {
-        Some(zone) => {
-            args.push(("zone", zone.to_string()));
-            text(language, "alert-first-zone", &args)
-        }
-        None => text(language, "alert-first", &args),
-    }
+/// A first alert (or an escalation step's): what, where, how many are wanted, how to answer.
+pub struct Alert<'a> {
+    pub head: Head,
+    pub kind: Kind,
+    pub place: &'a Place<'a>,
+    /// Responders wanted; 0 says nothing.
+    pub wanted: i64,
+    /// The exact place in the alert; otherwise only the zone or a rough place, and the exact
+    /// one to those who answer "coming" (progressive disclosure).
+    pub exact: bool,
 }
 
-/// "Please check" to the nearest verifiers of an unverified report.
-pub fn verify_request(language: Language, incident_id: i64, kind: Kind, lat: f64, lon: f64) -> String {
+pub fn first_alert(language: Language, alert: &Alert) -> String {
+    let place = alert.place;
+    let need = if alert.wanted > 0 {
+        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
+    } else {
+        String::new()
+    };
+    let mut args = vec![
+        ("head", head(language, &alert.head)),
+        ("what", kind_words(language, alert.kind)),
+        ("need", need),
+    ];
+    let key = match (place.zone, alert.exact) {
+        (Some(zone), exact) => {
+            args.push(("zone", zone.to_string()));
+            if exact {
+                args.push(("link", map_link(place.lat, place.lon)));
+                "alert-first-zone"
+            } else {
+                "alert-near-zone"
+            }
+        }
+        (None, true) => {
+            args.push(("link", map_link(place.lat, place.lon)));
+            "alert-first"
+        }
+        (None, false) => {
+            args.push(("link", rough_link(place.lat, place.lon)));
+            "alert-near-point"
+        }
+    };
+    text(language, key, &args)
+}
+
+/// "Please check" to the nearest verifiers of an unverified report: they need the exact place.
+pub fn verify_request(language: Language, id: i64, drill: bool, kind: Kind, lat: f64, lon: f64) -> String {
+    let h = Head {
+        id,
+        drill,
+        label: Label::Unconfirmed,
+    };
     let args = [
-        ("id", incident_id.to_string()),
+        ("head", head(language, &h)),
         ("what", kind_words(language, kind)),
         ("link", map_link(lat, lon)),
     ];
     text(language, "verify-request", &args)
 }
 
-pub fn all_clear(language: Language, incident_id: i64, kind: Kind) -> String {
+/// The end, to everyone alerted: ALL CLEAR, or FALSE ALARM (stand down).
+pub fn all_clear(language: Language, id: i64, drill: bool, kind: Kind, false_alarm: bool) -> String {
+    let (label, key) = if false_alarm {
+        (Label::FalseAlarm, "false-alarm")
+    } else {
+        (Label::AllClear, "all-clear")
+    };
+    let h = Head { id, drill, label };
     text(
         language,
-        "all-clear",
-        &[
-            ("id", incident_id.to_string()),
-            ("what", kind_words(language, kind)),
-        ],
+        key,
+        &[("head", head(language, &h)), ("what", kind_words(language, kind))],
     )
 }
 
@@ -63,13 +145,9 @@ pub const UPDATE_MAX_CHARS: usize = 300;
 /// A dispatcher's update, prefixed so volunteers know which alert it follows. The text is
 /// folded to GSM-7 where it can be (`é` stays, `á` becomes `a`, curly quotes become straight)
 /// so that it costs as few segments as possible.
-pub fn update(language: Language, incident_id: i64, text: &str) -> String {
+pub fn update(language: Language, h: &Head, text: &str) -> String {
     let text = to_gsm7(text.trim());
-    crate::i18n::text(
-        language,
-        "update",
-        &[("id", incident_id.to_string()), ("text", text)],
-    )
+    crate::i18n::text(language, "update", &[("head", head(language, h)), ("text", text)])
 }
 
 /// Replaces characters outside GSM-7 by their closest GSM-7 form when there is one; others
@@ -108,13 +186,31 @@ pub fn report_ack(language: Language, report_id: i64) -> String {
     text(language, "report-ack", &[("report", report_id.to_string())])
 }
 
-pub fn answer_ack(language: Language, answer: Answer, incident_id: i64) -> String {
-    let key = match answer {
-        Answer::Coming => "answer-coming",
-        Answer::Cant => "answer-cant",
-        Answer::OnScene => "answer-on-scene",
+/// The reply to a volunteer's answer. `exact`: the place, for one who is coming and was not
+/// given it in the alert (progressive disclosure).
+pub fn answer_ack(
+    language: Language,
+    answer: Answer,
+    incident_id: i64,
+    drill: bool,
+    exact: Option<(f64, f64)>,
+) -> String {
+    let mut args = vec![("id", incident_id.to_string())];
+    let key = match (answer, exact) {
+        (Answer::Coming, Some((lat, lon))) => {
+            args.push(("link", map_link(lat, lon)));
+            "answer-coming-exact"
+        }
+        (Answer::Coming, None) => "answer-coming",
+        (Answer::Cant, _) => "answer-cant",
+        (Answer::OnScene, _) => "answer-on-scene",
     };
-    text(language, key, &[("id", incident_id.to_string())])
+    let reply = text(language, key, &args);
+    if drill {
+        format!("{} {reply}", text(language, "label-drill", &[]))
+    } else {
+        reply
+    }
 }
 
 pub fn no_open_alert(language: Language) -> String {
@@ -139,104 +235,5 @@ pub fn help(language: Language, network: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::sms::{measure, Encoding};
-
-    const KINDS: [Kind; 4] = [Kind::Raid, Kind::Eviction, Kind::Police, Kind::Other];
-    const FAR: Place = Place {
-        lat: -89.99999,
-        lon: -179.99999,
-        zone: None,
-    };
-
-    #[test]
-    fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
-        for language in [Language::EN, Language::ES] {
-            for kind in KINDS {
-                for text in [
-                    first_alert(language, 9_999_999, kind, &FAR),
-                    all_clear(language, 9_999_999, kind),
-                ] {
-                    let m = measure(&text);
-                    assert_eq!(m.encoding, Encoding::Gsm7, "{text}");
-                    assert_eq!(m.segments, 1, "{} units: {text}", m.units);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn every_alert_fits_two_segments_with_a_typical_zone_name_in_every_language() {
-        for language in Language::all() {
-            for zone in ["Koreatown", "Boyle Heights", "90004", "MacArthur Park"] {
-                for kind in KINDS {
-                    let place = Place {
-                        lat: 34.06171,
-                        lon: -118.30049,
-                        zone: Some(zone),
-                    };
-                    let text = first_alert(language, 123_456, kind, &place);
-                    assert!(
-                        measure(&text).segments <= 2,
-                        "{language}: {} segments: {text}",
-                        measure(&text).segments
-                    );
-                    assert!(text.contains(zone), "{text}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn updates_fold_to_gsm7_where_they_can() {
-        let text = update(Language::ES, 7, "  Llegó la policía — “quédense” en la acera… ");
-        assert_eq!(
-            text,
-            "TOCSIN #7 novedad: Llego la policia - \"quédense\" en la acera..."
-        );
-        assert_eq!(measure(&text).encoding, Encoding::Gsm7);
-        assert_eq!(to_gsm7("café ñ Ü"), "café ñ Ü", "GSM-7 has these");
-        assert_eq!(measure(&to_gsm7("stay safe 🙏")).encoding, Encoding::Ucs2);
-    }
-
-    #[test]
-    fn replies_fit_one_segment() {
-        for language in [Language::EN, Language::ES] {
-            let mut texts = vec![report_ack(language, 9_999_999), no_open_alert(language)];
-            for answer in [Answer::Coming, Answer::Cant, Answer::OnScene] {
-                texts.push(answer_ack(language, answer, 9_999_999));
-            }
-            for text in texts {
-                assert_eq!(measure(&text).segments, 1, "{text}");
-            }
-        }
-    }
-
-    #[test]
-    fn alerts_carry_the_place_and_how_to_answer() {
-        let place = Place {
-            lat: 34.0617,
-            lon: -118.3005,
-            zone: None,
-        };
-        let en = first_alert(Language::EN, 12, Kind::Raid, &place);
-        assert!(
-            en.contains("https://maps.google.com/?q=34.06170,-118.30050"),
-            "{en}"
-        );
-        assert!(en.contains("Y=coming") && en.contains("HERE"), "{en}");
-        let es = first_alert(Language::ES, 12, Kind::Eviction, &place);
-        assert!(es.contains("desalojo") && es.contains("SI=voy"), "{es}");
-        let zoned = first_alert(
-            Language::EN,
-            12,
-            Kind::Raid,
-            &Place {
-                zone: Some("Koreatown"),
-                ..place
-            },
-        );
-        assert!(zoned.contains("near Koreatown"), "{zoned}");
-    }
-}
+#[path = "message_tests.rs"]
+mod tests;

@@ -4,6 +4,7 @@
 //! simply carries on where it stopped.
 
 pub mod actions;
+pub mod escalate;
 pub mod follow;
 pub mod message;
 pub mod verifiers;
@@ -11,11 +12,11 @@ pub mod verifiers;
 use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
-use crate::domain::{AlertPurpose, Kind, Language};
+use crate::domain::{AlertPurpose, IncidentStatus, Kind, Language};
 use crate::store::alerts::{Audience, Bodies, Planned};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
-use message::Place;
+use message::{Alert, Head, Label, Place};
 
 /// How often the loop looks even when nobody woke it (other instances, missed wake-ups).
 const POLL: Duration = Duration::from_secs(2);
@@ -57,6 +58,7 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
             tracing::error!(incident_id = incident.id, error = %e, "planning the first alert failed");
         }
     }
+    escalate::due(core).await?;
     for incident in core.store.incidents_to_all_clear().await? {
         if let Err(e) = all_clear(core, &incident).await {
             tracing::error!(incident_id = incident.id, error = %e, "planning the all-clear failed");
@@ -69,7 +71,14 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
-    let (targets, bodies) = first_alert_of(core, incident, lat, lon);
+    let wanted = core.settings.dispatch.wanted_for(&incident.kind);
+    core.store.set_wanted(incident.id, wanted).await?;
+    let incident = IncidentRow {
+        wanted,
+        ..incident.clone()
+    };
+    let targets = area_targets(core, &incident, lat, lon).await?;
+    let bodies = alert_bodies(core, &incident, lat, lon);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),
@@ -78,21 +87,51 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Who a first alert goes to (the volunteers whose areas hold the point now) and its text.
-fn first_alert_of(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> (Vec<i64>, Bodies) {
+/// Who a first alert goes to: the volunteers whose areas hold the point now (of a drill: only
+/// those in the drill group).
+async fn area_targets(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> anyhow::Result<Vec<i64>> {
+    let mut targets = core.targets(lat, lon);
+    if incident.drill {
+        let group = core
+            .store
+            .volunteers_with_role(&core.settings.dispatch.drill_role)
+            .await?;
+        targets.retain(|id| group.contains(id));
+    }
+    Ok(targets)
+}
+
+/// The text of a first alert (and of its escalation steps). Confirmed by a person, it says
+/// CONFIRMED; sent under `auto_verify = "all"` without anyone confirming it, UNCONFIRMED.
+pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> Bodies {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
     let place = Place {
         lat,
         lon,
         zone: incident.zone.as_deref(),
     };
-    let bodies = in_every_language(|l| message::first_alert(l, incident.id, kind, &place));
-    (core.targets(lat, lon), bodies)
+    let label = match incident.confirmed_by.as_deref() {
+        Some("policy") => Label::Unconfirmed,
+        _ => Label::Confirmed,
+    };
+    let alert = Alert {
+        head: Head {
+            id: incident.id,
+            drill: incident.drill,
+            label,
+        },
+        kind,
+        place: &place,
+        wanted: incident.wanted,
+        exact: !core.settings.dispatch.progressive_disclosure,
+    };
+    in_every_language(|l| message::first_alert(l, &alert))
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let bodies = in_every_language(|l| message::all_clear(l, incident.id, kind));
+    let false_alarm = incident.status == IncidentStatus::FalseAlarm.as_str();
+    let bodies = in_every_language(|l| message::all_clear(l, incident.id, incident.drill, kind, false_alarm));
     plan(
         core,
         incident.id,
@@ -127,7 +166,13 @@ async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
             .await?;
         return Ok(());
     };
-    let (targets, bodies) = first_alert_of(core, &incident, lat, lon);
+    let targets = match planned.seq {
+        0 => area_targets(core, &incident, lat, lon).await?,
+        step => escalate::targets(core, &incident, step)
+            .await?
+            .unwrap_or_default(),
+    };
+    let bodies = alert_bodies(core, &incident, lat, lon);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),
@@ -161,14 +206,31 @@ pub(crate) async fn plan(
     audience: Audience<'_>,
     bodies: &Bodies,
 ) -> Result<Option<u64>, crate::store::StoreError> {
+    plan_step(core, incident_id, purpose, 0, audience, bodies).await
+}
+
+/// `plan`, for a given escalation step of a first alert.
+pub(crate) async fn plan_step(
+    core: &Core,
+    incident_id: i64,
+    purpose: AlertPurpose,
+    step: i64,
+    audience: Audience<'_>,
+    bodies: &Bodies,
+) -> Result<Option<u64>, crate::store::StoreError> {
     let now = now_ms();
     let expires_at = now + core.settings.dispatch.alert_ttl_s as i64 * 1000;
     let started = std::time::Instant::now();
     let written = core
         .store
-        .plan_alert(incident_id, purpose, audience, bodies, now, expires_at, &|| {
-            core.outbox_wake.notify_one()
-        })
+        .plan_alert(
+            incident_id,
+            (purpose, step),
+            audience,
+            bodies,
+            (now, expires_at),
+            &|| core.outbox_wake.notify_one(),
+        )
         .await?;
     if let Some(n) = written {
         tracing::info!(

@@ -29,11 +29,18 @@ pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
         return Ok(());
     };
     let d = &core.settings.dispatch;
+    // A drill asks only verifiers who are in the drill group.
+    let group = if incident.drill {
+        Some(core.store.volunteers_with_role(&d.drill_role).await?)
+    } else {
+        None
+    };
     let mut near: Vec<(f64, i64)> = core
         .store
         .verifiers()
         .await?
         .into_iter()
+        .filter(|(id, _, _)| group.as_ref().is_none_or(|g| g.contains(id)))
         .filter_map(|(id, area, _)| {
             let (vlat, vlon) = centre(&core.area_of(&area)?)?;
             let m = haversine_m(lat, lon, vlat, vlon);
@@ -54,7 +61,8 @@ pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
         return Ok(());
     }
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let bodies = in_every_language(|l| message::verify_request(l, incident_id, kind, lat, lon));
+    let bodies =
+        in_every_language(|l| message::verify_request(l, incident_id, incident.drill, kind, lat, lon));
     let audience = Audience::Volunteers {
         ids: &chosen,
         signal_on: core.settings.signal_ready(),

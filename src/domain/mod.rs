@@ -24,15 +24,20 @@ pub struct Location {
     pub approximate: bool,
 }
 
-/// Where an incident stands. Only `Verified` incidents with a location are dispatched.
+/// Where an incident stands: `unverified -> verifying -> confirmed | not_found | false_alarm`,
+/// and `confirmed -> all_clear`. Only `Confirmed` incidents with a location are broadcast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IncidentStatus {
     Unverified,
-    Verified,
+    /// Being checked: verifiers were asked, or a second independent reporter saw it too.
+    Verifying,
+    Confirmed,
     /// A verifier went and found nothing: closed without alerting anyone.
     NotFound,
-    Resolved,
+    /// It was not what it seemed: everyone alerted is told to stand down.
     FalseAlarm,
+    /// It is over: everyone alerted is told so.
+    AllClear,
     /// Folded into another incident (`merged_into`), which carries on in its place.
     Merged,
 }
@@ -40,7 +45,12 @@ pub enum IncidentStatus {
 impl IncidentStatus {
     /// Still being handled: replies count and alerts may go out.
     pub fn is_open(self) -> bool {
-        matches!(self, Self::Unverified | Self::Verified)
+        matches!(self, Self::Unverified | Self::Verifying | Self::Confirmed)
+    }
+
+    /// Not decided yet: no broadcast has gone out.
+    pub fn is_pending(self) -> bool {
+        matches!(self, Self::Unverified | Self::Verifying)
     }
 }
 
@@ -65,12 +75,13 @@ pub enum AlertPurpose {
 }
 
 impl AlertPurpose {
-    /// Lower goes first in the outbox: a first alert is urgent, an all-clear is not.
+    /// Lower goes first in the outbox: a first alert is urgent, an all-clear is not. Updates
+    /// and all-clears go at this priority to those coming or on scene, one lower to the rest.
     pub fn priority(self) -> i64 {
         match self {
             Self::Verify | Self::First => 0,
             Self::Update => 1,
-            Self::AllClear => 2,
+            Self::AllClear => 3,
         }
     }
 }

@@ -27,9 +27,10 @@ named!(Role { Dispatcher => "dispatcher", Admin => "admin" });
 named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
 named!(super::IncidentStatus {
     Unverified => "unverified",
-    Verified => "verified",
+    Verifying => "verifying",
+    Confirmed => "confirmed",
     NotFound => "not_found",
-    Resolved => "resolved",
+    AllClear => "all_clear",
     FalseAlarm => "false_alarm",
     Merged => "merged",
 });

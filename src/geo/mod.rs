@@ -25,6 +25,7 @@ pub mod area;
 pub mod index;
 pub mod locate;
 mod parse;
+pub mod reach;
 mod ring;
 pub mod zones;
 

@@ -106,7 +106,7 @@ impl Zones {
     /// The zone with this name or alias (folded), if any.
     pub fn get(&self, name: &str) -> Option<&Zone> {
         let key = fold(name.trim());
-        self.list.iter().find(|z| z.keys.iter().any(|k| *k == key))
+        self.list.iter().find(|z| z.keys.contains(&key))
     }
 
     /// The most specific zone named in the text.

@@ -154,7 +154,7 @@ async fn finish(
         area,
         reach: if who.via_signal { Reach::Signal } else { Reach::Sms },
         signal_id: who.signal_id.cloned(),
-        verifier: false,
+        roles: Vec::new(),
     };
     match roster::add(core, &Actor::Volunteer, signup).await {
         Ok(_) | Err(StoreError::Conflict(_)) => {}

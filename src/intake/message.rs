@@ -96,7 +96,7 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
                 {
                     return Ok(None);
                 }
-                let reply = verification::answer(core, incident_id, found, language).await?;
+                let reply = verification::answer(core, incident_id, v.id, found, language).await?;
                 let mut tx = core.store.begin().await?;
                 inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
                 tx.commit().await?;
@@ -112,7 +112,7 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
                 tx.commit().await?;
                 tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
                 core.events.publish(Event::Incident { id: incident_id });
-                return Ok(Some(message::answer_ack(language, answer, incident_id)));
+                return Ok(Some(answer_reply(core, language, answer, incident_id).await?));
             }
             // An answer that does not fit the open request ("HERE" to "please check") is
             // neither an answer nor a sighting.
@@ -133,6 +133,7 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         kind: None,
         reporter,
         volunteer: volunteer.as_ref().map(|v| (v.id, v.trusted)),
+        drill: false,
     };
     match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
         Some(received) => Ok(Some(message::report_ack(language, received.report_id))),
@@ -279,4 +280,20 @@ async fn subscription(
         )),
         _ => Ok(None),
     }
+}
+
+/// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place
+/// here (the alert named only the zone or a rough place).
+async fn answer_reply(
+    core: &Core,
+    language: Language,
+    answer: crate::domain::Answer,
+    incident_id: i64,
+) -> Result<String, StoreError> {
+    let incident = core.store.incident(incident_id).await?;
+    let drill = incident.as_ref().is_some_and(|i| i.drill);
+    let exact = incident
+        .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)
+        .and_then(|i| i.lat.zip(i.lon));
+    Ok(message::answer_ack(language, answer, incident_id, drill, exact))
 }

@@ -24,6 +24,8 @@ pub struct Sighting {
     pub reporter: Option<String>,
     /// The reporter, when their number is a volunteer's.
     pub volunteer: Option<(i64, bool)>,
+    /// A drill (API only): labelled DRILL everywhere, alerting only the drill group.
+    pub drill: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +79,7 @@ pub async fn receive(
         kind: kind.as_str().to_string(),
         received_at: now,
         flagged,
+        drill: sighting.drill,
     };
     let mut tx = core.store.begin().await?;
     if let Some((provider, message_id)) = dedupe {
@@ -107,7 +110,14 @@ pub async fn receive(
     }
 
     let trusted = sighting.volunteer.is_some_and(|(_, trusted)| trusted);
-    let incident_id = match open_incident(core, report_id, &new.kind, &location, trusted).await {
+    let opening = Opening {
+        report_id,
+        kind: &new.kind,
+        location: &location,
+        trusted,
+        drill: new.drill,
+    };
+    let incident_id = match open_incident(core, &opening).await {
         Ok(id) => Some(id),
         Err(e) => {
             // The report is safe; the dispatcher retries this step.
@@ -131,34 +141,64 @@ pub async fn resume(core: &Core, report: &ReportRow) -> Result<i64, StoreError> 
         Some(id) => core.store.volunteer(id).await?.is_some_and(|v| v.trusted),
         None => false,
     };
-    open_incident(core, report.id, &report.kind, &report.location, trusted).await
+    let opening = Opening {
+        report_id: report.id,
+        kind: &report.kind,
+        location: &report.location,
+        trusted,
+        drill: report.drill,
+    };
+    open_incident(core, &opening).await
 }
 
-async fn open_incident(
-    core: &Core,
-    report_id: i64,
-    kind: &str,
-    location: &Location,
-    trusted: bool,
-) -> Result<i64, StoreError> {
-    if let Some(id) = join_nearby(core, report_id, kind, location, trusted).await? {
+/// A stored report that may open (or join) an incident.
+pub(crate) struct Opening<'a> {
+    pub report_id: i64,
+    pub kind: &'a str,
+    pub location: &'a Location,
+    /// From a trusted volunteer's number.
+    pub trusted: bool,
+    pub drill: bool,
+}
+
+/// Who confirms a report as it arrives, under `dispatch.auto_verify`: a trusted reporter, or
+/// the policy itself ("all": broadcast unconfirmed); None: it waits for verification.
+fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
+    match core.settings.dispatch.auto_verify {
+        AutoVerify::Trusted | AutoVerify::All if trusted => Some("trusted"),
+        AutoVerify::All => Some("policy"),
+        AutoVerify::Trusted | AutoVerify::None => None,
+    }
+}
+
+pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, StoreError> {
+    let Opening {
+        report_id,
+        kind,
+        location,
+        drill,
+        ..
+    } = *o;
+    if let Some(id) = join_nearby(core, o).await? {
         return Ok(id);
     }
-    let verified = location.point.is_some()
-        && match core.settings.dispatch.auto_verify {
-            AutoVerify::All => true,
-            AutoVerify::Trusted => trusted,
-            AutoVerify::None => false,
-        };
-    let status = if verified {
-        IncidentStatus::Verified
-    } else {
-        IncidentStatus::Unverified
+    let confirmed_by = confirmed_by(core, o.trusted).filter(|_| location.point.is_some());
+    let verified = confirmed_by.is_some();
+    let (status, cause) = match confirmed_by {
+        Some("trusted") => (IncidentStatus::Confirmed, "reported by a trusted volunteer"),
+        Some(_) => (
+            IncidentStatus::Confirmed,
+            "auto_verify = all (nobody confirmed it)",
+        ),
+        None => (IncidentStatus::Unverified, "reported"),
     };
     let mut tx = core.store.begin().await?;
     let new = NewIncident {
         kind,
         status: status.as_str(),
+        cause,
+        confirmed_by,
+        drill,
         point: location.point,
         zone: location.zone.as_deref(),
         approximate: location.approximate,
@@ -180,13 +220,13 @@ async fn open_incident(
 /// A located report near an open incident of the same kind, reported soon after it, joins that
 /// incident: the same raid reported twice alerts nobody twice. A trusted reporter's report
 /// verifies an unverified incident it joins (under the `trusted` or `all` policy).
-async fn join_nearby(
-    core: &Core,
-    report_id: i64,
-    kind: &str,
-    location: &Location,
-    trusted: bool,
-) -> Result<Option<i64>, StoreError> {
+async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreError> {
+    let Opening {
+        report_id,
+        kind,
+        location,
+        ..
+    } = *o;
     let Some((lat, lon)) = location.point.filter(|_| !location.approximate) else {
         return Ok(None);
     };
@@ -200,7 +240,7 @@ async fn join_nearby(
         .open_incidents_since(since)
         .await?
         .into_iter()
-        .filter(|i| i.kind == kind && !i.approximate)
+        .filter(|i| i.kind == kind && !i.approximate && i.drill == o.drill)
         .filter_map(|i| {
             let (ilat, ilon) = (i.lat?, i.lon?);
             let m = crate::geo::area::haversine_m(lat, lon, ilat, ilon);
@@ -221,14 +261,35 @@ async fn join_nearby(
         metres = metres as u64,
         "report joined an open incident"
     );
-    let verifies = match d.auto_verify {
-        AutoVerify::All => true,
-        AutoVerify::Trusted => trusted,
-        AutoVerify::None => false,
-    };
-    if verifies && incident.status == "unverified" && core.store.verify_incident(incident.id).await? {
-        tracing::info!(incident_id = incident.id, "incident verified by a trusted report");
-        core.dispatch_wake.notify_one();
+    let pending = incident.status().is_some_and(|s| s.is_pending());
+    match confirmed_by(core, o.trusted) {
+        Some(by) if pending => {
+            let cause = match by {
+                "trusted" => "a trusted volunteer reported it too",
+                _ => "auto_verify = all (nobody confirmed it)",
+            };
+            if core.store.confirm_incident(incident.id, by, cause).await? {
+                tracing::info!(
+                    incident_id = incident.id,
+                    by,
+                    "incident confirmed by a joining report"
+                );
+                core.dispatch_wake.notify_one();
+            }
+        }
+        _ if pending => {
+            // A second independent reporter: it is being verified, ahead of single reports.
+            let reporters = core.store.incident_counts(incident.id).await?.reporters;
+            if reporters >= 2
+                && core
+                    .store
+                    .mark_verifying(incident.id, &format!("{reporters} independent reporters"))
+                    .await?
+            {
+                tracing::info!(incident_id = incident.id, reporters, "incident is being verified");
+            }
+        }
+        _ => {}
     }
     core.events
         .publish(crate::events::Event::Incident { id: incident.id });

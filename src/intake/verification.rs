@@ -26,14 +26,16 @@ pub fn parse(message: &str) -> Option<bool> {
 pub async fn answer(
     core: &Core,
     incident_id: i64,
+    verifier: i64,
     found: bool,
     language: Language,
 ) -> Result<String, StoreError> {
     let id = [("id", incident_id.to_string())];
+    let actor = Actor::Verifier(verifier);
     let result = if found {
-        actions::verify(core, &Actor::Volunteer, incident_id).await
+        actions::verify(core, &actor, incident_id).await
     } else {
-        actions::close(core, &Actor::Volunteer, incident_id, IncidentStatus::NotFound).await
+        actions::close(core, &actor, incident_id, IncidentStatus::NotFound).await
     };
     match result {
         Ok(()) if found => {

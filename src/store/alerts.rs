@@ -19,6 +19,8 @@ pub struct Planned {
     pub alert_id: i64,
     pub incident_id: i64,
     pub purpose: AlertPurpose,
+    /// A first alert's escalation step (0: the first alert itself); an update's number.
+    pub seq: i64,
     pub now: i64,
     pub expires_at: i64,
 }
@@ -31,8 +33,9 @@ pub enum Audience<'a> {
     /// These volunteers (found by the geofence), each on their own channel(s). With Signal off,
     /// Signal-only volunteers get SMS.
     Volunteers { ids: &'a [i64], signal_on: bool },
-    /// Everyone the incident's first alert reached (or may have reached), on the channel it
-    /// reached them on.
+    /// Everyone the incident's first alert (or its escalation steps) reached, or may have
+    /// reached, on the channel it reached them on; those who said they are coming (or are on
+    /// scene) first.
     ReachedByFirstAlert,
 }
 
@@ -66,15 +69,15 @@ impl Store {
 
     /// Writes the alert and its deliveries in one transaction. Returns the number of
     /// deliveries written, or None when the incident no longer calls for this alert (already
-    /// planned, or closed meanwhile): planning twice is a no-op.
+    /// planned, or closed meanwhile): planning twice is a no-op. `step`: of a first alert, the
+    /// escalation step (0 for the first alert itself); `now` and when its deliveries go stale.
     pub async fn plan_alert(
         &self,
         incident_id: i64,
-        purpose: AlertPurpose,
+        (purpose, step): (AlertPurpose, i64),
         audience: Audience<'_>,
         bodies: &Bodies,
-        now: i64,
-        expires_at: i64,
+        (now, expires_at): (i64, i64),
         after_first: &(dyn Fn() + Send + Sync),
     ) -> Result<Option<u64>> {
         let mut tx = self.begin().await?;
@@ -83,19 +86,33 @@ impl Store {
         // PostgreSQL the row lock also serialises this with `close_incident`.
         // Updates are numbered (`seq`): each is its own alert; two planned at the same instant
         // on two instances collide on the unique key and the second gets None.
+        // An escalation step is a first alert to more people: step k follows step k - 1.
+        let escalation;
         let claim = match purpose {
+            AlertPurpose::First if step == 0 => {
+                "first_alert_at = $2, escalated_at = $2 WHERE id = $1 AND first_alert_at IS NULL \
+                 AND status = 'confirmed'"
+            }
             AlertPurpose::First => {
-                "first_alert_at = $2 WHERE id = $1 AND first_alert_at IS NULL \
-                 AND status = 'verified'"
+                escalation = format!(
+                    "escalation_step = {step}, escalated_at = $2 WHERE id = $1 \
+                     AND escalation_step = {} AND status = 'confirmed'",
+                    step - 1
+                );
+                escalation.as_str()
             }
             AlertPurpose::AllClear => {
                 "all_clear_at = $2 WHERE id = $1 AND all_clear_at IS NULL \
-                 AND status IN ('resolved', 'false_alarm')"
+                 AND status IN ('all_clear', 'false_alarm')"
             }
-            AlertPurpose::Update => "status = status WHERE id = $1 AND status IN ('unverified', 'verified')",
+            AlertPurpose::Update => {
+                "status = status WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed')"
+            }
+            // Asking verifiers puts an unverified incident in `verifying`.
             AlertPurpose::Verify => {
-                "verifiers_paged_at = $2 WHERE id = $1 AND verifiers_paged_at IS NULL \
-                 AND status = 'unverified'"
+                "verifiers_paged_at = $2, \
+                 status = 'verifying', status_cause = 'verifiers asked to check' \
+                 WHERE id = $1 AND verifiers_paged_at IS NULL AND status IN ('unverified', 'verifying')"
             }
         };
         let claimed = sqlx::query(&format!("UPDATE incidents SET updated_at = $2, {claim}"))
@@ -114,7 +131,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("seq")?,
-            AlertPurpose::First | AlertPurpose::AllClear | AlertPurpose::Verify => 0,
+            AlertPurpose::First => step,
+            AlertPurpose::AllClear | AlertPurpose::Verify => 0,
         };
         let alert = sqlx::query(
             "INSERT INTO alerts (incident_id, purpose, seq, created_at, complete) VALUES ($1, $2, $3, $4, FALSE) \
@@ -136,6 +154,7 @@ impl Store {
             alert_id,
             incident_id,
             purpose,
+            seq,
             now,
             expires_at,
         };
@@ -160,7 +179,7 @@ impl Store {
     /// Alerts left incomplete since before `before`: (alert, incident, purpose, created_at).
     pub async fn incomplete_alerts(&self, before: i64) -> Result<Vec<Planned>> {
         let rows = sqlx::query(
-            "SELECT id, incident_id, purpose, created_at FROM alerts WHERE NOT complete AND created_at < $1 ORDER BY id",
+            "SELECT id, incident_id, purpose, seq, created_at FROM alerts WHERE NOT complete AND created_at < $1 ORDER BY id",
         )
         .bind(before)
         .fetch_all(self.pool())
@@ -173,6 +192,7 @@ impl Store {
                     alert_id: r.try_get("id")?,
                     incident_id: r.try_get("incident_id")?,
                     purpose: AlertPurpose::parse(&purpose).unwrap_or(AlertPurpose::First),
+                    seq: r.try_get("seq")?,
                     now,
                     expires_at: now,
                 })
@@ -198,6 +218,7 @@ impl Store {
             purpose,
             now,
             expires_at,
+            ..
         } = *planned;
         let mut text = String::from("CASE v.language");
         for i in 1..bodies.0.len() {
@@ -225,13 +246,18 @@ impl Store {
                     }
                 }
             }
+            // Stand-down order: those coming or on scene get the lower (sooner) priority.
             Audience::ReachedByFirstAlert => statements.push((
                 format!(
-                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $2, 'queued', $3, $4, $3, $3 \
+                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, \
+                     CASE WHEN d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
+                         WHERE c.incident_id = ${n} AND c.answer IN ('coming', 'on_scene')) THEN $2 ELSE $2 + 1 END, \
+                     'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
                      WHERE a.incident_id IN {} AND a.purpose = 'first' AND {REACHED} \
                      AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
-                    merged_group(own + 1)
+                    merged_group(own + 1),
+                    n = own + 1
                 ),
                 vec![incident_id],
             )),
@@ -290,7 +316,7 @@ impl Store {
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
              WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'verify') \
-             AND t.status IN ('unverified', 'verified') \
+             AND t.status IN ('unverified', 'verifying', 'confirmed') \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 1"
         ))
@@ -334,7 +360,7 @@ impl Store {
     /// Unverified, located incidents whose nearest verifiers have not been asked yet.
     pub async fn incidents_to_check(&self) -> Result<Vec<i64>> {
         let rows = sqlx::query(
-            "SELECT id FROM incidents WHERE status = 'unverified' AND verifiers_paged_at IS NULL \
+            "SELECT id FROM incidents WHERE status IN ('unverified', 'verifying') AND verifiers_paged_at IS NULL \
              AND merged_into IS NULL AND lat IS NOT NULL ORDER BY id",
         )
         .fetch_all(self.pool())

@@ -5,7 +5,6 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
-use super::alerts::REACHED;
 use super::{now_ms, placeholders, Conn, Result, Store};
 
 #[derive(Debug, Clone)]
@@ -23,6 +22,21 @@ pub struct IncidentRow {
     pub approximate: bool,
     pub first_alert_at: Option<i64>,
     pub merged_into: Option<i64>,
+    /// trusted, verifier, dispatcher or policy; None until confirmed.
+    pub confirmed_by: Option<String>,
+    pub drill: bool,
+    /// Responders wanted; set when the first alert goes out.
+    pub wanted: i64,
+    /// Escalation steps taken (0: only the first alert's area).
+    pub escalation_step: i64,
+    /// When the latest escalation step (or, before any, the first alert) went out.
+    pub escalated_at: Option<i64>,
+}
+
+impl IncidentRow {
+    pub fn status(&self) -> Option<crate::domain::IncidentStatus> {
+        crate::domain::IncidentStatus::parse(&self.status)
+    }
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -44,13 +58,14 @@ pub struct Counts {
     pub on_scene: i64,
 }
 
-const COLUMNS: &str =
-    "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, approximate";
+pub(crate) const COLUMNS: &str =
+    "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, \
+     approximate, confirmed_by, drill, wanted, escalation_step, escalated_at";
 
 /// Statuses of an incident still being handled.
-const OPEN: &str = "('unverified', 'verified')";
+pub(crate) const OPEN: &str = "('unverified', 'verifying', 'confirmed')";
 
-fn from_row(row: &AnyRow) -> Result<IncidentRow> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
     Ok(IncidentRow {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
@@ -63,6 +78,11 @@ fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         approximate: super::flag(row, "approximate")?,
         first_alert_at: row.try_get("first_alert_at")?,
         merged_into: row.try_get("merged_into")?,
+        confirmed_by: row.try_get("confirmed_by")?,
+        drill: super::flag(row, "drill")?,
+        wanted: row.try_get("wanted")?,
+        escalation_step: row.try_get("escalation_step")?,
+        escalated_at: row.try_get("escalated_at")?,
     })
 }
 
@@ -70,6 +90,11 @@ fn from_row(row: &AnyRow) -> Result<IncidentRow> {
 pub struct NewIncident<'a> {
     pub kind: &'a str,
     pub status: &'a str,
+    /// Why it starts in this status (kept in its history).
+    pub cause: &'a str,
+    /// When it starts confirmed: by whom (trusted, policy).
+    pub confirmed_by: Option<&'a str>,
+    pub drill: bool,
     pub point: Option<(f64, f64)>,
     pub zone: Option<&'a str>,
     pub approximate: bool,
@@ -77,11 +102,12 @@ pub struct NewIncident<'a> {
 
 pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let now = now_ms();
-    let verified_at = (new.status == "verified").then_some(now);
-    let (lat, lon) = super::point_sql(new.point, 6);
+    let verified_at = new.confirmed_by.map(|_| now);
+    let (lat, lon) = super::point_sql(new.point, 9);
     let sql = format!(
-        "INSERT INTO incidents (kind, status, created_at, updated_at, verified_at, zone, approximate, lat, lon) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6, {lat}, {lon}) RETURNING id"
+        "INSERT INTO incidents (kind, status, created_at, updated_at, verified_at, zone, approximate, \
+         status_cause, confirmed_by, drill, lat, lon) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(new.kind)
@@ -89,7 +115,10 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
         .bind(now)
         .bind(verified_at)
         .bind(new.zone)
-        .bind(new.approximate);
+        .bind(new.approximate)
+        .bind(new.cause)
+        .bind(new.confirmed_by)
+        .bind(new.drill);
     if let Some((lat, lon)) = new.point {
         q = q.bind(lat).bind(lon);
     }
@@ -110,11 +139,13 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Open incidents for the dispatcher's queue: unverified first, then newest first.
+    /// Open incidents for the dispatcher's queue: being verified (checked, or seen by several)
+    /// first, then unverified, then confirmed; newest first within each.
     pub async fn open_incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM incidents WHERE status IN {OPEN} \
-             ORDER BY CASE status WHEN 'unverified' THEN 0 ELSE 1 END, id DESC LIMIT $1"
+             ORDER BY CASE status WHEN 'verifying' THEN 0 WHEN 'unverified' THEN 1 ELSE 2 END, id DESC LIMIT $1"
+
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
@@ -127,105 +158,6 @@ impl Store {
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
-    }
-
-    /// Folds open incident `from` into open incident `into`: its reports and volunteers' answers
-    /// move over, it becomes `merged`, and its first alert's deliveries that have not left yet
-    /// are cancelled for volunteers whom `into`'s alerts reach anyway (nobody hears twice).
-    /// Refused (false) when either is not open, or when `from` has alerted and `into` has not:
-    /// the survivor must be the alerted one, or `into`'s own first alert would repeat `from`'s.
-    pub async fn merge_incidents(&self, from: i64, into: i64) -> Result<bool> {
-        let now = now_ms();
-        let mut tx = self.begin().await?;
-        let was_verified = sqlx::query("SELECT status FROM incidents WHERE id = $1")
-            .bind(from)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get::<String, _>("status"))
-            .transpose()?
-            .is_some_and(|s| s == "verified");
-        let sql = format!(
-            "UPDATE incidents SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3 \
-             WHERE id = $1 AND id <> $2 AND status IN {OPEN} \
-             AND EXISTS (SELECT 1 FROM incidents t WHERE t.id = $2 AND t.status IN {OPEN} \
-                         AND (t.first_alert_at IS NOT NULL OR incidents.first_alert_at IS NULL))"
-        );
-        let done = sqlx::query(&sql)
-            .bind(from)
-            .bind(into)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        for sql in [
-            "UPDATE incidents SET merged_into = $2 WHERE merged_into = $1",
-            "UPDATE reports SET incident_id = $2 WHERE incident_id = $1",
-            // A volunteer who answered both keeps the answer given to the surviving incident.
-            "UPDATE confirmations SET incident_id = $2 WHERE incident_id = $1 \
-             AND volunteer_id NOT IN (SELECT volunteer_id FROM confirmations WHERE incident_id = $2)",
-        ] {
-            sqlx::query(sql).bind(from).bind(into).execute(&mut *tx).await?;
-        }
-        sqlx::query("DELETE FROM confirmations WHERE incident_id = $1")
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-        // The survivor takes the merged one's place (and zone) when it had none and has not
-        // alerted yet; and it is verified when the merged one was.
-        sqlx::query(
-            "UPDATE incidents SET lat = (SELECT lat FROM incidents WHERE id = $1), \
-             lon = (SELECT lon FROM incidents WHERE id = $1), \
-             zone = (SELECT zone FROM incidents WHERE id = $1), \
-             approximate = (SELECT approximate FROM incidents WHERE id = $1), updated_at = $3 \
-             WHERE id = $2 AND lat IS NULL AND first_alert_at IS NULL",
-        )
-        .bind(from)
-        .bind(into)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if was_verified {
-            sqlx::query(
-                "UPDATE incidents SET status = 'verified', verified_at = $2, updated_at = $2 \
-                 WHERE id = $1 AND status = 'unverified' AND lat IS NOT NULL",
-            )
-            .bind(into)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // One first alert per volunteer for the merged group: a queued (unsent) one is cancelled
-        // when the other side reached that volunteer or is about to; both directions.
-        let unsent = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3)";
-        let reached_or_coming = format!("({REACHED} OR d.status = 'queued')");
-        for (cancel_in, kept_in) in [
-            (
-                "= $1",
-                "IN (SELECT id FROM incidents WHERE (id = $2 OR merged_into = $2) AND id <> $1)",
-            ),
-            (
-                "IN (SELECT id FROM incidents WHERE (id = $2 OR merged_into = $2) AND id <> $1)",
-                "= $1",
-            ),
-        ] {
-            let sql = format!(
-                "UPDATE deliveries SET status = 'canceled', updated_at = $3 WHERE {unsent} \
-                 AND alert_id IN (SELECT id FROM alerts WHERE purpose = 'first' AND incident_id {cancel_in}) \
-                 AND volunteer_id IN (SELECT d.volunteer_id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-                     WHERE a.purpose = 'first' AND a.incident_id {kept_in} AND {reached_or_coming} \
-                     AND d.id <> deliveries.id)"
-            );
-            sqlx::query(&sql)
-                .bind(from)
-                .bind(into)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(true)
     }
 
     /// Open incidents (not merged) created since `since`, located.
@@ -242,26 +174,12 @@ impl Store {
     pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE \
-             WHERE id = $1 AND status IN ('unverified', 'verified') AND first_alert_at IS NULL",
+             WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed') AND first_alert_at IS NULL",
         )
         .bind(id)
         .bind(lat)
         .bind(lon)
         .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Verifies an unverified incident. False when it was not unverified.
-    pub async fn verify_incident(&self, id: i64) -> Result<bool> {
-        let now = now_ms();
-        let done = sqlx::query(
-            "UPDATE incidents SET status = 'verified', verified_at = $2, updated_at = $2 \
-             WHERE id = $1 AND status = 'unverified'",
-        )
-        .bind(id)
-        .bind(now)
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -277,40 +195,10 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Closes an open incident as `resolved` or `false_alarm`, and cancels its first-alert
-    /// deliveries that have not left yet: a late alert about a finished incident is harm.
-    pub async fn close_incident(&self, id: i64, status: &str) -> Result<bool> {
-        let now = now_ms();
-        let mut tx = self.begin().await?;
-        let done = sqlx::query(
-            "UPDATE incidents SET status = $2, closed_at = $3, updated_at = $3 \
-             WHERE id = $1 AND status IN ('unverified', 'verified')",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            sqlx::query(
-                "UPDATE deliveries SET status = 'canceled', updated_at = $2 \
-                 WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $2) \
-                 AND alert_id IN (SELECT id FROM alerts WHERE purpose IN ('first', 'update') \
-                     AND incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1))",
-            )
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Verified, located incidents whose first alert is not written yet.
     pub async fn incidents_to_alert(&self) -> Result<Vec<IncidentRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE status = 'verified' AND first_alert_at IS NULL \
+            "SELECT {COLUMNS} FROM incidents WHERE status = 'confirmed' AND first_alert_at IS NULL \
              AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id"
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
@@ -320,7 +208,7 @@ impl Store {
     /// Closed incidents that were alerted and whose all-clear is not written yet.
     pub async fn incidents_to_all_clear(&self) -> Result<Vec<IncidentRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE status IN ('resolved', 'false_alarm') \
+            "SELECT {COLUMNS} FROM incidents WHERE status IN ('all_clear', 'false_alarm') \
              AND first_alert_at IS NOT NULL AND all_clear_at IS NULL ORDER BY id"
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;

@@ -14,7 +14,7 @@ const INSERT_FAILOVER: &str = "INSERT INTO deliveries (alert_id, volunteer_id, c
 const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1) \
      AND alert_id IN (SELECT a.id FROM alerts a JOIN incidents i ON i.id = a.incident_id \
      JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
-     WHERE a.purpose IN ('first', 'update') AND t.status IN ('resolved', 'false_alarm'))";
+     WHERE a.purpose IN ('first', 'update') AND t.status IN ('all_clear', 'false_alarm'))";
 
 #[derive(Debug, Clone)]
 pub struct Claimed {

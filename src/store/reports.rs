@@ -19,6 +19,8 @@ pub struct NewReport {
     pub received_at: i64,
     /// Why it must not act by itself (rate_limited, blocked), or a note for the dispatcher (repeat).
     pub flagged: Option<&'static str>,
+    /// Sent as a drill (API): its incident is a drill.
+    pub drill: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,7 @@ pub struct ReportRow {
     pub incident_id: Option<i64>,
     pub flagged: Option<String>,
     pub received_at: i64,
+    pub drill: bool,
 }
 
 fn from_row(row: &AnyRow) -> Result<ReportRow> {
@@ -51,18 +54,19 @@ fn from_row(row: &AnyRow) -> Result<ReportRow> {
         incident_id: row.try_get("incident_id")?,
         flagged: row.try_get("flagged")?,
         received_at: row.try_get("received_at")?,
+        drill: super::flag(row, "drill")?,
     })
 }
 
 const COLUMNS: &str =
-    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at";
+    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill";
 
 pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
-    let (lat, lon) = super::point_sql(r.location.point, 11);
+    let (lat, lon) = super::point_sql(r.location.point, 12);
     let sql = format!(
         "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
-         kind, received_at, zone, approximate, flagged, lat, lon) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {lat}, {lon}) RETURNING id"
+         kind, received_at, zone, approximate, flagged, drill, lat, lon) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(r.channel)
@@ -75,7 +79,9 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
         .bind(r.received_at)
         .bind(r.location.zone.as_deref())
         .bind(r.location.approximate)
-        .bind(r.flagged);
+        .bind(r.flagged)
+        .bind(r.drill);
+
     if let Some((lat, lon)) = r.location.point {
         q = q.bind(lat).bind(lon);
     }

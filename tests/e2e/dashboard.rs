@@ -89,7 +89,7 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     );
     browser.click("#verify").await;
     browser
-        .wait_text("#notice", "verified", |t| t.contains("Verified"))
+        .wait_text("#notice", "confirmed", |t| t.contains("Confirmed"))
         .await;
     let sent = app.twilio.wait_for_messages(1, Duration::from_secs(15)).await;
     assert_eq!(sent[0].to, ANN);
@@ -126,10 +126,10 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
 
     browser.click("#resolve").await;
     browser
-        .wait_text("#status", "resolved", |t| t == "resolved")
+        .wait_text("#status", "all clear", |t| t == "all clear")
         .await;
     let sent = app.twilio.wait_for_messages(3, Duration::from_secs(15)).await;
-    assert!(sent[2].body.contains("all clear"), "{}", sent[2].body);
+    assert!(sent[2].body.contains("ALL CLEAR"), "{}", sent[2].body);
     assert_eq!(
         app.twilio.messages_to(ANN).len(),
         3,

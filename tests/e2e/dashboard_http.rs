@@ -146,7 +146,7 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
         .await
         .unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.incident(incident).await["status"], "verified");
+    assert_eq!(app.incident(incident).await["status"], "confirmed");
     let again = http
         .post(&url)
         .header("cookie", &session)
@@ -180,7 +180,7 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     let entries = app.core().store.audit_entries(10).await.unwrap();
     assert!(entries
         .iter()
-        .any(|e| e.action == "verify" && e.actor == "maria" && e.incident_id == Some(incident)));
+        .any(|e| e.action == "confirm" && e.actor == "maria" && e.incident_id == Some(incident)));
 
     let out = http
         .post(format!("{}/logout", app.base))

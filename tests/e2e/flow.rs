@@ -100,7 +100,7 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
     let view = app
         .wait_incident(incident, "3 delivered", |v| v["counts"]["delivered"] == 3)
         .await;
-    assert_eq!(view["status"], "verified");
+    assert_eq!(view["status"], "confirmed");
     assert_eq!(view["kind"], "raid");
     assert_eq!(view["counts"]["targeted"], 3);
 
@@ -149,10 +149,10 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
         vec![INSIDE_EN, INSIDE_ES, POLYGON],
         "the all-clear reaches everyone alerted"
     );
-    assert!(app.twilio.messages_to(INSIDE_EN)[1].body.contains("all clear"));
+    assert!(app.twilio.messages_to(INSIDE_EN)[1].body.contains("ALL CLEAR"));
     assert!(app.twilio.messages_to(INSIDE_ES)[1]
         .body
-        .contains("fin de la alerta"));
+        .contains("FIN DE ALERTA"));
     assert_eq!(app.get(&format!("/volunteers/{en}")).await.1["phone"], INSIDE_EN);
     app.stop().await;
 }
@@ -354,7 +354,7 @@ async fn the_verification_policy_decides_what_dispatches_by_itself(backend: Back
         app.dispatch_now().await;
         for (id, expected) in [(stranger, stranger_dispatches), (trusted, trusted_dispatches)] {
             let view = app.incident(id).await;
-            let status = if expected { "verified" } else { "unverified" };
+            let status = if expected { "confirmed" } else { "unverified" };
             assert_eq!(view["status"], status, "{policy:?}: {view}");
             assert_eq!(
                 view["counts"]["targeted"],

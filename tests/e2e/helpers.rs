@@ -133,7 +133,11 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.twilio.api_base = twilio.base_url();
     // Scenarios report several incidents at one spot on purpose; merging is tested in guard.rs.
     settings.dispatch.merge_m = 0.0;
+    // Older scenarios read the exact place in the alert; progressive disclosure (the default)
+    // has its own tests in lifecycle.rs.
+    settings.dispatch.progressive_disclosure = false;
     adjust(&mut settings);
+
     settings.validate().expect("test settings are valid");
 
     let running = Running::start_on(settings, listener)

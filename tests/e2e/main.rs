@@ -12,6 +12,7 @@ mod fanout;
 mod flow;
 mod guard;
 mod instances;
+mod lifecycle;
 mod pace;
 mod selfservice;
 mod signal;

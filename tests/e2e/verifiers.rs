@@ -53,7 +53,9 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
         sent[0].body
     );
     let first = app.latest_incident_id().await;
-    assert_eq!(app.incident(first).await["status"], "unverified");
+    let view = app.incident(first).await;
+    assert_eq!(view["status"], "verifying", "checking: {view}");
+    assert!(sent[0].body.contains("UNCONFIRMED"), "{}", sent[0].body);
 
     let reply = app.text(NEAR[1], "NADA").await;
     assert!(reply.body.contains("not found"), "{}", reply.body);
@@ -77,11 +79,26 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     let view = app
         .wait_incident(second, "the area alerted", |v| v["counts"]["targeted"] == 2)
         .await;
-    assert_eq!(view["status"], "verified");
+    assert_eq!(view["status"], "confirmed");
+    assert_eq!(view["confirmed_by"], "verifier");
     assert!(
         eventually(WAIT, || async { app.twilio.messages_to(RESIDENT).len() == 1 }).await,
         "the resident is called"
     );
+    let alert = &app.twilio.messages_to(RESIDENT)[0].body;
+    assert!(alert.contains(&format!("TOCSIN #{second} CONFIRMED:")), "{alert}");
+    // Its history: reported, verifiers asked, confirmed by the verifier who answered.
+    let (_, full) = app.get(&format!("/incidents/{second}")).await;
+    let steps: Vec<(&str, &str)> = full["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| (h["to"].as_str().unwrap_or(""), h["cause"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(steps[0], ("unverified", "reported"), "{full}");
+    assert_eq!(steps[1], ("verifying", "verifiers asked to check"), "{full}");
+    assert_eq!(steps[2].0, "confirmed", "{full}");
+    assert!(steps[2].1.starts_with("verifier (volunteer #"), "{full}");
     assert!(
         app.twilio.messages_to(FAR_VERIFIER).len() <= 1,
         "the far verifier only as a resident"

@@ -28,6 +28,13 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     let mut v = view(&core, &row).await?;
+    v["history"] = core
+        .store
+        .incident_history(row.id)
+        .await?
+        .iter()
+        .map(|t| json!({ "from": t.from, "to": t.to, "cause": t.cause, "at": t.at }))
+        .collect();
     let reports = core.store.reports_of_incident(row.id).await?;
     v["reports"] = reports
         .iter()
@@ -74,9 +81,10 @@ pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Resul
     respond(&core, id).await
 }
 
+/// It is over (also `/resolve`): ALL CLEAR to everyone alerted, those coming first.
 pub async fn resolve(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::close(&core, &Actor::Api, id, IncidentStatus::Resolved).await?;
+    actions::close(&core, &Actor::Api, id, IncidentStatus::AllClear).await?;
     respond(&core, id).await
 }
 
@@ -110,6 +118,23 @@ pub async fn merge(
         .ok_or_else(|| ApiError::invalid("into", "into must be an incident id"))?;
     actions::merge(&core, &Actor::Api, id, into as i64).await?;
     respond(&core, into as i64).await
+}
+
+/// `POST {"report_id": N}`: a report wrongly merged into this incident opens its own again.
+pub async fn split(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let id = body::id(&id, "incident")?;
+    let body = Body::parse(&bytes)?;
+    let report_id = body
+        .f64("report_id")?
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0)
+        .ok_or_else(|| ApiError::invalid("report_id", "report_id must be a report id"))?;
+    let new_id = actions::split(&core, &Actor::Api, id, report_id as i64).await?;
+    let Json(v) = respond(&core, new_id).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(v)))
 }
 
 /// `POST {"text": ...}`: an update to everyone already alerted.
@@ -154,7 +179,8 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
     json!({
         "id": row.id, "kind": row.kind, "status": row.status,
         "lat": row.lat, "lon": row.lon, "zone": row.zone, "approximate": row.approximate,
-        "reporters": c.reporters,
+        "reporters": c.reporters, "drill": row.drill, "confirmed_by": row.confirmed_by,
+        "wanted": row.wanted, "escalation_step": row.escalation_step,
         "created_at": row.created_at, "updated_at": row.updated_at,
         "counts": counts,
     })

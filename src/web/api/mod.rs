@@ -40,6 +40,8 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/incidents/{id}/confirm", post(incidents::verify))
         .route("/incidents/{id}/dismiss", post(incidents::dismiss))
         .route("/incidents/{id}/resolve", post(incidents::resolve))
+        .route("/incidents/{id}/all-clear", post(incidents::resolve))
+        .route("/incidents/{id}/split", post(incidents::split))
         .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
         .route("/incidents/{id}/merge", post(incidents::merge))
         .route("/incidents/{id}/update", post(incidents::send_update))
@@ -50,6 +52,15 @@ pub fn router(core: Shared) -> Router<Shared> {
 async fn status(State(core): State<Shared>) -> axum::Json<serde_json::Value> {
     let mut v = crate::web::health::summary(&core, core.store.ping().await);
     v["alertable_volunteers"] = core.alertable_volunteers().into();
+    // Drills are counted apart from real incidents.
+    if let Ok(tally) = core.store.incident_tally().await {
+        let (mut real, mut drills) = (serde_json::Map::new(), serde_json::Map::new());
+        for (status, drill, n) in tally {
+            if drill { &mut drills } else { &mut real }.insert(status, n.into());
+        }
+        v["incidents"] = real.into();
+        v["drills"] = drills.into();
+    }
     axum::Json(v)
 }
 

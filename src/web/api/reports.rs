@@ -43,6 +43,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         kind,
         reporter: None,
         volunteer: None,
+        drill: body.bool("drill")?.unwrap_or(false),
     };
     let received = report::receive(&core, sighting, None)
         .await?
@@ -63,7 +64,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
                 "id": r.id, "text": r.body, "language": r.language, "kind": r.kind,
                 "incident_id": r.incident_id, "flagged": r.flagged, "received_at": r.received_at,
                 "lat": r.location.point.map(|p| p.0), "lon": r.location.point.map(|p| p.1),
-                "zone": r.location.zone,
+                "zone": r.location.zone, "drill": r.drill,
             })
         })
         .collect();

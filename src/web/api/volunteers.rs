@@ -48,17 +48,18 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
                 .map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?,
         ),
     };
-    let verifier = match body.get("roles") {
-        None => false,
-        Some(serde_json::Value::Array(roles)) => {
-            let mut verifier = false;
-            for role in roles {
-                match role.as_str() {
-                    Some("verifier") => verifier = true,
-                    _ => return Err(ApiError::invalid("roles", "roles may only hold \"verifier\"")),
-                }
+    let roles = match body.get("roles") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(list)) => {
+            let mut roles = Vec::new();
+            for role in list {
+                let Some(role) = role.as_str() else {
+                    return Err(ApiError::invalid("roles", "roles must be a list of texts"));
+                };
+                roles.push(role.to_string());
             }
-            verifier
+            roster::check_roles(&core, &roles).map_err(|why| ApiError::invalid("roles", why))?;
+            roles
         }
         Some(_) => {
             return Err(ApiError::invalid(
@@ -75,7 +76,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         area,
         reach,
         signal_id,
-        verifier,
+        roles,
     };
     let id = roster::add(&core, &Actor::Api, signup).await?;
     let row = core

@@ -45,6 +45,14 @@ struct Live {
     reports: Vec<ReportItem>,
     alerted: Vec<AlertedItem>,
     updates: Vec<UpdateRow>,
+    history: Vec<HistoryItem>,
+}
+
+struct HistoryItem {
+    age: String,
+    from: String,
+    to: String,
+    cause: String,
 }
 
 #[derive(Template)]
@@ -122,16 +130,33 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
         })
         .collect();
     let updates = core.store.updates_of(id).await?;
+    let history = core
+        .store
+        .incident_history(id)
+        .await?
+        .into_iter()
+        .map(|t| HistoryItem {
+            age: view::age(t.at),
+            from: t
+                .from
+                .map(|f| queue::status_label(&f).to_string())
+                .unwrap_or_default(),
+            to: queue::status_label(&t.to).to_string(),
+            cause: t.cause,
+        })
+        .collect();
     let map = json!({
         "point": row.lat.zip(row.lon).map(|(a, b)| [a, b]),
         "areas": areas,
     });
-    let movable = matches!(row.status.as_str(), "unverified" | "verified") && row.first_alert_at.is_none();
+    let movable = matches!(row.status.as_str(), "unverified" | "verifying" | "confirmed")
+        && row.first_alert_at.is_none();
     let live = Live {
         inc,
         reports,
         alerted,
         updates,
+        history,
     };
     Ok(Some((live, map, movable)))
 }
@@ -150,8 +175,8 @@ async fn render_page(
         Err(e) => return view::internal(e),
     };
     map["placeable"] = json!(movable);
-    let open = matches!(live.inc.status.as_str(), "unverified" | "verified");
-    let unverified = live.inc.status == "unverified";
+    let open = matches!(live.inc.status.as_str(), "unverified" | "verifying" | "confirmed");
+    let unverified = matches!(live.inc.status.as_str(), "unverified" | "verifying");
     let alerted_any = !live.alerted.is_empty();
     let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
     let (lat, lon) = match live.inc.place.split_once(", ") {
@@ -233,7 +258,7 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
             }
             "verify" => {
                 actions::verify(core, &actor, id).await?;
-                Ok(("verified".into(), id))
+                Ok(("confirmed".into(), id))
             }
             "update" => {
                 actions::send_update(core, &actor, id, form.get("text")).await?;
@@ -253,8 +278,12 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                 Ok(("merged".into(), id))
             }
             "resolve" => {
-                actions::close(core, &actor, id, IncidentStatus::Resolved).await?;
-                Ok(("resolved".into(), id))
+                actions::close(core, &actor, id, IncidentStatus::AllClear).await?;
+                Ok(("all_clear".into(), id))
+            }
+            "dismiss" => {
+                actions::close(core, &actor, id, IncidentStatus::NotFound).await?;
+                Ok(("dismissed".into(), id))
             }
             "false_alarm" => {
                 actions::close(core, &actor, id, IncidentStatus::FalseAlarm).await?;
@@ -305,11 +334,12 @@ pub fn done_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "placed" => "Placed on the map.",
         "kind" => "Kind changed.",
-        "verified" => "Verified: volunteers around it are being alerted (once it is placed).",
+        "confirmed" => "Confirmed: volunteers around it are being alerted (once it is placed).",
         "update" => "Update sent to everyone alerted.",
         "merged" => "Merged into this incident.",
-        "resolved" => "Resolved: the all-clear goes to everyone alerted.",
-        "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down.",
+        "all_clear" => "All clear: everyone alerted is told, those coming first.",
+        "dismissed" => "Dismissed as not found: nobody is alerted.",
+        "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down, those coming first.",
         _ => return None,
     })
 }

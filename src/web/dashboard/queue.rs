@@ -29,13 +29,19 @@ pub struct Item {
     pub excerpt: String,
     pub counts: Counts,
     pub merged_into: Option<i64>,
+    pub drill: bool,
+    /// Responders wanted, and escalation steps taken.
+    pub wanted: i64,
+    pub escalation_step: i64,
 }
 
 pub fn status_label(status: &str) -> &'static str {
     match status {
         "unverified" => "unverified",
-        "verified" => "verified",
-        "resolved" => "resolved",
+        "verifying" => "verifying",
+        "confirmed" => "confirmed",
+        "not_found" => "not found",
+        "all_clear" => "all clear",
         "false_alarm" => "false alarm",
         "merged" => "merged",
         _ => "unknown",
@@ -60,6 +66,9 @@ pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
         kind: row.kind.clone(),
         status: row.status.clone(),
         status_label: status_label(&row.status),
+        drill: row.drill,
+        wanted: row.wanted,
+        escalation_step: row.escalation_step,
         place: view::place(row.lat, row.lon),
         age: view::age(row.created_at),
         excerpt,
@@ -92,7 +101,10 @@ async fn list(core: &Core) -> Result<QueueList, StoreError> {
     for row in core.store.closed_incidents(CLOSED_LIMIT).await? {
         closed.push(item(core, &row).await?);
     }
-    let unverified = open.iter().filter(|i| i.status == "unverified").count();
+    let unverified = open
+        .iter()
+        .filter(|i| matches!(i.status.as_str(), "unverified" | "verifying"))
+        .count();
     Ok(QueueList {
         open,
         closed,

@@ -303,7 +303,7 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         area,
         reach,
         signal_id: None,
-        verifier: false,
+        roles: Vec::new(),
     };
     match roster::add(&dash.core, &form.signed.user.actor(), signup).await {
         Ok(id) => (

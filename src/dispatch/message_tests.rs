@@ -1,0 +1,220 @@
+//! Tests of `message.rs`: every alert says what, where, its label and how to answer, within the
+//! segments a poor network can afford.
+
+use super::*;
+use crate::domain::sms::{measure, Encoding};
+
+const KINDS: [Kind; 4] = [Kind::Raid, Kind::Eviction, Kind::Police, Kind::Other];
+const FAR: Place = Place {
+    lat: -89.99999,
+    lon: -179.99999,
+    zone: None,
+};
+const LABELS: [Label; 2] = [Label::Confirmed, Label::Unconfirmed];
+
+fn alert<'a>(id: i64, drill: bool, label: Label, kind: Kind, place: &'a Place<'a>, exact: bool) -> Alert<'a> {
+    Alert {
+        head: Head { id, drill, label },
+        kind,
+        place,
+        wanted: 10,
+        exact,
+    }
+}
+
+#[test]
+fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
+    for language in [Language::EN, Language::ES] {
+        for kind in KINDS {
+            let mut texts = vec![
+                all_clear(language, 9_999_999, false, kind, false),
+                all_clear(language, 9_999_999, false, kind, true),
+            ];
+            for label in LABELS {
+                for exact in [true, false] {
+                    texts.push(first_alert(
+                        language,
+                        &alert(9_999_999, false, label, kind, &FAR, exact),
+                    ));
+                }
+            }
+            for text in texts {
+                let m = measure(&text);
+                assert_eq!(m.encoding, Encoding::Gsm7, "{text}");
+                assert_eq!(m.segments, 1, "{} units: {text}", m.units);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_alert_fits_two_segments_with_a_typical_zone_name_in_every_language() {
+    for language in Language::all() {
+        for zone in ["Koreatown", "Boyle Heights", "90004", "MacArthur Park"] {
+            let place = Place {
+                lat: 34.06171,
+                lon: -118.30049,
+                zone: Some(zone),
+            };
+            for kind in KINDS {
+                for (drill, exact) in [(false, true), (false, false), (true, true), (true, false)] {
+                    let text = first_alert(
+                        language,
+                        &alert(123_456, drill, Label::Unconfirmed, kind, &place, exact),
+                    );
+                    assert!(
+                        measure(&text).segments <= 2,
+                        "{language}: {} segments: {text}",
+                        measure(&text).segments
+                    );
+                    assert!(text.contains(zone), "{text}");
+                }
+                for false_alarm in [false, true] {
+                    let text = all_clear(language, 123_456, true, kind, false_alarm);
+                    assert!(measure(&text).segments <= 2, "{text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn updates_fold_to_gsm7_where_they_can() {
+    let head = Head {
+        id: 7,
+        drill: false,
+        label: Label::Confirmed,
+    };
+    let text = update(
+        Language::ES,
+        &head,
+        "  Llegó la policía — “quédense” en la acera… ",
+    );
+    assert_eq!(
+        text,
+        "TOCSIN #7 CONFIRMADO novedad: Llego la policia - \"quédense\" en la acera..."
+    );
+    assert_eq!(measure(&text).encoding, Encoding::Gsm7);
+    assert_eq!(to_gsm7("café ñ Ü"), "café ñ Ü", "GSM-7 has these");
+    assert_eq!(measure(&to_gsm7("stay safe 🙏")).encoding, Encoding::Ucs2);
+}
+
+#[test]
+fn replies_fit_one_segment() {
+    for language in [Language::EN, Language::ES] {
+        let mut texts = vec![report_ack(language, 9_999_999), no_open_alert(language)];
+        for answer in [Answer::Coming, Answer::Cant, Answer::OnScene] {
+            texts.push(answer_ack(language, answer, 9_999_999, false, None));
+            texts.push(answer_ack(
+                language,
+                answer,
+                9_999_999,
+                false,
+                Some((-89.99999, -179.99999)),
+            ));
+        }
+        for text in texts {
+            assert_eq!(measure(&text).segments, 1, "{text}");
+        }
+    }
+}
+
+#[test]
+fn alerts_carry_their_label_the_place_and_how_to_answer() {
+    let place = Place {
+        lat: 34.0617,
+        lon: -118.3005,
+        zone: None,
+    };
+    let en = first_alert(
+        Language::EN,
+        &alert(12, false, Label::Confirmed, Kind::Raid, &place, true),
+    );
+    assert!(en.starts_with("TOCSIN #12 CONFIRMED: "), "{en}");
+    assert!(
+        en.contains("https://maps.google.com/?q=34.06170,-118.30050"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Need 10.") && en.contains("Y=coming") && en.contains("HERE"),
+        "{en}"
+    );
+    let es = first_alert(
+        Language::ES,
+        &alert(12, false, Label::Unconfirmed, Kind::Eviction, &place, true),
+    );
+    assert!(es.starts_with("TOCSIN #12 SIN CONFIRMAR: desalojo"), "{es}");
+    assert!(es.contains("SI=voy"), "{es}");
+    let zoned = Place {
+        zone: Some("Koreatown"),
+        ..place
+    };
+    let en = first_alert(
+        Language::EN,
+        &alert(12, false, Label::Confirmed, Kind::Raid, &zoned, true),
+    );
+    assert!(
+        en.contains("near Koreatown https://maps.google.com/?q=34.06170"),
+        "{en}"
+    );
+    let drill = first_alert(
+        Language::KO,
+        &alert(12, true, Label::Confirmed, Kind::Raid, &zoned, true),
+    );
+    assert!(drill.starts_with("훈련 TOCSIN #12 확인됨"), "{drill}");
+}
+
+#[test]
+fn with_progressive_disclosure_the_alert_holds_only_the_zone_or_a_rough_place() {
+    let exact = "34.06170,-118.30050";
+    let zoned = Place {
+        lat: 34.0617,
+        lon: -118.3005,
+        zone: Some("Koreatown"),
+    };
+    for language in Language::all() {
+        let text = first_alert(
+            language,
+            &alert(12, false, Label::Confirmed, Kind::Raid, &zoned, false),
+        );
+        assert!(
+            text.contains("Koreatown") && !text.contains("maps.google"),
+            "{text}"
+        );
+        let bare = Place { zone: None, ..zoned };
+        let text = first_alert(
+            language,
+            &alert(12, false, Label::Confirmed, Kind::Raid, &bare, false),
+        );
+        assert!(
+            text.contains("https://maps.google.com/?q=34.06,-118.30") && !text.contains(exact),
+            "{text}"
+        );
+    }
+    let reply = answer_ack(
+        Language::EN,
+        Answer::Coming,
+        12,
+        false,
+        Some((34.0617, -118.3005)),
+    );
+    assert!(reply.contains(exact), "{reply}");
+    let reply = answer_ack(Language::EN, Answer::Cant, 12, false, Some((34.0617, -118.3005)));
+    assert!(!reply.contains("maps.google"), "{reply}");
+}
+
+#[test]
+fn the_end_of_an_incident_says_all_clear_or_false_alarm_and_drills_say_so() {
+    let over = all_clear(Language::EN, 5, false, Kind::Raid, false);
+    assert!(over.starts_with("TOCSIN #5 ALL CLEAR: "), "{over}");
+    let false_alarm = all_clear(Language::ES, 5, false, Kind::Raid, true);
+    assert!(
+        false_alarm.starts_with("TOCSIN #5 FALSA ALARMA: "),
+        "{false_alarm}"
+    );
+    let drill = all_clear(Language::EN, 5, true, Kind::Raid, true);
+    assert!(drill.starts_with("DRILL TOCSIN #5 FALSE ALARM: "), "{drill}");
+    let check = verify_request(Language::ZH, 5, true, Kind::Raid, 34.0, -118.0);
+    assert!(check.starts_with("演习 TOCSIN #5 未确认"), "{check}");
+    assert!(answer_ack(Language::ES, Answer::Coming, 5, true, None).starts_with("SIMULACRO "));
+}

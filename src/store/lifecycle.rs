@@ -1,0 +1,132 @@
+//! Moving an incident through its lifecycle. Every statement that changes `status` also sets
+//! `status_cause`; the database's triggers copy both into `incident_history` (see migration
+//! 0009), so no change of status goes unrecorded, whichever path made it.
+
+use sqlx::Row;
+
+use super::{now_ms, Result, Store};
+
+/// One change of an incident's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub from: Option<String>,
+    pub to: String,
+    pub cause: String,
+    pub at: i64,
+}
+
+impl Store {
+    /// Confirms an incident not decided yet (unverified or verifying). False when it was not.
+    pub async fn confirm_incident(&self, id: i64, by: &str, cause: &str) -> Result<bool> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE incidents SET status = 'confirmed', verified_at = $2, updated_at = $2, \
+             confirmed_by = $3, status_cause = $4 \
+             WHERE id = $1 AND status IN ('unverified', 'verifying')",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(by)
+        .bind(cause)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// An unverified incident is being checked (verifiers asked, or a second reporter). False
+    /// when it was not unverified.
+    pub async fn mark_verifying(&self, id: i64, cause: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET status = 'verifying', updated_at = $2, status_cause = $3 \
+             WHERE id = $1 AND status = 'unverified'",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .bind(cause)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes an open incident as `all_clear`, `false_alarm` or `not_found`, and cancels its
+    /// first alerts and updates that have not left yet: a late alert about a finished incident
+    /// is harm. An all-clear only ends a confirmed incident; an undecided one is dismissed.
+    pub async fn close_incident(&self, id: i64, status: &str, cause: &str) -> Result<bool> {
+        let now = now_ms();
+        let from = match status {
+            "all_clear" => "('confirmed')",
+            _ => super::incidents::OPEN,
+        };
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(&format!(
+            "UPDATE incidents SET status = $2, closed_at = $3, updated_at = $3, status_cause = $4 \
+             WHERE id = $1 AND status IN {from}"
+        ))
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .bind(cause)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query(
+                "UPDATE deliveries SET status = 'canceled', updated_at = $2 \
+                 WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $2) \
+                 AND alert_id IN (SELECT id FROM alerts WHERE purpose IN ('first', 'update', 'verify') \
+                     AND incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1))",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every change of status of the incident, oldest first.
+    pub async fn incident_history(&self, id: i64) -> Result<Vec<Transition>> {
+        let rows = sqlx::query(
+            "SELECT from_status, to_status, cause, at FROM incident_history WHERE incident_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Transition {
+                    from: r.try_get("from_status")?,
+                    to: r.try_get("to_status")?,
+                    cause: r.try_get("cause")?,
+                    at: r.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Incidents per status, real ones and drills apart: (status, drill, count).
+    pub async fn incident_tally(&self) -> Result<Vec<(String, bool, i64)>> {
+        let rows = sqlx::query(
+            "SELECT status, drill, COUNT(*) AS n FROM incidents GROUP BY status, drill ORDER BY status",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, super::flag(r, "drill")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// Adds a line to the history that is not a change of status (an escalation step).
+    pub async fn note_history(&self, id: i64, status: &str, cause: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) VALUES ($1, $2, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(cause)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
