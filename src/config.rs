@@ -130,7 +130,10 @@ pub struct Dispatch {
     /// around the point (a list; in the environment comma-separated).
     #[serde(deserialize_with = "numbers")]
     pub escalation_radii_m: Vec<f64>,
-    /// After the radii, a last step to everyone available.
+    /// After the radii, a step to everyone whose home area meets the incident's zone or a zone
+    /// that touches it (incidents in no zone skip it).
+    pub escalate_to_neighbouring_zones: bool,
+    /// Then a last step to everyone available.
     pub escalate_to_everyone: bool,
     /// The first alert names the zone or a rough place; the exact place goes to those coming.
     pub progressive_disclosure: bool,

@@ -44,6 +44,15 @@ pub struct Edit {
     pub area: HomeArea,
     /// None: the channel stays as it is.
     pub reach: Option<Reach>,
+    /// Checked by `check_roles`.
+    pub roles: Vec<String>,
+}
+
+fn roles_text(roles: &[String]) -> String {
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    roles.join(",")
 }
 
 fn changed(core: &Core) {
@@ -63,12 +72,7 @@ pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreErro
             channel: s.reach.as_str(),
             signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
             signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
-            roles: {
-                let mut roles = s.roles.clone();
-                roles.sort();
-                roles.dedup();
-                roles.join(",")
-            },
+            roles: roles_text(&s.roles),
         })
         .await?;
     core.index_set(id, s.area.resolve(core));
@@ -94,6 +98,7 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
         trusted: e.trusted,
         area: e.area.to_json().to_string(),
         channel: e.reach.map(Reach::as_str).unwrap_or(&before.channel),
+        roles: roles_text(&e.roles),
     };
     if !core.store.update_volunteer(id, edit).await? {
         return Ok(false);

@@ -1,14 +1,16 @@
 //! Escalation: a confirmed incident's alert says how many responders are wanted. When fewer
 //! than that say they are coming within `dispatch.escalate_after_s` of the latest alert, the
 //! alert widens: everyone available whose home area meets a circle of each radius in
-//! `dispatch.escalation_radii_m` around the point, then (with `escalate_to_everyone`) everyone
-//! available. Each step alerts only people not alerted yet, is written to the incident's history,
+//! `dispatch.escalation_radii_m` around the point, then (with `escalate_to_neighbouring_zones`)
+//! everyone whose home area meets the incident's zone or a zone touching it, then (with
+//! `escalate_to_everyone`) everyone available. Each step alerts only people not alerted yet, is written to the incident's history,
 //! and counts in `escalation_step`. A drill never reaches beyond the drill group.
 
 use crate::app::Core;
 use crate::dispatch::{alert_bodies, plan_step};
 use crate::domain::AlertPurpose;
-use crate::geo::reach::meets_circle;
+use crate::geo::reach::{areas_meet, meets_circle};
+use crate::geo::Area;
 use crate::store::alerts::Audience;
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
@@ -17,23 +19,47 @@ use crate::store::now_ms;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Reach {
     Radius(f64),
+    Zones,
     Everyone,
 }
 
-fn reach_of(core: &Core, step: i64) -> Option<Reach> {
+/// The steps after the first alert, in order.
+fn plan(core: &Core) -> Vec<Reach> {
     let d = &core.settings.dispatch;
-    let k = usize::try_from(step).ok()?.checked_sub(1)?;
-    match d.escalation_radii_m.get(k) {
-        Some(r) => Some(Reach::Radius(*r)),
-        None if k == d.escalation_radii_m.len() && d.escalate_to_everyone => Some(Reach::Everyone),
-        None => None,
+    let mut steps: Vec<Reach> = d.escalation_radii_m.iter().map(|r| Reach::Radius(*r)).collect();
+    if d.escalate_to_neighbouring_zones {
+        steps.push(Reach::Zones);
     }
+    if d.escalate_to_everyone {
+        steps.push(Reach::Everyone);
+    }
+    steps
 }
 
-/// How many steps there are after the first alert.
+fn reach_of(core: &Core, step: i64) -> Option<Reach> {
+    let k = usize::try_from(step).ok()?.checked_sub(1)?;
+    plan(core).get(k).copied()
+}
+
 fn steps(core: &Core) -> i64 {
-    let d = &core.settings.dispatch;
-    d.escalation_radii_m.len() as i64 + i64::from(d.escalate_to_everyone)
+    plan(core).len() as i64
+}
+
+/// Zones this close count as neighbours: borders drawn by hand leave slivers and gaps.
+const NEIGHBOUR_GAP_M: f64 = 100.0;
+
+/// The incident's zone and every zone touching it; empty when it is in no zone.
+fn zone_and_neighbours(core: &Core, incident: &IncidentRow) -> Vec<Area> {
+    let zones = core.zones();
+    let Some(own) = incident.zone.as_deref().and_then(|z| zones.get(z)) else {
+        return Vec::new();
+    };
+    let own = own.area();
+    zones
+        .iter()
+        .map(|z| z.area())
+        .filter(|a| areas_meet(a, &own, NEIGHBOUR_GAP_M))
+        .collect()
 }
 
 /// Takes the next step of every incident that is due for one.
@@ -79,6 +105,7 @@ async fn escalate(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
         };
         let reach = match reach_of(core, step) {
             Some(Reach::Radius(r)) => format!("within {r:.0} m"),
+            Some(Reach::Zones) => "its zone and the zones around it".into(),
             _ => "everyone available".into(),
         };
         let group = if incident.drill { " of the drill group" } else { "" };
@@ -111,6 +138,10 @@ pub async fn targets(core: &Core, incident: &IncidentRow, step: i64) -> anyhow::
         return Ok(None);
     };
     let alerted = core.store.alerted_for(incident.id).await?;
+    let zones = match reach {
+        Reach::Zones => zone_and_neighbours(core, incident),
+        _ => Vec::new(),
+    };
     let drill_role = &core.settings.dispatch.drill_role;
     let ids = core
         .store
@@ -124,6 +155,9 @@ pub async fn targets(core: &Core, incident: &IncidentRow, step: i64) -> anyhow::
             Reach::Radius(r) => core
                 .area_of(&v.area)
                 .is_some_and(|area| meets_circle(&area, lat, lon, r)),
+            Reach::Zones => core
+                .area_of(&v.area)
+                .is_some_and(|area| zones.iter().any(|z| areas_meet(&area, z, 0.0))),
         })
         .map(|v| v.id)
         .collect();

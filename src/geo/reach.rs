@@ -40,6 +40,23 @@ pub fn meets_circle(area: &Area, lat: f64, lon: f64, radius_m: f64) -> bool {
     }
 }
 
+/// True when two areas overlap or come within `gap_m` metres of each other (neighbouring zones
+/// drawn by hand rarely share their borders exactly).
+pub fn areas_meet(a: &Area, b: &Area, gap_m: f64) -> bool {
+    use ::geo::{CoordsIter, Intersects};
+    match (a, b) {
+        (Area::Circle { lat, lon, radius_m }, other) | (other, Area::Circle { lat, lon, radius_m }) => {
+            meets_circle(other, *lat, *lon, *radius_m + gap_m)
+        }
+        (Area::Polygon(p), Area::Polygon(q)) => {
+            p.intersects(q)
+                || (gap_m > 0.0
+                    && (p.coords_iter().any(|c| meets_circle(b, c.y, c.x, gap_m))
+                        || q.coords_iter().any(|c| meets_circle(a, c.y, c.x, gap_m))))
+        }
+    }
+}
+
 /// Distance from the origin to the segment a-b.
 fn segment_distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -84,5 +101,24 @@ mod tests {
         assert!(meets_circle(&home, 34.0, -118.0, 2850.0));
         assert!(meets_circle(&home, 34.03, -118.0, 1.0), "the point inside");
         assert!(!meets_circle(&home, 34.0, -118.0, f64::NAN));
+    }
+
+    #[test]
+    fn neighbouring_squares_meet_and_distant_ones_do_not() {
+        let a = square(34.0, -118.0, 0.01);
+        let touching = square(34.0, -117.98, 0.01);
+        let apart = square(34.0, -117.9, 0.01);
+        assert!(areas_meet(&a, &touching, 0.0) && areas_meet(&touching, &a, 0.0));
+        assert!(!areas_meet(&a, &apart, 0.0));
+        // 0.001 degrees of longitude apart, about 92 m here.
+        let nearly = square(34.0, -117.979, 0.01);
+        assert!(!areas_meet(&a, &nearly, 50.0) && areas_meet(&a, &nearly, 100.0));
+        let circle = Area::Circle {
+            lat: 34.0,
+            lon: -117.93,
+            radius_m: 3000.0,
+        };
+        assert!(areas_meet(&circle, &apart, 0.0) && areas_meet(&apart, &circle, 0.0));
+        assert!(!areas_meet(&circle, &a, 0.0));
     }
 }

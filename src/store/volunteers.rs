@@ -35,6 +35,8 @@ pub struct VolunteerEdit<'a> {
     pub trusted: bool,
     pub area: String,
     pub channel: &'a str,
+    /// Comma-separated roles.
+    pub roles: String,
 }
 
 pub struct NewVolunteer<'a> {
@@ -176,7 +178,7 @@ impl Store {
     pub async fn update_volunteer(&self, id: i64, v: VolunteerEdit<'_>) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE volunteers SET name = $2, language = $3, trusted = $4, area = $5, updated_at = $6, \
-             channel = $7 WHERE id = $1 AND active",
+             channel = $7, roles = $8 WHERE id = $1 AND active",
         )
         .bind(id)
         .bind(v.name)
@@ -185,6 +187,7 @@ impl Store {
         .bind(v.area)
         .bind(now_ms())
         .bind(v.channel)
+        .bind(v.roles)
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)

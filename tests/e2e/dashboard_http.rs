@@ -182,6 +182,33 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
         .iter()
         .any(|e| e.action == "confirm" && e.actor == "maria" && e.incident_id == Some(incident)));
 
+    // Roles are set in the volunteer form: verifier, and the drill group.
+    let added = http
+        .post(format!("{}/volunteers", app.base))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Vera"),
+            ("phone", "+13235550177"),
+            ("language", "en"),
+            ("channel", "sms"),
+            ("verifier", "on"),
+            ("drill", "on"),
+            ("lat", "34.06"),
+            ("lon", "-118.30"),
+            ("radius_m", "800"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app.get("/volunteers").await;
+    let vera = list["volunteers"]
+        .as_array()
+        .and_then(|l| l.iter().find(|v| v["name"] == "Vera").cloned())
+        .expect("Vera added");
+    assert_eq!(vera["roles"], serde_json::json!(["drill", "verifier"]), "{vera}");
+
     let out = http
         .post(format!("{}/logout", app.base))
         .header("cookie", &session)

@@ -111,6 +111,7 @@ async fn too_few_coming_widens_the_alert_to_new_people_only(backend: Backend) {
         s.dispatch.wanted = 2;
         s.dispatch.escalate_after_s = 1;
         s.dispatch.escalation_radii_m = vec![3000.0];
+        s.dispatch.escalate_to_neighbouring_zones = false;
         s.dispatch.escalate_to_everyone = false;
     })
     .await;
@@ -215,7 +216,7 @@ async fn a_drill_says_so_and_never_leaves_the_drill_group(backend: Backend) {
         sent[0].body
     );
     // Nobody answers: every step is taken, and only the drill group is ever reached.
-    app.wait_incident(id, "all steps taken", |v| v["escalation_step"] == 2)
+    app.wait_incident(id, "all steps taken", |v| v["escalation_step"] == 3)
         .await;
     app.dispatch_now().await;
     let to: HashSet<String> = app.twilio.messages().iter().map(|m| m.to.clone()).collect();
@@ -320,3 +321,53 @@ async fn a_broadcast_nobody_confirmed_says_unconfirmed(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_broadcast_nobody_confirmed_says_unconfirmed);
+
+fn square(name: &str, west: f64, south: f64) -> Value {
+    let (east, north) = (west + 0.02, south + 0.02);
+    json!({"type": "Feature", "properties": {"name": name},
+           "geometry": {"type": "Polygon",
+                        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}})
+}
+
+async fn after_the_radii_the_neighbouring_zones_are_alerted(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.dispatch.wanted = 1;
+        s.dispatch.escalate_after_s = 1;
+        s.dispatch.escalation_radii_m = vec![];
+        s.dispatch.escalate_to_neighbouring_zones = true;
+        s.dispatch.escalate_to_everyone = false;
+    })
+    .await;
+    // The incident's zone, one touching it on the east, one well apart.
+    let zones = json!({"type": "FeatureCollection", "features": [
+        square("Here", LON - 0.01, LAT - 0.01), square("Next door", LON + 0.01, LAT - 0.01),
+        square("Far off", LON + 0.2, LAT - 0.01)]});
+    let (status, body) = app.post("/zones", zones).await;
+    assert_eq!(status, 201, "{body}");
+    neighbour(&app, 1, 0.0, &[]).await;
+    for (i, zone) in [(2, "Next door"), (3, "Far off")] {
+        let (status, body) = app
+            .post(
+                "/volunteers",
+                json!({"name": zone, "phone": phone(i), "area": {"type": "zone", "zone": zone}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let id = confirmed_sighting(&app, json!({})).await;
+    assert_eq!(app.incident(id).await["zone"], "Here");
+    app.twilio.wait_for_messages(1, WAIT).await;
+    app.wait_incident(id, "the zones step", |v| v["escalation_step"] == 1)
+        .await;
+    assert!(
+        eventually(WAIT, || async { app.twilio.messages_to(&phone(2)).len() == 1 }).await,
+        "next door is alerted"
+    );
+    app.dispatch_now().await;
+    assert!(
+        app.twilio.messages_to(&phone(3)).is_empty(),
+        "a zone apart is not"
+    );
+    app.stop().await;
+}
+on_both_backends!(after_the_radii_the_neighbouring_zones_are_alerted);

@@ -29,6 +29,7 @@ pub struct Row {
     pub paused: bool,
     pub opted_out: bool,
     pub area: String,
+    pub roles: Vec<String>,
 }
 
 #[derive(Template)]
@@ -54,6 +55,10 @@ struct FormPage {
     channel: String,
     channels: &'static [&'static str],
     trusted: bool,
+    verifier: bool,
+    drill: bool,
+    /// The drill group's role name (`dispatch.drill_role`).
+    drill_role: String,
     paused: bool,
     opted_out: bool,
     /// What was drawn in this form (JSON), empty until the map is used.
@@ -93,6 +98,7 @@ fn row(dash: &Dash, admin: bool, v: &VolunteerRow) -> Row {
         paused: v.paused,
         opted_out: v.opted_out,
         area: summary(&v.area),
+        roles: v.roles.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
     }
 }
 
@@ -145,6 +151,9 @@ fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
         channel: "sms".into(),
         channels: Reach::NAMES,
         trusted: false,
+        verifier: false,
+        drill: false,
+        drill_role: dash.core.settings.dispatch.drill_role.clone(),
         paused: false,
         opted_out: false,
         area: String::new(),
@@ -173,6 +182,8 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     page.language = v.language.clone();
     page.channel = v.channel.clone();
     page.trusted = v.trusted;
+    page.verifier = r.roles.iter().any(|role| role == "verifier");
+    page.drill = r.roles.contains(&page.drill_role);
     page.paused = v.paused;
     page.opted_out = v.opted_out;
     // A zone is drawn by its shape (kept as the zone when the form is saved unchanged).
@@ -240,7 +251,19 @@ fn area(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<HomeArea
     HomeArea::from_json(core, &value).map_err(|e| ("area", e.to_string()))
 }
 
-type Common = (String, Language, bool, HomeArea, Option<Reach>);
+type Common = (String, Language, bool, HomeArea, Option<Reach>, Vec<String>);
+
+/// The role checkboxes: verifier, and the drill group's role.
+fn roles(core: &Core, form: &SignedForm) -> Vec<String> {
+    let mut roles = Vec::new();
+    if form.get("verifier") == "on" {
+        roles.push("verifier".to_string());
+    }
+    if form.get("drill") == "on" {
+        roles.push(core.settings.dispatch.drill_role.clone());
+    }
+    roles
+}
 
 fn common(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Common, Refusal> {
     let name = roster::parse_name(form.get("name")).map_err(|e| ("name", e.to_string()))?;
@@ -256,7 +279,7 @@ fn common(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Common
             format!("channel must be one of {}", Reach::NAMES.join(", ")),
         ))?),
     };
-    Ok((name, language, trusted, area(core, form, stored)?, reach))
+    Ok((name, language, trusted, area(core, form, stored)?, reach, roles(core, form)))
 }
 
 /// The form again with what was typed and why it was refused.
@@ -268,6 +291,8 @@ fn refused(dash: &Dash, form: &SignedForm, mut page: FormPage, status: StatusCod
     }
     page.language = form.get("language").to_string();
     page.trusted = form.get("trusted") == "on";
+    page.verifier = form.get("verifier") == "on";
+    page.drill = form.get("drill") == "on";
     page.area = form.get("area").to_string();
     page.lat = form.get("lat").to_string();
     page.lon = form.get("lon").to_string();
@@ -282,7 +307,7 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         let phone = Phone::parse(form.get("phone")).map_err(|e| ("phone", format!("phone {e}")))?;
         Ok((c, phone))
     });
-    let ((name, language, trusted, area, reach), phone) = match parsed {
+    let ((name, language, trusted, area, reach, roles), phone) = match parsed {
         Ok(p) => p,
         Err((field, why)) => {
             return refused(
@@ -303,7 +328,7 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         area,
         reach,
         signal_id: None,
-        roles: Vec::new(),
+        roles,
     };
     match roster::add(&dash.core, &form.signed.user.actor(), signup).await {
         Ok(id) => (
@@ -336,13 +361,14 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
     };
     let result = match form.get("action") {
         "save" => match common(core, &form, Some(&stored)) {
-            Ok((name, language, trusted, area, reach)) => {
+            Ok((name, language, trusted, area, reach, roles)) => {
                 let edit = Edit {
                     name,
                     language,
                     trusted,
                     area,
                     reach,
+                    roles,
                 };
                 roster::edit(core, &actor, id, edit)
                     .await
