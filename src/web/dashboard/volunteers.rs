@@ -98,7 +98,12 @@ fn row(dash: &Dash, admin: bool, v: &VolunteerRow) -> Row {
         paused: v.paused,
         opted_out: v.opted_out,
         area: summary(&v.area),
-        roles: v.roles.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
+        roles: v
+            .roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -279,7 +284,14 @@ fn common(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Common
             format!("channel must be one of {}", Reach::NAMES.join(", ")),
         ))?),
     };
-    Ok((name, language, trusted, area(core, form, stored)?, reach, roles(core, form)))
+    Ok((
+        name,
+        language,
+        trusted,
+        area(core, form, stored)?,
+        reach,
+        roles(core, form),
+    ))
 }
 
 /// The form again with what was typed and why it was refused.
