@@ -6,7 +6,7 @@ use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use tocsin::domain::Role;
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{spawn_app, spawn_app_with, Backend};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -245,5 +245,60 @@ async fn repeated_failed_logins_are_slowed_and_say_so() {
         "the sixth try waits"
     );
     assert!(resp.text().await.unwrap().contains("slowed down"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatcher_splits_a_wrongly_merged_report_out_and_sees_the_history() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.dispatch.merge_m = 300.0).await;
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
+        .await
+        .unwrap();
+    let http = client();
+    let resp = login(&app, &http, "maria", "correct horse battery").await;
+    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
+    let mut reports = Vec::new();
+    for text in ["raid at 34.0617, -118.3005", "raid at 34.0619, -118.3007"] {
+        let (_, r) = app.post("/reports", serde_json::json!({"text": text})).await;
+        reports.push((
+            r["incident_id"].as_i64().unwrap(),
+            r["report_id"].as_i64().unwrap(),
+        ));
+    }
+    let incident = reports[0].0;
+    assert_eq!(reports[1].0, incident, "merged");
+    let page = http
+        .get(format!("{}/incidents/{incident}", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("2 independent reporters"),
+        "the history shows why it is verifying"
+    );
+    let csrf = hidden(&page, "csrf");
+    let second = reports[1].1.to_string();
+    let split = http
+        .post(format!("{}/incidents/{incident}/act", app.base))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "split"),
+            ("report_id", second.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(split.status(), StatusCode::SEE_OTHER);
+    let location = split.headers()["location"].to_str().unwrap().to_string();
+    let new_id = app.latest_incident_id().await;
+    assert_ne!(new_id, incident);
+    assert_eq!(location, format!("/incidents/{new_id}?done=split"));
+    assert_eq!(app.incident(new_id).await["reporters"], 1);
+    assert_eq!(app.incident(incident).await["reporters"], 1);
     app.stop().await;
 }

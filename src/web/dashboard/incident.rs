@@ -281,6 +281,16 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                 actions::close(core, &actor, id, IncidentStatus::AllClear).await?;
                 Ok(("all_clear".into(), id))
             }
+            "split" => {
+                let report = form
+                    .get("report_id")
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ActionError::Invalid("report_id", "choose one of the reports".into()))?;
+                let new_id = actions::split(core, &actor, id, report).await?;
+                Ok(("split".into(), new_id))
+            }
             "dismiss" => {
                 actions::close(core, &actor, id, IncidentStatus::NotFound).await?;
                 Ok(("dismissed".into(), id))
@@ -339,6 +349,7 @@ pub fn done_text(code: &str) -> Option<&'static str> {
         "merged" => "Merged into this incident.",
         "all_clear" => "All clear: everyone alerted is told, those coming first.",
         "dismissed" => "Dismissed as not found: nobody is alerted.",
+        "split" => "Split out: this is the report's own incident now, verified like any new report.",
         "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down, those coming first.",
         _ => return None,
     })
