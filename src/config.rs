@@ -9,6 +9,10 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod values;
+
+use values::{env_layer, numbers, one_or_many};
+
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,26 +76,6 @@ pub struct Twilio {
     pub timeout_s: u64,
 }
 
-/// A list, or one text with comma-separated items (environment variables).
-fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    let items = match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(text)) => text.split(',').map(str::to_string).collect(),
-        Some(OneOrMany::Many(list)) => list,
-    };
-    Ok(items
-        .into_iter()
-        .map(|i| i.trim().to_string())
-        .filter(|i| !i.is_empty())
-        .collect())
-}
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Signal {
     pub rpc_url: Option<String>,
@@ -146,42 +130,6 @@ impl Dispatch {
     pub fn wanted_for(&self, kind: &str) -> i64 {
         self.wanted_by_kind.get(kind).copied().unwrap_or(self.wanted)
     }
-}
-
-/// Numbers as a list, or one text of comma-separated numbers (environment variables).
-fn numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Item {
-        Number(f64),
-        Text(String),
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(Item),
-        Many(Vec<Item>),
-    }
-    let items = match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(item)) => vec![item],
-        Some(OneOrMany::Many(list)) => list,
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            Item::Number(n) => out.push(n),
-            Item::Text(text) => {
-                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    out.push(
-                        part.parse()
-                            .map_err(|_| serde::de::Error::custom(format!("{part:?} is not a number")))?,
-                    );
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -350,34 +298,6 @@ impl Twilio {
     }
 }
 
-/// `TOCSIN_<SECTION>__<KEY>=value` as a nested map of strings. Figment's own `Env` provider
-/// parses values, which turns a number like `+12135550100` into an integer; this keeps text.
-fn env_layer(vars: impl Iterator<Item = (String, String)>) -> serde_json::Value {
-    let mut root = serde_json::Map::new();
-    for (name, value) in vars {
-        let Some(rest) = name.strip_prefix("TOCSIN_") else {
-            continue;
-        };
-        let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
-        // Single-word names (TOCSIN_LOG, TOCSIN_CONFIG) are not settings.
-        if path.len() < 2 || path.iter().any(String::is_empty) {
-            continue;
-        }
-        let mut node = &mut root;
-        for part in &path[..path.len() - 1] {
-            let child = node
-                .entry(part.clone())
-                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-            if !child.is_object() {
-                *child = serde_json::Value::Object(serde_json::Map::new());
-            }
-            node = child.as_object_mut().expect("just made an object");
-        }
-        node.insert(path[path.len() - 1].clone(), serde_json::Value::String(value));
-    }
-    serde_json::Value::Object(root)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +350,44 @@ mod tests {
         .unwrap();
         assert_eq!(service.twilio.senders(), ["MG0123456789abcdef0123456789abcdef"]);
         assert_eq!(Settings::defaults().twilio.mps, 1.0);
+    }
+
+    #[test]
+    fn escalation_radii_and_wanted_per_kind_come_from_the_environment() {
+        let s = load_with(&[
+            ("TOCSIN_DISPATCH__ESCALATION_RADII_M", "2000, 5000,12000.5"),
+            ("TOCSIN_DISPATCH__WANTED_BY_KIND__RAID", "8"),
+        ])
+        .unwrap();
+        assert_eq!(s.dispatch.escalation_radii_m, [2000.0, 5000.0, 12000.5]);
+        assert_eq!(
+            (s.dispatch.wanted_for("raid"), s.dispatch.wanted_for("eviction")),
+            (8, 5)
+        );
+        let defaults = Settings::defaults();
+        assert_eq!(defaults.dispatch.escalation_radii_m, [2000.0, 5000.0]);
+        assert!(defaults.dispatch.progressive_disclosure);
+        for (key, value, field) in [
+            (
+                "TOCSIN_DISPATCH__ESCALATION_RADII_M",
+                "2000,far",
+                "escalation_radii_m",
+            ),
+            (
+                "TOCSIN_DISPATCH__ESCALATION_RADII_M",
+                "-5",
+                "dispatch.escalation_radii_m",
+            ),
+            (
+                "TOCSIN_DISPATCH__WANTED_BY_KIND__PARADE",
+                "3",
+                "dispatch.wanted_by_kind",
+            ),
+            ("TOCSIN_DISPATCH__DRILL_ROLE", "verifier", "dispatch.drill_role"),
+        ] {
+            let err = format!("{:#}", load_with(&[(key, value)]).unwrap_err());
+            assert!(err.contains(field), "{key}={value}: {err}");
+        }
     }
 
     #[test]

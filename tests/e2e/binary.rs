@@ -10,7 +10,7 @@ use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, Outcome, Signing};
 use crate::helpers::{eventually, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 
 const REPORTER: &str = "+13235550181";
-const VOLUNTEER: &str = "+13235550182";
+pub(crate) const VOLUNTEER: &str = "+13235550182";
 const LANDLINE: &str = "+13235550184";
 const BODY: &str = "Redada en la esquina 34.0617, -118.3005 ayuda";
 
@@ -35,7 +35,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Command {
+pub(crate) fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tocsin"));
     cmd.current_dir(dir)
         .env_clear()
@@ -59,7 +59,7 @@ fn tocsin(dir: &std::path::Path, twilio: Option<&FakeTwilio>, port: u16) -> Comm
     cmd
 }
 
-async fn start(dir: &std::path::Path, twilio: Option<&FakeTwilio>) -> Server {
+pub(crate) async fn start(dir: &std::path::Path, twilio: Option<&FakeTwilio>) -> Server {
     start_with(dir, twilio, &[]).await
 }
 
@@ -101,7 +101,7 @@ pub(crate) async fn start_with(
     Server { child, base, log }
 }
 
-async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> Value {
+pub(crate) async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> Value {
     let resp = http
         .request(method, url)
         .bearer_auth(API_TOKEN)
@@ -263,81 +263,6 @@ async fn without_twilio_the_binary_starts_and_says_sms_is_not_configured() {
     assert!(log.contains("SMS is not configured"), "{log}");
 }
 
-#[test]
-fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
-    let added = run(&[
-        "volunteer",
-        "add",
-        "--name",
-        "Ann",
-        "--phone",
-        VOLUNTEER,
-        "--lat",
-        "34.06",
-        "--lon",
-        "-118.3",
-        "--radius-m",
-        "900",
-    ]);
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&added.stdout).trim(), "added volunteer 1");
-    let bad = run(&[
-        "volunteer",
-        "add",
-        "--name",
-        "Bo",
-        "--phone",
-        "12345",
-        "--lat",
-        "34.06",
-        "--lon",
-        "-118.3",
-        "--radius-m",
-        "900",
-    ]);
-    assert!(!bad.status.success());
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("--phone"),
-        "{}",
-        String::from_utf8_lossy(&bad.stderr)
-    );
-    let bad = run(&[
-        "volunteer",
-        "add",
-        "--name",
-        "Bo",
-        "--phone",
-        "+13235550183",
-        "--lat",
-        "34.06",
-        "--lon",
-        "-118.3",
-        "--radius-m",
-        "-5",
-    ]);
-    assert!(!bad.status.success());
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("radius_m"),
-        "{}",
-        String::from_utf8_lossy(&bad.stderr)
-    );
-    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
-    assert!(
-        listed.contains("Ann") && listed.contains("0182") && !listed.contains(VOLUNTEER),
-        "{listed}"
-    );
-    assert!(run(&["volunteer", "remove", "1"]).status.success());
-    assert!(!run(&["volunteer", "remove", "1"]).status.success());
-    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
-    assert!(!listed.contains("Ann"), "{listed}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_alerts_over_signal_and_takes_reports_from_it() {
     use tocsin_fakes::{FakeSignal, FakeSignalConfig};
@@ -405,100 +330,4 @@ async fn the_binary_alerts_over_signal_and_takes_reports_from_it() {
     for secret in [REPORTER, VOLUNTEER, &REPORTER[2..], "esquina"] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
-}
-
-#[test]
-fn the_cli_adds_dashboard_accounts_with_a_password_from_stdin() {
-    use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let add = |args: &[&str], password: &str| {
-        let mut child = tocsin(dir.path(), None, 1)
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
-    let added = add(
-        &["user", "add", "maria", "--role", "admin"],
-        "correct horse battery",
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    assert!(String::from_utf8_lossy(&added.stdout).contains("added admin maria"));
-    let bad = add(&["user", "add", "jo", "--role", "boss"], "correct horse battery");
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--role"), "{bad:?}");
-    let bad = add(&["user", "add", "jo"], "short");
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("password"),
-        "{bad:?}"
-    );
-    let bad = add(&["user", "add", "maria"], "correct horse battery");
-    assert!(!bad.status.success(), "the name is taken");
-    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
-    let listed = String::from_utf8_lossy(&run(&["user", "list"]).stdout).to_string();
-    assert!(
-        listed.contains("maria\tadmin") && !listed.contains("jo"),
-        "{listed}"
-    );
-    assert!(run(&["user", "remove", "maria"]).status.success());
-    assert!(!run(&["user", "remove", "maria"]).status.success());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn zones_imported_with_the_cli_reach_the_running_server_without_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path(), None).await;
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zones-los-angeles.geojson");
-    let out = tocsin(dir.path(), None, 1)
-        .args(["zones", "import", example])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "imported 6 zones");
-    let bad = dir.path().join("bad.geojson");
-    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"X"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}}]}"#).unwrap();
-    let out = tocsin(dir.path(), None, 1)
-        .args(["zones", "import"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("feature 0"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let http = reqwest::Client::new();
-    let api = format!("{}/api/v1", server.base);
-    let seen = eventually(Duration::from_secs(10), || async {
-        let v = call(
-            &http,
-            reqwest::Method::POST,
-            format!("{api}/volunteers"),
-            json!({
-                "name": "Ana", "phone": VOLUNTEER, "area": {"type": "zone", "zone": "Ktown"}
-            }),
-        )
-        .await;
-        v["id"].is_i64()
-    })
-    .await;
-    assert!(seen, "the running server knows the zones the CLI imported");
-    let listed = tocsin(dir.path(), None, 1)
-        .args(["zones", "list"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("Koreatown\tK-town"));
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod binary;
+mod binary_cli;
 mod binary_lifecycle;
 mod crash;
 mod dashboard;

@@ -15,6 +15,7 @@ mod queue;
 mod session;
 mod throttle;
 mod view;
+mod volunteer_form;
 mod volunteers;
 
 use std::sync::Arc;

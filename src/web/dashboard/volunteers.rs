@@ -9,14 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use super::session::{Signed, SignedForm};
 use super::view::{self, Chrome, Notice};
+use super::volunteer_form;
 use super::Dash;
-use crate::app::Core;
 use crate::domain::{Language, Phone, Reach};
-use crate::roster::{self, Edit, HomeArea, Signup};
+use crate::roster::{self, Edit, Signup};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::StoreError;
 
@@ -225,75 +224,6 @@ pub async fn edit_form(
     }
 }
 
-/// A refusal: (field, why).
-type Refusal = (&'static str, String);
-
-/// The home area: the drawn one (`area`, JSON) if any, else the typed circle, else (when
-/// editing) the stored one.
-fn area(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<HomeArea, Refusal> {
-    let drawn = form.get("area");
-    // The radius has a default in the form: only a typed centre means a new circle.
-    let typed = ["lat", "lon"].iter().any(|f| !form.get(f).is_empty());
-    let value = if !drawn.is_empty() {
-        serde_json::from_str(drawn).map_err(|_| {
-            (
-                "area",
-                "the drawn area could not be read; draw it again".to_string(),
-            )
-        })?
-    } else if let (false, Some(stored)) = (typed, stored) {
-        serde_json::from_str(stored).map_err(|_| ("area", "draw the home area".to_string()))?
-    } else {
-        let num = |f: &'static str| -> Result<f64, Refusal> {
-            form.get(f)
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or((f, format!("{f} must be a number (or draw the area on the map)")))
-        };
-        json!({"type": "circle", "lat": num("lat")?, "lon": num("lon")?, "radius_m": num("radius_m")?})
-    };
-    HomeArea::from_json(core, &value).map_err(|e| ("area", e.to_string()))
-}
-
-type Common = (String, Language, bool, HomeArea, Option<Reach>, Vec<String>);
-
-/// The role checkboxes: verifier, and the drill group's role.
-fn roles(core: &Core, form: &SignedForm) -> Vec<String> {
-    let mut roles = Vec::new();
-    if form.get("verifier") == "on" {
-        roles.push("verifier".to_string());
-    }
-    if form.get("drill") == "on" {
-        roles.push(core.settings.dispatch.drill_role.clone());
-    }
-    roles
-}
-
-fn common(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Common, Refusal> {
-    let name = roster::parse_name(form.get("name")).map_err(|e| ("name", e.to_string()))?;
-    let language = Language::parse(form.get("language")).ok_or((
-        "language",
-        format!("language must be one of {}", Language::codes().join(", ")),
-    ))?;
-    let trusted = form.get("trusted") == "on";
-    let reach = match form.get("channel") {
-        "" => None,
-        c => Some(Reach::parse(c).ok_or((
-            "channel",
-            format!("channel must be one of {}", Reach::NAMES.join(", ")),
-        ))?),
-    };
-    Ok((
-        name,
-        language,
-        trusted,
-        area(core, form, stored)?,
-        reach,
-        roles(core, form),
-    ))
-}
-
 /// The form again with what was typed and why it was refused.
 fn refused(dash: &Dash, form: &SignedForm, mut page: FormPage, status: StatusCode, text: String) -> Response {
     page.notice = Notice::refused(text);
@@ -315,11 +245,11 @@ fn refused(dash: &Dash, form: &SignedForm, mut page: FormPage, status: StatusCod
 
 pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
     let blank = blank_form(&dash, &form.signed);
-    let parsed = common(&dash.core, &form, None).and_then(|c| {
+    let parsed = volunteer_form::parse(&dash.core, &form, None).and_then(|c| {
         let phone = Phone::parse(form.get("phone")).map_err(|e| ("phone", format!("phone {e}")))?;
         Ok((c, phone))
     });
-    let ((name, language, trusted, area, reach, roles), phone) = match parsed {
+    let (fields, phone) = match parsed {
         Ok(p) => p,
         Err((field, why)) => {
             return refused(
@@ -331,16 +261,15 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
             );
         }
     };
-    let reach = reach.unwrap_or(Reach::Sms);
     let signup = Signup {
-        name,
+        name: fields.name,
         phone,
-        language,
-        trusted,
-        area,
-        reach,
+        language: fields.language,
+        trusted: fields.trusted,
+        area: fields.area,
+        reach: fields.reach.unwrap_or(Reach::Sms),
         signal_id: None,
-        roles,
+        roles: fields.roles,
     };
     match roster::add(&dash.core, &form.signed.user.actor(), signup).await {
         Ok(id) => (
@@ -372,15 +301,15 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
         Err(e) => return view::internal(e),
     };
     let result = match form.get("action") {
-        "save" => match common(core, &form, Some(&stored)) {
-            Ok((name, language, trusted, area, reach, roles)) => {
+        "save" => match volunteer_form::parse(core, &form, Some(&stored)) {
+            Ok(f) => {
                 let edit = Edit {
-                    name,
-                    language,
-                    trusted,
-                    area,
-                    reach,
-                    roles,
+                    name: f.name,
+                    language: f.language,
+                    trusted: f.trusted,
+                    area: f.area,
+                    reach: f.reach,
+                    roles: f.roles,
                 };
                 roster::edit(core, &actor, id, edit)
                     .await

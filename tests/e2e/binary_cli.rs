@@ -1,0 +1,180 @@
+//! The command line, run as an operator would: volunteers, dashboard accounts and zones, also
+//! while `tocsin serve` runs.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::binary::{call, start, tocsin, VOLUNTEER};
+use crate::helpers::eventually;
+
+#[test]
+fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    let added = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Ann",
+        "--phone",
+        VOLUNTEER,
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "900",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&added.stdout).trim(), "added volunteer 1");
+    let bad = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Bo",
+        "--phone",
+        "12345",
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "900",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--phone"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = run(&[
+        "volunteer",
+        "add",
+        "--name",
+        "Bo",
+        "--phone",
+        "+13235550183",
+        "--lat",
+        "34.06",
+        "--lon",
+        "-118.3",
+        "--radius-m",
+        "-5",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("radius_m"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
+    assert!(
+        listed.contains("Ann") && listed.contains("0182") && !listed.contains(VOLUNTEER),
+        "{listed}"
+    );
+    assert!(run(&["volunteer", "remove", "1"]).status.success());
+    assert!(!run(&["volunteer", "remove", "1"]).status.success());
+    let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
+    assert!(!listed.contains("Ann"), "{listed}");
+}
+
+#[test]
+fn the_cli_adds_dashboard_accounts_with_a_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let add = |args: &[&str], password: &str| {
+        let mut child = tocsin(dir.path(), None, 1)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let added = add(
+        &["user", "add", "maria", "--role", "admin"],
+        "correct horse battery",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(String::from_utf8_lossy(&added.stdout).contains("added admin maria"));
+    let bad = add(&["user", "add", "jo", "--role", "boss"], "correct horse battery");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--role"), "{bad:?}");
+    let bad = add(&["user", "add", "jo"], "short");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("password"),
+        "{bad:?}"
+    );
+    let bad = add(&["user", "add", "maria"], "correct horse battery");
+    assert!(!bad.status.success(), "the name is taken");
+    let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    let listed = String::from_utf8_lossy(&run(&["user", "list"]).stdout).to_string();
+    assert!(
+        listed.contains("maria\tadmin") && !listed.contains("jo"),
+        "{listed}"
+    );
+    assert!(run(&["user", "remove", "maria"]).status.success());
+    assert!(!run(&["user", "remove", "maria"]).status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zones_imported_with_the_cli_reach_the_running_server_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), None).await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zones-los-angeles.geojson");
+    let out = tocsin(dir.path(), None, 1)
+        .args(["zones", "import", example])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "imported 6 zones");
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"X"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}}]}"#).unwrap();
+    let out = tocsin(dir.path(), None, 1)
+        .args(["zones", "import"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("feature 0"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let http = reqwest::Client::new();
+    let api = format!("{}/api/v1", server.base);
+    let seen = eventually(Duration::from_secs(10), || async {
+        let v = call(
+            &http,
+            reqwest::Method::POST,
+            format!("{api}/volunteers"),
+            json!({
+                "name": "Ana", "phone": VOLUNTEER, "area": {"type": "zone", "zone": "Ktown"}
+            }),
+        )
+        .await;
+        v["id"].is_i64()
+    })
+    .await;
+    assert!(seen, "the running server knows the zones the CLI imported");
+    let listed = tocsin(dir.path(), None, 1)
+        .args(["zones", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("Koreatown\tK-town"));
+}
