@@ -22,14 +22,16 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
             for v in core.store.volunteers().await? {
                 let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
                 let last4 = roster::last4(&phone);
+                let roles = if v.roles.is_empty() { "-" } else { v.roles.as_str() };
                 println!(
-                    "{}\t{}\t…{}\t{}\t{}\t{}{}",
+                    "{}\t{}\t…{}\t{}\t{}\t{}\t{}{}",
                     v.id,
                     v.name,
                     last4,
                     v.language,
                     v.channel,
                     if v.trusted { "trusted" } else { "-" },
+                    roles,
                     if v.opted_out { "\topted out" } else { "" }
                 );
             }

@@ -25,6 +25,8 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
         "-118.3",
         "--radius-m",
         "900",
+        "--verifier",
+        "--drill",
     ]);
     assert!(
         added.status.success(),
@@ -77,6 +79,7 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
         listed.contains("Ann") && listed.contains("0182") && !listed.contains(VOLUNTEER),
         "{listed}"
     );
+    assert!(listed.contains("\tdrill,verifier"), "{listed}");
     assert!(run(&["volunteer", "remove", "1"]).status.success());
     assert!(!run(&["volunteer", "remove", "1"]).status.success());
     let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();
