@@ -11,6 +11,7 @@ mod crash;
 mod dashboard;
 mod dashboard_http;
 mod fanout;
+mod faults;
 mod flow;
 mod guard;
 mod instances;
