@@ -4,6 +4,7 @@
 //! reporting the same place is flagged for the dispatcher but handled normally.
 
 use crate::app::Core;
+use crate::audit::{self, Actor, Subject};
 use crate::domain::Location;
 use crate::geo::area::haversine_m;
 use crate::store::StoreError;
@@ -59,4 +60,38 @@ pub async fn check(
 /// Whether a report so flagged may open (or join) an incident.
 pub fn may_act(flag: Option<&str>) -> bool {
     matches!(flag, None | Some(REPEAT))
+}
+
+/// Blocks whoever sent this report (the dispatcher never sees the number); written to the audit
+/// log. None: the report has no known sender (entered by a dispatcher, or erased by retention).
+pub async fn block(
+    core: &Core,
+    actor: &Actor,
+    report_id: i64,
+    reason: &str,
+) -> Result<Option<i64>, StoreError> {
+    let reason: String = reason.trim().chars().take(200).collect();
+    let Some(id) = core.store.block_sender_of(report_id, &reason).await? else {
+        return Ok(None);
+    };
+    tracing::info!(block_id = id, report_id, actor = actor.name(), "sender blocked");
+    audit::record(
+        core,
+        actor,
+        "block",
+        Subject::None,
+        &format!("sender of report {report_id}"),
+    )
+    .await;
+    Ok(Some(id))
+}
+
+/// Lifts a block; false when there is no such block.
+pub async fn unblock(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreError> {
+    if !core.store.unblock(id).await? {
+        return Ok(false);
+    }
+    tracing::info!(block_id = id, actor = actor.name(), "sender unblocked");
+    audit::record(core, actor, "unblock", Subject::None, &format!("block {id}")).await;
+    Ok(true)
 }

@@ -302,3 +302,88 @@ async fn a_dispatcher_splits_a_wrongly_merged_report_out_and_sees_the_history() 
     assert_eq!(app.incident(incident).await["reporters"], 1);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatcher_sees_held_reports_and_blocks_and_unblocks_a_sender() {
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.intake.max_reports_per_number_per_hour = 2;
+    })
+    .await;
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
+        .await
+        .unwrap();
+    let http = client();
+    let resp = login(&app, &http, "maria", "correct horse battery").await;
+    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
+    let flooder = "+13235550401";
+    for i in 0..3 {
+        app.text(
+            flooder,
+            &format!("<script>alert({i})</script> raid at 34.06, -118.30"),
+        )
+        .await;
+    }
+    let get_page = || async {
+        http.get(format!("{}/reports", app.base))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let page = get_page().await;
+    assert!(page.contains(">rate_limited<"), "the third report is held");
+    assert!(!page.contains("<script>alert"), "report text is escaped");
+    assert!(!page.contains(&flooder[2..]), "no number on the page");
+    let (_, reports) = app.get("/reports").await;
+    let first = reports["reports"].as_array().unwrap().last().unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let csrf = hidden(&page, "csrf");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (http, session, base) = (&http, &session, &app.base);
+        async move {
+            http.post(format!("{base}/reports"))
+                .header("cookie", session)
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let done = post(vec![
+        ("csrf", csrf.clone()),
+        ("action", "block".into()),
+        ("report_id", first.to_string()),
+        ("reason", "flooding".into()),
+    ])
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    app.text(flooder, "raid again").await;
+    let (_, reports) = app.get("/reports").await;
+    assert_eq!(reports["reports"][0]["flagged"], "blocked");
+    let (_, blocked) = app.get("/blocklist").await;
+    let block = blocked["blocked"][0]["id"].as_i64().expect("a block");
+    assert_eq!(blocked["blocked"][0]["reason"], "flooding");
+    let entries = app.core().store.audit_entries(10).await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "block" && e.actor == "maria"));
+    let refused = post(vec![
+        ("csrf", "guess".into()),
+        ("action", "unblock".into()),
+        ("id", block.to_string()),
+    ])
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "CSRF is checked");
+    let done = post(vec![
+        ("csrf", csrf),
+        ("action", "unblock".into()),
+        ("id", block.to_string()),
+    ])
+    .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (_, blocked) = app.get("/blocklist").await;
+    assert_eq!(blocked["blocked"].as_array().map(Vec::len), Some(0));
+    app.stop().await;
+}

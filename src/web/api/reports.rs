@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
+use crate::audit::Actor;
 use crate::domain::{Kind, Language};
+use crate::intake::guard;
 use crate::intake::report::{self, Sighting};
 use crate::intake::words::guess_language;
 use crate::web::ApiError;
@@ -79,18 +81,10 @@ pub async fn block(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCo
         .get("report_id")
         .and_then(Value::as_i64)
         .ok_or_else(|| ApiError::invalid("report_id", "report_id is required (a number)"))?;
-    let reason = body
-        .str("reason")?
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect::<String>();
-    let id = core
-        .store
-        .block_sender_of(report_id, &reason)
+    let reason = body.str("reason")?.unwrap_or("");
+    let id = guard::block(&core, &Actor::Api, report_id, reason)
         .await?
         .ok_or_else(|| ApiError::invalid("report_id", "that report has no known sender to block"))?;
-    tracing::info!(block_id = id, report_id, "sender blocked");
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
@@ -110,7 +104,7 @@ pub async fn unblock(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "block")?;
-    if !core.store.unblock(id).await? {
+    if !guard::unblock(&core, &Actor::Api, id).await? {
         return Err(ApiError::not_found("block"));
     }
     Ok(StatusCode::NO_CONTENT)

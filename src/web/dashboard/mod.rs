@@ -12,6 +12,7 @@ mod incident;
 mod live;
 mod login;
 mod queue;
+mod reports;
 mod session;
 mod throttle;
 mod view;
@@ -77,6 +78,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
             "/volunteers/{id}",
             get(volunteers::edit_form).post(volunteers::act),
         )
+        .route("/reports", get(reports::page).post(reports::act))
         .route("/audit", get(audit_page::page))
         .route("/assets/{*path}", get(assets::serve))
         .layer(CompressionLayer::new())
