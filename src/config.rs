@@ -100,6 +100,8 @@ pub struct Dispatch {
     pub alert_ttl_s: u64,
     pub merge_m: f64,
     pub merge_s: u64,
+    /// Merge nearby reports whatever their kind (a raid reported as "police" is the same event).
+    pub merge_any_kind: bool,
     /// How many verifiers are asked to check an unverified report.
     pub verifiers: usize,
     pub verifier_max_m: f64,

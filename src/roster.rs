@@ -112,6 +112,18 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
     Ok(true)
 }
 
+/// Replaces a volunteer's roles (checked by `check_roles`); false if there is no such volunteer.
+pub async fn set_roles(core: &Core, actor: &Actor, id: i64, roles: &[String]) -> Result<bool, StoreError> {
+    let roles = roles_text(roles);
+    if !core.store.set_roles(id, &roles).await? {
+        return Ok(false);
+    }
+    tracing::info!(volunteer_id = id, actor = actor.name(), "volunteer roles changed");
+    audit::record(core, actor, "volunteer_roles", Subject::Volunteer(id), &roles).await;
+    changed(core);
+    Ok(true)
+}
+
 /// A paused volunteer is not alerted until un-paused; false if there is no such volunteer.
 pub async fn set_paused(core: &Core, actor: &Actor, id: i64, paused: bool) -> Result<bool, StoreError> {
     if !core.store.set_paused(id, paused).await? {

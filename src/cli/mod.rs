@@ -73,11 +73,21 @@ pub enum UserCommand {
 #[derive(Debug, Subcommand)]
 pub enum VolunteerCommand {
     /// Add a volunteer with a circular home area or a GeoJSON one.
-    Add(AddVolunteer),
+    Add(Box<AddVolunteer>),
     /// List volunteers (numbers shown by their last 4 digits).
     List,
     /// Remove a volunteer: their name, number and area are erased.
     Remove { id: i64 },
+    /// Set a volunteer's roles (those not given are taken away).
+    Roles {
+        id: i64,
+        /// Asked first to check unverified reports near their home area.
+        #[arg(long)]
+        verifier: bool,
+        /// In the drill group (dispatch.drill_role).
+        #[arg(long)]
+        drill: bool,
+    },
 }
 
 #[derive(Debug, Args)]

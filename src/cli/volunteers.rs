@@ -14,7 +14,7 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
     let core = Core::open(settings).await?;
     match cmd {
         VolunteerCommand::Add(add) => {
-            let signup = signup(&core, add)?;
+            let signup = signup(&core, *add)?;
             let id = roster::add(&core, &Actor::Cli, signup).await?;
             println!("added volunteer {id}");
         }
@@ -41,6 +41,20 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
                 bail!("no volunteer {id}");
             }
             println!("removed volunteer {id}");
+        }
+        VolunteerCommand::Roles { id, verifier, drill } => {
+            let roles = roles_of(&core, verifier, drill);
+            if !roster::set_roles(&core, &Actor::Cli, id, &roles).await? {
+                bail!("no volunteer {id}");
+            }
+            println!(
+                "volunteer {id}: roles {}",
+                if roles.is_empty() {
+                    "none".into()
+                } else {
+                    roles.join(",")
+                }
+            );
         }
     }
     core.store.close().await;
@@ -80,12 +94,18 @@ fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
         trusted: add.trusted,
         area,
         reach,
-        roles: add
-            .verifier
-            .then(|| "verifier".to_string())
-            .into_iter()
-            .chain(add.drill.then(|| core.settings.dispatch.drill_role.clone()))
-            .collect(),
+        roles: roles_of(core, add.verifier, add.drill),
         signal_id,
     })
+}
+
+fn roles_of(core: &Core, verifier: bool, drill: bool) -> Vec<String> {
+    let mut roles = Vec::new();
+    if verifier {
+        roles.push("verifier".to_string());
+    }
+    if drill {
+        roles.push(core.settings.dispatch.drill_role.clone());
+    }
+    roles
 }

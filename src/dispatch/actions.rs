@@ -109,6 +109,8 @@ pub async fn close(core: &Core, actor: &Actor, id: i64, status: IncidentStatus) 
     {
         let why = if status == IncidentStatus::AllClear && current != "all_clear" {
             format!("the incident is {current}; all clear ends a confirmed incident (dismiss or false-alarm it instead)")
+        } else if status == IncidentStatus::NotFound && current == "confirmed" {
+            "the incident is confirmed and alerted; end it with all clear or false alarm".to_string()
         } else {
             format!("the incident is already {current}")
         };
@@ -142,6 +144,11 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
             )));
         }
     }
+    if source.drill != target.drill {
+        return Err(ActionError::Conflict(
+            "a drill and a real incident cannot be merged".into(),
+        ));
+    }
     if source.first_alert_at.is_some() && target.first_alert_at.is_none() {
         return Err(ActionError::Conflict(format!(
             "#{from} has alerted volunteers and #{into} has not: merge #{into} into #{from} instead"
@@ -166,6 +173,16 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
         &format!("into #{into}"),
     )
     .await;
+    // Two independent reporters now: an undecided incident is being verified.
+    let reporters = core.store.incident_counts(into).await?.reporters;
+    if reporters >= 2 {
+        core.store
+            .mark_verifying(
+                into,
+                &format!("{reporters} independent reporters (#{from} merged in)"),
+            )
+            .await?;
+    }
     changed(core, actor, into, "merge", &format!("#{from} merged in"), true).await;
     core.events.publish(Event::Incident { id: from });
     Ok(())

@@ -67,8 +67,18 @@ pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
         ids: &chosen,
         signal_on: core.settings.signal_ready(),
     };
-    if let Some(n) = plan(core, incident_id, AlertPurpose::Verify, audience, &bodies).await? {
-        tracing::info!(incident_id, verifiers = n, "verifiers asked to check");
+    match plan(core, incident_id, AlertPurpose::Verify, audience, &bodies).await? {
+        // Chosen, but none could be written (paused or opted out meanwhile): the dispatcher decides.
+        Some(0) => {
+            tracing::warn!(
+                incident_id,
+                "no verifier could be asked: the dispatcher must verify"
+            );
+            core.events
+                .publish(crate::events::Event::Incident { id: incident_id });
+        }
+        Some(n) => tracing::info!(incident_id, verifiers = n, "verifiers asked to check"),
+        None => {}
     }
     Ok(())
 }

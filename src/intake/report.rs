@@ -240,7 +240,7 @@ async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreE
         .open_incidents_since(since)
         .await?
         .into_iter()
-        .filter(|i| i.kind == kind && !i.approximate && i.drill == o.drill)
+        .filter(|i| (i.kind == kind || d.merge_any_kind) && !i.approximate && i.drill == o.drill)
         .filter_map(|i| {
             let (ilat, ilon) = (i.lat?, i.lon?);
             let m = crate::geo::area::haversine_m(lat, lon, ilat, ilon);

@@ -33,9 +33,9 @@ pub enum Audience<'a> {
     /// These volunteers (found by the geofence), each on their own channel(s). With Signal off,
     /// Signal-only volunteers get SMS.
     Volunteers { ids: &'a [i64], signal_on: bool },
-    /// Everyone the incident's first alert (or its escalation steps) reached, or may have
-    /// reached, on the channel it reached them on; those who said they are coming (or are on
-    /// scene) first.
+    /// Everyone the incident's first alert (or its escalation steps, or its requests to check)
+    /// reached, or may have reached, on the channel it reached them on; those who said they are
+    /// coming (or are on scene) first.
     ReachedByFirstAlert,
 }
 
@@ -55,12 +55,12 @@ const INSERT: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, b
      next_attempt_at, expires_at, created_at, updated_at)";
 
 impl Store {
-    /// Volunteers the incident's first alert (or that of an incident merged into it) reached or
-    /// may have reached, once each.
+    /// Volunteers the incident's first alert or request to check (or those of an incident merged
+    /// into it) reached or may have reached, once each: updates and the end go to them.
     pub async fn reached_by_first_alert(&self, incident_id: i64) -> Result<Vec<i64>> {
         let sql = format!(
             "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.incident_id IN {} AND a.purpose = 'first' AND {REACHED} ORDER BY id",
+             WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify') AND {REACHED} ORDER BY id",
             merged_group(1)
         );
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
@@ -254,7 +254,7 @@ impl Store {
                          WHERE c.incident_id = ${n} AND c.answer IN ('coming', 'on_scene')) THEN $2 ELSE $2 + 1 END, \
                      'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
-                     WHERE a.incident_id IN {} AND a.purpose = 'first' AND {REACHED} \
+                     WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify') AND {REACHED} \
                      AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
                     merged_group(own + 1),
                     n = own + 1
@@ -384,8 +384,10 @@ impl Store {
     pub async fn verifiers(&self) -> Result<Vec<(i64, String, String)>> {
         let rows = sqlx::query(
             "SELECT id, area, language FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+             AND (paused_until IS NULL OR paused_until <= $1) \
              AND (',' || roles || ',') LIKE '%,verifier,%' ORDER BY id",
         )
+        .bind(super::now_ms())
         .fetch_all(self.pool())
         .await?;
         rows.iter()

@@ -205,11 +205,12 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Closed incidents that were alerted and whose all-clear is not written yet.
+    /// Closed incidents that alerted anyone (or asked verifiers to check) and whose all-clear is
+    /// not written yet.
     pub async fn incidents_to_all_clear(&self) -> Result<Vec<IncidentRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM incidents WHERE status IN ('all_clear', 'false_alarm') \
-             AND first_alert_at IS NOT NULL AND all_clear_at IS NULL ORDER BY id"
+             AND (first_alert_at IS NOT NULL OR verifiers_paged_at IS NOT NULL) AND all_clear_at IS NULL ORDER BY id"
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()

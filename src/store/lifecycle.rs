@@ -49,12 +49,14 @@ impl Store {
     }
 
     /// Closes an open incident as `all_clear`, `false_alarm` or `not_found`, and cancels its
-    /// first alerts and updates that have not left yet: a late alert about a finished incident
-    /// is harm. An all-clear only ends a confirmed incident; an undecided one is dismissed.
+    /// first alerts, updates and requests to check that have not left yet: a late alert about a
+    /// finished incident is harm. An all-clear only ends a confirmed incident; `not_found` only
+    /// an undecided one (a verifier's NOTHING after another's CONFIRM changes nothing).
     pub async fn close_incident(&self, id: i64, status: &str, cause: &str) -> Result<bool> {
         let now = now_ms();
         let from = match status {
             "all_clear" => "('confirmed')",
+            "not_found" => "('unverified', 'verifying')",
             _ => super::incidents::OPEN,
         };
         let mut tx = self.begin().await?;

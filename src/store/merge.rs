@@ -16,13 +16,6 @@ impl Store {
     pub async fn merge_incidents(&self, from: i64, into: i64) -> Result<bool> {
         let now = now_ms();
         let mut tx = self.begin().await?;
-        let was_verified = sqlx::query("SELECT status FROM incidents WHERE id = $1")
-            .bind(from)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get::<String, _>("status"))
-            .transpose()?
-            .is_some_and(|s| s == "confirmed");
         let sql = format!(
             "UPDATE incidents SET status = 'merged', merged_into = $2, closed_at = $3, updated_at = $3, \
              status_cause = 'merged into #' || CAST($2 AS TEXT) \
@@ -66,12 +59,15 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if was_verified {
+        // Confirmed when the merged one was: read after the UPDATE above, which holds its row, so a
+        // confirmation racing this merge is either seen here or refused (the row is `merged`).
+        {
             sqlx::query(
                 "UPDATE incidents SET status = 'confirmed', verified_at = $2, updated_at = $2, \
                  confirmed_by = (SELECT confirmed_by FROM incidents WHERE id = $3), \
                  status_cause = 'confirmed #' || CAST($3 AS TEXT) || ' merged in' \
-                 WHERE id = $1 AND status IN ('unverified', 'verifying') AND lat IS NOT NULL",
+                 WHERE id = $1 AND status IN ('unverified', 'verifying') AND lat IS NOT NULL \
+                 AND EXISTS (SELECT 1 FROM incidents f WHERE f.id = $3 AND f.verified_at IS NOT NULL)",
             )
             .bind(into)
             .bind(now)
@@ -116,6 +112,12 @@ impl Store {
     /// `from` is not open.
     pub async fn split_report(&self, from: i64, report: &ReportRow, cause: &str) -> Result<Option<i64>> {
         let mut tx = self.begin().await?;
+        // Hold the incident's row first: two splits at once must not both leave it empty.
+        sqlx::query("UPDATE incidents SET updated_at = $2 WHERE id = $1")
+            .bind(from)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
         let source = sqlx::query(&format!(
             "SELECT drill, (SELECT COUNT(*) FROM reports WHERE incident_id = $1) AS n \
              FROM incidents WHERE id = $1 AND status IN {OPEN}"

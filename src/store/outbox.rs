@@ -9,12 +9,12 @@ use super::{placeholders, Backend, Conn, Result, Store};
 const INSERT_FAILOVER: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, \
      status, next_attempt_at, expires_at, created_at, updated_at, failover_of)";
 
-/// Queued first alerts and updates of closed incidents (not claimed by a live worker); an
-/// incident merged into another is closed when that one is.
+/// Queued first alerts, updates and requests to check of closed incidents (not claimed by a
+/// live worker); an incident merged into another is closed when that one is.
 const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1) \
      AND alert_id IN (SELECT a.id FROM alerts a JOIN incidents i ON i.id = a.incident_id \
      JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
-     WHERE a.purpose IN ('first', 'update') AND t.status IN ('all_clear', 'false_alarm'))";
+     WHERE a.purpose IN ('first', 'update', 'verify') AND t.status IN ('all_clear', 'false_alarm', 'not_found'))";
 
 #[derive(Debug, Clone)]
 pub struct Claimed {

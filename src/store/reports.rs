@@ -90,9 +90,13 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
 }
 
 /// Links the report to its incident; false when it already has one (another pass got there
-/// first), in which case the caller must roll back the incident it made.
+/// first), in which case the caller must roll back the incident it made, or when the incident
+/// closed meanwhile (the report then opens its own).
 pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
-    let done = sqlx::query("UPDATE reports SET incident_id = $2 WHERE id = $1 AND incident_id IS NULL")
+    let done = sqlx::query(
+        "UPDATE reports SET incident_id = $2 WHERE id = $1 AND incident_id IS NULL \
+         AND EXISTS (SELECT 1 FROM incidents WHERE id = $2 AND status IN ('unverified', 'verifying', 'confirmed'))",
+    )
         .bind(report_id)
         .bind(incident_id)
         .execute(conn)

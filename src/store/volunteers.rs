@@ -193,6 +193,17 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces an active volunteer's roles (comma-separated); false if there is none.
+    pub async fn set_roles(&self, id: i64, roles: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE volunteers SET roles = $2, updated_at = $3 WHERE id = $1 AND active")
+            .bind(id)
+            .bind(roles)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Pauses or un-pauses an active volunteer; false if there is none.
     pub async fn set_paused(&self, id: i64, paused: bool) -> Result<bool> {
         let done = sqlx::query("UPDATE volunteers SET paused = $2, updated_at = $3 WHERE id = $1 AND active")

@@ -80,6 +80,12 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
         "{listed}"
     );
     assert!(listed.contains("\tdrill,verifier"), "{listed}");
+    let roles = run(&["volunteer", "roles", "1", "--verifier"]);
+    assert_eq!(
+        String::from_utf8_lossy(&roles.stdout).trim(),
+        "volunteer 1: roles verifier"
+    );
+    assert!(!run(&["volunteer", "roles", "99"]).status.success());
     assert!(run(&["volunteer", "remove", "1"]).status.success());
     assert!(!run(&["volunteer", "remove", "1"]).status.success());
     let listed = String::from_utf8_lossy(&run(&["volunteer", "list"]).stdout).to_string();

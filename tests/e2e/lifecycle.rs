@@ -223,6 +223,15 @@ async fn a_drill_says_so_and_never_leaves_the_drill_group(backend: Backend) {
     assert_eq!(to, HashSet::from([phone(1), phone(3)]), "drill group only");
     let (_, status) = app.get("/status").await;
     assert_eq!(status["drills"]["confirmed"], 1, "{status}");
+    // A real incident and a drill are never one.
+    let (_, real) = app
+        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
+        .await;
+    let real = real["incident_id"].as_i64().expect("incident");
+    let (code, body) = app
+        .post(&format!("/incidents/{real}/merge"), json!({"into": id}))
+        .await;
+    assert_eq!(code, 409, "{body}");
     assert!(
         status["incidents"].get("confirmed").is_none(),
         "drills are counted apart: {status}"
@@ -371,3 +380,76 @@ async fn after_the_radii_the_neighbouring_zones_are_alerted(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(after_the_radii_the_neighbouring_zones_are_alerted);
+
+async fn verifiers_sent_to_check_are_stood_down_too(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    neighbour(&app, 1, 800.0, &["verifier"]).await;
+    app.text("+13235550904", "ICE raid at 34.0617, -118.3005").await;
+    let id = app.latest_incident_id().await;
+    let sent = app.twilio.wait_for_messages(1, WAIT).await;
+    assert!(sent[0].body.contains("CHECK"), "{}", sent[0].body);
+    let (status, body) = app.post(&format!("/incidents/{id}/false-alarm"), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let sent = app.twilio.wait_for_messages(2, WAIT).await;
+    assert_eq!(sent[1].to, phone(1));
+    assert!(
+        sent[1].body.starts_with(&format!("TOCSIN #{id} FALSE ALARM")),
+        "{}",
+        sent[1].body
+    );
+    app.stop().await;
+}
+on_both_backends!(verifiers_sent_to_check_are_stood_down_too);
+
+async fn roles_change_after_signup_and_merging_by_hand_counts_reporters(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.dispatch.merge_m = 300.0;
+        s.dispatch.merge_any_kind = true;
+    })
+    .await;
+    let v = neighbour(&app, 1, 0.0, &[]).await;
+    let (status, body) = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/volunteers/{v}"),
+            Some(json!({"roles": ["verifier"]})),
+        )
+        .await;
+    assert_eq!((status, &body["roles"]), (200, &json!(["verifier"])), "{body}");
+    let (status, body) = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/volunteers/{v}"),
+            Some(json!({"roles": ["boss"]})),
+        )
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("roles")), "{body}");
+
+    // Any kind merges when configured: an eviction and a raid report at one spot.
+    app.text("+13235550905", "eviction at 34.0617, -118.3005").await;
+    let first = app.latest_incident_id().await;
+    app.text("+13235550906", "ICE raid at 34.0618, -118.3006").await;
+    assert_eq!(app.latest_incident_id().await, first, "merged across kinds");
+    // Far apart: two incidents, merged by hand; two reporters make it `verifying`.
+    let (_, far) = app
+        .post("/reports", json!({"text": "raid", "lat": LAT + 0.1, "lon": LON}))
+        .await;
+    let far = far["incident_id"].as_i64().expect("incident");
+    let (_, lone) = app
+        .post("/reports", json!({"text": "raid", "lat": LAT + 0.2, "lon": LON}))
+        .await;
+    let lone = lone["incident_id"].as_i64().expect("incident");
+    assert_eq!(app.incident(lone).await["status"], "unverified");
+    let (status, body) = app
+        .post(&format!("/incidents/{far}/merge"), json!({"into": lone}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let view = app.incident(lone).await;
+    assert_eq!(
+        (view["status"].as_str(), view["reporters"].as_i64()),
+        (Some("verifying"), Some(2)),
+        "{view}"
+    );
+    app.stop().await;
+}
+on_both_backends!(roles_change_after_signup_and_merging_by_hand_counts_reporters);

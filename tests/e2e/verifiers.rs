@@ -99,6 +99,16 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     assert_eq!(steps[1], ("verifying", "verifiers asked to check"), "{full}");
     assert_eq!(steps[2].0, "confirmed", "{full}");
     assert!(steps[2].1.starts_with("verifier (volunteer #"), "{full}");
+    // A later NOTHING from another verifier does not undo a confirmed, alerted incident.
+    // (NEAR[1]'s home area does not hold the point: their latest message is the request to check.)
+    let reply = app.text(NEAR[1], "NADA").await;
+    assert!(reply.body.contains("decided already"), "{}", reply.body);
+    assert_eq!(app.incident(second).await["status"], "confirmed");
+    let (status, body) = app.post(&format!("/incidents/{second}/dismiss"), json!({})).await;
+    assert_eq!(
+        status, 409,
+        "an alerted incident ends with all clear or false alarm: {body}"
+    );
     assert!(
         app.twilio.messages_to(FAR_VERIFIER).len() <= 1,
         "the far verifier only as a resident"

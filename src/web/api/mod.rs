@@ -24,7 +24,9 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/volunteers", post(volunteers::create).get(volunteers::list))
         .route(
             "/volunteers/{id}",
-            get(volunteers::show).delete(volunteers::remove),
+            get(volunteers::show)
+                .patch(volunteers::update)
+                .delete(volunteers::remove),
         )
         .route("/reports", post(reports::create).get(reports::list))
         .route("/blocklist", post(reports::block).get(reports::blocklist))

@@ -48,26 +48,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
                 .map_err(|e| ApiError::invalid("signal_address", format!("signal_address {e}")))?,
         ),
     };
-    let roles = match body.get("roles") {
-        None => Vec::new(),
-        Some(serde_json::Value::Array(list)) => {
-            let mut roles = Vec::new();
-            for role in list {
-                let Some(role) = role.as_str() else {
-                    return Err(ApiError::invalid("roles", "roles must be a list of texts"));
-                };
-                roles.push(role.to_string());
-            }
-            roster::check_roles(&core, &roles).map_err(|why| ApiError::invalid("roles", why))?;
-            roles
-        }
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "roles",
-                "roles must be a list, like [\"verifier\"]",
-            ))
-        }
-    };
+    let roles = roles(&core, &body)?.unwrap_or_default();
     let signup = Signup {
         name,
         phone,
@@ -102,6 +83,49 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
     Ok(Json(view(&core, &row, true)))
+}
+
+/// `roles` from a body: None when absent.
+fn roles(core: &Shared, body: &Body) -> Result<Option<Vec<String>>, ApiError> {
+    let list = match body.get("roles") {
+        None => return Ok(None),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "roles",
+                "roles must be a list, like [\"verifier\"]",
+            ))
+        }
+    };
+    let mut roles = Vec::new();
+    for role in list {
+        let Some(role) = role.as_str() else {
+            return Err(ApiError::invalid("roles", "roles must be a list of texts"));
+        };
+        roles.push(role.to_string());
+    }
+    roster::check_roles(core, &roles).map_err(|why| ApiError::invalid("roles", why))?;
+    Ok(Some(roles))
+}
+
+/// `PATCH {"roles": [...]}`: replaces the volunteer's roles.
+pub async fn update(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id = body::id(&id, "volunteer")?;
+    let body = Body::parse(&bytes)?;
+    let roles = roles(&core, &body)?.ok_or_else(|| ApiError::invalid("roles", "roles is required"))?;
+    if !roster::set_roles(&core, &Actor::Api, id, &roles).await? {
+        return Err(ApiError::not_found("volunteer"));
+    }
+    let row = core
+        .store
+        .volunteer(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("volunteer"))?;
+    Ok(Json(view(&core, &row, false)))
 }
 
 pub async fn remove(State(core): State<Shared>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
