@@ -5,6 +5,7 @@ pub mod fanout;
 pub mod geofence;
 mod harness;
 mod sink;
+pub mod throttle;
 
 use clap::Subcommand;
 
@@ -16,11 +17,15 @@ pub enum BenchCommand {
     /// One sighting alerted to N volunteers through an unthrottled fake Twilio: time from the
     /// webhook to the first and the last send. The last line printed is one JSON object.
     Fanout(fanout::FanoutArgs),
+    /// A fan-out through a sender limited to --mps messages per second: the rate achieved and
+    /// the provider's refusals (429). The last line printed is one JSON object.
+    Throttle(throttle::ThrottleArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Geofence(args) => geofence::run(args),
         BenchCommand::Fanout(args) => fanout::run(args),
+        BenchCommand::Throttle(args) => throttle::run(args),
     }
 }
