@@ -4,6 +4,7 @@
 pub mod fanout;
 pub mod geofence;
 mod harness;
+pub mod intake;
 mod sink;
 pub mod throttle;
 
@@ -20,6 +21,9 @@ pub enum BenchCommand {
     /// A fan-out through a sender limited to --mps messages per second: the rate achieved and
     /// the provider's refusals (429). The last line printed is one JSON object.
     Throttle(throttle::ThrottleArgs),
+    /// Signed inbound SMS webhooks at --rate per second, open-loop: response times and errors.
+    /// The last line printed is one JSON object.
+    Intake(intake::IntakeArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -27,5 +31,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Geofence(args) => geofence::run(args),
         BenchCommand::Fanout(args) => fanout::run(args),
         BenchCommand::Throttle(args) => throttle::run(args),
+        BenchCommand::Intake(args) => intake::run(args),
     }
 }
