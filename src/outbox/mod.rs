@@ -3,16 +3,21 @@
 //! taken, fails permanently, or its alert goes stale; a delivery is sent twice only when the
 //! process died between the provider's answer and our write, or a provider's answer was lost
 //! (a timeout after it had taken the message). A Signal delivery that Signal cannot take, or
-//! not within `signal.failover_after_s`, is replaced by an SMS delivery, once.
+//! not within `signal.failover_after_s`, is replaced by an SMS delivery, once. Each channel
+//! is claimed and sent on its own, with `twilio.concurrency` permits of its own, so that SMS
+//! waiting for their sender's rate never hold up Signal deliveries (nor the reverse).
 
 pub mod pace;
 pub mod receipts;
 pub mod retry;
 
+#[cfg(test)]
+mod channel_tests;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 use crate::app::{Core, Shared, Shutdown};
@@ -107,9 +112,6 @@ async fn paced(
 }
 
 pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) {
-    let names = channels.names();
-    let concurrency = core.settings.twilio.concurrency;
-    let permits = Arc::new(Semaphore::new(concurrency));
     // A lease outlives any one send (timeout) with room to record the outcome. It is also how
     // long a killed process's in-flight sends wait before another worker takes them over.
     let timeout_s = core.settings.twilio.timeout_s.max(core.settings.signal.timeout_s);
@@ -125,60 +127,104 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
             }
         }
     };
-    while !*shutdown.borrow() {
-        let Ok(first) = permits.clone().acquire_owned().await else {
-            break;
-        };
-        let free = permits.available_permits() + 1;
-        let batch = match core
-            .store
-            .claim_deliveries(&names, free as i64, lease_ms, now_ms())
-            .await
-        {
-            Ok(batch) => batch,
-            Err(e) => {
-                tracing::error!(error = %e, "claiming deliveries failed");
-                Vec::new()
-            }
-        };
-        if batch.is_empty() {
-            drop(first);
-            if !crate::app::wait(&core.outbox_wake, POLL, &mut shutdown).await {
-                break;
-            }
-            continue;
-        }
-        let ids: Vec<i64> = batch.iter().map(|d| d.volunteer_id).collect();
-        let recipients = match core.store.recipients_of(&ids).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(error = %e, "reading recipients failed; giving the batch back");
-                let claimed: Vec<i64> = batch.iter().map(|d| d.id).collect();
-                let _ = core.store.release(&claimed).await;
-                continue;
-            }
-        };
-        let mut first = Some(first);
-        for delivery in batch {
-            let permit = match first.take() {
-                Some(p) => p,
-                None => match permits.clone().acquire_owned().await {
-                    Ok(p) => p,
-                    Err(_) => return,
-                },
-            };
-            let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
-            let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
-            let (core, channels, pacers) = (core.clone(), channels.clone(), pacers.clone());
-            tokio::spawn(send_one(core, channels, pacers, delivery, to, permit));
+    let worker = Worker {
+        core: core.clone(),
+        channels: channels.clone(),
+        pacers,
+        lease_ms,
+        timeout_s,
+    };
+    // One claim loop per channel, each with its own permits: SMS deliveries waiting for their
+    // sender's rate must not hold every permit while Signal deliveries queue behind them.
+    let wakes: Vec<Arc<Notify>> = channels.names().iter().map(|_| Arc::new(Notify::new())).collect();
+    let mut loops = tokio::task::JoinSet::new();
+    for (name, wake) in channels.names().into_iter().zip(&wakes) {
+        let (worker, wake, mut shutdown) = (worker.clone(), wake.clone(), shutdown.clone());
+        loops.spawn(async move { worker.claim_loop(name, &wake, &mut shutdown).await });
+    }
+    // `outbox_wake` wakes one waiter: pass each wake-up on to every loop (a loop busy sending
+    // keeps it as a permit and claims again at once).
+    loop {
+        tokio::select! {
+            _ = core.outbox_wake.notified() => wakes.iter().for_each(|w| w.notify_one()),
+            _ = shutdown.wait_for(|stop| *stop) => break,
         }
     }
-    // Let in-flight sends finish and record their outcome before returning.
-    let _ = tokio::time::timeout(
-        Duration::from_secs(timeout_s + 5),
-        permits.acquire_many(concurrency as u32),
-    )
-    .await;
+    while loops.join_next().await.is_some() {}
+}
+
+/// What every claim loop and send shares.
+#[derive(Clone)]
+struct Worker {
+    core: Shared,
+    channels: Arc<Channels>,
+    pacers: Arc<Pacers>,
+    lease_ms: i64,
+    timeout_s: u64,
+}
+
+impl Worker {
+    /// Claims due deliveries of one channel and sends each with one of `twilio.concurrency`
+    /// permits of its own.
+    async fn claim_loop(&self, channel: &'static str, wake: &Notify, shutdown: &mut Shutdown) {
+        let core = &self.core;
+        let concurrency = core.settings.twilio.concurrency;
+        let permits = Arc::new(Semaphore::new(concurrency));
+        while !*shutdown.borrow() {
+            let Ok(first) = permits.clone().acquire_owned().await else {
+                break;
+            };
+            let free = permits.available_permits() + 1;
+            let batch = match core
+                .store
+                .claim_deliveries(&[channel], free as i64, self.lease_ms, now_ms())
+                .await
+            {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::error!(error = %e, "claiming deliveries failed");
+                    Vec::new()
+                }
+            };
+            if batch.is_empty() {
+                drop(first);
+                if !crate::app::wait(wake, POLL, shutdown).await {
+                    break;
+                }
+                continue;
+            }
+            let ids: Vec<i64> = batch.iter().map(|d| d.volunteer_id).collect();
+            let recipients = match core.store.recipients_of(&ids).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "reading recipients failed; giving the batch back");
+                    let claimed: Vec<i64> = batch.iter().map(|d| d.id).collect();
+                    let _ = core.store.release(&claimed).await;
+                    continue;
+                }
+            };
+            let mut first = Some(first);
+            for delivery in batch {
+                let permit = match first.take() {
+                    Some(p) => p,
+                    None => match permits.clone().acquire_owned().await {
+                        Ok(p) => p,
+                        Err(_) => return,
+                    },
+                };
+                let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
+                let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
+                let (core, channels, pacers) = (core.clone(), self.channels.clone(), self.pacers.clone());
+                tokio::spawn(send_one(core, channels, pacers, delivery, to, permit));
+            }
+        }
+        // Let in-flight sends finish and record their outcome before returning.
+        let _ = tokio::time::timeout(
+            Duration::from_secs(self.timeout_s + 5),
+            permits.acquire_many(concurrency as u32),
+        )
+        .await;
+    }
 }
 
 type Sealed = (Vec<u8>, Option<Vec<u8>>);
