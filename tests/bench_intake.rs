@@ -1,25 +1,18 @@
 //! `tocsin bench intake` run as an operator would, at a tiny size, on both backends (not
 //! timed): every webhook answered 200 with TwiML, every report is stored and none flagged
 //! (the benchmark raises the global flood limit and uses a number per report), and reports
-//! 550 m apart open one incident each.
+//! 550 m apart (or anywhere, with merging off) open one incident each.
 
 mod bench_common;
 
 use bench_common::{last_json, run_bench};
 use serde_json::json;
 
-fn intake(backend: &str, places: &str) -> serde_json::Value {
-    let out = run_bench(&[
-        "intake",
-        "--rate",
-        "40",
-        "--seconds",
-        "2",
-        "--places",
-        places,
-        "--backend",
-        backend,
-    ]);
+fn intake(backend: &str, places: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["intake", "--rate", "40", "--seconds", "2"];
+    args.extend_from_slice(&["--places", places, "--backend", backend]);
+    args.extend_from_slice(extra);
+    let out = run_bench(&args);
     let result = last_json(&out.output);
     assert_eq!(result["bench"], json!("intake"));
     assert_eq!(result["backend"], json!(backend));
@@ -39,20 +32,27 @@ fn intake(backend: &str, places: &str) -> serde_json::Value {
 
 #[test]
 fn bench_intake_on_sqlite_stores_every_report() {
-    let result = intake("sqlite", "distinct");
+    let result = intake("sqlite", "distinct", &[]);
     assert_eq!(result["incidents"], json!(80), "{result}");
 }
 
 #[test]
 fn bench_intake_on_postgres_stores_every_report() {
-    let result = intake("postgres", "distinct");
+    let result = intake("postgres", "distinct", &[]);
     assert_eq!(result["incidents"], json!(80), "{result}");
 }
 
 #[test]
 fn bench_intake_at_one_place_merges_reports_into_few_incidents() {
-    let result = intake("sqlite", "one");
+    let result = intake("sqlite", "one", &[]);
     let incidents = result["incidents"].as_i64().expect("a count");
     // Reports racing each other may each open one before either is committed; most join.
     assert!((1..80).contains(&incidents), "{result}");
+}
+
+#[test]
+fn bench_intake_without_merging_opens_an_incident_per_report() {
+    let result = intake("sqlite", "one", &["--merge-m", "0"]);
+    assert_eq!(result["merge_m"], json!(0.0), "{result}");
+    assert_eq!(result["incidents"], json!(80), "{result}");
 }

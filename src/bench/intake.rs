@@ -18,7 +18,8 @@
 //! The last line printed is one JSON object: `rate`, `seconds`, `requests`, `ok` (200 with a
 //! TwiML `<Response>`), `errors`, `p50_ms`, `p99_ms`, `max_ms`, `issued_per_s` (requests over
 //! the time it took to issue them), `late_max_ms` (the furthest an issue fell behind schedule),
-//! `stored` (reports in the database after the run), `incidents`, `flagged`, `places`, `backend`.
+//! `stored` (reports in the database after the run), `with_incident`, `incidents`, `flagged`,
+//! `sends` (0: nobody is alerted), `places`, `merge_m`, `backend`.
 
 use std::time::{Duration, Instant};
 
@@ -48,6 +49,10 @@ pub struct IntakeArgs {
     /// Where the sightings are.
     #[arg(long, value_enum, default_value_t = Places::Distinct)]
     pub places: Places,
+    /// `dispatch.merge_m`: reports this close to an open incident join it (0: never). The
+    /// default is the configuration's.
+    #[arg(long)]
+    pub merge_m: Option<f64>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -60,6 +65,9 @@ async fn intake(args: IntakeArgs) -> anyhow::Result<()> {
     let total = args.rate.saturating_mul(args.seconds);
     let bench = Bench::start(&args.db, None, |s| {
         s.intake.max_reports_per_hour = total.saturating_mul(2).max(600);
+        if let Some(m) = args.merge_m {
+            s.dispatch.merge_m = m;
+        }
     })
     .await?;
     let result = measure(&bench, &args).await;
@@ -143,6 +151,7 @@ async fn measure(bench: &Bench, args: &IntakeArgs) -> anyhow::Result<serde_json:
         "bench": "intake",
         "backend": args.db.backend.name(),
         "places": format!("{:?}", args.places).to_lowercase(),
+        "merge_m": bench.core()?.settings.dispatch.merge_m,
         "rate": args.rate,
         "seconds": args.seconds,
         "requests": total,
