@@ -1,7 +1,12 @@
 //! `tocsin bench ...`: measurements an operator can repeat on their own machine.
 //! docs/benchmarks.md has the commands, the data and the figures measured so far.
 
+pub mod fanout;
 pub mod geofence;
+mod harness;
+pub mod intake;
+mod sink;
+pub mod throttle;
 
 use clap::Subcommand;
 
@@ -10,10 +15,22 @@ pub enum BenchCommand {
     /// Which areas contain each point: build the geofence index from a GeoJSON-lines file of areas
     /// and query it with every point of a CSV file. The last line printed is one JSON object.
     Geofence(geofence::GeofenceArgs),
+    /// One sighting alerted to N volunteers through an unthrottled fake Twilio: time from the
+    /// webhook to the first and the last send. The last line printed is one JSON object.
+    Fanout(fanout::FanoutArgs),
+    /// A fan-out through a sender limited to --mps messages per second: the rate achieved and
+    /// the provider's refusals (429). The last line printed is one JSON object.
+    Throttle(throttle::ThrottleArgs),
+    /// Signed inbound SMS webhooks at --rate per second, open-loop: response times and errors.
+    /// The last line printed is one JSON object.
+    Intake(intake::IntakeArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Geofence(args) => geofence::run(args),
+        BenchCommand::Fanout(args) => fanout::run(args),
+        BenchCommand::Throttle(args) => throttle::run(args),
+        BenchCommand::Intake(args) => intake::run(args),
     }
 }

@@ -41,6 +41,11 @@ impl Pacer {
         })
     }
 
+    /// Messages per second the whole pool may send (a little under senders × mps).
+    pub fn rate(&self) -> f64 {
+        self.senders.len() as f64 * 1_000_000.0 / self.interval_us as f64
+    }
+
     /// Takes the next free slot: the sender to send from and how long to wait first.
     pub async fn reserve(&self) -> anyhow::Result<(&str, Duration)> {
         let (index, wait_us) = match &self.store {
