@@ -271,7 +271,7 @@ async fn add(
         area: HomeArea::Shape(area),
         reach: Reach::Sms,
         signal_id: None,
-        verifier: false,
+        roles: Vec::new(),
     };
     roster::add(core, &Actor::Cli, signup).await?;
     Ok(())
