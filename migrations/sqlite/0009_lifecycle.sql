@@ -19,6 +19,8 @@ ALTER TABLE incidents ADD COLUMN wanted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN escalation_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN escalated_at INTEGER;
 CREATE INDEX incidents_escalation ON incidents (status, escalated_at);
+-- Open incidents near a new report (merging), asked on every report.
+CREATE INDEX incidents_place ON incidents (lat, lon);
 -- Incidents verified before: by a person (the only way then, bar the `all` policy).
 UPDATE incidents SET confirmed_by = 'dispatcher' WHERE verified_at IS NOT NULL;
 

@@ -32,8 +32,8 @@ pub struct FanoutArgs {
     pub volunteers: u32,
     #[command(flatten)]
     pub db: DbArgs,
-    /// `twilio.concurrency`: sends in flight at once (the default configuration's is 4).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    /// `twilio.concurrency`: sends in flight at once (the default configuration's is 8).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub concurrency: u16,
 }
 

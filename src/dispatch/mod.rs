@@ -42,10 +42,8 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
             tracing::error!(report_id = report.id, error = %e, "resuming a report failed");
         }
     }
-    for id in core.store.incidents_to_check().await? {
-        if let Err(e) = verifiers::page(core, id).await {
-            tracing::error!(incident_id = id, error = %e, "asking verifiers failed");
-        }
+    if let Err(e) = verifiers::page_all(core, core.store.incidents_to_check().await?).await {
+        tracing::error!(error = %e, "asking verifiers failed");
     }
     // Alerts whose deliveries were not all written (the process stopped between batches).
     for planned in core.store.incomplete_alerts(now_ms() - 10_000).await? {

@@ -11,6 +11,7 @@ use crate::domain::{AlertPurpose, Kind};
 use crate::geo::area::haversine_m;
 use crate::geo::Area;
 use crate::store::alerts::Audience;
+use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
 
 /// Where a home area is, for "nearest": a circle's centre, a polygon's interior point.
@@ -21,10 +22,46 @@ fn centre(area: &Area) -> Option<(f64, f64)> {
     }
 }
 
-pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
-    let Some(incident) = core.store.incident(incident_id).await? else {
+/// Asks the verifiers of every incident waiting for them: the nearest of those available now
+/// (read once). With nobody in reach, the dispatcher is told; in one statement for all of them
+/// when a flood of reports meets a network without verifiers.
+pub async fn page_all(core: &Core, waiting: Vec<IncidentRow>) -> anyhow::Result<()> {
+    if waiting.is_empty() {
         return Ok(());
-    };
+    }
+    let available = core.store.verifiers().await?;
+    if available.is_empty() {
+        let ids: Vec<i64> = waiting.iter().map(|i| i.id).collect();
+        nobody_in_reach(core, &ids).await?;
+        return Ok(());
+    }
+    for incident in waiting {
+        if let Err(e) = page(core, &incident, &available).await {
+            tracing::error!(incident_id = incident.id, error = %e, "asking verifiers failed");
+        }
+    }
+    Ok(())
+}
+
+async fn nobody_in_reach(core: &Core, ids: &[i64]) -> anyhow::Result<()> {
+    for incident_id in core.store.no_verifier_for(ids, now_ms()).await? {
+        tracing::warn!(
+            incident_id,
+            "no verifier within reach: the dispatcher must verify"
+        );
+        core.events
+            .publish(crate::events::Event::Incident { id: incident_id });
+    }
+    Ok(())
+}
+
+/// Asks the nearest of `available` (id, home area JSON, language: `Store::verifiers`).
+async fn page(
+    core: &Core,
+    incident: &IncidentRow,
+    available: &[(i64, String, String)],
+) -> anyhow::Result<()> {
+    let incident_id = incident.id;
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
@@ -35,30 +72,19 @@ pub async fn page(core: &Core, incident_id: i64) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut near: Vec<(f64, i64)> = core
-        .store
-        .verifiers()
-        .await?
-        .into_iter()
+    let mut near: Vec<(f64, i64)> = available
+        .iter()
         .filter(|(id, _, _)| group.as_ref().is_none_or(|g| g.contains(id)))
         .filter_map(|(id, area, _)| {
-            let (vlat, vlon) = centre(&core.area_of(&area)?)?;
+            let (vlat, vlon) = centre(&core.area_of(area)?)?;
             let m = haversine_m(lat, lon, vlat, vlon);
-            (m <= d.verifier_max_m).then_some((m, id))
+            (m <= d.verifier_max_m).then_some((m, *id))
         })
         .collect();
     near.sort_by(|a, b| a.0.total_cmp(&b.0));
     let chosen: Vec<i64> = near.iter().take(d.verifiers).map(|(_, id)| *id).collect();
     if chosen.is_empty() {
-        if core.store.no_verifier_for(incident_id, now_ms()).await? {
-            tracing::warn!(
-                incident_id,
-                "no verifier within reach: the dispatcher must verify"
-            );
-            core.events
-                .publish(crate::events::Event::Incident { id: incident_id });
-        }
-        return Ok(());
+        return nobody_in_reach(core, &[incident_id]).await;
     }
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
     let bodies =

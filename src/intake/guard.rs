@@ -33,12 +33,17 @@ pub async fn check(
     if core.store.is_blocked(hash).await? {
         return Ok(Some(BLOCKED));
     }
-    if core.store.reports_since(Some(hash), now - HOUR_MS).await?
-        >= i64::from(limits.max_reports_per_number_per_hour)
+    let per_number = i64::from(limits.max_reports_per_number_per_hour);
+    if core
+        .store
+        .reports_since(Some(hash), now - HOUR_MS, per_number)
+        .await?
+        >= per_number
     {
         return Ok(Some(RATE_LIMITED));
     }
-    if core.store.reports_since(None, now - HOUR_MS).await? >= i64::from(limits.max_reports_per_hour) {
+    let everyone = i64::from(limits.max_reports_per_hour);
+    if core.store.reports_since(None, now - HOUR_MS, everyone).await? >= everyone {
         return Ok(Some(RATE_LIMITED));
     }
     if let Some((lat, lon)) = location.point.filter(|_| !location.approximate) {

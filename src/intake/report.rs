@@ -237,7 +237,7 @@ async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreE
     let since = now_ms() - d.merge_s as i64 * 1000;
     let nearest = core
         .store
-        .open_incidents_since(since)
+        .open_incidents_near(since, lat, lon, d.merge_m)
         .await?
         .into_iter()
         .filter(|i| (i.kind == kind || d.merge_any_kind) && !i.approximate && i.drill == o.drill)
@@ -277,8 +277,9 @@ async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreE
                 core.dispatch_wake.notify_one();
             }
         }
-        _ if pending => {
-            // A second independent reporter: it is being verified, ahead of single reports.
+        // A second independent reporter: it is being verified, ahead of single reports. Counted
+        // only while unverified: a flood joining one incident must not recount it every time.
+        _ if incident.status == "unverified" => {
             let reporters = core.store.incident_counts(incident.id).await?.reporters;
             if reporters >= 2
                 && core

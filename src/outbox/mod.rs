@@ -9,6 +9,7 @@
 
 pub mod pace;
 pub mod receipts;
+mod recorder;
 pub mod retry;
 
 #[cfg(test)]
@@ -26,7 +27,7 @@ use crate::channels::twilio::TwilioClient;
 use crate::channels::{Accepted, Channel, SendError};
 use crate::domain::Phone;
 use crate::store::now_ms;
-use crate::store::outbox::Claimed;
+use crate::store::outbox::{Claimed, Handed};
 
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
@@ -160,6 +161,7 @@ pub async fn run(core: Shared, channels: Arc<Channels>, mut shutdown: Shutdown) 
         core: core.clone(),
         channels: channels.clone(),
         pacers,
+        recorder: recorder::Recorder::start(core.clone()),
         lease_ms,
         timeout_s,
     };
@@ -188,6 +190,7 @@ struct Worker {
     core: Shared,
     channels: Arc<Channels>,
     pacers: Arc<Pacers>,
+    recorder: recorder::Recorder,
     lease_ms: i64,
     timeout_s: u64,
 }
@@ -245,7 +248,8 @@ impl Worker {
                 let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
                 let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
                 let (core, channels, pacers) = (core.clone(), self.channels.clone(), self.pacers.clone());
-                tokio::spawn(send_one(core, channels, pacers, delivery, to, permit));
+                let recorder = self.recorder.clone();
+                tokio::spawn(send_one(core, channels, pacers, recorder, delivery, to, permit));
             }
         }
         // Let in-flight sends finish and record their outcome before returning.
@@ -263,6 +267,7 @@ async fn send_one(
     core: Shared,
     channels: Arc<Channels>,
     pacers: Arc<Pacers>,
+    recorder: recorder::Recorder,
     d: Claimed,
     to: Option<Sealed>,
     _permit: OwnedSemaphorePermit,
@@ -295,7 +300,7 @@ async fn send_one(
         }
     };
     let took = started.elapsed().as_millis() as i64;
-    let recorded = record(&core, &d, outcome, took).await;
+    let recorded = record(&core, &recorder, &d, outcome, took).await;
     core.events.publish(crate::events::Event::Deliveries);
     if let Err(e) = recorded {
         // The lease will run out and the delivery be tried again: a possible duplicate, never a loss.
@@ -320,6 +325,7 @@ fn address(core: &Core, channel: &str, sealed: Option<&Sealed>) -> Result<String
 
 async fn record(
     core: &Core,
+    recorder: &recorder::Recorder,
     d: &Claimed,
     outcome: Result<Accepted, SendError>,
     took_ms: i64,
@@ -330,14 +336,13 @@ async fn record(
     match outcome {
         Ok(accepted) => {
             tracing::info!(delivery_id = d.id, took_ms, "delivery handed to provider");
-            let id = Some(accepted.provider_id.as_str()).filter(|p| !p.is_empty());
-            if let Some(early) = core
-                .store
-                .delivery_submitted(d.id, &d.channel, id, took_ms, now)
-                .await?
-            {
-                receipts::applied(core, d.volunteer_id, &early).await?;
-            }
+            let handed = Handed {
+                id: d.id,
+                channel: d.channel.clone(),
+                provider_id: Some(accepted.provider_id).filter(|p| !p.is_empty()),
+                took_ms,
+            };
+            recorder.submitted(handed, d.volunteer_id).await?;
         }
         Err(SendError::Permanent { reason, .. }) if signal => {
             fail_over(core, d, &reason, took_ms, now).await?

@@ -13,6 +13,9 @@ const BATCH: usize = 500;
 /// INSERT statements per transaction: about 2,000 volunteers (each on one or two channels).
 const GROUP: usize = 4;
 
+/// Volunteers in the first transaction, committed on its own so that sending starts at once.
+const FIRST: usize = 100;
+
 /// An alert being written: what its deliveries carry.
 #[derive(Debug, Clone, Copy)]
 pub struct Planned {
@@ -227,10 +230,14 @@ impl Store {
         text.push_str(" ELSE $5 END");
         let own = 5 + 2 * bodies.0.len().saturating_sub(1);
         let mut statements: Vec<(String, Vec<i64>)> = Vec::new();
+        // How many statements the first chunk made (Volunteers only).
+        let mut audience_first: Option<usize> = None;
         match audience {
             Audience::Volunteers { ids, signal_on } => {
+                audience_first = Some(if signal_on { 2 } else { 1 });
                 let sms_reach = if signal_on { "v.channel IN ('sms', 'both')" } else { "TRUE" };
-                for chunk in ids.chunks(BATCH) {
+                let (head, tail) = ids.split_at(ids.len().min(FIRST));
+                for chunk in std::iter::once(head).filter(|c| !c.is_empty()).chain(tail.chunks(BATCH)) {
                     let ids = placeholders(own, chunk.len());
                     let pick = |channel: &str, reach: &str| {
                         format!(
@@ -266,11 +273,15 @@ impl Store {
             .0
             .first()
             .ok_or_else(|| sqlx::Error::Protocol("an alert without text".into()))?;
-        let groups: Vec<&[(String, Vec<i64>)]> = if statements.is_empty() {
-            vec![&[]]
-        } else {
-            statements.chunks(GROUP).collect()
+        // The first group is the first chunk's statements alone (one per channel), small so that
+        // it commits quickly and sending starts; then `GROUP` statements per transaction.
+        let first = match &audience_first {
+            Some(n) => (*n).min(statements.len()),
+            None => statements.len().min(GROUP),
         };
+        let (head, tail) = statements.split_at(first);
+        let mut groups: Vec<&[(String, Vec<i64>)]> = vec![head];
+        groups.extend(tail.chunks(GROUP));
         let mut first_tx = first_tx;
         let mut written = 0;
         for (i, group) in groups.iter().enumerate() {
@@ -358,26 +369,35 @@ pub async fn confirm(
 
 impl Store {
     /// Unverified, located incidents whose nearest verifiers have not been asked yet.
-    pub async fn incidents_to_check(&self) -> Result<Vec<i64>> {
-        let rows = sqlx::query(
-            "SELECT id FROM incidents WHERE status IN ('unverified', 'verifying') AND verifiers_paged_at IS NULL \
-             AND merged_into IS NULL AND lat IS NOT NULL ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    pub async fn incidents_to_check(&self) -> Result<Vec<super::incidents::IncidentRow>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE status IN ('unverified', 'verifying') AND verifiers_paged_at IS NULL \
+             AND merged_into IS NULL AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
+            super::incidents::COLUMNS
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(super::incidents::from_row).collect()
     }
 
-    /// Marks that no verifier could be asked, so the incident is not looked at again.
-    pub async fn no_verifier_for(&self, incident_id: i64, now: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE incidents SET verifiers_paged_at = $2 WHERE id = $1 AND verifiers_paged_at IS NULL",
-        )
-        .bind(incident_id)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+    /// Marks that no verifier could be asked, so the incidents are not looked at again; those
+    /// marked now (not by another instance meanwhile).
+    pub async fn no_verifier_for(&self, incident_ids: &[i64], now: i64) -> Result<Vec<i64>> {
+        let mut marked = Vec::new();
+        for chunk in incident_ids.chunks(500) {
+            let sql = format!(
+                "UPDATE incidents SET verifiers_paged_at = $1 WHERE verifiers_paged_at IS NULL \
+                 AND id IN ({}) RETURNING id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(now);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                marked.push(row.try_get("id")?);
+            }
+        }
+        Ok(marked)
     }
 
     /// Alertable volunteers with the verifier role: (id, home area JSON, language).

@@ -14,23 +14,30 @@ pub struct Blocked {
 }
 
 impl Store {
-    /// Reports received since `since`, from this sender (or from everyone).
-    pub async fn reports_since(&self, sender_hash: Option<&str>, since: i64) -> Result<i64> {
+    /// Reports received since `since`, from this sender (or from everyone), counted up to
+    /// `cap`: whether a limit is reached is all that is asked, and a flood must not make every
+    /// report count every other.
+    pub async fn reports_since(&self, sender_hash: Option<&str>, since: i64, cap: i64) -> Result<i64> {
         let row = match sender_hash {
             Some(hash) => {
                 sqlx::query(
-                    "SELECT COUNT(*) AS n FROM reports WHERE reporter_hash = $1 AND received_at >= $2",
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM reports WHERE reporter_hash = $1 \
+                     AND received_at >= $2 LIMIT $3) AS recent",
                 )
                 .bind(hash)
                 .bind(since)
+                .bind(cap)
                 .fetch_one(self.pool())
                 .await?
             }
             None => {
-                sqlx::query("SELECT COUNT(*) AS n FROM reports WHERE received_at >= $1")
-                    .bind(since)
-                    .fetch_one(self.pool())
-                    .await?
+                sqlx::query(
+                    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM reports WHERE received_at >= $1 LIMIT $2) AS recent",
+                )
+                .bind(since)
+                .bind(cap)
+                .fetch_one(self.pool())
+                .await?
             }
         };
         Ok(row.try_get("n")?)

@@ -16,6 +16,16 @@ const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed
      JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
      WHERE a.purpose IN ('first', 'update', 'verify') AND t.status IN ('all_clear', 'false_alarm', 'not_found'))";
 
+/// A delivery a provider took, to be recorded (`Store::deliveries_submitted`).
+#[derive(Debug, Clone)]
+pub struct Handed {
+    pub id: i64,
+    pub channel: String,
+    /// The provider's id for it (Twilio's SM…, Signal's timestamp), when it gave one.
+    pub provider_id: Option<String>,
+    pub took_ms: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
@@ -173,6 +183,88 @@ impl Store {
         let early = super::receipts::apply_early(&mut tx, id, channel, pid).await?;
         tx.commit().await?;
         Ok(early)
+    }
+
+    /// Records, in one transaction, that the provider took these deliveries; then applies any
+    /// receipt that arrived before its send was recorded. One entry per delivery, in order.
+    pub async fn deliveries_submitted(
+        &self,
+        handed: &[Handed],
+        now: i64,
+    ) -> Result<Vec<Option<super::receipts::Receipt>>> {
+        if handed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin().await?;
+        // $1 now, then (id, provider id) pairs, then the ids.
+        let mut case = String::from("CASE id");
+        for i in 0..handed.len() {
+            case.push_str(&format!(" WHEN ${} THEN ${}", 2 + 2 * i, 3 + 2 * i));
+        }
+        let sql = format!(
+            "UPDATE deliveries SET status = 'submitted', provider_id = {case} END, claimed_until = NULL, \
+             error = NULL, updated_at = $1 WHERE status = 'queued' AND id IN ({})",
+            placeholders(1 + 2 * handed.len(), handed.len())
+        );
+        let mut q = sqlx::query(&sql).bind(now);
+        for h in handed {
+            q = q.bind(h.id).bind(h.provider_id.as_deref());
+        }
+        for h in handed {
+            q = q.bind(h.id);
+        }
+        q.execute(&mut *tx).await?;
+        let rows: Vec<String> = (0..handed.len())
+            .map(|i| {
+                format!(
+                    "(${}, $1, ${}, 'submitted', ${})",
+                    2 + 3 * i,
+                    3 + 3 * i,
+                    4 + 3 * i
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, outcome, detail) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(now);
+        for h in handed {
+            q = q.bind(h.id).bind(h.took_ms).bind(h.provider_id.as_deref());
+        }
+        q.execute(&mut *tx).await?;
+        tx.commit().await?;
+        // After the commit, so that a receipt kept meanwhile is either seen here or finds the
+        // delivery itself (see `store::receipts`). Early receipts are rare: one look for all.
+        let with_id: Vec<&str> = handed.iter().filter_map(|h| h.provider_id.as_deref()).collect();
+        let mut early_ids = std::collections::HashSet::new();
+        if !with_id.is_empty() {
+            let sql = format!(
+                "SELECT provider_id FROM early_receipts WHERE provider_id IN ({})",
+                placeholders(0, with_id.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in &with_id {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                early_ids.insert(row.try_get::<String, _>("provider_id")?);
+            }
+        }
+        let mut out = Vec::with_capacity(handed.len());
+        for h in handed {
+            let early = match h.provider_id.as_deref() {
+                Some(pid) if early_ids.contains(pid) => {
+                    let mut tx = self.begin().await?;
+                    let early = super::receipts::apply_early(&mut tx, h.id, &h.channel, pid).await?;
+                    tx.commit().await?;
+                    early
+                }
+                _ => None,
+            };
+            out.push(early);
+        }
+        Ok(out)
     }
 
     /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down).

@@ -20,9 +20,15 @@ impl Store {
         Ok(())
     }
 
-    /// Reserves the earliest slot among `senders`, `interval_us` after the sender's previous
-    /// one: (the sender, microseconds to wait before sending). PostgreSQL only.
-    pub async fn reserve_slot(&self, senders: &[String], interval_us: i64) -> Result<Option<(String, i64)>> {
+    /// Reserves the `count` earliest consecutive slots of the least busy of `senders`, the
+    /// first `interval_us` after that sender's previous one: (the sender, microseconds to wait
+    /// before the first). PostgreSQL only.
+    pub async fn reserve_slot(
+        &self,
+        senders: &[String],
+        interval_us: i64,
+        count: i64,
+    ) -> Result<Option<(String, i64)>> {
         let sql = format!(
             "WITH now AS (SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS us) \
              UPDATE sender_slots s SET next_at = GREATEST(s.next_at, now.us) + $1 FROM now \
@@ -31,7 +37,7 @@ impl Store {
              RETURNING s.sender AS sender, s.next_at - $1 - now.us AS wait_us",
             placeholders(1, senders.len())
         );
-        let mut q = sqlx::query(&sql).bind(interval_us);
+        let mut q = sqlx::query(&sql).bind(interval_us * count.max(1));
         for sender in senders {
             q = q.bind(sender);
         }

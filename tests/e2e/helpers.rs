@@ -129,6 +129,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.twilio.from = vec![HOTLINE.into()];
     // Unthrottled unless a test says otherwise: the fakes do not limit the rate by default.
     settings.twilio.mps = 1000.0;
+    // The fake, like a Twilio account, caps requests in flight (4 unless a test says otherwise).
+    settings.twilio.concurrency = 4;
     settings.signal.mps = 1000.0;
     settings.twilio.api_base = twilio.base_url();
     // Scenarios report several incidents at one spot on purpose; merging is tested in guard.rs.

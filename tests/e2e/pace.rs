@@ -55,6 +55,17 @@ async fn a_sender_at_its_limit_is_never_refused(backend: Backend) {
 }
 on_both_backends!(a_sender_at_its_limit_is_never_refused);
 
+/// A fast sender reserves its slots in blocks (PostgreSQL): still never over the rate.
+async fn a_fast_sender_reserving_slots_in_blocks_is_never_refused(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.twilio.mps = 380.0).await;
+    app.twilio.set_max_mps(Some(400));
+    crowd(&app, 600).await;
+    alert_and_wait(&app, &app, 600).await;
+    assert!(app.twilio.rejected().is_empty(), "{:?}", app.twilio.rejected());
+    app.stop().await;
+}
+on_both_backends!(a_fast_sender_reserving_slots_in_blocks_is_never_refused);
+
 async fn a_pool_sends_from_every_number(backend: Backend) {
     let app = spawn_app_with(backend, |s| {
         s.twilio.from = vec![HOTLINE.into(), HOTLINE2.into()];
