@@ -36,7 +36,7 @@ async fn add(running: &Running, phone: &str, reach: Reach, trusted: bool, lat: f
         }),
         reach,
         signal_id: None,
-        verifier: false,
+        roles: Vec::new(),
     };
     roster::add(&running.core, &Actor::Cli, signup)
         .await

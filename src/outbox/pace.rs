@@ -72,7 +72,7 @@ impl Pacer {
     /// Takes the next free slot: the sender to send from and how long to wait first.
     pub async fn reserve(&self) -> anyhow::Result<(&str, Duration)> {
         let (index, wait_us) = match &self.store {
-            Some(store) => self.from_block(store).await?,
+            Some(store) => self.next_in_block(store).await?,
             None => {
                 let now = now_us();
                 let mut next = self.local.lock().unwrap_or_else(|e| e.into_inner());
@@ -97,7 +97,7 @@ impl Pacer {
 impl Pacer {
     /// The next slot of the current block, reserving a new block when it is used up or has
     /// fallen more than `LATE_US` behind (sending on such a slot could exceed the rate).
-    async fn from_block(&self, store: &Store) -> anyhow::Result<(usize, i64)> {
+    async fn next_in_block(&self, store: &Store) -> anyhow::Result<(usize, i64)> {
         let mut block = self.block.lock().await;
         let now = now_us();
         if let Some(b) = block
