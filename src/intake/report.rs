@@ -8,7 +8,7 @@ use crate::domain::{IncidentStatus, Kind, Language, Location};
 use crate::geo::locate_text;
 use crate::intake::guard;
 use crate::intake::words::guess_kind;
-use crate::store::incidents::NewIncident;
+use crate::store::incidents::{IncidentRow, NewIncident};
 use crate::store::reports::{self, NewReport, ReportRow};
 use crate::store::{inbound, incidents, now_ms, StoreError};
 
@@ -179,8 +179,25 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
         drill,
         ..
     } = *o;
-    if let Some(id) = join_nearby(core, o).await? {
-        return Ok(id);
+    // Finding a nearby incident and opening one happen in one transaction, serialised with every
+    // other report's: five people reporting one raid in the same second make one incident.
+    let mut tx = core.store.begin().await?;
+    core.store.serialise_intake(&mut tx).await?;
+    if let Some((metres, incident)) = nearby(core, &mut tx, o).await? {
+        if !reports::set_incident(&mut tx, report_id, incident.id).await? {
+            drop(tx);
+            let existing = core.store.report(report_id).await?.and_then(|r| r.incident_id);
+            return Ok(existing.unwrap_or(incident.id));
+        }
+        tx.commit().await?;
+        tracing::info!(
+            incident_id = incident.id,
+            report_id,
+            metres = metres as u64,
+            "report joined an open incident"
+        );
+        joined(core, o, &incident).await?;
+        return Ok(incident.id);
     }
     let confirmed_by = confirmed_by(core, o.trusted).filter(|_| location.point.is_some());
     let verified = confirmed_by.is_some();
@@ -192,7 +209,6 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
         ),
         None => (IncidentStatus::Unverified, "reported"),
     };
-    let mut tx = core.store.begin().await?;
     let new = NewIncident {
         kind,
         status: status.as_str(),
@@ -217,16 +233,15 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
     Ok(incident_id)
 }
 
-/// A located report near an open incident of the same kind, reported soon after it, joins that
-/// incident: the same raid reported twice alerts nobody twice. A trusted reporter's report
-/// verifies an unverified incident it joins (under the `trusted` or `all` policy).
-async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreError> {
-    let Opening {
-        report_id,
-        kind,
-        location,
-        ..
-    } = *o;
+/// The open incident a located report joins: the nearest of its kind (or any, with
+/// `merge_any_kind`) within `merge_m` and opened within `merge_s`: the same raid reported
+/// twice alerts nobody twice.
+async fn nearby(
+    core: &Core,
+    conn: &mut crate::store::Conn,
+    o: &Opening<'_>,
+) -> Result<Option<(f64, IncidentRow)>, StoreError> {
+    let location = o.location;
     let Some((lat, lon)) = location.point.filter(|_| !location.approximate) else {
         return Ok(None);
     };
@@ -235,32 +250,21 @@ async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreE
         return Ok(None);
     }
     let since = now_ms() - d.merge_s as i64 * 1000;
-    let nearest = core
-        .store
-        .open_incidents_near(since, lat, lon, d.merge_m)
+    Ok(incidents::open_near(conn, since, lat, lon, d.merge_m)
         .await?
         .into_iter()
-        .filter(|i| (i.kind == kind || d.merge_any_kind) && !i.approximate && i.drill == o.drill)
+        .filter(|i| (i.kind == o.kind || d.merge_any_kind) && !i.approximate && i.drill == o.drill)
         .filter_map(|i| {
             let (ilat, ilon) = (i.lat?, i.lon?);
             let m = crate::geo::area::haversine_m(lat, lon, ilat, ilon);
             (m <= d.merge_m).then_some((m, i))
         })
-        .min_by(|a, b| a.0.total_cmp(&b.0));
-    let Some((metres, incident)) = nearest else {
-        return Ok(None);
-    };
-    let mut tx = core.store.begin().await?;
-    if !reports::set_incident(&mut tx, report_id, incident.id).await? {
-        return Ok(core.store.report(report_id).await?.and_then(|r| r.incident_id));
-    }
-    tx.commit().await?;
-    tracing::info!(
-        incident_id = incident.id,
-        report_id,
-        metres = metres as u64,
-        "report joined an open incident"
-    );
+        .min_by(|a, b| a.0.total_cmp(&b.0)))
+}
+
+/// After a report joined an incident: a trusted reporter's report confirms it (under the
+/// `trusted` or `all` policy); a second independent reporter makes it `verifying`.
+async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
     let pending = incident.status().is_some_and(|s| s.is_pending());
     match confirmed_by(core, o.trusted) {
         Some(by) if pending => {
@@ -294,5 +298,5 @@ async fn join_nearby(core: &Core, o: &Opening<'_>) -> Result<Option<i64>, StoreE
     }
     core.events
         .publish(crate::events::Event::Incident { id: incident.id });
-    Ok(Some(incident.id))
+    Ok(())
 }

@@ -126,6 +126,46 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     Ok(row.try_get("id")?)
 }
 
+/// Open incidents (not merged) created since `since` whose point is within `metres` of
+/// (lat, lon) by latitude and longitude (a box around the circle; the caller measures).
+/// Asked for every located report: the box keeps it cheap during a flood of incidents.
+pub async fn open_near(
+    conn: &mut Conn,
+    since: i64,
+    lat: f64,
+    lon: f64,
+    metres: f64,
+) -> Result<Vec<IncidentRow>> {
+    let dlat = metres / 111_000.0;
+    let dlon = dlat / lat.to_radians().cos().max(0.01);
+    // Near the antimeridian the box would wrap: there, every longitude is asked.
+    let (west, east) = if (lon - dlon) < -180.0 || (lon + dlon) > 180.0 {
+        (-180.0, 180.0)
+    } else {
+        (lon - dlon, lon + dlon)
+    };
+    // Only the box is asked of the database, so that it searches by place (incidents_place)
+    // rather than by status, which a flood of open incidents makes long; the few incidents
+    // in the box are sorted out here.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM incidents WHERE lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5 \
+         AND created_at >= $1 ORDER BY id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(since)
+        .bind(lat - dlat)
+        .bind(lat + dlat)
+        .bind(west)
+        .bind(east)
+        .fetch_all(conn)
+        .await?;
+    let rows: Vec<IncidentRow> = rows.iter().map(from_row).collect::<Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|i| i.merged_into.is_none() && i.status().is_some_and(|s| s.is_open()))
+        .collect())
+}
+
 impl Store {
     pub async fn incident(&self, id: i64) -> Result<Option<IncidentRow>> {
         let sql = format!("SELECT {COLUMNS} FROM incidents WHERE id = $1");
@@ -158,46 +198,6 @@ impl Store {
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()
-    }
-
-    /// Open incidents (not merged) created since `since` whose point is within `metres` of
-    /// (lat, lon) by latitude and longitude (a box around the circle; the caller measures).
-    /// Asked for every located report: the box keeps it cheap during a flood of incidents.
-    pub async fn open_incidents_near(
-        &self,
-        since: i64,
-        lat: f64,
-        lon: f64,
-        metres: f64,
-    ) -> Result<Vec<IncidentRow>> {
-        let dlat = metres / 111_000.0;
-        let dlon = dlat / lat.to_radians().cos().max(0.01);
-        // Near the antimeridian the box would wrap: there, every longitude is asked.
-        let (west, east) = if (lon - dlon) < -180.0 || (lon + dlon) > 180.0 {
-            (-180.0, 180.0)
-        } else {
-            (lon - dlon, lon + dlon)
-        };
-        // Only the box is asked of the database, so that it searches by place (incidents_place)
-        // rather than by status, which a flood of open incidents makes long; the few incidents
-        // in the box are sorted out here.
-        let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5 \
-             AND created_at >= $1 ORDER BY id"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(since)
-            .bind(lat - dlat)
-            .bind(lat + dlat)
-            .bind(west)
-            .bind(east)
-            .fetch_all(self.pool())
-            .await?;
-        let rows: Vec<IncidentRow> = rows.iter().map(from_row).collect::<Result<_>>()?;
-        Ok(rows
-            .into_iter()
-            .filter(|i| i.merged_into.is_none() && i.status().is_some_and(|s| s.is_open()))
-            .collect())
     }
 
     /// Sets the point of an open incident. False when it is not open (or absent).

@@ -106,6 +106,17 @@ impl Store {
             .collect()
     }
 
+    /// Serialises opening incidents from reports, for the rest of `tx`: on PostgreSQL a
+    /// transaction-scoped advisory lock; SQLite has one connection, which `tx` holds already.
+    pub async fn serialise_intake(&self, tx: &mut super::Conn) -> Result<()> {
+        if self.backend() == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7413001) AS locked")
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Incidents per status, real ones and drills apart: (status, drill, count).
     pub async fn incident_tally(&self) -> Result<Vec<(String, bool, i64)>> {
         let rows = sqlx::query(

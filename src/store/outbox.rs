@@ -32,6 +32,8 @@ pub struct Claimed {
     pub volunteer_id: i64,
     pub channel: String,
     pub body: String,
+    /// Lower goes first (`AlertPurpose::priority`; those coming before the rest).
+    pub priority: i64,
     pub attempts: i64,
     pub created_at: i64,
     pub expires_at: i64,
@@ -67,7 +69,7 @@ impl Store {
              WHERE id IN (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
              AND (claimed_until IS NULL OR claimed_until < $2) AND channel IN ({}) \
              ORDER BY priority, next_attempt_at, id LIMIT $3 {lock}) \
-             RETURNING id, volunteer_id, channel, body, attempts, created_at, expires_at, claimed_until",
+             RETURNING id, volunteer_id, channel, body, priority, attempts, created_at, expires_at, claimed_until",
             placeholders(3, channels.len())
         );
         let mut q = sqlx::query(&sql).bind(now + lease_ms).bind(now).bind(limit);
@@ -83,6 +85,7 @@ impl Store {
                     volunteer_id: r.try_get("volunteer_id")?,
                     channel: r.try_get("channel")?,
                     body: r.try_get("body")?,
+                    priority: r.try_get("priority")?,
                     attempts: r.try_get("attempts")?,
                     created_at: r.try_get("created_at")?,
                     expires_at: r.try_get("expires_at")?,
@@ -90,7 +93,8 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        claimed.sort_by_key(|c| c.id);
+        // RETURNING keeps no order: sent in the claim's order, most urgent first.
+        claimed.sort_by_key(|c| (c.priority, c.id));
         Ok(claimed)
     }
 

@@ -453,3 +453,24 @@ async fn roles_change_after_signup_and_merging_by_hand_counts_reporters(backend:
     app.stop().await;
 }
 on_both_backends!(roles_change_after_signup_and_merging_by_hand_counts_reporters);
+
+async fn reports_of_one_raid_arriving_together_make_one_incident(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.dispatch.merge_m = 300.0).await;
+    let texts = (0..8).map(|i| {
+        let app = &app;
+        async move {
+            app.text(
+                &format!("+1323555{:04}", 3900 + i),
+                "ICE raid at 34.0617, -118.3005",
+            )
+            .await
+        }
+    });
+    futures_util::future::join_all(texts).await;
+    let (_, list) = app.get("/incidents").await;
+    let incidents = list["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 1, "{list}");
+    assert_eq!(incidents[0]["reporters"], 8);
+    app.stop().await;
+}
+on_both_backends!(reports_of_one_raid_arriving_together_make_one_incident);
