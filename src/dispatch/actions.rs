@@ -174,7 +174,7 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
     )
     .await;
     // Two independent reporters now: an undecided incident is being verified.
-    let reporters = core.store.incident_counts(into).await?.reporters;
+    let reporters = core.store.reporters_of(into).await?;
     if reporters >= 2 {
         core.store
             .mark_verifying(

@@ -11,6 +11,7 @@ use crate::domain::{AlertPurpose, Kind};
 use crate::geo::area::haversine_m;
 use crate::geo::Area;
 use crate::store::alerts::Audience;
+use crate::store::escalation::Available;
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
 
@@ -29,7 +30,13 @@ pub async fn page_all(core: &Core, waiting: Vec<IncidentRow>) -> anyhow::Result<
     if waiting.is_empty() {
         return Ok(());
     }
-    let available = core.store.verifiers().await?;
+    let available: Vec<Available> = core
+        .store
+        .available_volunteers()
+        .await?
+        .into_iter()
+        .filter(|v| v.has_role("verifier"))
+        .collect();
     if available.is_empty() {
         let ids: Vec<i64> = waiting.iter().map(|i| i.id).collect();
         nobody_in_reach(core, &ids).await?;
@@ -55,30 +62,21 @@ async fn nobody_in_reach(core: &Core, ids: &[i64]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Asks the nearest of `available` (id, home area JSON, language: `Store::verifiers`).
-async fn page(
-    core: &Core,
-    incident: &IncidentRow,
-    available: &[(i64, String, String)],
-) -> anyhow::Result<()> {
+/// Asks the nearest of `available` (the verifiers who can be alerted now).
+async fn page(core: &Core, incident: &IncidentRow, available: &[Available]) -> anyhow::Result<()> {
     let incident_id = incident.id;
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
     let d = &core.settings.dispatch;
-    // A drill asks only verifiers who are in the drill group.
-    let group = if incident.drill {
-        Some(core.store.volunteers_with_role(&d.drill_role).await?)
-    } else {
-        None
-    };
     let mut near: Vec<(f64, i64)> = available
         .iter()
-        .filter(|(id, _, _)| group.as_ref().is_none_or(|g| g.contains(id)))
-        .filter_map(|(id, area, _)| {
-            let (vlat, vlon) = centre(&core.area_of(area)?)?;
+        // A drill asks only verifiers who are in the drill group.
+        .filter(|v| !incident.drill || v.has_role(&d.drill_role))
+        .filter_map(|v| {
+            let (vlat, vlon) = centre(&core.area_of(&v.area)?)?;
             let m = haversine_m(lat, lon, vlat, vlon);
-            (m <= d.verifier_max_m).then_some((m, *id))
+            (m <= d.verifier_max_m).then_some((m, v.id))
         })
         .collect();
     near.sort_by(|a, b| a.0.total_cmp(&b.0));

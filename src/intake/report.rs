@@ -183,52 +183,59 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
     // other report's: five people reporting one raid in the same second make one incident.
     let mut tx = core.store.begin().await?;
     core.store.serialise_intake(&mut tx).await?;
-    if let Some((metres, incident)) = nearby(core, &mut tx, o).await? {
-        if !reports::set_incident(&mut tx, report_id, incident.id).await? {
-            drop(tx);
-            let existing = core.store.report(report_id).await?.and_then(|r| r.incident_id);
-            return Ok(existing.unwrap_or(incident.id));
-        }
-        tx.commit().await?;
-        tracing::info!(
-            incident_id = incident.id,
-            report_id,
-            metres = metres as u64,
-            "report joined an open incident"
-        );
-        joined(core, o, &incident).await?;
-        return Ok(incident.id);
-    }
+    let near = nearby(core, &mut tx, o).await?;
     let confirmed_by = confirmed_by(core, o.trusted).filter(|_| location.point.is_some());
-    let verified = confirmed_by.is_some();
-    let (status, cause) = match confirmed_by {
-        Some("trusted") => (IncidentStatus::Confirmed, "reported by a trusted volunteer"),
-        Some(_) => (
-            IncidentStatus::Confirmed,
-            "auto_verify = all (nobody confirmed it)",
-        ),
-        None => (IncidentStatus::Unverified, "reported"),
+    let incident_id = match &near {
+        Some((_, incident)) => incident.id,
+        None => {
+            let (status, cause) = match confirmed_by {
+                Some("trusted") => (IncidentStatus::Confirmed, "reported by a trusted volunteer"),
+                Some(_) => (
+                    IncidentStatus::Confirmed,
+                    "auto_verify = all (nobody confirmed it)",
+                ),
+                None => (IncidentStatus::Unverified, "reported"),
+            };
+            let new = NewIncident {
+                kind,
+                status: status.as_str(),
+                cause,
+                confirmed_by,
+                drill,
+                point: location.point,
+                zone: location.zone.as_deref(),
+                approximate: location.approximate,
+            };
+            incidents::create(&mut tx, &new).await?
+        }
     };
-    let new = NewIncident {
-        kind,
-        status: status.as_str(),
-        cause,
-        confirmed_by,
-        drill,
-        point: location.point,
-        zone: location.zone.as_deref(),
-        approximate: location.approximate,
-    };
-    let incident_id = incidents::create(&mut tx, &new).await?;
     if !reports::set_incident(&mut tx, report_id, incident_id).await? {
-        drop(tx); // rolls back the incident made for nothing
+        drop(tx); // rolls back an incident made for nothing
         let existing = core.store.report(report_id).await?.and_then(|r| r.incident_id);
         return Ok(existing.unwrap_or(incident_id));
     }
     tx.commit().await?;
-    tracing::info!(incident_id, report_id, status = %status, "incident opened");
-    if verified {
-        core.dispatch_wake.notify_one();
+    match near {
+        Some((metres, incident)) => {
+            tracing::info!(
+                incident_id,
+                report_id,
+                metres = metres as u64,
+                "report joined an open incident"
+            );
+            joined(core, o, &incident).await?;
+        }
+        None => {
+            tracing::info!(
+                incident_id,
+                report_id,
+                confirmed = confirmed_by.is_some(),
+                "incident opened"
+            );
+            if confirmed_by.is_some() {
+                core.dispatch_wake.notify_one();
+            }
+        }
     }
     Ok(incident_id)
 }
@@ -284,7 +291,7 @@ async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<
         // A second independent reporter: it is being verified, ahead of single reports. Counted
         // only while unverified: a flood joining one incident must not recount it every time.
         _ if incident.status == "unverified" => {
-            let reporters = core.store.incident_counts(incident.id).await?.reporters;
+            let reporters = core.store.reporters_of(incident.id).await?;
             if reporters >= 2
                 && core
                     .store

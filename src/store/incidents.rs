@@ -307,17 +307,35 @@ impl Store {
             c.cant = row.try_get("cant")?;
             c.on_scene = row.try_get("on_scene")?;
         }
+        for (id, n) in self.reporters(ids).await? {
+            all.entry(id).or_default().reporters = n;
+        }
+        Ok(all)
+    }
+
+    /// Independent reporters per incident (distinct numbers; reports without a known number
+    /// count each): (incident, count), for those that have reports.
+    pub async fn reporters(&self, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "SELECT incident_id AS id, COUNT(DISTINCT COALESCE(reporter_hash, 'report:' || CAST(id AS TEXT))) AS n \
-             FROM reports WHERE incident_id IN ({list}) GROUP BY incident_id"
+             FROM reports WHERE incident_id IN ({}) GROUP BY incident_id",
+            placeholders(0, ids.len())
         );
         let mut q = sqlx::query(&sql);
         for id in ids {
             q = q.bind(*id);
         }
-        for row in q.fetch_all(self.pool()).await? {
-            all.entry(row.try_get("id")?).or_default().reporters = row.try_get("n")?;
-        }
-        Ok(all)
+        let rows = q.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// Independent reporters of one incident.
+    pub async fn reporters_of(&self, id: i64) -> Result<i64> {
+        Ok(self.reporters(&[id]).await?.first().map_or(0, |(_, n)| *n))
     }
 }

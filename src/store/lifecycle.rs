@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::{now_ms, Result, Store};
+use super::{now_ms, placeholders, Result, Store};
 
 /// One change of an incident's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,38 @@ impl Store {
         }
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Unverified, located incidents whose nearest verifiers have not been asked yet.
+    pub async fn incidents_to_check(&self) -> Result<Vec<super::incidents::IncidentRow>> {
+        let sql = format!(
+            "SELECT {} FROM incidents WHERE status IN ('unverified', 'verifying') AND verifiers_paged_at IS NULL \
+             AND merged_into IS NULL AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
+            super::incidents::COLUMNS
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        rows.iter().map(super::incidents::from_row).collect()
+    }
+
+    /// Marks that no verifier could be asked, so the incidents are not looked at again; those
+    /// marked now (not by another instance meanwhile).
+    pub async fn no_verifier_for(&self, incident_ids: &[i64], now: i64) -> Result<Vec<i64>> {
+        let mut marked = Vec::new();
+        for chunk in incident_ids.chunks(500) {
+            let sql = format!(
+                "UPDATE incidents SET verifiers_paged_at = $1 WHERE verifiers_paged_at IS NULL \
+                 AND id IN ({}) RETURNING id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(now);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                marked.push(row.try_get("id")?);
+            }
+        }
+        Ok(marked)
     }
 
     /// Every change of status of the incident, oldest first.

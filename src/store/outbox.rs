@@ -155,40 +155,6 @@ impl Store {
         Ok(made)
     }
 
-    /// The provider took the delivery.
-    /// `provider_id` is None when the provider took it without an id we could read. Receipts
-    /// that arrived before this write are applied now; the one applied is returned.
-    pub async fn delivery_submitted(
-        &self,
-        id: i64,
-        channel: &str,
-        provider_id: Option<&str>,
-        took_ms: i64,
-        now: i64,
-    ) -> Result<Option<super::receipts::Receipt>> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE deliveries SET status = 'submitted', provider_id = $2, claimed_until = NULL, \
-             error = NULL, updated_at = $3 WHERE id = $1 AND status = 'queued'",
-        )
-        .bind(id)
-        .bind(provider_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        attempt(&mut tx, id, now, took_ms, "submitted", provider_id).await?;
-        tx.commit().await?;
-        // After the commit, so that a receipt kept meanwhile is either seen here or finds the
-        // delivery itself (see `store::receipts`).
-        let Some(pid) = provider_id else {
-            return Ok(None);
-        };
-        let mut tx = self.begin().await?;
-        let early = super::receipts::apply_early(&mut tx, id, channel, pid).await?;
-        tx.commit().await?;
-        Ok(early)
-    }
-
     /// Records, in one transaction, that the provider took these deliveries; then applies any
     /// receipt that arrived before its send was recorded. One entry per delivery, in order.
     pub async fn deliveries_submitted(
