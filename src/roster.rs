@@ -25,6 +25,18 @@ pub struct Signup {
     pub roles: Vec<String>,
 }
 
+/// Roles from the two yes/no choices the CLI and the dashboard offer: verifier, drill group.
+pub fn roles_of(core: &Core, verifier: bool, drill: bool) -> Vec<String> {
+    let mut roles = Vec::new();
+    if verifier {
+        roles.push("verifier".to_string());
+    }
+    if drill {
+        roles.push(core.settings.dispatch.drill_role.clone());
+    }
+    roles
+}
+
 /// The roles a volunteer may have: `verifier`, and the drill group's role. Err: why not.
 pub fn check_roles(core: &Core, roles: &[String]) -> Result<(), String> {
     let drill = &core.settings.dispatch.drill_role;

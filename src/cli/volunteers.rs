@@ -43,7 +43,7 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
             println!("removed volunteer {id}");
         }
         VolunteerCommand::Roles { id, verifier, drill } => {
-            let roles = roles_of(&core, verifier, drill);
+            let roles = roster::roles_of(&core, verifier, drill);
             if !roster::set_roles(&core, &Actor::Cli, id, &roles).await? {
                 bail!("no volunteer {id}");
             }
@@ -94,18 +94,7 @@ fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
         trusted: add.trusted,
         area,
         reach,
-        roles: roles_of(core, add.verifier, add.drill),
+        roles: roster::roles_of(core, add.verifier, add.drill),
         signal_id,
     })
-}
-
-fn roles_of(core: &Core, verifier: bool, drill: bool) -> Vec<String> {
-    let mut roles = Vec::new();
-    if verifier {
-        roles.push("verifier".to_string());
-    }
-    if drill {
-        roles.push(core.settings.dispatch.drill_role.clone());
-    }
-    roles
 }

@@ -10,6 +10,7 @@ mod binary_lifecycle;
 mod crash;
 mod dashboard;
 mod dashboard_http;
+mod escalation;
 mod fanout;
 mod faults;
 mod flow;

@@ -46,6 +46,14 @@ impl Body {
         }
     }
 
+    /// A required id (a whole number from 1) of `what`, e.g. "an incident".
+    pub fn id(&self, field: &str, what: &str) -> Result<i64, ApiError> {
+        self.get(field)
+            .and_then(Value::as_i64)
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ApiError::invalid(field, format!("{field} must be the id of {what}")))
+    }
+
     pub fn f64(&self, field: &str) -> Result<Option<f64>, ApiError> {
         match self.get(field) {
             None => Ok(None),

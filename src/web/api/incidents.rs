@@ -82,25 +82,27 @@ pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Resul
 }
 
 /// It is over (also `/resolve`): ALL CLEAR to everyone alerted, those coming first.
-pub async fn resolve(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id = body::id(&id, "incident")?;
-    actions::close(&core, &Actor::Api, id, IncidentStatus::AllClear).await?;
-    respond(&core, id).await
+pub async fn resolve(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    close(core, id, IncidentStatus::AllClear).await
 }
 
-pub async fn false_alarm(
-    State(core): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = body::id(&id, "incident")?;
-    actions::close(&core, &Actor::Api, id, IncidentStatus::FalseAlarm).await?;
-    respond(&core, id).await
+/// Not what it seemed: FALSE ALARM to everyone alerted, those coming first.
+pub async fn false_alarm(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    close(core, id, IncidentStatus::FalseAlarm).await
 }
 
 /// Nothing was found there: closed quietly, nobody (more) alerted.
-pub async fn dismiss(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn dismiss(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    close(core, id, IncidentStatus::NotFound).await
+}
+
+async fn close(
+    State(core): State<Shared>,
+    Path(id): Path<String>,
+    status: IncidentStatus,
+) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::close(&core, &Actor::Api, id, IncidentStatus::NotFound).await?;
+    actions::close(&core, &Actor::Api, id, status).await?;
     respond(&core, id).await
 }
 
@@ -112,12 +114,9 @@ pub async fn merge(
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
-    let into = body
-        .f64("into")?
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0)
-        .ok_or_else(|| ApiError::invalid("into", "into must be an incident id"))?;
-    actions::merge(&core, &Actor::Api, id, into as i64).await?;
-    respond(&core, into as i64).await
+    let into = body.id("into", "an incident")?;
+    actions::merge(&core, &Actor::Api, id, into).await?;
+    respond(&core, into).await
 }
 
 /// `POST {"report_id": N}`: a report wrongly merged into this incident opens its own again.
@@ -128,11 +127,8 @@ pub async fn split(
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
-    let report_id = body
-        .f64("report_id")?
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0)
-        .ok_or_else(|| ApiError::invalid("report_id", "report_id must be a report id"))?;
-    let new_id = actions::split(&core, &Actor::Api, id, report_id as i64).await?;
+    let report_id = body.id("report_id", "a report")?;
+    let new_id = actions::split(&core, &Actor::Api, id, report_id).await?;
     let Json(v) = respond(&core, new_id).await?;
     Ok((axum::http::StatusCode::CREATED, Json(v)))
 }

@@ -77,10 +77,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 /// dispatcher never sees the number); their later reports are stored and flagged, never acted on.
 pub async fn block(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
-    let report_id = body
-        .get("report_id")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| ApiError::invalid("report_id", "report_id is required (a number)"))?;
+    let report_id = body.id("report_id", "a report")?;
     let reason = body.str("reason")?.unwrap_or("");
     let id = guard::block(&core, &Actor::Api, report_id, reason)
         .await?

@@ -52,14 +52,7 @@ pub struct Fields {
 
 /// The role checkboxes: verifier, and the drill group's role.
 fn roles(core: &Core, form: &SignedForm) -> Vec<String> {
-    let mut roles = Vec::new();
-    if form.get("verifier") == "on" {
-        roles.push("verifier".to_string());
-    }
-    if form.get("drill") == "on" {
-        roles.push(core.settings.dispatch.drill_role.clone());
-    }
-    roles
+    roster::roles_of(core, form.get("verifier") == "on", form.get("drill") == "on")
 }
 
 /// Parses the form; `stored` is the volunteer's area when editing.

@@ -1,0 +1,105 @@
+//! Tests of `config.rs`: layering, environment overrides, and refusals naming the key.
+
+use super::*;
+
+fn load_with(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+    let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+        .merge(Serialized::defaults(env_layer(vars)))
+        .extract_lossy()?;
+    settings.validate()?;
+    Ok(settings)
+}
+
+#[test]
+fn environment_overrides_keep_numbers_as_text_and_read_numbers() {
+    let s = load_with(&[
+        ("TOCSIN_TWILIO__FROM", "+12135550100"),
+        ("TOCSIN_TWILIO__VALIDITY_S", "300"),
+        ("TOCSIN_DISPATCH__AUTO_VERIFY", "none"),
+        ("TOCSIN_LOG", "debug"),
+        ("PATH", "/bin"),
+    ])
+    .unwrap();
+    assert_eq!(s.twilio.from, ["+12135550100"]);
+    assert_eq!(s.twilio.validity_s, 300);
+    assert_eq!(s.dispatch.auto_verify, AutoVerify::None);
+    assert_eq!(s.twilio.api_base, "https://api.twilio.com");
+}
+
+#[test]
+fn a_pool_of_senders_comes_from_a_list_or_comma_separated_text() {
+    let s = load_with(&[
+        ("TOCSIN_TWILIO__FROM", "+12135550100, +12135550101"),
+        ("TOCSIN_TWILIO__MPS", "3"),
+    ])
+    .unwrap();
+    assert_eq!(s.twilio.senders(), ["+12135550100", "+12135550101"]);
+    assert_eq!(s.twilio.mps, 3.0);
+    let list: Settings = Figment::from(Toml::string(DEFAULTS))
+        .merge(Toml::string(
+            "[twilio]\nfrom = [\"+12135550100\", \"+12135550102\"]",
+        ))
+        .extract()
+        .unwrap();
+    assert_eq!(list.twilio.from, ["+12135550100", "+12135550102"]);
+    let service = load_with(&[(
+        "TOCSIN_TWILIO__MESSAGING_SERVICE_SID",
+        "MG0123456789abcdef0123456789abcdef",
+    )])
+    .unwrap();
+    assert_eq!(service.twilio.senders(), ["MG0123456789abcdef0123456789abcdef"]);
+    assert_eq!(Settings::defaults().twilio.mps, 1.0);
+}
+
+#[test]
+fn escalation_radii_and_wanted_per_kind_come_from_the_environment() {
+    let s = load_with(&[
+        ("TOCSIN_DISPATCH__ESCALATION_RADII_M", "2000, 5000,12000.5"),
+        ("TOCSIN_DISPATCH__WANTED_BY_KIND__RAID", "8"),
+    ])
+    .unwrap();
+    assert_eq!(s.dispatch.escalation_radii_m, [2000.0, 5000.0, 12000.5]);
+    assert_eq!(
+        (s.dispatch.wanted_for("raid"), s.dispatch.wanted_for("eviction")),
+        (8, 5)
+    );
+    let defaults = Settings::defaults();
+    assert_eq!(defaults.dispatch.escalation_radii_m, [2000.0, 5000.0]);
+    assert!(defaults.dispatch.progressive_disclosure);
+    for (key, value, field) in [
+        (
+            "TOCSIN_DISPATCH__ESCALATION_RADII_M",
+            "2000,far",
+            "escalation_radii_m",
+        ),
+        (
+            "TOCSIN_DISPATCH__ESCALATION_RADII_M",
+            "-5",
+            "dispatch.escalation_radii_m",
+        ),
+        (
+            "TOCSIN_DISPATCH__WANTED_BY_KIND__PARADE",
+            "3",
+            "dispatch.wanted_by_kind",
+        ),
+        ("TOCSIN_DISPATCH__DRILL_ROLE", "verifier", "dispatch.drill_role"),
+    ] {
+        let err = format!("{:#}", load_with(&[(key, value)]).unwrap_err());
+        assert!(err.contains(field), "{key}={value}: {err}");
+    }
+}
+
+#[test]
+fn bad_values_are_refused_naming_the_key() {
+    let err = load_with(&[("TOCSIN_DISPATCH__AUTO_VERIFY", "sometimes")]).unwrap_err();
+    assert!(format!("{err:#}").contains("auto_verify"), "{err:#}");
+    let err = load_with(&[("TOCSIN_TWILIO__FROM", "12345")]).unwrap_err();
+    assert!(format!("{err:#}").contains("twilio.from"), "{err:#}");
+    let err = load_with(&[("TOCSIN_TWILIO__MPS", "0")]).unwrap_err();
+    assert!(format!("{err:#}").contains("twilio.mps"), "{err:#}");
+    let err = load_with(&[("TOCSIN_TWILIO__MESSAGING_SERVICE_SID", "MG12")]).unwrap_err();
+    assert!(format!("{err:#}").contains("messaging_service_sid"), "{err:#}");
+    let err = load_with(&[("TOCSIN_HTTP__PUBLIC_URL", "ftp://x")]).unwrap_err();
+    assert!(format!("{err:#}").contains("http.public_url"), "{err:#}");
+}
