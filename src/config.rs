@@ -26,6 +26,7 @@ pub struct Settings {
     pub privacy: Privacy,
     pub signal: Signal,
     pub network: Network,
+    pub join: Join,
     pub dashboard: Dashboard,
     pub intake: Intake,
 }
@@ -35,10 +36,27 @@ pub struct Network {
     pub name: String,
 }
 
+/// Who may join by text, and with what standing (see `join.approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approval {
+    /// Joiners are pending (no alerts) until a dispatcher approves them.
+    Dispatcher,
+    /// Joiners are alerted at once but unvetted until approved.
+    Open,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Join {
+    pub approval: Approval,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Http {
     pub bind: String,
     pub public_url: String,
+    /// The header a trusted reverse proxy sets to the client's address; None: the TCP peer.
+    pub trusted_proxy_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +123,11 @@ pub struct Dispatch {
     /// How many verifiers are asked to check an unverified report.
     pub verifiers: usize,
     pub verifier_max_m: f64,
+    /// NOTHING answers from different verifiers that close an incident as not found (or
+    /// every verifier asked, when fewer were asked).
+    pub not_found_after: usize,
+    /// Requests to check sent to one verifier per hour at most.
+    pub max_checks_per_verifier_per_hour: u32,
     /// Responders wanted per incident (stated in its alert); escalation widens the alert until
     /// this many say they are coming. 0: no number, no escalation.
     pub wanted: i64,
@@ -150,6 +173,10 @@ pub struct Dashboard {
     pub tile_url: String,
     pub tile_attribution: String,
     pub session_hours: u64,
+    /// Failed logins in a row that lock an account.
+    pub lockout_after: u32,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: u64,
 }
 
 impl Settings {
@@ -197,6 +224,15 @@ impl Settings {
                     url::Url::parse(url).with_context(|| format!("signal.rpc_url: not a URL: {url}"))?;
                 if !matches!(parsed.scheme(), "http" | "https") {
                     bail!("signal.rpc_url: must be http or https");
+                }
+                // signal-cli's daemon has no authentication: whoever reaches it can read every
+                // message and send as the network. Plain http only on this machine.
+                if parsed.scheme() == "http" && !is_loopback(&parsed) {
+                    bail!(
+                        "signal.rpc_url: {url} is plain http to another machine; signal-cli's daemon has no \
+                         authentication, so keep it on 127.0.0.1 (or [::1], localhost) or put it behind https \
+                         (docs/signal.md)"
+                    );
                 }
                 crate::domain::Phone::parse(account).map_err(|e| anyhow::anyhow!("signal.account: {e}"))?;
             }
@@ -256,6 +292,23 @@ impl Settings {
         if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {
             bail!("dashboard.tile_url: must be an http(s) URL template with {{z}}, {{x}} and {{y}}");
         }
+        if self.dispatch.not_found_after == 0 {
+            bail!("dispatch.not_found_after: must be at least 1");
+        }
+        if self.dispatch.max_checks_per_verifier_per_hour == 0 {
+            bail!("dispatch.max_checks_per_verifier_per_hour: must be at least 1");
+        }
+        if self.dashboard.lockout_after == 0 {
+            bail!("dashboard.lockout_after: must be at least 1");
+        }
+        if !(1..=24 * 60).contains(&self.dashboard.lockout_minutes) {
+            bail!("dashboard.lockout_minutes: must be between 1 and 1440");
+        }
+        if let Some(header) = &self.http.trusted_proxy_header {
+            if axum::http::HeaderName::from_bytes(header.trim().as_bytes()).is_err() {
+                bail!("http.trusted_proxy_header: {header:?} is not an HTTP header name");
+            }
+        }
         if !(1..=24 * 30).contains(&self.dashboard.session_hours) {
             bail!("dashboard.session_hours: must be between 1 and 720");
         }
@@ -287,6 +340,16 @@ impl Settings {
         self.twilio.account_sid.is_some()
             && self.twilio.auth_token.is_some()
             && !self.twilio.senders().is_empty()
+    }
+}
+
+/// Whether a URL's host is this machine (127.0.0.0/8, ::1 or localhost).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 

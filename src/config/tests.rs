@@ -103,3 +103,48 @@ fn bad_values_are_refused_naming_the_key() {
     let err = load_with(&[("TOCSIN_HTTP__PUBLIC_URL", "ftp://x")]).unwrap_err();
     assert!(format!("{err:#}").contains("http.public_url"), "{err:#}");
 }
+
+#[test]
+fn the_signal_bridge_is_refused_over_plain_http_to_another_machine() {
+    let with = |url: &str| {
+        load_with(&[
+            ("TOCSIN_SIGNAL__RPC_URL", url),
+            ("TOCSIN_SIGNAL__ACCOUNT", "+12135550100"),
+        ])
+    };
+    for ok in [
+        "http://127.0.0.1:7583",
+        "http://127.0.0.2:7583",
+        "http://[::1]:7583",
+        "http://localhost:7583",
+        "https://signal.example.org",
+    ] {
+        assert!(with(ok).is_ok(), "{ok}");
+    }
+    for bad in ["http://10.0.0.5:7583", "http://signal.example.org", "http://[fe80::1]:7583"] {
+        let e = format!("{:#}", with(bad).unwrap_err());
+        assert!(e.contains("signal.rpc_url") && e.contains("authentication"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn trust_and_login_settings_are_read_and_checked() {
+    let s = load_with(&[
+        ("TOCSIN_JOIN__APPROVAL", "open"),
+        ("TOCSIN_HTTP__TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
+        ("TOCSIN_DISPATCH__NOT_FOUND_AFTER", "3"),
+    ])
+    .unwrap();
+    assert_eq!(s.join.approval, Approval::Open);
+    assert_eq!(s.http.trusted_proxy_header.as_deref(), Some("X-Forwarded-For"));
+    assert_eq!(s.dispatch.not_found_after, 3);
+    let d = Settings::defaults();
+    assert_eq!(d.join.approval, Approval::Dispatcher);
+    assert_eq!((d.dashboard.lockout_after, d.dashboard.lockout_minutes), (10, 15));
+    assert_eq!(d.dispatch.max_checks_per_verifier_per_hour, 6);
+    assert!(d.http.trusted_proxy_header.is_none());
+    let e = format!("{:#}", load_with(&[("TOCSIN_HTTP__TRUSTED_PROXY_HEADER", "bad header")]).unwrap_err());
+    assert!(e.contains("http.trusted_proxy_header"), "{e}");
+    let e = format!("{:#}", load_with(&[("TOCSIN_DISPATCH__NOT_FOUND_AFTER", "0")]).unwrap_err());
+    assert!(e.contains("dispatch.not_found_after"), "{e}");
+}
