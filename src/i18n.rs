@@ -112,6 +112,25 @@ pub fn text(language: Language, key: &str, args: &[(&'static str, String)]) -> S
     LOCALES.lookup_with_args(id, key, &map)
 }
 
+/// A list of words from one catalogue only (no English fallback): the message `key` split at
+/// commas, trimmed, empty items dropped. Empty when the catalogue has no such message. For
+/// words people type (`opt-out-words = BAJA, PARAR`), which belong to their language.
+pub fn words(language: Language, key: &str) -> Vec<String> {
+    let Some(id) = known().ids.get(language.0) else {
+        return Vec::new();
+    };
+    let none: Option<&HashMap<Cow<'static, str>, FluentValue>> = None;
+    match LOCALES.lookup_single_language(id, key, none) {
+        Ok(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Messages English has and `language` lacks.
 pub fn missing(language: Language) -> Vec<String> {
     const ENGLISH: &str = include_str!("../locales/en/tocsin.ftl");

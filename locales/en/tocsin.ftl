@@ -31,6 +31,8 @@ no-open-alert = There is no open alert to answer right now.
 help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts; PAUSE, RESUME, STATUS, STOP. JOIN to volunteer.
 subscription-stopped = You will get no more alerts. Send START to get them again.
 subscription-started = Welcome back: you will get alerts again. Send STOP to stop.
+# The English opt-out and opt-in words are the carriers' own (STOP, START ...: see
+# `words::subscription_keyword`); other catalogues list theirs as opt-out-words / opt-in-words.
 
 join-start = Welcome to { $network }! Reply with a number for your language: { $menu }
 join-retry-language = Please reply with a number from the list: { $menu }

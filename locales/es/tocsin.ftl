@@ -28,8 +28,12 @@ answer-cant = Anotado: no puedes ir a #{ $id }.
 answer-on-scene = Anotado: estas en #{ $id }. Cuidate.
 no-open-alert = No hay ninguna alerta abierta ahora.
 help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas; PAUSE, RESUME, STATUS, STOP. UNIRSE para ser voluntario.
-subscription-stopped = No recibiras mas alertas. Envia START para recibirlas de nuevo.
-subscription-started = Bienvenido de nuevo: recibiras alertas. Envia STOP para parar.
+subscription-stopped = No recibiras mas alertas. Envia ALTA para recibirlas de nuevo.
+subscription-started = Bienvenido de nuevo: recibiras alertas. Envia BAJA para parar.
+# Words that stop or restart every message, like STOP and START (the whole message; case and
+# accents ignored). Comma-separated; tocsin answers them itself (carriers only know English ones).
+opt-out-words = BAJA, PARAR, CANCELAR, DETENER
+opt-in-words = ALTA, INICIAR, COMENZAR
 
 join-start = ¡Bienvenido a { $network }! Responde con el numero de tu idioma: { $menu }
 join-retry-language = Responde con un numero de la lista: { $menu }

@@ -27,8 +27,11 @@ answer-cant = 已记录：你不能去 #{ $id }。
 answer-on-scene = 已记录：你在 #{ $id } 现场。注意安全。
 no-open-alert = 现在没有可以回复的警报。
 help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE；PAUSE、RESUME、STATUS、STOP。发送加入成为志愿者。
-subscription-stopped = 你将不再收到警报。发送START重新接收。
-subscription-started = 欢迎回来：你将重新收到警报。发送STOP停止。
+subscription-stopped = 你将不再收到警报。回复 开始 即可重新接收。
+subscription-started = 欢迎回来：你将重新收到警报。回复 停止 即可停止。
+# 像 STOP、START 一样停止或重新开始所有消息的词（用逗号分隔）。
+opt-out-words = 退订, 停止, 取消, 退出
+opt-in-words = 开始, 订阅
 
 join-start = 欢迎加入{ $network }！请回复语言编号：{ $menu }
 join-retry-language = 请回复列表中的编号：{ $menu }

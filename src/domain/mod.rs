@@ -1,6 +1,7 @@
 //! Pure domain types: no HTTP, no SQL. Values are parsed at the edge ("parse, don't validate")
 //! and the rest of the code can rely on them.
 
+pub mod body;
 pub mod fold;
 mod names;
 pub mod phone;

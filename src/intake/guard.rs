@@ -1,7 +1,10 @@
 //! The hotline's guard against floods and abuse: a sender over the per-number limit, everyone
 //! over the global limit, or a blocked sender still gets a report *stored* (nothing is lost)
 //! but flagged, and it never opens an incident or alerts anyone by itself. A sender who keeps
-//! reporting the same place is flagged for the dispatcher but handled normally.
+//! reporting the same place is flagged for the dispatcher but handled normally. Every hotline
+//! sender is counted and can be blocked by the keyed hash of what the provider called them,
+//! whether or not that is a valid number (a short code, an alphanumeric id, a number missing
+//! from libphonenumber's data); blocked senders and those past their own limit get no replies.
 
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
@@ -16,22 +19,54 @@ const SAME_PLACE_WINDOW_MS: i64 = 24 * HOUR_MS;
 /// From the third report of the same place on, it is flagged.
 const SAME_PLACE_EARLIER: usize = 2;
 
-pub const RATE_LIMITED: &str = "rate_limited";
-pub const BLOCKED: &str = "blocked";
-pub const REPEAT: &str = "repeat";
+/// Why a report is held (stored, shown, never acting by itself) or noted for the dispatcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// The dispatcher blocked this sender.
+    Blocked,
+    /// This sender is over `intake.max_reports_per_number_per_hour`.
+    OverSenderLimit,
+    /// The hotline as a whole is over `intake.max_reports_per_hour`.
+    OverHotlineLimit,
+    /// The sender keeps reporting the same place: handled, but noted.
+    Repeat,
+}
 
-/// Whether (and why) a new report from this sender is flagged. Reports entered by dispatchers
-/// (no sender) are never held.
+impl Flag {
+    /// As stored and shown (`flagged` in the API): `blocked`, `rate_limited` or `repeat`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Blocked => "blocked",
+            Flag::OverSenderLimit | Flag::OverHotlineLimit => "rate_limited",
+            Flag::Repeat => "repeat",
+        }
+    }
+
+    /// Whether a report so flagged may open (or join) an incident.
+    pub fn may_act(self) -> bool {
+        self == Flag::Repeat
+    }
+
+    /// Whether the sender is answered. Not a blocked sender, nor one past their own limit: a
+    /// flood from one sender (or from a forged `From`) must not become a flood of replies.
+    pub fn answered(self) -> bool {
+        matches!(self, Flag::OverHotlineLimit | Flag::Repeat)
+    }
+}
+
+/// Whether (and why) a new report is flagged. `sender_hash` is the keyed hash of whoever sent it
+/// (a number, a Signal account, or whatever `From` the provider gave, valid number or not);
+/// None only for reports entered by dispatchers, which are never held.
 pub async fn check(
     core: &Core,
     sender_hash: Option<&str>,
     location: &Location,
     now: i64,
-) -> Result<Option<&'static str>, StoreError> {
+) -> Result<Option<Flag>, StoreError> {
     let Some(hash) = sender_hash else { return Ok(None) };
     let limits = &core.settings.intake;
     if core.store.is_blocked(hash).await? {
-        return Ok(Some(BLOCKED));
+        return Ok(Some(Flag::Blocked));
     }
     let per_number = i64::from(limits.max_reports_per_number_per_hour);
     if core
@@ -40,11 +75,11 @@ pub async fn check(
         .await?
         >= per_number
     {
-        return Ok(Some(RATE_LIMITED));
+        return Ok(Some(Flag::OverSenderLimit));
     }
     let everyone = i64::from(limits.max_reports_per_hour);
     if core.store.reports_since(None, now - HOUR_MS, everyone).await? >= everyone {
-        return Ok(Some(RATE_LIMITED));
+        return Ok(Some(Flag::OverHotlineLimit));
     }
     if let Some((lat, lon)) = location.point.filter(|_| !location.approximate) {
         let earlier = core
@@ -56,15 +91,10 @@ pub async fn check(
             .filter(|(a, b)| haversine_m(lat, lon, *a, *b) <= SAME_PLACE_M)
             .count();
         if same >= SAME_PLACE_EARLIER {
-            return Ok(Some(REPEAT));
+            return Ok(Some(Flag::Repeat));
         }
     }
     Ok(None)
-}
-
-/// Whether a report so flagged may open (or join) an incident.
-pub fn may_act(flag: Option<&str>) -> bool {
-    matches!(flag, None | Some(REPEAT))
 }
 
 /// Blocks whoever sent this report (the dispatcher never sees the number); written to the audit

@@ -11,7 +11,7 @@ use crate::intake::commands::{self, parse_command, Command};
 use crate::intake::join;
 use crate::intake::report::{self, Sighting};
 use crate::intake::verification;
-use crate::intake::words::{guess_language, parse_answer, subscription_keyword};
+use crate::intake::words::{consent_word, guess_language, parse_answer, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{alerts, inbound, now_ms, StoreError};
 
@@ -41,6 +41,9 @@ impl Via {
 
 pub struct Inbound {
     pub via: Via,
+    /// Who sent it, as the provider named them (Twilio's `From`; Signal's account id or number),
+    /// valid number or not: limits and blocks are keyed on it.
+    pub sender: String,
     /// The sender's number, when known and valid.
     pub phone: Option<Phone>,
     /// The sender's Signal account id, for Signal messages.
@@ -48,12 +51,54 @@ pub struct Inbound {
     pub body: String,
     /// The provider's id of this message (Twilio's MessageSid; Signal's sender + timestamp).
     pub message_id: String,
+    /// A subscription keyword the carrier recognised and answered itself (Twilio's Advanced
+    /// Opt-Out sends `OptOutType`), whatever the words.
+    pub carrier_keyword: Option<SubscriptionKeyword>,
+}
+
+/// A message about the subscription: what it asks, in which language to confirm it, and whether
+/// the carrier already answered (then tocsin must not answer again: carriers forbid a second
+/// reply to STOP).
+struct Consent {
+    keyword: SubscriptionKeyword,
+    language: Language,
+    carrier_replied: bool,
+}
+
+/// The carrier's keywords (Twilio answers STOP/START on SMS itself), then the catalogues'
+/// words (BAJA, 停止, 중지 ...), which only tocsin knows and answers, in their own language.
+fn consent(msg: &Inbound, language: Language) -> Option<Consent> {
+    if let Some(keyword) = msg.carrier_keyword {
+        return Some(Consent {
+            keyword,
+            language,
+            carrier_replied: true,
+        });
+    }
+    if let Some(keyword) = subscription_keyword(&msg.body) {
+        return Some(Consent {
+            keyword,
+            language,
+            carrier_replied: msg.via == Via::Sms && keyword != SubscriptionKeyword::Help,
+        });
+    }
+    let (keyword, said_in) = consent_word(&msg.body)?;
+    Some(Consent {
+        keyword,
+        language: said_in,
+        carrier_replied: false,
+    })
 }
 
 /// What to answer the sender with (None: nothing).
 pub type Reply = Option<String>;
 
-pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
+pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> {
+    let bounded = crate::domain::body::bound(&msg.body);
+    let truncated = bounded.truncated;
+    if truncated {
+        msg.body = bounded.text;
+    }
     let volunteer = sender(core, &msg).await?;
     let language = volunteer
         .as_ref()
@@ -61,26 +106,22 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         .unwrap_or_else(|| guess_language(&msg.body));
 
     let key = sender_key(core, &msg);
-    if let Some(keyword) = subscription_keyword(&msg.body) {
-        if let Some(key) = &key {
-            core.store.end_conversation(key).await?;
-        }
-        return subscription(core, &msg, volunteer.as_ref(), keyword, language).await;
+    if let Some(consent) = consent(&msg, language) {
+        core.store.end_conversation(&key).await?;
+        return subscription(core, &msg, volunteer.as_ref(), consent).await;
     }
-    if let Some(reply) = self_service(core, &msg, volunteer.as_ref(), key.as_deref(), language).await? {
+    if let Some(reply) = self_service(core, &msg, volunteer.as_ref(), &key, language).await? {
         return Ok(reply);
     }
     if let Some(v) = &volunteer {
         // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
         if v.opted_out && msg.via == Via::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
-            return subscription(
-                core,
-                &msg,
-                volunteer.as_ref(),
-                SubscriptionKeyword::Start,
+            let consent = Consent {
+                keyword: SubscriptionKeyword::Start,
                 language,
-            )
-            .await;
+                carrier_replied: true,
+            };
+            return subscription(core, &msg, volunteer.as_ref(), consent).await;
         }
         let (answer, verification) = (parse_answer(&msg.body), verification::parse(&msg.body));
         if answer.is_some() || verification.is_some() {
@@ -120,11 +161,7 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         }
     }
 
-    let reporter = msg
-        .phone
-        .as_ref()
-        .map(|p| p.e164().to_string())
-        .or_else(|| msg.signal_id.as_ref().map(|s| s.as_str().to_string()));
+    let reporter = Some(identity(&msg).to_string());
     let sighting = Sighting {
         channel: msg.via.channel(),
         text: msg.body,
@@ -134,10 +171,11 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         reporter,
         volunteer: volunteer.as_ref().map(|v| (v.id, v.trusted)),
         drill: false,
+        truncated,
     };
     match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
-        Some(received) => Ok(Some(message::report_ack(language, received.report_id))),
-        None => Ok(None),
+        Some(received) if received.answered => Ok(Some(message::report_ack(language, received.report_id))),
+        Some(_) | None => Ok(None),
     }
 }
 
@@ -147,11 +185,12 @@ async fn self_service(
     core: &Core,
     msg: &Inbound,
     volunteer: Option<&VolunteerRow>,
-    key: Option<&str>,
+    key: &str,
     language: Language,
 ) -> Result<Option<Reply>, StoreError> {
     let command = parse_command(&msg.body).filter(|c| resolves(core, c));
-    let joiner = key.map(|key| join::Joiner {
+    // Only a number or a Signal account can join: alerts need somewhere to go.
+    let joiner = (msg.phone.is_some() || msg.signal_id.is_some()).then_some(join::Joiner {
         key,
         phone: msg.phone.as_ref(),
         signal_id: msg.signal_id.as_ref(),
@@ -214,15 +253,19 @@ async fn mark_seen(core: &Core, msg: &Inbound) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The keyed hash that identifies the sender across messages: their number, else their
-/// Signal account id.
-fn sender_key(core: &Core, msg: &Inbound) -> Option<String> {
-    let plain = msg
-        .phone
+/// Who sent it, as one text: their number, else their Signal account id, else whatever the
+/// provider called them (a short code, an alphanumeric id, a number libphonenumber rejects).
+fn identity(msg: &Inbound) -> &str {
+    msg.phone
         .as_ref()
         .map(|p| p.e164())
-        .or(msg.signal_id.as_ref().map(|s| s.as_str()))?;
-    Some(core.vault.lookup_hash(plain))
+        .or(msg.signal_id.as_ref().map(|s| s.as_str()))
+        .unwrap_or(&msg.sender)
+}
+
+/// The keyed hash that identifies the sender across messages (conversations, limits, blocks).
+fn sender_key(core: &Core, msg: &Inbound) -> String {
+    core.vault.lookup_hash(identity(msg))
 }
 
 /// The volunteer who sent it: by number, else by Signal account id.
@@ -252,9 +295,13 @@ async fn subscription(
     core: &Core,
     msg: &Inbound,
     volunteer: Option<&VolunteerRow>,
-    keyword: SubscriptionKeyword,
-    language: Language,
+    consent: Consent,
 ) -> Result<Reply, StoreError> {
+    let Consent {
+        keyword,
+        language,
+        carrier_replied,
+    } = consent;
     let opt_out = match (keyword, volunteer) {
         (SubscriptionKeyword::Stop, Some(v)) => Some((v.id, true)),
         (SubscriptionKeyword::Start, Some(v)) => Some((v.id, false)),
@@ -272,13 +319,14 @@ async fn subscription(
     if let Some((id, opted_out)) = opt_out {
         crate::roster::index_subscription(core, id, opted_out).await?;
     }
+    // On Signal nobody answers for us; on SMS Twilio answers its own keywords.
     match keyword {
+        _ if carrier_replied => Ok(None),
         SubscriptionKeyword::Help => Ok(Some(message::help(language, &core.settings.network.name))),
-        // On Signal nobody answers STOP for us; on SMS Twilio does.
-        SubscriptionKeyword::Stop | SubscriptionKeyword::Start if msg.via == Via::Signal => Ok(Some(
-            message::subscription_ack(language, keyword == SubscriptionKeyword::Stop),
-        )),
-        _ => Ok(None),
+        SubscriptionKeyword::Stop | SubscriptionKeyword::Start => Ok(Some(message::subscription_ack(
+            language,
+            keyword == SubscriptionKeyword::Stop,
+        ))),
     }
 }
 

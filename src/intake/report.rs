@@ -20,18 +20,24 @@ pub struct Sighting {
     /// Where it is, when the sender said so outside the text (API).
     pub point: Option<(f64, f64)>,
     pub kind: Option<Kind>,
-    /// The reporter's number or Signal account id (kept encrypted, erased after retention).
+    /// Who sent it: their number, Signal account id, or whatever the provider called them
+    /// (kept encrypted, erased after retention; limits and blocks key on it). None: entered by
+    /// a dispatcher.
     pub reporter: Option<String>,
     /// The reporter, when their number is a volunteer's.
     pub volunteer: Option<(i64, bool)>,
     /// A drill (API only): labelled DRILL everywhere, alerting only the drill group.
     pub drill: bool,
+    /// The message was longer than `domain::body::MAX_CHARS` and was cut there.
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Received {
     pub report_id: i64,
     pub incident_id: Option<i64>,
+    /// Whether the sender should be answered (not blocked, not past their own limit).
+    pub answered: bool,
 }
 
 /// Coordinates given outside the text, else coordinates or a map link in it, else a zone it
@@ -78,8 +84,9 @@ pub async fn receive(
         location: location.clone(),
         kind: kind.as_str().to_string(),
         received_at: now,
-        flagged,
+        flagged: flagged.map(guard::Flag::as_str),
         drill: sighting.drill,
+        truncated: sighting.truncated,
     };
     let mut tx = core.store.begin().await?;
     if let Some((provider, message_id)) = dedupe {
@@ -96,8 +103,9 @@ pub async fn receive(
     } else {
         "no"
     };
-    tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged, "report stored");
-    if !guard::may_act(flagged) {
+    tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
+    let answered = flagged.is_none_or(guard::Flag::answered);
+    if !flagged.is_none_or(guard::Flag::may_act) {
         // Kept for the dispatcher; it alerts nobody by itself.
         core.events.publish(crate::events::Event::Report {
             report_id,
@@ -106,6 +114,7 @@ pub async fn receive(
         return Ok(Some(Received {
             report_id,
             incident_id: None,
+            answered,
         }));
     }
 
@@ -132,6 +141,7 @@ pub async fn receive(
     Ok(Some(Received {
         report_id,
         incident_id,
+        answered,
     }))
 }
 

@@ -103,6 +103,8 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
             };
             let inbound = Inbound {
                 via: Via::Signal,
+                sender: key.clone(),
+                carrier_keyword: None,
                 phone: sender.number.as_deref().and_then(|n| Phone::parse(n).ok()),
                 signal_id: sender.uuid.as_deref().and_then(|u| SignalId::parse(u).ok()),
                 body: text,

@@ -89,6 +89,38 @@ pub fn subscription_keyword(text: &str) -> Option<SubscriptionKeyword> {
     }
 }
 
+/// Opt-out and opt-in words in the catalogues' languages (`opt-out-words = BAJA, PARAR,
+/// CANCELAR`, `opt-in-words = ALTA`): the whole message, trimmed, ignoring case, accents and
+/// surrounding punctuation. Returns the keyword and the language the word belongs to, in which
+/// tocsin confirms it. Carriers do not know these words, so tocsin itself keeps the opt-out
+/// and answers; the carriers' own words (`subscription_keyword`) are checked first.
+#[must_use]
+pub fn consent_word(text: &str) -> Option<(SubscriptionKeyword, Language)> {
+    let trimmed = text.trim();
+    if trimmed.len() > MAX_ANSWER_BYTES {
+        return None;
+    }
+    let folded = fold(trimmed);
+    let word = folded.trim_matches(|c: char| c.is_whitespace() || ".!¡?¿。！？".contains(c));
+    if word.is_empty() {
+        return None;
+    }
+    let found = |key: &str, language: Language| {
+        crate::i18n::words(language, key)
+            .iter()
+            .any(|w| fold(w) == word)
+    };
+    Language::all().into_iter().find_map(|language| {
+        if found("opt-out-words", language) {
+            Some((SubscriptionKeyword::Stop, language))
+        } else if found("opt-in-words", language) {
+            Some((SubscriptionKeyword::Start, language))
+        } else {
+            None
+        }
+    })
+}
+
 /// Phrases (sequences of folded whole words) that point to each kind.
 const RAID: &[&[&str]] = &[
     &["ice"],

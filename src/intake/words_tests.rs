@@ -320,3 +320,27 @@ fn folding() {
         ["7", "eleven", "3rd"]
     );
 }
+
+#[test]
+fn opt_out_and_opt_in_words_of_each_catalogue_name_their_language() {
+    for (t, lang) in [
+        ("BAJA", Language::ES),
+        ("parar", Language::ES),
+        ("Cancelar.", Language::ES),
+        ("중지", Language::KO),
+        ("취소", Language::KO),
+        ("退订", Language::ZH),
+        ("停止", Language::ZH),
+        ("取消。", Language::ZH),
+    ] {
+        assert_eq!(consent_word(t), Some((SubscriptionKeyword::Stop, lang)), "{t:?}");
+    }
+    for (t, lang) in [("alta", Language::ES), ("시작", Language::KO), ("开始", Language::ZH)] {
+        assert_eq!(consent_word(t), Some((SubscriptionKeyword::Start, lang)), "{t:?}");
+    }
+    // Carriers' own words are not the catalogues' (Twilio answers those); sentences are reports.
+    for t in ["STOP", "baja la policia", "", "停止 停止", "no"] {
+        assert_eq!(consent_word(t), None, "{t:?}");
+    }
+    assert_eq!(consent_word(&"baja ".repeat(10_000)), None);
+}

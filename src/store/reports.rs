@@ -21,6 +21,8 @@ pub struct NewReport {
     pub flagged: Option<&'static str>,
     /// Sent as a drill (API): its incident is a drill.
     pub drill: bool,
+    /// Longer than 1,600 characters and cut there.
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct ReportRow {
     pub flagged: Option<String>,
     pub received_at: i64,
     pub drill: bool,
+    /// Longer than 1,600 characters and cut there.
+    pub truncated: bool,
 }
 
 fn from_row(row: &AnyRow) -> Result<ReportRow> {
@@ -55,18 +59,19 @@ fn from_row(row: &AnyRow) -> Result<ReportRow> {
         flagged: row.try_get("flagged")?,
         received_at: row.try_get("received_at")?,
         drill: super::flag(row, "drill")?,
+        truncated: super::flag(row, "truncated")?,
     })
 }
 
 const COLUMNS: &str =
-    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill";
+    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill, truncated";
 
 pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
-    let (lat, lon) = super::point_sql(r.location.point, 12);
+    let (lat, lon) = super::point_sql(r.location.point, 13);
     let sql = format!(
         "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
-         kind, received_at, zone, approximate, flagged, drill, lat, lon) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {lat}, {lon}) RETURNING id"
+         kind, received_at, zone, approximate, flagged, drill, truncated, lat, lon) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(r.channel)
@@ -80,7 +85,8 @@ pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
         .bind(r.location.zone.as_deref())
         .bind(r.location.approximate)
         .bind(r.flagged)
-        .bind(r.drill);
+        .bind(r.drill)
+        .bind(r.truncated);
 
     if let Some((lat, lon)) = r.location.point {
         q = q.bind(lat).bind(lon);

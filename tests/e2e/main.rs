@@ -19,6 +19,7 @@ mod instances;
 mod lifecycle;
 mod pace;
 mod selfservice;
+mod senders;
 mod signal;
 mod verifiers;
 mod webdriver;

@@ -116,8 +116,25 @@ impl InboundSender {
         message_sid: Option<&str>,
         signing: Signing,
     ) -> anyhow::Result<InboundReply> {
+        self.send_with(url, from, to, body, message_sid, &[], signing).await
+    }
+
+    /// The same with parameters a configured account adds (e.g. Advanced Opt-Out's
+    /// `OptOutType=STOP` on a keyword message, §4), signed like the rest.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_with(
+        &self,
+        url: &str,
+        from: &str,
+        to: &str,
+        body: &str,
+        message_sid: Option<&str>,
+        extra: &[(&str, &str)],
+        signing: Signing,
+    ) -> anyhow::Result<InboundReply> {
         let message_sid = message_sid.map_or_else(|| new_sid("SM"), str::to_owned);
         let mut params = self.params(from, to, body, &message_sid);
+        params.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let signature = match signing {
             Signing::Valid | Signing::Tampered => Some(sign(&self.auth_token, url, &params)),
             Signing::Wrong => Some(sign(&format!("{}-not-ours", self.auth_token), url, &params)),

@@ -182,6 +182,19 @@ impl FakeTwilio {
         self.inbound.send(url, from, to, body, None, signing).await
     }
 
+    /// An inbound SMS with parameters a configured account adds (e.g. `OptOutType`).
+    pub async fn send_inbound_sms_with(
+        &self,
+        url: &str,
+        from: &str,
+        to: &str,
+        body: &str,
+        extra: &[(&str, &str)],
+        signing: Signing,
+    ) -> anyhow::Result<InboundReply> {
+        self.inbound.send_with(url, from, to, body, None, extra, signing).await
+    }
+
     /// Same with an explicit `MessageSid`, to simulate a redelivery.
     pub async fn send_inbound_sms_with_sid(
         &self,

@@ -41,7 +41,8 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
         .map(|r| {
             let (lat, lon) = (r.location.point.map(|p| p.0), r.location.point.map(|p| p.1));
             json!({ "id": r.id, "text": r.body, "language": r.language, "lat": lat, "lon": lon,
-                    "zone": r.location.zone, "approximate": r.location.approximate })
+                    "zone": r.location.zone, "approximate": r.location.approximate,
+                    "truncated": r.truncated })
         })
         .collect();
     Ok(Json(v))

@@ -46,6 +46,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         reporter: None,
         volunteer: None,
         drill: body.bool("drill")?.unwrap_or(false),
+        truncated: false,
     };
     let received = report::receive(&core, sighting, None)
         .await?
@@ -66,7 +67,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
                 "id": r.id, "text": r.body, "language": r.language, "kind": r.kind,
                 "incident_id": r.incident_id, "flagged": r.flagged, "received_at": r.received_at,
                 "lat": r.location.point.map(|p| p.0), "lon": r.location.point.map(|p| p.1),
-                "zone": r.location.zone, "drill": r.drill,
+                "zone": r.location.zone, "drill": r.drill, "truncated": r.truncated,
             })
         })
         .collect();

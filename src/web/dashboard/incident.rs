@@ -26,6 +26,8 @@ pub struct ReportItem {
     pub id: i64,
     pub text: String,
     pub place: String,
+    /// Cut at 1,600 characters.
+    pub truncated: bool,
 }
 
 pub struct AlertedItem {
@@ -97,6 +99,7 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
             id: r.id,
             text: r.body,
             place: view::place(r.location.point.map(|p| p.0), r.location.point.map(|p| p.1)),
+            truncated: r.truncated,
         })
         .collect();
     let rows = core.store.alerted_volunteers(id).await?;

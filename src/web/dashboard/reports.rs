@@ -24,6 +24,7 @@ struct ReportItem {
     incident_id: Option<i64>,
     flagged: String,
     drill: bool,
+    truncated: bool,
 }
 
 #[derive(Template)]
@@ -59,6 +60,7 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
             incident_id: r.incident_id,
             flagged: r.flagged.unwrap_or_default(),
             drill: r.drill,
+            truncated: r.truncated,
         })
         .collect();
     let blocked = blocked

@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use crate::app::Shared;
 use crate::channels::twilio::signature::{form_pairs, is_valid};
 use crate::domain::DeliveryStatus;
-use crate::domain::Phone;
+use crate::domain::{Phone, SubscriptionKeyword};
 use crate::intake::message::{self, Inbound, Via};
 use crate::store::receipts::Receipt;
 
@@ -65,11 +65,14 @@ pub async fn sms(State(core): State<Shared>, uri: OriginalUri, headers: HeaderMa
     };
     let message = Inbound {
         via: Via::Sms,
-        // Short codes and alphanumeric senders are not numbers; such a report has no reporter.
+        // Short codes and alphanumeric senders are not numbers: they are still senders, limited
+        // and blockable by what Twilio calls them.
+        sender: from.to_string(),
         phone: Phone::parse(from).ok(),
         signal_id: None,
         body: signed.get("Body").unwrap_or("").trim().to_string(),
         message_id: message_id.to_string(),
+        carrier_keyword: signed.get("OptOutType").and_then(opt_out_type),
     };
     match message::handle(&core, message).await {
         Ok(reply) => twiml::reply(reply.as_deref()),
@@ -78,6 +81,16 @@ pub async fn sms(State(core): State<Shared>, uri: OriginalUri, headers: HeaderMa
             tracing::error!(error = %e, "inbound SMS could not be stored");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+/// Twilio's Advanced Opt-Out flag: it recognised (and answered) a keyword of the operator's.
+fn opt_out_type(value: &str) -> Option<SubscriptionKeyword> {
+    match value.trim().to_ascii_uppercase().as_str() {
+        "STOP" => Some(SubscriptionKeyword::Stop),
+        "START" => Some(SubscriptionKeyword::Start),
+        "HELP" => Some(SubscriptionKeyword::Help),
+        _ => None,
     }
 }
 

@@ -1,0 +1,3 @@
+-- Inbound messages longer than 1,600 characters are stored cut there, and say so. Keep in step
+-- with migrations/sqlite/0016_intake_bounds.sql.
+ALTER TABLE reports ADD COLUMN truncated BOOLEAN NOT NULL DEFAULT FALSE;
