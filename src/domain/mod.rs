@@ -1,6 +1,7 @@
 //! Pure domain types: no HTTP, no SQL. Values are parsed at the edge ("parse, don't validate")
 //! and the rest of the code can rely on them.
 
+pub mod check;
 pub mod fold;
 mod names;
 pub mod phone;
@@ -8,6 +9,7 @@ pub mod signal_id;
 pub mod sms;
 pub mod words;
 
+pub use check::CheckAnswer;
 pub use phone::{Phone, PhoneError};
 pub use signal_id::{SignalId, SignalIdError};
 

@@ -20,6 +20,7 @@ mod lifecycle;
 mod pace;
 mod selfservice;
 mod signal;
+mod verifier_answers;
 mod verifiers;
 mod webdriver;
 mod webhooks;

@@ -1,5 +1,5 @@
 //! Verifiers first: an unknown reporter's sighting asks the nearest verifiers to check before
-//! anyone else is called; CONFIRM calls the area, NOTHING closes it quietly.
+//! anyone else is called; CONFIRM calls the area, NOTHING from two of them closes it quietly.
 
 use serde_json::json;
 
@@ -57,7 +57,11 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     assert_eq!(view["status"], "verifying", "checking: {view}");
     assert!(sent[0].body.contains("UNCONFIRMED"), "{}", sent[0].body);
 
+    // One NOTHING waits for another verifier's; the second closes it (issue 11).
     let reply = app.text(NEAR[1], "NADA").await;
+    assert!(reply.body.contains("Waiting for another check"), "{}", reply.body);
+    assert_eq!(app.incident(first).await["status"], "verifying");
+    let reply = app.text(NEAR[2], "NOTHING").await;
     assert!(reply.body.contains("not found"), "{}", reply.body);
     let view = app.incident(first).await;
     assert_eq!(view["status"], "not_found");
@@ -132,8 +136,13 @@ async fn with_no_verifier_in_reach_the_dispatcher_decides(backend: Backend) {
         (200, Some("not_found")),
         "{body}"
     );
-    let (status, _) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
-    assert_eq!(status, 409, "a dismissed incident stays closed");
+    // A dispatcher's decision always wins, even over their own dismissal (issue 11).
+    let (status, body) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("confirmed")),
+        "{body}"
+    );
     app.stop().await;
 }
 on_both_backends!(with_no_verifier_in_reach_the_dispatcher_decides);
