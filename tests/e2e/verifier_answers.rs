@@ -6,8 +6,9 @@
 use reqwest::redirect::Policy;
 use serde_json::{json, Value};
 use tocsin::domain::Role;
+use tocsin_fakes::Signing;
 
-use crate::helpers::{eventually, spawn_app, spawn_app_with, Backend, TestApp};
+use crate::helpers::{eventually, spawn_app, spawn_app_with, Backend, TestApp, HOTLINE};
 use crate::on_both_backends;
 
 const LAT: f64 = 34.0617;
@@ -243,15 +244,24 @@ async fn one_nothing_is_shown_two_close_and_a_dispatcher_still_confirms(backend:
         .await;
     let id = reported(&app, 0, 3).await;
 
+    let mut sids = Vec::new();
     for text in ["NOTHING", "nothing."] {
-        let reply = app.text(V[0], text).await.body;
-        assert!(reply.contains("Waiting for another check"), "{reply}");
+        let reply = app.text(V[0], text).await;
+        assert!(reply.body.contains("Waiting for another check"), "{}", reply.body);
         let view = app.incident(id).await;
         assert_eq!(
             view["status"], "verifying",
             "one verifier's NOTHING closes nothing"
         );
+        sids.push(reply.message_sid);
     }
+    // Twilio redelivers the first: nothing is kept or said twice.
+    let again = app
+        .twilio
+        .send_inbound_sms_with_sid(&app.sms_url(), V[0], HOTLINE, "NOTHING", &sids[0], Signing::Valid)
+        .await
+        .expect("webhook answered");
+    assert!(!again.body.contains("Waiting"), "{}", again.body);
     let history = lines(&app.incident(id).await);
     assert!(
         history.contains(&format!(
