@@ -55,7 +55,15 @@ language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
 resume-word = you send RESUME
 
-verify-request = { $head } CHECK: possible { $what } at { $link } Can you check safely? Reply CONFIRM if you see it, NOTHING if not.
+verify-request = { $head } CHECK { $what } at { $link } Only if safe. Reply CONFIRM if you see it, NOTHING if not.
 verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
 verify-not-found = Thank you: #{ $id } is marked as not found.
 verify-already = Thank you: #{ $id } has been decided already.
+
+# Verifiers decide only on purpose (issue 11). The words that decide a request to check, read
+# from every catalogue (comma-separated; case, accents and punctuation do not matter; never
+# yes/no/1/2), and the replies to a verifier's answer.
+verify-words-confirm = CONFIRM, CONFIRMED
+verify-words-nothing = NOTHING
+verify-choices = Passed on to the dispatcher. To decide #{ $id }, reply CONFIRM if you see it, NOTHING if not.
+verify-nothing-noted = Thank you: NOTHING noted for #{ $id }. Waiting for another check.

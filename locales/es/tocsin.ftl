@@ -56,7 +56,15 @@ language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
 resume-word = que envies RESUME
 
-verify-request = { $head } VERIFICA: posible { $what } en { $link } ¿Puedes ir a ver sin riesgo? Responde CONFIRMO si lo ves, NADA si no.
+verify-request = { $head } VERIFICA { $what }: { $link } Con cuidado. Responde CONFIRMAR si lo ves, NADA si no.
 verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
 verify-not-found = Gracias: #{ $id } marcado como no encontrado.
 verify-already = Gracias: #{ $id } ya fue decidido.
+
+# Verifiers decide only on purpose (issue 11). The words that decide a request to check, read
+# from every catalogue (comma-separated; case, accents and punctuation do not matter; never
+# yes/no/1/2), and the replies to a verifier's answer.
+verify-words-confirm = CONFIRMAR, CONFIRMO, CONFIRMADO
+verify-words-nothing = NADA
+verify-choices = Pasamos tu mensaje al equipo. Para decidir #{ $id }, responde CONFIRMAR si lo ves, NADA si no.
+verify-nothing-noted = Gracias: NADA anotado para #{ $id }. Esperamos otra respuesta.

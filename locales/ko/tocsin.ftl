@@ -54,7 +54,15 @@ language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
 resume-word = RESUME을 보낼 때
 
-verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전하게 확인할 수 있나요? 보이면 CONFIRM, 없으면 NOTHING.
+verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전할 때만 가세요. 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
 verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
 verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
 verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.
+
+# Verifiers decide only on purpose (issue 11). The words that decide a request to check, read
+# from every catalogue (comma-separated; case, accents and punctuation do not matter; never
+# yes/no/1/2), and the replies to a verifier's answer.
+verify-words-confirm = 있음, 확인됨
+verify-words-nothing = 없음
+verify-choices = 담당자에게 전달했습니다. #{ $id } 결정: 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
+verify-nothing-noted = 감사합니다: #{ $id } 없음으로 기록했습니다. 다른 확인을 기다립니다.

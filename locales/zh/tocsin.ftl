@@ -54,7 +54,15 @@ language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
 resume-word = 你发送RESUME为止
 
-verify-request = { $head } 请核实：{ $link } 可能有{ $what }。能安全地去看看吗？看到了回复CONFIRM，没有回复NOTHING。
+verify-request = { $head } 请核实：{ $link } 可能有{ $what }。安全时才去。看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
 verify-confirmed = 谢谢：#{ $id } 已确认，正在通知该区域。
 verify-not-found = 谢谢：#{ $id } 已记为未发现。
 verify-already = 谢谢：#{ $id } 已有结论。
+
+# Verifiers decide only on purpose (issue 11). The words that decide a request to check, read
+# from every catalogue (comma-separated; case, accents and punctuation do not matter; never
+# yes/no/1/2), and the replies to a verifier's answer.
+verify-words-confirm = 确认, 属实
+verify-words-nothing = 没发现, 没有发现
+verify-choices = 已转给调度员。要决定#{ $id }：看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
+verify-nothing-noted = 谢谢：#{ $id } 已记下没发现，等待其他人核实。

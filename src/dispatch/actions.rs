@@ -74,16 +74,28 @@ pub async fn locate(core: &Core, actor: &Actor, id: i64, lat: f64, lon: f64) -> 
     Ok(())
 }
 
+/// Confirms an undecided incident. A dispatcher's decision wins over verifiers': a dispatcher
+/// also confirms an incident closed as `not_found`, which is then alerted.
 pub async fn verify(core: &Core, actor: &Actor, id: i64) -> Result<(), ActionError> {
     let status = status_of(core, id).await?;
     let cause = actor.cause();
-    if !core
-        .store
-        .confirm_incident(id, actor.confirms_as(), &cause)
-        .await?
-    {
+    let by = actor.confirms_as();
+    let dispatcher = !matches!(actor, Actor::Verifier(_));
+    let done = core.store.confirm_incident(id, by, &cause).await?
+        || (dispatcher
+            && status == "not_found"
+            && core
+                .store
+                .confirm_not_found(id, by, &format!("{cause}, over not found"))
+                .await?);
+    if !done {
+        let which = if dispatcher {
+            "an unverified, verifying or not_found"
+        } else {
+            "an unverified or verifying"
+        };
         return Err(ActionError::Conflict(format!(
-            "the incident is {status}; only an unverified or verifying incident can be confirmed"
+            "the incident is {status}; only {which} incident can be confirmed"
         )));
     }
     tracing::info!(incident_id = id, actor = actor.name(), "incident confirmed");

@@ -218,3 +218,68 @@ fn the_end_of_an_incident_says_all_clear_or_false_alarm_and_drills_say_so() {
     assert!(check.starts_with("演习 TOCSIN #5 未确认"), "{check}");
     assert!(answer_ack(Language::ES, Answer::Coming, 5, true, None).starts_with("SIMULACRO "));
 }
+
+#[test]
+fn a_request_to_check_says_exactly_what_to_reply_within_one_segment() {
+    // An incident number of five digits, a point in Los Angeles; drills may take two.
+    for language in [Language::EN, Language::ES] {
+        for kind in KINDS {
+            let text = verify_request(language, 99_999, false, kind, 34.06171, -118.30049);
+            let m = measure(&text);
+            assert_eq!(
+                (m.encoding, m.segments),
+                (Encoding::Gsm7, 1),
+                "{} units: {text}",
+                m.units
+            );
+        }
+    }
+    let words = [
+        (Language::EN, ["CONFIRM", "NOTHING"]),
+        (Language::ES, ["CONFIRMAR", "NADA"]),
+        (Language::KO, ["CONFIRM(있음)", "NOTHING(없음)"]),
+        (Language::ZH, ["CONFIRM（确认）", "NOTHING（没发现）"]),
+    ];
+    for (language, [yes, no]) in words {
+        let text = verify_request(language, 12, false, Kind::Raid, 34.0, -118.0);
+        assert!(text.contains(yes) && text.contains(no), "{text}");
+        assert!(measure(&text).segments <= 2, "{text}");
+        // The words the request teaches are the words that decide.
+        let taught = |w: &str| {
+            w.split(['(', '（'])
+                .nth(1)
+                .unwrap_or(w)
+                .trim_end_matches([')', '）'])
+                .to_string()
+        };
+        use crate::domain::CheckAnswer;
+        use crate::intake::decision::parse;
+        assert_eq!(
+            parse(&taught(yes)).map(|d| d.answer),
+            Some(CheckAnswer::Confirm),
+            "{yes}"
+        );
+        assert_eq!(
+            parse(&taught(no)).map(|d| d.answer),
+            Some(CheckAnswer::Nothing),
+            "{no}"
+        );
+    }
+}
+
+#[test]
+fn replies_to_verifiers_fit_one_segment() {
+    for language in [Language::EN, Language::ES] {
+        for key in [
+            "verify-choices",
+            "verify-nothing-noted",
+            "verify-confirmed",
+            "verify-not-found",
+            "verify-already",
+        ] {
+            let text = crate::i18n::text(language, key, &[("id", "9999999".into())]);
+            let m = measure(&text);
+            assert_eq!((m.encoding, m.segments), (Encoding::Gsm7, 1), "{text}");
+        }
+    }
+}

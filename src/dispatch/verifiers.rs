@@ -1,7 +1,11 @@
 //! Verifiers first: an unverified report with a place is sent, at once and before anyone else,
 //! to the `dispatch.verifiers` volunteers with the verifier role whose home areas are nearest
-//! (within `dispatch.verifier_max_m`), asking them to go and check. With nobody in reach, the
+//! (within `dispatch.verifier_max_m`), asking them to go and check. A verifier who was sent
+//! `dispatch.max_checks_per_verifier_per_hour` requests in the last hour is passed over for
+//! the next nearest, so that a flood of reports cannot bury anyone. With nobody in reach, the
 //! dispatcher is told (log and live view) and decides alone.
+
+use std::collections::HashMap;
 
 use ::geo::InteriorPoint;
 
@@ -42,8 +46,11 @@ pub async fn page_all(core: &Core, waiting: Vec<IncidentRow>) -> anyhow::Result<
         nobody_in_reach(core, &ids).await?;
         return Ok(());
     }
+    // Requests each was sent in the last hour, read once and counted on as this pass asks.
+    let ids: Vec<i64> = available.iter().map(|v| v.id).collect();
+    let mut recent = core.store.checks_since(&ids, now_ms() - HOUR_MS).await?;
     for incident in waiting {
-        if let Err(e) = page(core, &incident, &available).await {
+        if let Err(e) = page(core, &incident, &available, &mut recent).await {
             tracing::error!(incident_id = incident.id, error = %e, "asking verifiers failed");
         }
     }
@@ -62,8 +69,16 @@ async fn nobody_in_reach(core: &Core, ids: &[i64]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Asks the nearest of `available` (the verifiers who can be alerted now).
-async fn page(core: &Core, incident: &IncidentRow, available: &[Available]) -> anyhow::Result<()> {
+const HOUR_MS: i64 = 3_600_000;
+
+/// Asks the nearest of `available` (the verifiers who can be alerted now) who have not had
+/// their hourly share of requests (`recent`, counted on here).
+async fn page(
+    core: &Core,
+    incident: &IncidentRow,
+    available: &[Available],
+    recent: &mut HashMap<i64, i64>,
+) -> anyhow::Result<()> {
     let incident_id = incident.id;
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
@@ -80,7 +95,19 @@ async fn page(core: &Core, incident: &IncidentRow, available: &[Available]) -> a
         })
         .collect();
     near.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let chosen: Vec<i64> = near.iter().take(d.verifiers).map(|(_, id)| *id).collect();
+    let cap = i64::from(d.max_checks_per_verifier_per_hour);
+    let (free, busy): (Vec<i64>, Vec<i64>) = near
+        .iter()
+        .map(|(_, id)| *id)
+        .partition(|id| recent.get(id).copied().unwrap_or(0) < cap);
+    let chosen: Vec<i64> = free.into_iter().take(d.verifiers).collect();
+    if !busy.is_empty() {
+        tracing::info!(
+            incident_id,
+            at_cap = busy.len(),
+            "verifiers at their hourly cap of requests passed over"
+        );
+    }
     if chosen.is_empty() {
         return nobody_in_reach(core, &[incident_id]).await;
     }
@@ -101,7 +128,12 @@ async fn page(core: &Core, incident: &IncidentRow, available: &[Available]) -> a
             core.events
                 .publish(crate::events::Event::Incident { id: incident_id });
         }
-        Some(n) => tracing::info!(incident_id, verifiers = n, "verifiers asked to check"),
+        Some(n) => {
+            for id in &chosen {
+                *recent.entry(*id).or_insert(0) += 1;
+            }
+            tracing::info!(incident_id, verifiers = n, "verifiers asked to check")
+        }
         None => {}
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! and the rest of the code can rely on them.
 
 pub mod body;
+pub mod check;
 pub mod fold;
 mod names;
 pub mod phone;
@@ -9,6 +10,7 @@ pub mod signal_id;
 pub mod sms;
 pub mod words;
 
+pub use check::CheckAnswer;
 pub use phone::{Phone, PhoneError};
 pub use signal_id::{SignalId, SignalIdError};
 

@@ -10,7 +10,7 @@ use crate::i18n::text;
 use crate::intake::commands::{self, parse_command, Command};
 use crate::intake::join;
 use crate::intake::report::{self, Sighting};
-use crate::intake::verification;
+use crate::intake::verification::{self, Outcome};
 use crate::intake::words::{consent_word, guess_language, parse_answer, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{alerts, inbound, now_ms, StoreError};
@@ -24,7 +24,7 @@ pub enum Via {
 
 impl Via {
     /// The provider name under which message ids are remembered.
-    fn provider(self) -> &'static str {
+    pub(crate) fn provider(self) -> &'static str {
         match self {
             Via::Sms => "twilio",
             Via::Signal => "signal",
@@ -113,6 +113,8 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
     if let Some(reply) = self_service(core, &msg, volunteer.as_ref(), &key, language).await? {
         return Ok(reply);
     }
+    // The reply to a verifier's sighting that also answers a request to check.
+    let mut check_reply = None;
     if let Some(v) = &volunteer {
         // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
         if v.opted_out && msg.via == Via::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
@@ -123,41 +125,14 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             };
             return subscription(core, &msg, volunteer.as_ref(), consent).await;
         }
-        let (answer, verification) = (parse_answer(&msg.body), verification::parse(&msg.body));
-        if answer.is_some() || verification.is_some() {
-            let Some((incident_id, alert_id, purpose)) = core.store.latest_open_alert(v.id).await? else {
-                return Ok(Some(message::no_open_alert(language)));
-            };
-            // A verifier answering "please check" decides; anyone else answers an alert.
-            if let (AlertPurpose::Verify, Some(found)) = (purpose, verification) {
-                if core
-                    .store
-                    .inbound_seen(msg.via.provider(), &msg.message_id)
-                    .await?
-                {
-                    return Ok(None);
+        match verification::handle(core, &msg, v, language).await? {
+            Outcome::Replied(reply) => return Ok(reply),
+            Outcome::AlsoReport(reply) => check_reply = Some(reply),
+            Outcome::NotACheck => {
+                if let Some(answer) = parse_answer(&msg.body) {
+                    return alert_answer(core, &msg, v.id, answer, language).await;
                 }
-                let reply = verification::answer(core, incident_id, v.id, found, language).await?;
-                let mut tx = core.store.begin().await?;
-                inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
-                tx.commit().await?;
-                return Ok(Some(reply));
             }
-            if let (AlertPurpose::First, Some(answer)) = (purpose, answer) {
-                let now = now_ms();
-                let mut tx = core.store.begin().await?;
-                if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
-                    return Ok(None);
-                }
-                alerts::confirm(&mut tx, incident_id, v.id, alert_id, answer.as_str(), now).await?;
-                tx.commit().await?;
-                tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
-                core.events.publish(Event::Incident { id: incident_id });
-                return Ok(Some(answer_reply(core, language, answer, incident_id).await?));
-            }
-            // An answer that does not fit the open request ("HERE" to "please check") is
-            // neither an answer nor a sighting.
-            return Ok(Some(message::no_open_alert(language)));
         }
     }
 
@@ -169,14 +144,47 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         point: None,
         kind: None,
         reporter,
-        volunteer: volunteer.as_ref().map(|v| (v.id, v.trusted)),
+        // A verifier's words to a request to check decide nothing, even from a trusted volunteer:
+        // only CONFIRM or NOTHING do.
+        volunteer: volunteer
+            .as_ref()
+            .map(|v| (v.id, v.trusted && check_reply.is_none())),
         drill: false,
         truncated,
     };
     match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
-        Some(received) if received.answered => Ok(Some(message::report_ack(language, received.report_id))),
+        Some(received) if received.answered => Ok(Some(
+            check_reply.unwrap_or_else(|| message::report_ack(language, received.report_id)),
+        )),
         Some(_) | None => Ok(None),
     }
+}
+
+/// Y/N/HERE: an answer to the latest alert that reached the volunteer, when it is a first
+/// alert; anything else has nothing to answer.
+async fn alert_answer(
+    core: &Core,
+    msg: &Inbound,
+    volunteer_id: i64,
+    answer: crate::domain::Answer,
+    language: Language,
+) -> Result<Reply, StoreError> {
+    let Some((incident_id, alert_id, AlertPurpose::First)) =
+        core.store.latest_open_alert(volunteer_id).await?
+    else {
+        // No alert, or a request to check (answered by CONFIRM or NOTHING only).
+        return Ok(Some(message::no_open_alert(language)));
+    };
+    let now = now_ms();
+    let mut tx = core.store.begin().await?;
+    if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
+        return Ok(None);
+    }
+    alerts::confirm(&mut tx, incident_id, volunteer_id, alert_id, answer.as_str(), now).await?;
+    tx.commit().await?;
+    tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
+    core.events.publish(Event::Incident { id: incident_id });
+    Ok(Some(answer_reply(core, language, answer, incident_id).await?))
 }
 
 /// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod board;
+pub mod checks;
 pub mod conversations;
 pub mod escalation;
 pub mod guard;

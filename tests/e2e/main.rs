@@ -21,6 +21,7 @@ mod pace;
 mod selfservice;
 mod senders;
 mod signal;
+mod verifier_answers;
 mod verifiers;
 mod webdriver;
 mod webhooks;

@@ -1,9 +1,10 @@
 //! Verifiers first: an unknown reporter's sighting asks the nearest verifiers to check before
-//! anyone else is called; CONFIRM calls the area, NOTHING closes it quietly.
+//! anyone else is called; CONFIRM calls the area, NOTHING from two of them closes it quietly;
+//! a flood of reports cannot bury a verifier under requests to check.
 
 use serde_json::json;
 
-use crate::helpers::{eventually, spawn_app, Backend, TestApp};
+use crate::helpers::{eventually, spawn_app, spawn_app_with, Backend, TestApp};
 use crate::on_both_backends;
 
 const STRANGER: &str = "+13235550199";
@@ -57,7 +58,11 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     assert_eq!(view["status"], "verifying", "checking: {view}");
     assert!(sent[0].body.contains("UNCONFIRMED"), "{}", sent[0].body);
 
+    // One NOTHING waits for another verifier's; the second closes it (issue 11).
     let reply = app.text(NEAR[1], "NADA").await;
+    assert!(reply.body.contains("Waiting for another check"), "{}", reply.body);
+    assert_eq!(app.incident(first).await["status"], "verifying");
+    let reply = app.text(NEAR[2], "NOTHING").await;
     assert!(reply.body.contains("not found"), "{}", reply.body);
     let view = app.incident(first).await;
     assert_eq!(view["status"], "not_found");
@@ -132,8 +137,65 @@ async fn with_no_verifier_in_reach_the_dispatcher_decides(backend: Backend) {
         (200, Some("not_found")),
         "{body}"
     );
-    let (status, _) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
-    assert_eq!(status, 409, "a dismissed incident stays closed");
+    // A dispatcher's decision always wins, even over their own dismissal (issue 11).
+    let (status, body) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("confirmed")),
+        "{body}"
+    );
     app.stop().await;
 }
 on_both_backends!(with_no_verifier_in_reach_the_dispatcher_decides);
+
+async fn a_flood_of_reports_asks_the_next_verifiers_past_the_hourly_cap(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.dispatch.verifiers = 1;
+        s.dispatch.max_checks_per_verifier_per_hour = 1;
+    })
+    .await;
+    for (phone, lat, lon) in [
+        (NEAR[0], 34.0620, -118.3000),
+        (NEAR[1], 34.0650, -118.3050),
+        (NEAR[2], 34.0560, -118.2950),
+    ] {
+        verifier(&app, phone, lat, lon).await;
+    }
+    for i in 0..4 {
+        app.text(&format!("+1323555018{i}"), "ICE raid at 34.0617, -118.3005")
+            .await;
+    }
+    app.twilio.wait_for_messages(3, WAIT).await;
+    app.dispatch_now().await;
+    app.dispatch_now().await;
+    let sent = app.twilio.messages();
+    let mut to: Vec<&str> = sent.iter().map(|m| m.to.as_str()).collect();
+    to.sort();
+    assert_eq!(to, NEAR.to_vec(), "one request each: {sent:?}");
+    let (_, list) = app.get("/incidents").await;
+    let mut rows: Vec<(i64, String)> = list["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_i64().unwrap_or(0),
+                i["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let statuses: Vec<&str> = rows.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["verifying", "verifying", "verifying", "unverified"],
+        "the last waits for a dispatcher"
+    );
+    let nearest = &app.twilio.messages_to(NEAR[0])[0].body;
+    assert!(
+        nearest.contains(&format!("#{} ", rows[0].0)),
+        "the first report asks the nearest: {nearest}"
+    );
+    app.stop().await;
+}
+on_both_backends!(a_flood_of_reports_asks_the_next_verifiers_past_the_hourly_cap);

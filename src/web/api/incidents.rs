@@ -35,6 +35,14 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
         .iter()
         .map(|t| json!({ "from": t.from, "to": t.to, "cause": t.cause, "at": t.at }))
         .collect();
+    // What verifiers sent while asked to check (decisions or not), for the dispatcher.
+    v["verifier_answers"] = core
+        .store
+        .check_answers(&core.vault, row.id)
+        .await?
+        .iter()
+        .map(|a| json!({ "volunteer_id": a.volunteer_id, "kind": a.kind.as_str(), "text": a.text, "at": a.at }))
+        .collect();
     let reports = core.store.reports_of_incident(row.id).await?;
     v["reports"] = reports
         .iter()

@@ -18,7 +18,7 @@ use super::view::{self, Chrome, Notice};
 use super::Dash;
 use crate::app::Core;
 use crate::dispatch::actions::{self, ActionError};
-use crate::domain::{IncidentStatus, Kind};
+use crate::domain::{CheckAnswer, IncidentStatus, Kind};
 use crate::store::board::UpdateRow;
 use crate::store::StoreError;
 
@@ -47,7 +47,16 @@ struct Live {
     reports: Vec<ReportItem>,
     alerted: Vec<AlertedItem>,
     updates: Vec<UpdateRow>,
+    answers: Vec<CheckAnswerItem>,
     history: Vec<HistoryItem>,
+}
+
+/// What a verifier sent while asked to check (shown escaped: it is their message).
+struct CheckAnswerItem {
+    age: String,
+    who: String,
+    kind: &'static str,
+    text: String,
 }
 
 struct HistoryItem {
@@ -66,6 +75,8 @@ struct IncidentPage {
     open: bool,
     movable: bool,
     unverified: bool,
+    /// Closed as not found: a dispatcher may still confirm it.
+    not_found: bool,
     alerted_any: bool,
     kinds: Vec<(&'static str, bool)>,
     map: String,
@@ -133,6 +144,26 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
         })
         .collect();
     let updates = core.store.updates_of(id).await?;
+    let answers = core
+        .store
+        .check_answers(&core.vault, id)
+        .await?
+        .into_iter()
+        .map(|a| CheckAnswerItem {
+            age: view::age(a.at),
+            who: if a.name.is_empty() {
+                format!("volunteer #{}", a.volunteer_id)
+            } else {
+                a.name
+            },
+            kind: match a.kind {
+                CheckAnswer::Confirm => "CONFIRM",
+                CheckAnswer::Nothing => "NOTHING",
+                CheckAnswer::Other => "decides nothing",
+            },
+            text: a.text,
+        })
+        .collect();
     let history = core
         .store
         .incident_history(id)
@@ -159,6 +190,7 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
         reports,
         alerted,
         updates,
+        answers,
         history,
     };
     Ok(Some((live, map, movable)))
@@ -180,6 +212,7 @@ async fn render_page(
     map["placeable"] = json!(movable);
     let open = matches!(live.inc.status.as_str(), "unverified" | "verifying" | "confirmed");
     let unverified = matches!(live.inc.status.as_str(), "unverified" | "verifying");
+    let not_found = live.inc.status == "not_found" && live.inc.merged_into.is_none();
     let alerted_any = !live.alerted.is_empty();
     let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
     let (lat, lon) = match live.inc.place.split_once(", ") {
@@ -193,6 +226,7 @@ async fn render_page(
         open,
         movable,
         unverified,
+        not_found,
         alerted_any,
         kinds,
         map: map.to_string(),
