@@ -18,6 +18,7 @@ mod flow;
 mod guard;
 mod instances;
 mod lifecycle;
+mod numbers;
 mod pace;
 mod selfservice;
 mod signal;
