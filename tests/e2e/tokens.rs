@@ -350,7 +350,15 @@ async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(ba
             .and_then(|l| l.iter().find(|t| t["name"] == name).cloned())
             .unwrap_or(Value::Null)
     };
-    assert!(find(&list, "ci-bot")["last_used_at"].is_i64(), "{list}");
+    let used = find(&list, "ci-bot")["last_used_at"].clone();
+    assert!(used.is_i64(), "{list}");
+    assert_eq!(get(&app, &ci, "/status").await.0, 200);
+    let (_, list) = get(&app, &boss, "/tokens").await;
+    assert_eq!(
+        find(&list, "ci-bot")["last_used_at"],
+        used,
+        "written at most once a minute"
+    );
     assert!(find(&list, "desk")["last_used_at"].is_i64(), "{list}");
     assert_eq!(find(&list, "ci-bot")["revoked_at"], Value::Null);
 
