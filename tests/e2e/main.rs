@@ -23,6 +23,7 @@ mod pace;
 mod selfservice;
 mod signal;
 mod tokens;
+mod tokens_admin;
 mod verifiers;
 mod webdriver;
 mod webhooks;

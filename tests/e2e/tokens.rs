@@ -1,6 +1,6 @@
 //! API tokens with scopes: each group of routes answers only a token whose scope reaches it
-//! (403 naming the scope otherwise), whole numbers go only to admin tokens and each such read
-//! is in `GET /api/v1/audit`, tokens are stored as hashes and a revoked token is refused at once.
+//! (403 naming the scope otherwise), and whole numbers go only to admin tokens, each such read
+//! in `GET /api/v1/audit`. Making and revoking tokens through the API: `tokens_admin.rs`.
 
 use serde_json::{json, Value};
 use tocsin::audit::Actor;
@@ -12,14 +12,14 @@ use crate::on_both_backends;
 const ANN: &str = "+13235550102";
 
 /// A token made as `tocsin token add` makes it.
-async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
+pub(crate) async fn token(app: &TestApp, name: &str, scope: Scope) -> String {
     match tocsin::tokens::add(app.core(), &Actor::Cli, name, scope).await {
         Ok(made) => made.secret,
         Err(e) => panic!("token {name}: {e}"),
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
@@ -39,15 +39,15 @@ async fn call(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
+pub(crate) async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
     call(app, token, reqwest::Method::GET, path, None).await
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(app, token, reqwest::Method::POST, path, Some(body)).await
 }
 
-fn assert_needs(answer: (u16, Value), scope: &str, what: &str) {
+pub(crate) fn assert_needs(answer: (u16, Value), scope: &str, what: &str) {
     let (status, body) = answer;
     assert_eq!(status, 403, "{what}: {body}");
     assert_eq!(
@@ -289,148 +289,3 @@ async fn each_token_reaches_only_what_its_scope_allows(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(each_token_reaches_only_what_its_scope_allows);
-
-async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let boss = token(&app, "boss", Scope::Admin).await;
-    let desk = token(&app, "desk", Scope::Dispatch).await;
-    assert_needs(
-        post(&app, &desk, "/tokens", json!({"name": "mine", "scope": "admin"})).await,
-        "admin",
-        "dispatch makes a token",
-    );
-    for (body, field) in [
-        (json!({"name": "bad name", "scope": "read"}), "name"),
-        (json!({"name": "ok", "scope": "root"}), "scope"),
-        (json!({"scope": "read"}), "name"),
-    ] {
-        let (status, answer) = post(&app, &boss, "/tokens", body.clone()).await;
-        assert_eq!(
-            (status, answer["field"].as_str()),
-            (422, Some(field)),
-            "{body}: {answer}"
-        );
-    }
-    let (status, made) = post(&app, &boss, "/tokens", json!({"name": "ci-bot", "scope": "read"})).await;
-    assert_eq!(status, 201, "{made}");
-    let ci = made["token"].as_str().unwrap_or_default().to_string();
-    assert!(ci.starts_with("tocsin_") && ci.len() == 7 + 43, "{ci}");
-    assert_eq!(
-        post(
-            &app,
-            &boss,
-            "/tokens",
-            json!({"name": "ci-bot", "scope": "admin"})
-        )
-        .await
-        .0,
-        409
-    );
-    assert_eq!(get(&app, &ci, "/incidents").await.0, 200);
-
-    // Only a hash is stored: no column of the table holds the token.
-    let rows = sqlx::query_as::<_, (String, String, String)>(
-        "SELECT name, scope, token_hash FROM api_tokens ORDER BY name",
-    )
-    .fetch_all(app.core().store.pool())
-    .await
-    .expect("tokens table");
-    let ci_row = rows.iter().find(|r| r.0 == "ci-bot").expect("ci-bot stored");
-    assert_eq!(ci_row.1, "read");
-    assert_eq!(ci_row.2, tocsin::accounts::token_hash(&ci));
-    assert!(rows.iter().all(|r| !r.0.contains(&ci) && !r.2.contains(&ci)));
-
-    // The list never shows a token; it shows when each was last used.
-    let (status, list) = get(&app, &boss, "/tokens").await;
-    assert_eq!(status, 200);
-    assert!(!list.to_string().contains("tocsin_"), "{list}");
-    let find = |list: &Value, name: &str| {
-        list["tokens"]
-            .as_array()
-            .and_then(|l| l.iter().find(|t| t["name"] == name).cloned())
-            .unwrap_or(Value::Null)
-    };
-    let used = find(&list, "ci-bot")["last_used_at"].clone();
-    assert!(used.is_i64(), "{list}");
-    assert_eq!(get(&app, &ci, "/status").await.0, 200);
-    let (_, list) = get(&app, &boss, "/tokens").await;
-    assert_eq!(
-        find(&list, "ci-bot")["last_used_at"],
-        used,
-        "written at most once a minute"
-    );
-    assert!(find(&list, "desk")["last_used_at"].is_i64(), "{list}");
-    assert_eq!(find(&list, "ci-bot")["revoked_at"], Value::Null);
-
-    let other = if backend == Backend::Postgres {
-        Some(app.second_instance(|_| {}).await)
-    } else {
-        None
-    };
-    if let Some(b) = &other {
-        assert_eq!(get(b, &ci, "/incidents").await.0, 200);
-    }
-    let revoke = |name: &str| format!("/tokens/{name}");
-    assert_eq!(
-        call(&app, &boss, reqwest::Method::DELETE, &revoke("ci-bot"), None)
-            .await
-            .0,
-        204
-    );
-    assert_eq!(get(&app, &ci, "/incidents").await.0, 401, "refused at once");
-    if let Some(b) = other {
-        assert_eq!(
-            get(&b, &ci, "/incidents").await.0,
-            401,
-            "refused at once by the other instance too"
-        );
-        b.stop().await;
-    }
-    assert_eq!(
-        call(&app, &boss, reqwest::Method::DELETE, &revoke("ci-bot"), None)
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        call(&app, &boss, reqwest::Method::DELETE, &revoke("nobody"), None)
-            .await
-            .0,
-        404
-    );
-    let (_, list) = get(&app, &boss, "/tokens").await;
-    assert!(find(&list, "ci-bot")["revoked_at"].is_i64(), "{list}");
-    let (_, audit) = get(&app, &boss, "/audit").await;
-    let actions: Vec<(String, String, String)> = audit["entries"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|e| {
-                    (
-                        e["actor"].to_string(),
-                        e["action"].to_string(),
-                        e["detail"].to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    assert!(
-        actions.contains(&(
-            "\"token:boss\"".into(),
-            "\"token_add\"".into(),
-            "\"ci-bot read\"".into()
-        )),
-        "{actions:?}"
-    );
-    assert!(
-        actions.contains(&(
-            "\"token:boss\"".into(),
-            "\"token_revoke\"".into(),
-            "\"ci-bot\"".into()
-        )),
-        "{actions:?}"
-    );
-    app.stop().await;
-}
-on_both_backends!(admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once);
