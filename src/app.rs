@@ -265,7 +265,9 @@ impl Running {
             shutdown.clone(),
         )));
         if core.settings.api.token.is_none() {
-            tracing::warn!("api.token is not set: the JSON API refuses every request");
+            tracing::info!(
+                "api.token is not set: the JSON API takes only tokens made with `tocsin token add`"
+            );
         }
 
         let app = crate::web::router(core.clone(), shutdown.clone());

@@ -4,14 +4,17 @@
 
 use crate::app::Core;
 use crate::store::audit::NewEntry;
+use crate::store::StoreError;
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     /// A dashboard account.
     User { id: i64, name: String },
-    /// Whoever holds the API token.
+    /// Whoever holds the API token of the configuration (`api.token`, an admin token).
     Api,
+    /// Whoever holds an API token made with `tocsin token add`: its label, `token:NAME`.
+    Token(String),
     /// An operator at the command line.
     Cli,
     /// tocsin itself (replies, receipts).
@@ -27,6 +30,7 @@ impl Actor {
         match self {
             Actor::User { name, .. } => name,
             Actor::Api => "api",
+            Actor::Token(label) => label,
             Actor::Cli => "cli",
             Actor::System => "tocsin",
             Actor::Volunteer => "volunteer (by text)",
@@ -39,6 +43,7 @@ impl Actor {
         match self {
             Actor::User { name, .. } => format!("dispatcher {name}"),
             Actor::Api => "dispatcher (API)".into(),
+            Actor::Token(label) => format!("dispatcher (API {label})"),
             Actor::Verifier(id) => format!("verifier (volunteer #{id})"),
             other => other.name().to_string(),
         }
@@ -50,6 +55,11 @@ impl Actor {
             Actor::Verifier(_) => "verifier",
             _ => "dispatcher",
         }
+    }
+
+    /// The actor for the API token named `name`.
+    pub fn token(name: &str) -> Actor {
+        Actor::Token(format!("token:{name}"))
     }
 
     fn user_id(&self) -> Option<i64> {
@@ -87,4 +97,25 @@ pub async fn record(core: &Core, actor: &Actor, action: &str, subject: Subject, 
     if let Err(e) = core.store.insert_audit(entry).await {
         tracing::error!(error = %e, action, "writing the audit log failed");
     }
+}
+
+/// A whole phone number is about to be shown to `actor` (`place`: "api" or "dashboard"). The
+/// read is written first; if that fails the number must not be shown: full numbers reach only
+/// audited reads.
+pub async fn phone_read(
+    core: &Core,
+    actor: &Actor,
+    volunteer_id: i64,
+    place: &str,
+) -> Result<(), StoreError> {
+    core.store
+        .insert_audit(NewEntry {
+            user_id: actor.user_id(),
+            actor: actor.name(),
+            action: "volunteer_phone_read",
+            incident_id: None,
+            volunteer_id: Some(volunteer_id),
+            detail: place,
+        })
+        .await
 }

@@ -1,6 +1,7 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
-//! user add|list|remove | zones import|list|remove | bench geofence`.
+//! user add|list|remove | token add|list|revoke | zones import|list|remove | bench geofence`.
 
+pub mod tokens;
 pub mod users;
 pub mod volunteers;
 pub mod zones;
@@ -38,6 +39,9 @@ pub enum Command {
     /// Manage dashboard accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens (read, dispatch or admin).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -68,6 +72,24 @@ pub enum UserCommand {
     List,
     /// Remove an account and end its sessions.
     Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it once: its last line is the token (`| tail -1`). Only its hash
+    /// is kept; a lost token cannot be shown again, only revoked and replaced.
+    Add {
+        /// 1 to 64 letters, digits, '.', '_' or '-'; never used by another token.
+        name: String,
+        /// read (incidents and counts), dispatch (also incident actions, reports, volunteers
+        /// with masked numbers) or admin (everything, whole numbers audited).
+        #[arg(long)]
+        scope: String,
+    },
+    /// List tokens: name, scope, created, last used, live or revoked (never the token).
+    List,
+    /// Revoke a token: refused at once by every running instance.
+    Revoke { name: String },
 }
 
 #[derive(Debug, Subcommand)]

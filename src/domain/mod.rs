@@ -6,12 +6,14 @@ pub mod check;
 pub mod fold;
 mod names;
 pub mod phone;
+pub mod scope;
 pub mod signal_id;
 pub mod sms;
 pub mod words;
 
 pub use check::CheckAnswer;
 pub use phone::{Phone, PhoneError};
+pub use scope::Scope;
 pub use signal_id::{SignalId, SignalIdError};
 
 pub use crate::i18n::Language;

@@ -44,10 +44,16 @@ impl Store {
 
     /// The latest entries, newest first.
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<EntryRow>> {
+        self.audit_entries_before(limit, i64::MAX).await
+    }
+
+    /// Up to `limit` entries older than entry `before` (by id), newest first: pages of the log.
+    pub async fn audit_entries_before(&self, limit: i64, before: i64) -> Result<Vec<EntryRow>> {
         let rows = sqlx::query(
             "SELECT id, at, actor, action, incident_id, volunteer_id, detail FROM audit_log \
-             ORDER BY id DESC LIMIT $1",
+             WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
+        .bind(before)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;

@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod pace;
 pub mod receipts;
 pub mod reports;
+pub mod tokens;
 pub mod volunteers;
 pub mod zones;
 

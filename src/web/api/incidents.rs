@@ -8,10 +8,10 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
-use crate::audit::Actor;
 use crate::dispatch::actions;
-use crate::domain::{IncidentStatus, Kind};
+use crate::domain::{IncidentStatus, Kind, Scope};
 use crate::store::incidents::{Counts, IncidentRow};
+use crate::tokens::Caller;
 use crate::web::ApiError;
 
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
@@ -25,7 +25,13 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "incidents": out })))
 }
 
-pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// One incident with its history; with its reports' text for `dispatch` and `admin` (a report
+/// may name people and places: reports are not for `read` tokens).
+pub async fn show(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     let mut v = view(&core, &row).await?;
     v["history"] = core
@@ -35,6 +41,10 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
         .iter()
         .map(|t| json!({ "from": t.from, "to": t.to, "cause": t.cause, "at": t.at }))
         .collect();
+    // Report texts and verifiers' words are for dispatchers: a read token sees counts and history.
+    if !caller.scope.allows(Scope::Dispatch) {
+        return Ok(Json(v));
+    }
     // What verifiers sent while asked to check (decisions or not), for the dispatcher.
     v["verifier_answers"] = core
         .store
@@ -59,6 +69,7 @@ pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<
 /// `PATCH {"kind": ...}`: the dispatcher corrects what it is about.
 pub async fn update(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -68,76 +79,88 @@ pub async fn update(
     let kind = Kind::parse(kind).ok_or_else(|| {
         ApiError::invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))
     })?;
-    actions::set_kind(&core, &Actor::Api, id, kind).await?;
+    actions::set_kind(&core, &caller.actor(), id, kind).await?;
     respond(&core, id).await
 }
 
 pub async fn locate(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let (lat, lon) = body::point(&body, true)?.ok_or_else(|| ApiError::invalid("lat", "lat is required"))?;
-    actions::locate(&core, &Actor::Api, id, lat, lon).await?;
+    actions::locate(&core, &caller.actor(), id, lat, lon).await?;
     respond(&core, id).await
 }
 
-pub async fn verify(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn verify(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::verify(&core, &Actor::Api, id).await?;
+    actions::verify(&core, &caller.actor(), id).await?;
     respond(&core, id).await
 }
 
 /// It is over (also `/resolve`): ALL CLEAR to everyone alerted, those coming first.
-pub async fn resolve(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
-    close(core, id, IncidentStatus::AllClear).await
+pub async fn resolve(core: State<Shared>, caller: Caller, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    close(core, caller, id, IncidentStatus::AllClear).await
 }
 
 /// Not what it seemed: FALSE ALARM to everyone alerted, those coming first.
-pub async fn false_alarm(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
-    close(core, id, IncidentStatus::FalseAlarm).await
+pub async fn false_alarm(
+    core: State<Shared>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    close(core, caller, id, IncidentStatus::FalseAlarm).await
 }
 
 /// Nothing was found there: closed quietly, nobody (more) alerted.
-pub async fn dismiss(core: State<Shared>, id: Path<String>) -> Result<Json<Value>, ApiError> {
-    close(core, id, IncidentStatus::NotFound).await
+pub async fn dismiss(core: State<Shared>, caller: Caller, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    close(core, caller, id, IncidentStatus::NotFound).await
 }
 
 async fn close(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     status: IncidentStatus,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
-    actions::close(&core, &Actor::Api, id, status).await?;
+    actions::close(&core, &caller.actor(), id, status).await?;
     respond(&core, id).await
 }
 
 /// `POST {"into": N}`: this incident's reports and answers move into incident N.
 pub async fn merge(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let into = body.id("into", "an incident")?;
-    actions::merge(&core, &Actor::Api, id, into).await?;
+    actions::merge(&core, &caller.actor(), id, into).await?;
     respond(&core, into).await
 }
 
 /// `POST {"report_id": N}`: a report wrongly merged into this incident opens its own again.
 pub async fn split(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
     let report_id = body.id("report_id", "a report")?;
-    let new_id = actions::split(&core, &Actor::Api, id, report_id).await?;
+    let new_id = actions::split(&core, &caller.actor(), id, report_id).await?;
     let Json(v) = respond(&core, new_id).await?;
     Ok((axum::http::StatusCode::CREATED, Json(v)))
 }
@@ -145,12 +168,13 @@ pub async fn split(
 /// `POST {"text": ...}`: an update to everyone already alerted.
 pub async fn send_update(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
-    actions::send_update(&core, &Actor::Api, id, body.required_str("text")?).await?;
+    actions::send_update(&core, &caller.actor(), id, body.required_str("text")?).await?;
     respond(&core, id).await
 }
 

@@ -1,41 +1,36 @@
 //! The JSON API under `/api/v1`, for dispatchers and their tools. Every route needs
-//! `Authorization: Bearer <api.token>`.
+//! `Authorization: Bearer <token>`: `api.token` from the configuration (admin) or a token made
+//! with `tocsin token add` (read, dispatch or admin). Each route is declared in the group of
+//! the scope it needs; one path may have methods in different groups.
 
+mod audit;
+mod auth;
 mod body;
 mod incidents;
 mod reports;
+mod tokens;
 mod volunteers;
 mod zones;
 
-use axum::extract::{Request, State};
-use axum::http::header::AUTHORIZATION;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::extract::State;
+use axum::middleware;
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
-use secrecy::ExposeSecret;
-use subtle::ConstantTimeEq;
 
-use super::ApiError;
 use crate::app::Shared;
+use crate::domain::Scope;
 
 pub fn router(core: Shared) -> Router<Shared> {
-    Router::new()
-        .route("/volunteers", post(volunteers::create).get(volunteers::list))
-        .route(
-            "/volunteers/{id}",
-            get(volunteers::show)
-                .patch(volunteers::update)
-                .delete(volunteers::remove),
-        )
-        .route("/reports", post(reports::create).get(reports::list))
-        .route("/blocklist", post(reports::block).get(reports::blocklist))
-        .route("/blocklist/{id}", axum::routing::delete(reports::unblock))
+    // Incidents and counts.
+    let read = Router::new()
         .route("/status", get(status))
-        .route("/zones", post(zones::import).get(zones::list))
-        .route("/zones/{name}", axum::routing::delete(zones::remove))
         .route("/incidents", get(incidents::list))
-        .route("/incidents/{id}", get(incidents::show).patch(incidents::update))
+        .route("/incidents/{id}", get(incidents::show))
+        .route_layer(middleware::from_fn_with_state(Scope::Read, auth::require));
+    // The dispatcher's work: incident actions, reports, the blocklist; volunteers and zones
+    // to read (numbers masked).
+    let dispatch = Router::new()
+        .route("/incidents/{id}", patch(incidents::update))
         .route("/incidents/{id}/locate", post(incidents::locate))
         .route("/incidents/{id}/verify", post(incidents::verify))
         // The names of the verification lifecycle: confirm = verify; dismiss = not found.
@@ -47,7 +42,30 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
         .route("/incidents/{id}/merge", post(incidents::merge))
         .route("/incidents/{id}/update", post(incidents::send_update))
-        .layer(middleware::from_fn_with_state(core, require_token))
+        .route("/reports", post(reports::create).get(reports::list))
+        .route("/blocklist", post(reports::block).get(reports::blocklist))
+        .route("/blocklist/{id}", delete(reports::unblock))
+        .route("/volunteers", get(volunteers::list))
+        .route("/volunteers/{id}", get(volunteers::show))
+        .route("/zones", get(zones::list))
+        .route_layer(middleware::from_fn_with_state(Scope::Dispatch, auth::require));
+    // The roster, trust and roles, zones, tokens and the audit log. Whole phone numbers too,
+    // but those are decided in the handler (`Caller::sees_whole_numbers`).
+    let admin = Router::new()
+        .route("/volunteers", post(volunteers::create))
+        .route(
+            "/volunteers/{id}",
+            patch(volunteers::update).delete(volunteers::remove),
+        )
+        .route("/zones", post(zones::import))
+        .route("/zones/{name}", delete(zones::remove))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{name}", delete(tokens::revoke))
+        .route("/audit", get(audit::list))
+        .route_layer(middleware::from_fn_with_state(Scope::Admin, auth::require));
+    read.merge(dispatch)
+        .merge(admin)
+        .layer(middleware::from_fn_with_state(core, auth::authenticate))
 }
 
 /// Health plus what only a token holder may know about the network.
@@ -64,21 +82,4 @@ async fn status(State(core): State<Shared>) -> axum::Json<serde_json::Value> {
         v["drills"] = drills.into();
     }
     axum::Json(v)
-}
-
-async fn require_token(State(core): State<Shared>, request: Request, next: Next) -> Response {
-    let Some(expected) = &core.settings.api.token else {
-        return ApiError::unauthorized().into_response();
-    };
-    let given = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if bool::from(given.as_bytes().ct_eq(expected.expose_secret().as_bytes())) {
-        next.run(request).await
-    } else {
-        ApiError::unauthorized().into_response()
-    }
 }

@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
-use crate::audit::Actor;
 use crate::domain::{Kind, Language};
 use crate::intake::guard;
 use crate::intake::report::{self, Sighting};
 use crate::intake::words::guess_language;
+use crate::tokens::Caller;
 use crate::web::ApiError;
 
 pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -76,11 +76,15 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 
 /// `POST /api/v1/blocklist {"report_id", "reason"}`: blocks whoever sent that report (the
 /// dispatcher never sees the number); their later reports are stored and flagged, never acted on.
-pub async fn block(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn block(
+    State(core): State<Shared>,
+    caller: Caller,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
     let report_id = body.id("report_id", "a report")?;
     let reason = body.str("reason")?.unwrap_or("");
-    let id = guard::block(&core, &Actor::Api, report_id, reason)
+    let id = guard::block(&core, &caller.actor(), report_id, reason)
         .await?
         .ok_or_else(|| ApiError::invalid("report_id", "that report has no known sender to block"))?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -99,10 +103,11 @@ pub async fn blocklist(State(core): State<Shared>) -> Result<Json<Value>, ApiErr
 
 pub async fn unblock(
     State(core): State<Shared>,
+    caller: Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "block")?;
-    if !guard::unblock(&core, &Actor::Api, id).await? {
+    if !guard::unblock(&core, &caller.actor(), id).await? {
         return Err(ApiError::not_found("block"));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -1,5 +1,6 @@
-//! `/api/v1/volunteers`. The list shows only the last digits of each number: a leaked token
-//! should not hand over the whole network's phone book in one request.
+//! `/api/v1/volunteers`. Numbers are shown by their last digits (`phone_last4`): a leaked token
+//! should not hand over the whole network's phone book. Only an admin token gets one whole
+//! number (`phone`), one volunteer at a time, and each such read is in the audit log first.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -9,13 +10,18 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::app::Shared;
-use crate::audit::Actor;
+use crate::audit;
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::roster::{self, HomeArea, Signup};
 use crate::store::volunteers::VolunteerRow;
+use crate::tokens::Caller;
 use crate::web::ApiError;
 
-pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(
+    State(core): State<Shared>,
+    caller: Caller,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
     let name = roster::parse_name(body.required_str("name")?).map_err(|e| ApiError::invalid("name", e))?;
     let phone = Phone::parse(body.required_str("phone")?)
@@ -59,12 +65,13 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
         signal_id,
         roles,
     };
-    let id = roster::add(&core, &Actor::Api, signup).await?;
+    let id = roster::add(&core, &caller.actor(), signup).await?;
     let row = core
         .store
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::internal("volunteer vanished"))?;
+    // The number the admin just sent, echoed back (the addition itself is audited).
     Ok((StatusCode::CREATED, Json(view(&core, &row, true))))
 }
 
@@ -75,14 +82,22 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     ))
 }
 
-pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "volunteer")?;
     let row = core
         .store
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    Ok(Json(view(&core, &row, true)))
+    let whole = caller.sees_whole_numbers();
+    if whole {
+        audit::phone_read(&core, &caller.actor(), row.id, "api").await?;
+    }
+    Ok(Json(view(&core, &row, whole)))
 }
 
 /// `roles` from a body: None when absent.
@@ -111,13 +126,14 @@ fn roles(core: &Shared, body: &Body) -> Result<Option<Vec<String>>, ApiError> {
 /// `PATCH {"roles": [...]}`: replaces the volunteer's roles.
 pub async fn update(
     State(core): State<Shared>,
+    caller: Caller,
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "volunteer")?;
     let body = Body::parse(&bytes)?;
     let roles = roles(&core, &body)?.ok_or_else(|| ApiError::invalid("roles", "roles is required"))?;
-    if !roster::set_roles(&core, &Actor::Api, id, &roles).await? {
+    if !roster::set_roles(&core, &caller.actor(), id, &roles).await? {
         return Err(ApiError::not_found("volunteer"));
     }
     let row = core
@@ -128,9 +144,13 @@ pub async fn update(
     Ok(Json(view(&core, &row, false)))
 }
 
-pub async fn remove(State(core): State<Shared>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn remove(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let id = body::id(&id, "volunteer")?;
-    if !roster::remove(&core, &Actor::Api, id).await? {
+    if !roster::remove(&core, &caller.actor(), id).await? {
         return Err(ApiError::not_found("volunteer"));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -96,7 +96,7 @@ fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
     }
 }
 
-async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, bool)>, StoreError> {
+async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, StoreError> {
     let Some(row) = core.store.incident(id).await? else {
         return Ok(None);
     };
@@ -134,7 +134,9 @@ async fn live(core: &Core, id: i64, admin: bool) -> Result<Option<(Live, Value, 
             let (answer, answer_class) = answer_words(r.answer.as_deref());
             AlertedItem {
                 name: r.name.clone(),
-                phone: view::phone_for(admin, &phone),
+                // Masked for admins too: this list is re-read on every change (a whole number
+                // is on the volunteer's own page, audited).
+                phone: view::masked(&phone),
                 language: r.language.clone(),
                 delivery: r.status.clone(),
                 answer,
@@ -204,7 +206,7 @@ async fn render_page(
     status: StatusCode,
 ) -> Response {
     let core = &dash.core;
-    let (live, mut map, movable) = match live(core, id, signed.user.is_admin()).await {
+    let (live, mut map, movable) = match live(core, id).await {
         Ok(Some(found)) => found,
         Ok(None) => return view::not_found("incident"),
         Err(e) => return view::internal(e),
@@ -252,11 +254,12 @@ pub async fn page(
     render_page(&dash, &signed, id, notice, StatusCode::OK).await
 }
 
-pub async fn fragment(State(dash): State<Dash>, signed: Signed, Path(id): Path<String>) -> Response {
+/// The live part of the page: needs a session (the extractor), and is the same for every role.
+pub async fn fragment(State(dash): State<Dash>, _signed: Signed, Path(id): Path<String>) -> Response {
     let Some(id) = view::id(&id) else {
         return view::not_found("incident");
     };
-    match live(&dash.core, id, signed.user.is_admin()).await {
+    match live(&dash.core, id).await {
         Ok(Some((live, _, _))) => view::render(StatusCode::OK, &live),
         Ok(None) => view::not_found("incident"),
         Err(e) => view::internal(e),

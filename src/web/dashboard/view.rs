@@ -95,20 +95,11 @@ pub fn age(at_ms: i64) -> String {
     }
 }
 
-/// A number as a dispatcher sees it: only its last four digits.
+/// A number as lists show it, to everyone: only its last four digits.
 pub fn masked(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     let last4: String = digits[digits.len().saturating_sub(4)..].iter().collect();
     format!("•••{last4}")
-}
-
-/// A number for this viewer: whole for admins, masked for dispatchers.
-pub fn phone_for(admin: bool, phone: &str) -> String {
-    if admin {
-        phone.to_string()
-    } else {
-        masked(phone)
-    }
 }
 
 pub fn place(lat: Option<f64>, lon: Option<f64>) -> String {
@@ -136,10 +127,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dispatchers_see_only_the_last_four_digits() {
+    fn lists_show_only_the_last_four_digits() {
         assert_eq!(masked("+13235550102"), "•••0102");
-        assert_eq!(phone_for(true, "+13235550102"), "+13235550102");
-        assert_eq!(phone_for(false, "+13235550102"), "•••0102");
         assert_eq!(masked(""), "•••");
     }
 }

@@ -1,6 +1,7 @@
 //! `/volunteers`: the roster. List and search by name, add, edit (name, language, trusted, home
 //! area drawn on the map or typed as a circle), pause and remove, all through `roster` (the
-//! API's and CLI's code). Dispatchers see numbers masked; admins see them whole.
+//! API's and CLI's code). Lists show numbers masked to everyone; an admin sees one volunteer's
+//! whole number on their page, and that read is in the audit log first.
 
 use std::collections::HashMap;
 
@@ -86,12 +87,12 @@ fn summary(area: &str) -> String {
     }
 }
 
-fn row(dash: &Dash, admin: bool, v: &VolunteerRow) -> Row {
+fn row(dash: &Dash, v: &VolunteerRow) -> Row {
     let phone = dash.core.vault.decrypt(&v.phone_enc).unwrap_or_default();
     Row {
         id: v.id,
         name: v.name.clone(),
-        phone: view::phone_for(admin, &phone),
+        phone: view::masked(&phone),
         language: v.language.clone(),
         trusted: v.trusted,
         paused: v.paused,
@@ -130,12 +131,11 @@ pub async fn list(
     };
     match rows {
         Ok(rows) => {
-            let admin = signed.user.is_admin();
             let page = ListPage {
                 chrome: Chrome::of(&signed),
                 notice: query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok),
                 query: q,
-                rows: rows.iter().map(|v| row(&dash, admin, v)).collect(),
+                rows: rows.iter().map(|v| row(&dash, v)).collect(),
             };
             view::render(StatusCode::OK, &page)
         }
@@ -178,11 +178,18 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     let Some(v) = dash.core.store.volunteer(id).await? else {
         return Ok(None);
     };
-    let r = row(dash, signed.user.is_admin(), &v);
+    let r = row(dash, &v);
     let mut page = blank_form(dash, signed);
     page.id = Some(v.id);
     page.name = v.name.clone();
     page.phone = r.phone;
+    // Full numbers reach only audited admin reads: written first, or the number stays masked.
+    if signed.user.is_admin() {
+        match crate::audit::phone_read(&dash.core, &signed.user.actor(), v.id, "dashboard").await {
+            Ok(()) => page.phone = dash.core.vault.decrypt(&v.phone_enc).unwrap_or_default(),
+            Err(e) => tracing::error!(error = %e, "auditing a number read failed: shown masked"),
+        }
+    }
     page.language = v.language.clone();
     page.channel = v.channel.clone();
     page.trusted = v.trusted;
