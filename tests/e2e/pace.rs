@@ -38,7 +38,9 @@ async fn crowd(app: &TestApp, n: usize) {
 async fn alert_and_wait(app: &TestApp, sent_by: &TestApp, n: usize) {
     let reply = app.text(REPORTER, "ICE at 34.0617, -118.3005").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let all = eventually(Duration::from_secs(30), || async {
+    // Generous: what is asserted is that nothing was refused, not how fast (a loaded CI
+    // machine runs the whole suite on two cores).
+    let all = eventually(Duration::from_secs(90), || async {
         sent_by.twilio.messages().len() >= n
     })
     .await;
