@@ -19,4 +19,5 @@ pub mod outbox;
 pub mod roster;
 pub mod store;
 pub mod telemetry;
+pub mod vetting;
 pub mod web;

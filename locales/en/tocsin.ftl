@@ -57,3 +57,10 @@ verify-request = { $head } CHECK: possible { $what } at { $link } Can you check 
 verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
 verify-not-found = Thank you: #{ $id } is marked as not found.
 verify-already = Thank you: #{ $id } has been decided already.
+
+# Vetting (issue 11): joiners wait for an admin's approval, or (open joining) get the area only.
+alert-unvetted-zone = { $head }: { $what } near { $zone }. { $need }Reply Y=coming N=can't HERE=on scene
+alert-unvetted-point = { $head }: { $what } around { $link } { $need }Reply Y=coming N=can't HERE=on scene
+answer-coming-unvetted = Thank you: you are coming to #{ $id }. Exact places go to approved volunteers; head to the area. Stay safe.
+join-pending = Thank you! A coordinator will approve you for { $area }; you will get alerts after that. STATUS or STOP at any time.
+status-pending = Area: { $area }. Language: English. Waiting for a coordinator's approval: no alerts yet.

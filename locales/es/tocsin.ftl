@@ -56,3 +56,10 @@ verify-request = { $head } VERIFICA: posible { $what } en { $link } ¿Puedes ir 
 verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
 verify-not-found = Gracias: #{ $id } marcado como no encontrado.
 verify-already = Gracias: #{ $id } ya fue decidido.
+
+# Vetting (issue 11): quien se une espera la aprobacion de un admin, o (union abierta) recibe solo la zona.
+alert-unvetted-zone = { $head }: { $what } cerca de { $zone }. { $need }Responde SI=voy NO=no puedo AQUI=llegue
+alert-unvetted-point = { $head }: { $what } por { $link } { $need }SI=voy NO=no puedo AQUI=llegue
+answer-coming-unvetted = Gracias: vas a #{ $id }. El lugar exacto es para voluntarios aprobados; ve a la zona. Cuidate.
+join-pending = Gracias! Un coordinador te aprobara para { $area }; despues recibiras alertas. STATUS o STOP cuando quieras.
+status-pending = Zona: { $area }. Idioma: espanol. Esperando la aprobacion de un coordinador: aun sin alertas.

@@ -55,3 +55,10 @@ verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전�
 verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
 verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
 verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.
+
+# Vetting (issue 11): 가입자는 관리자 승인을 기다리거나 (공개 가입) 지역만 안내받습니다.
+alert-unvetted-zone = { $head }: { $zone } 근처 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-unvetted-point = { $head }: { $link } 1km 이내 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+answer-coming-unvetted = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 정확한 위치는 승인된 자원봉사자에게만 갑니다. 그 지역으로 가세요. 안전하세요.
+join-pending = 감사합니다! 코디네이터가 승인하면 { $area } 지역 자원봉사자로 알림을 받습니다. 언제든 STATUS, STOP.
+status-pending = 지역: { $area }. 언어: 한국어. 코디네이터 승인 대기 중: 아직 알림이 없습니다.

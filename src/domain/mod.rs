@@ -6,10 +6,12 @@ mod names;
 pub mod phone;
 pub mod signal_id;
 pub mod sms;
+pub mod standing;
 pub mod words;
 
 pub use phone::{Phone, PhoneError};
 pub use signal_id::{SignalId, SignalIdError};
+pub use standing::Standing;
 
 pub use crate::i18n::Language;
 pub use words::*;

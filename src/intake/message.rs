@@ -112,7 +112,10 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
                 tx.commit().await?;
                 tracing::info!(incident_id, volunteer_id = v.id, answer = %answer, via = msg.via.channel(), "confirmation");
                 core.events.publish(Event::Incident { id: incident_id });
-                return Ok(Some(answer_reply(core, language, answer, incident_id).await?));
+                let vetted = v.standing.vetted();
+                return Ok(Some(
+                    answer_reply(core, language, answer, incident_id, vetted).await?,
+                ));
             }
             // An answer that does not fit the open request ("HERE" to "please check") is
             // neither an answer nor a sighting.
@@ -132,7 +135,10 @@ pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
         point: None,
         kind: None,
         reporter,
-        volunteer: volunteer.as_ref().map(|v| (v.id, v.trusted)),
+        // Trust never applies to a volunteer who is not vetted.
+        volunteer: volunteer
+            .as_ref()
+            .map(|v| (v.id, v.trusted && v.standing.vetted())),
         drill: false,
     };
     match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
@@ -283,15 +289,19 @@ async fn subscription(
 }
 
 /// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place
-/// here (the alert named only the zone or a rough place).
+/// here (the alert named only the zone or a rough place); never one who is not vetted.
 async fn answer_reply(
     core: &Core,
     language: Language,
     answer: crate::domain::Answer,
     incident_id: i64,
+    vetted: bool,
 ) -> Result<String, StoreError> {
     let incident = core.store.incident(incident_id).await?;
     let drill = incident.as_ref().is_some_and(|i| i.drill);
+    if !vetted {
+        return Ok(message::answer_ack_unvetted(language, answer, incident_id, drill));
+    }
     let exact = incident
         .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)
         .and_then(|i| i.lat.zip(i.lon));

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod board;
+pub mod bodies;
 pub mod conversations;
 pub mod escalation;
 pub mod guard;
@@ -25,6 +26,7 @@ pub mod outbox;
 pub mod pace;
 pub mod receipts;
 pub mod reports;
+pub mod vetting;
 pub mod volunteers;
 pub mod zones;
 

@@ -21,5 +21,6 @@ mod pace;
 mod selfservice;
 mod signal;
 mod verifiers;
+mod vetting;
 mod webdriver;
 mod webhooks;

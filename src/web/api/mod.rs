@@ -28,6 +28,9 @@ pub fn router(core: Shared) -> Router<Shared> {
                 .patch(volunteers::update)
                 .delete(volunteers::remove),
         )
+        // Vetting joiners (admin-only: the lead puts these under the admin scope).
+        .route("/volunteers/{id}/approve", post(volunteers::approve))
+        .route("/volunteers/{id}/reject", post(volunteers::reject))
         .route("/reports", post(reports::create).get(reports::list))
         .route("/blocklist", post(reports::block).get(reports::blocklist))
         .route("/blocklist/{id}", axum::routing::delete(reports::unblock))
