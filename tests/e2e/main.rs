@@ -22,5 +22,6 @@ mod selfservice;
 mod signal;
 mod verifiers;
 mod vetting;
+mod vetting_dashboard;
 mod webdriver;
 mod webhooks;
