@@ -119,3 +119,16 @@ pub async fn phone_read(
         })
         .await
 }
+
+/// What a zone import's entry says: how many, and their names (the first few).
+pub fn zones_detail(rows: &[crate::store::zones::ZoneRow]) -> String {
+    const SHOWN: usize = 10;
+    let names: Vec<&str> = rows.iter().take(SHOWN).map(|z| z.name.as_str()).collect();
+    let more = rows.len().saturating_sub(SHOWN);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("{} zones: {}{more}", rows.len(), names.join(", "))
+}

@@ -20,4 +20,5 @@ pub mod roster;
 pub mod store;
 pub mod telemetry;
 pub mod tokens;
+pub mod vetting;
 pub mod web;

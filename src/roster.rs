@@ -4,10 +4,10 @@
 
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
-use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::domain::{Language, Phone, Reach, SignalId, Standing};
 use crate::events::Event;
 use crate::geo::{Area, AreaError};
-use crate::store::volunteers::{NewVolunteer, VolunteerEdit};
+use crate::store::volunteers::{NewVolunteer, VolunteerEdit, VolunteerRow};
 use crate::store::StoreError;
 
 /// A volunteer as given, already parsed and valid.
@@ -71,8 +71,29 @@ fn changed(core: &Core) {
     core.events.publish(Event::Volunteers);
 }
 
+/// Whether the volunteer belongs in the geofence index: subscribed, not paused by a dispatcher,
+/// not waiting for approval.
+pub fn alertable(v: &VolunteerRow) -> bool {
+    !v.opted_out && !v.paused && v.standing.alertable()
+}
+
+/// Adds a volunteer on a dispatcher's or operator's word: approved. A number (or Signal
+/// address) already on the roster is a `Conflict`, audited as `volunteer_add_existing`; callers
+/// that must not reveal who is a member answer it as they answer a new one.
 pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreError> {
-    let id = core
+    insert(core, actor, s, Standing::Approved).await
+}
+
+/// Adds a volunteer who joined by text, with the standing `join.approval` gives joiners.
+pub async fn join(core: &Core, s: Signup) -> Result<i64, StoreError> {
+    let standing = Standing::of_joiner(core.settings.join.approval);
+    // Trust never applies to one who is not vetted.
+    let s = Signup { trusted: false, ..s };
+    insert(core, &Actor::Volunteer, s, standing).await
+}
+
+async fn insert(core: &Core, actor: &Actor, s: Signup, standing: Standing) -> Result<i64, StoreError> {
+    let inserted = core
         .store
         .insert_volunteer(NewVolunteer {
             name: &s.name,
@@ -85,18 +106,52 @@ pub async fn add(core: &Core, actor: &Actor, s: Signup) -> Result<i64, StoreErro
             signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
             signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
             roles: roles_text(&s.roles),
+            standing,
         })
-        .await?;
-    core.index_set(id, s.area.resolve(core));
+        .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(StoreError::Conflict(what)) => {
+            existing(core, actor, &s).await;
+            return Err(StoreError::Conflict(what));
+        }
+        Err(e) => return Err(e),
+    };
+    if standing.alertable() {
+        core.index_set(id, s.area.resolve(core));
+    }
     tracing::info!(
         volunteer_id = id,
         channel = s.reach.as_str(),
+        standing = standing.as_str(),
         actor = actor.name(),
         "volunteer added"
     );
-    audit::record(core, actor, "volunteer_add", Subject::Volunteer(id), "").await;
+    let detail = if standing.vetted() { "" } else { standing.as_str() };
+    audit::record(core, actor, "volunteer_add", Subject::Volunteer(id), detail).await;
+    if s.trusted {
+        audit::record(core, actor, "volunteer_trust", Subject::Volunteer(id), "on").await;
+    }
     changed(core);
     Ok(id)
+}
+
+/// Someone tried to add a number that is on the roster already: the admins see it in the audit
+/// log (with the volunteer it matched), whoever tried does not.
+async fn existing(core: &Core, actor: &Actor, s: &Signup) {
+    let by_phone = core
+        .store
+        .volunteer_by_phone_hash(&core.vault.lookup_hash(s.phone.e164()))
+        .await;
+    let subject = match by_phone {
+        Ok(Some(v)) => Subject::Volunteer(v.id),
+        _ => Subject::None,
+    };
+    tracing::info!(
+        actor = actor.name(),
+        "volunteer added again (already on the roster)"
+    );
+    audit::record(core, actor, "volunteer_add_existing", subject, "").await;
 }
 
 /// Changes name, language, trust and home area; false if there is no such volunteer.
@@ -104,10 +159,12 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
     let Some(before) = core.store.volunteer(id).await? else {
         return Ok(false);
     };
+    // Trust never applies to one who is not vetted.
+    let trusted = e.trusted && before.standing.vetted();
     let edit = VolunteerEdit {
         name: &e.name,
         language: e.language.as_str(),
-        trusted: e.trusted,
+        trusted,
         area: e.area.to_json().to_string(),
         channel: e.reach.map(Reach::as_str).unwrap_or(&before.channel),
         roles: roles_text(&e.roles),
@@ -115,11 +172,19 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
     if !core.store.update_volunteer(id, edit).await? {
         return Ok(false);
     }
-    if !before.opted_out && !before.paused {
+    if alertable(&before) {
         core.index_set(id, e.area.resolve(core));
     }
     tracing::info!(volunteer_id = id, actor = actor.name(), "volunteer changed");
     audit::record(core, actor, "volunteer_edit", Subject::Volunteer(id), "").await;
+    if trusted != before.trusted {
+        let detail = if trusted { "on" } else { "off" };
+        audit::record(core, actor, "volunteer_trust", Subject::Volunteer(id), detail).await;
+    }
+    let roles = roles_text(&e.roles);
+    if roles != before.roles {
+        audit::record(core, actor, "volunteer_roles", Subject::Volunteer(id), &roles).await;
+    }
     changed(core);
     Ok(true)
 }
@@ -147,7 +212,7 @@ pub async fn set_paused(core: &Core, actor: &Actor, id: i64, paused: bool) -> Re
         core.store.change_self(id, clear).await?;
     }
     let area = match (paused, core.store.volunteer(id).await?) {
-        (false, Some(v)) if !v.opted_out => core.area_of(&v.area),
+        (false, Some(v)) if alertable(&v) => core.area_of(&v.area),
         _ => None,
     };
     core.index_set(id, area);
@@ -194,6 +259,7 @@ pub async fn index_subscription(core: &Core, id: i64, opted_out: bool) -> Result
         core.store
             .volunteer(id)
             .await?
+            .filter(|v| v.standing.alertable())
             .and_then(|v| core.area_of(&v.area))
     };
     core.index_set(id, area);

@@ -67,3 +67,9 @@ verify-words-confirm = CONFIRM, CONFIRMED
 verify-words-nothing = NOTHING
 verify-choices = Passed on to the dispatcher. To decide #{ $id }, reply CONFIRM if you see it, NOTHING if not.
 verify-nothing-noted = Thank you: NOTHING noted for #{ $id }. Waiting for another check.
+# Vetting (issue 11): joiners wait for an admin's approval, or (open joining) get the area only.
+alert-unvetted-zone = { $head }: { $what } near { $zone }. { $need }Reply Y=coming N=can't HERE=on scene
+alert-unvetted-point = { $head }: { $what } around { $link } { $need }Reply Y=coming N=can't HERE=on scene
+answer-coming-unvetted = Thank you: you are coming to #{ $id }. Exact places go to approved volunteers; head to the area. Stay safe.
+join-pending = Thank you! A coordinator will approve you for { $area }; you will get alerts after that. STATUS or STOP at any time.
+status-pending = Area: { $area }. Language: English. Waiting for a coordinator's approval: no alerts yet.

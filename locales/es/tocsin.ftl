@@ -68,3 +68,9 @@ verify-words-confirm = CONFIRMAR, CONFIRMO, CONFIRMADO
 verify-words-nothing = NADA
 verify-choices = Pasamos tu mensaje al equipo. Para decidir #{ $id }, responde CONFIRMAR si lo ves, NADA si no.
 verify-nothing-noted = Gracias: NADA anotado para #{ $id }. Esperamos otra respuesta.
+# Vetting (issue 11): quien se une espera la aprobacion de un admin, o (union abierta) recibe solo la zona.
+alert-unvetted-zone = { $head }: { $what } cerca de { $zone }. { $need }Responde SI=voy NO=no puedo AQUI=llegue
+alert-unvetted-point = { $head }: { $what } por { $link } { $need }SI=voy NO=no puedo AQUI=llegue
+answer-coming-unvetted = Gracias: vas a #{ $id }. El lugar exacto es para voluntarios aprobados; ve a la zona. Cuidate.
+join-pending = Gracias! Un coordinador te aprobara para { $area }; despues recibiras alertas. STATUS o STOP cuando quieras.
+status-pending = Zona: { $area }. Idioma: espanol. Esperando la aprobacion de un coordinador: aun sin alertas.

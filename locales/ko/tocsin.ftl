@@ -66,3 +66,9 @@ verify-words-confirm = 있음, 확인됨
 verify-words-nothing = 없음
 verify-choices = 담당자에게 전달했습니다. #{ $id } 결정: 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
 verify-nothing-noted = 감사합니다: #{ $id } 없음으로 기록했습니다. 다른 확인을 기다립니다.
+# Vetting (issue 11): 가입자는 관리자 승인을 기다리거나 (공개 가입) 지역만 안내받습니다.
+alert-unvetted-zone = { $head }: { $zone } 근처 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-unvetted-point = { $head }: { $link } 1km 이내 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+answer-coming-unvetted = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 정확한 위치는 승인된 자원봉사자에게만 갑니다. 그 지역으로 가세요. 안전하세요.
+join-pending = 감사합니다! 코디네이터가 승인하면 { $area } 지역 자원봉사자로 알림을 받습니다. 언제든 STATUS, STOP.
+status-pending = 지역: { $area }. 언어: 한국어. 코디네이터 승인 대기 중: 아직 알림이 없습니다.

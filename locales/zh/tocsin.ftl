@@ -66,3 +66,9 @@ verify-words-confirm = 确认, 属实
 verify-words-nothing = 没发现, 没有发现
 verify-choices = 已转给调度员。要决定#{ $id }：看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
 verify-nothing-noted = 谢谢：#{ $id } 已记下没发现，等待其他人核实。
+# Vetting (issue 11): 加入者等待管理员批准，或（开放加入时）只收到区域。
+alert-unvetted-zone = { $head }: { $zone }附近{ $what }。{ $need }能来回复Y，不能来回复N，到场回复HERE
+alert-unvetted-point = { $head }: { $link } 1公里内{ $what }。{ $need }能来回复Y，不能来回复N，到场回复HERE
+answer-coming-unvetted = 谢谢：已记录你会去 #{ $id }。确切地点只发给已批准的志愿者，请前往该区域。注意安全。
+join-pending = 谢谢！协调员批准后，你将作为{ $area }的志愿者收到警报。随时可发STATUS或STOP。
+status-pending = 区域：{ $area }。语言：中文。等待协调员批准：暂不接收警报。

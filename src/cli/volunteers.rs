@@ -23,8 +23,13 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
                 let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
                 let last4 = roster::last4(&phone);
                 let roles = if v.roles.is_empty() { "-" } else { v.roles.as_str() };
+                // Joiners not yet approved say so (pending or unvetted).
+                let standing = match v.standing.vetted() {
+                    true => String::new(),
+                    false => format!("\t{}", v.standing),
+                };
                 println!(
-                    "{}\t{}\t…{}\t{}\t{}\t{}\t{}{}",
+                    "{}\t{}\t…{}\t{}\t{}\t{}\t{}{}{standing}",
                     v.id,
                     v.name,
                     last4,

@@ -5,6 +5,7 @@ use anyhow::{anyhow, bail, Context};
 
 use super::ZonesCommand;
 use crate::app::Core;
+use crate::audit::{self, zones_detail, Actor, Subject};
 use crate::config::Settings;
 use crate::geo::zones::parse_collection;
 use crate::store::zones::ZoneRow;
@@ -20,6 +21,14 @@ pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {
             let zones = parse_collection(&json).map_err(|e| anyhow!("{}: {e}", file.display()))?;
             let rows = ZoneRow::from_zones(&zones);
             core.store.upsert_zones(&rows).await?;
+            audit::record(
+                &core,
+                &Actor::Cli,
+                "zones_import",
+                Subject::None,
+                &zones_detail(&rows),
+            )
+            .await;
             println!("imported {} zones", rows.len());
         }
         ZonesCommand::List => {
@@ -35,6 +44,7 @@ pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {
             if !core.store.remove_zone(&name).await? {
                 bail!("no zone named {name:?}");
             }
+            audit::record(&core, &Actor::Cli, "zone_remove", Subject::None, &name).await;
             println!("removed zone {name}");
         }
     }

@@ -79,6 +79,7 @@ pub async fn due(core: &Core) -> anyhow::Result<()> {
 
 async fn escalate(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let counts = core.store.incident_counts(incident.id).await?;
+    // Vetted responders only: an unvetted volunteer's Y is shown, never counted.
     let responding = counts.coming + counts.on_scene;
     if responding >= incident.wanted {
         return Ok(());

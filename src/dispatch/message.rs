@@ -109,6 +109,33 @@ pub fn first_alert(language: Language, alert: &Alert) -> String {
     text(language, key, &args)
 }
 
+/// A first alert to a volunteer not yet vetted (`join.approval = "open"`): the zone, or a place
+/// to about a kilometre, never the exact one (`alert.exact` is ignored); nor does a Y bring it.
+pub fn first_alert_unvetted(language: Language, alert: &Alert) -> String {
+    let place = alert.place;
+    let need = if alert.wanted > 0 {
+        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
+    } else {
+        String::new()
+    };
+    let mut args = vec![
+        ("head", head(language, &alert.head)),
+        ("what", kind_words(language, alert.kind)),
+        ("need", need),
+    ];
+    let key = match place.zone {
+        Some(zone) => {
+            args.push(("zone", zone.to_string()));
+            "alert-unvetted-zone"
+        }
+        None => {
+            args.push(("link", rough_link(place.lat, place.lon)));
+            "alert-unvetted-point"
+        }
+    };
+    text(language, key, &args)
+}
+
 /// "Please check" to the nearest verifiers of an unverified report: they need the exact place.
 pub fn verify_request(language: Language, id: i64, drill: bool, kind: Kind, lat: f64, lon: f64) -> String {
     let h = Head {
@@ -206,6 +233,24 @@ pub fn answer_ack(
         (Answer::OnScene, _) => "answer-on-scene",
     };
     let reply = text(language, key, &args);
+    if drill {
+        format!("{} {reply}", text(language, "label-drill", &[]))
+    } else {
+        reply
+    }
+}
+
+/// The reply to an answer from a volunteer not yet vetted: never the exact place, and one who
+/// is coming is told why.
+pub fn answer_ack_unvetted(language: Language, answer: Answer, incident_id: i64, drill: bool) -> String {
+    if answer != Answer::Coming {
+        return answer_ack(language, answer, incident_id, drill, None);
+    }
+    let reply = text(
+        language,
+        "answer-coming-unvetted",
+        &[("id", incident_id.to_string())],
+    );
     if drill {
         format!("{} {reply}", text(language, "label-drill", &[]))
     } else {

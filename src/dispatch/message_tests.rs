@@ -32,10 +32,9 @@ fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
             ];
             for label in LABELS {
                 for exact in [true, false] {
-                    texts.push(first_alert(
-                        language,
-                        &alert(9_999_999, false, label, kind, &FAR, exact),
-                    ));
+                    let a = alert(9_999_999, false, label, kind, &FAR, exact);
+                    texts.push(first_alert(language, &a));
+                    texts.push(first_alert_unvetted(language, &a));
                 }
             }
             for text in texts {
@@ -58,16 +57,15 @@ fn every_alert_fits_two_segments_with_a_typical_zone_name_in_every_language() {
             };
             for kind in KINDS {
                 for (drill, exact) in [(false, true), (false, false), (true, true), (true, false)] {
-                    let text = first_alert(
-                        language,
-                        &alert(123_456, drill, Label::Unconfirmed, kind, &place, exact),
-                    );
-                    assert!(
-                        measure(&text).segments <= 2,
-                        "{language}: {} segments: {text}",
-                        measure(&text).segments
-                    );
-                    assert!(text.contains(zone), "{text}");
+                    let a = alert(123_456, drill, Label::Unconfirmed, kind, &place, exact);
+                    for text in [first_alert(language, &a), first_alert_unvetted(language, &a)] {
+                        assert!(
+                            measure(&text).segments <= 2,
+                            "{language}: {} segments: {text}",
+                            measure(&text).segments
+                        );
+                        assert!(text.contains(zone), "{text}");
+                    }
                 }
                 for false_alarm in [false, true] {
                     let text = all_clear(language, 123_456, true, kind, false_alarm);
@@ -280,6 +278,38 @@ fn replies_to_verifiers_fit_one_segment() {
             let text = crate::i18n::text(language, key, &[("id", "9999999".into())]);
             let m = measure(&text);
             assert_eq!((m.encoding, m.segments), (Encoding::Gsm7, 1), "{text}");
+        }
+    }
+}
+
+#[test]
+fn the_unvetted_never_get_the_exact_place_nor_a_promise_of_it() {
+    let exact = map_link(34.06171, -118.30049);
+    for language in Language::all() {
+        for zone in [None, Some("Koreatown")] {
+            let place = Place {
+                lat: 34.06171,
+                lon: -118.30049,
+                zone,
+            };
+            let a = alert(7, false, Label::Confirmed, Kind::Raid, &place, true);
+            let text = first_alert_unvetted(language, &a);
+            assert!(!text.contains(&exact), "{text}");
+            assert!(
+                zone.is_some() || text.contains("34.06,-118.30"),
+                "the rough place: {text}"
+            );
+            for promise in [
+                "get place",
+                "get the place",
+                "te damos el lugar",
+                "정확한 위치",
+                "确切地点",
+            ] {
+                assert!(!text.contains(promise), "{text}");
+            }
+            let reply = answer_ack_unvetted(language, Answer::Coming, 7, false);
+            assert!(!reply.contains("maps.google.com"), "{reply}");
         }
     }
 }

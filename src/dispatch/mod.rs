@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
 use crate::domain::{AlertPurpose, IncidentStatus, Kind, Language};
-use crate::store::alerts::{Audience, Bodies, Planned};
+use crate::store::alerts::{Audience, Bodies, Planned, Texts};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
 use message::{Alert, Head, Label, Place};
@@ -101,6 +101,8 @@ async fn area_targets(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -
 
 /// The text of a first alert (and of its escalation steps). Confirmed by a person, it says
 /// CONFIRMED; sent under `auto_verify = "all"` without anyone confirming it, UNCONFIRMED.
+/// Volunteers not yet vetted get the zone or a rough place only, whatever
+/// `dispatch.progressive_disclosure` says.
 pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> Bodies {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
     let place = Place {
@@ -123,7 +125,12 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
         wanted: incident.wanted,
         exact: !core.settings.dispatch.progressive_disclosure,
     };
-    in_every_language(|l| message::first_alert(l, &alert))
+    Bodies {
+        texts: texts_in_every_language(|l| message::first_alert(l, &alert)),
+        unvetted: Some(texts_in_every_language(|l| {
+            message::first_alert_unvetted(l, &alert)
+        })),
+    }
 }
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
@@ -159,7 +166,7 @@ async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
                     ids: &[],
                     signal_on: false,
                 },
-                &Bodies(vec![("en", String::new())]),
+                &Bodies::same(vec![("en", String::new())]),
             )
             .await?;
         return Ok(());
@@ -188,12 +195,14 @@ async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
 
 /// The text in every language tocsin speaks, English first (the fallback).
 pub(crate) fn in_every_language(text: impl Fn(Language) -> String) -> Bodies {
-    Bodies(
-        Language::all()
-            .into_iter()
-            .map(|l| (l.as_str(), text(l)))
-            .collect(),
-    )
+    Bodies::same(texts_in_every_language(text))
+}
+
+fn texts_in_every_language(text: impl Fn(Language) -> String) -> Texts {
+    Language::all()
+        .into_iter()
+        .map(|l| (l.as_str(), text(l)))
+        .collect()
 }
 
 /// Writes the alert and its deliveries and wakes the outbox; None when it already existed.

@@ -39,7 +39,8 @@ pub async fn page_all(core: &Core, waiting: Vec<IncidentRow>) -> anyhow::Result<
         .available_volunteers()
         .await?
         .into_iter()
-        .filter(|v| v.has_role("verifier"))
+        // Only the vetted verify: an infiltrator must never be the one who says "nothing here".
+        .filter(|v| v.vetted && v.has_role("verifier"))
         .collect();
     if available.is_empty() {
         let ids: Vec<i64> = waiting.iter().map(|i| i.id).collect();

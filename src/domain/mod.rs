@@ -9,12 +9,14 @@ pub mod phone;
 pub mod scope;
 pub mod signal_id;
 pub mod sms;
+pub mod standing;
 pub mod words;
 
 pub use check::CheckAnswer;
 pub use phone::{Phone, PhoneError};
 pub use scope::Scope;
 pub use signal_id::{SignalId, SignalIdError};
+pub use standing::Standing;
 
 pub use crate::i18n::Language;
 pub use words::*;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::fold::fold;
-use crate::domain::Language;
+use crate::domain::{Language, Standing};
 use crate::i18n::text;
 use crate::roster::{describe_area, HomeArea};
 use crate::store::volunteers::{SelfChange, VolunteerRow};
@@ -140,6 +140,7 @@ pub async fn run(
             let until = v.paused_until.filter(|u| *u > now_ms());
             let resume = text(language, "resume-word", &[]);
             match (v.paused, until) {
+                _ if v.standing == Standing::Pending => text(language, "status-pending", &[("area", area)]),
                 (true, _) | (false, Some(UNTIL_RESUMED)) => {
                     text(language, "status-paused", &[("area", area), ("until", resume)])
                 }
@@ -157,7 +158,7 @@ pub async fn run(
                 core.store
                     .change_self(v.id, SelfChange::Area(&area.to_json().to_string()))
                     .await?;
-                if !v.opted_out && !v.paused {
+                if crate::roster::alertable(v) {
                     core.index_set(v.id, area.resolve(core));
                 }
                 audit::record(core, &actor, "volunteer_area", subject, &z.name).await;

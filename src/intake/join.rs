@@ -1,13 +1,13 @@
-//! JOIN by text: language -> home area -> YES (double opt-in), then the sender is an active
-//! volunteer. An unclear answer is asked again; three of them, or 30 minutes of silence, end
-//! the conversation. A message with a sighting's words (ICE, raid, desalojo...) or a long one
+//! JOIN by text: language -> home area -> YES (double opt-in), then the sender is a volunteer,
+//! not yet vetted: pending approval, or alerted with the area only (`join.approval`). An
+//! unclear answer is asked again; three of them, or 30 minutes of silence, end the
+//! conversation. A message with a sighting's words (ICE, raid, desalojo...) or a long one
 //! that is not an answer is a report, not a failed answer: it ends the conversation and goes on
 //! as a report. Volunteers are never in a conversation.
 
 use crate::app::Core;
-use crate::audit::Actor;
 use crate::domain::fold::fold;
-use crate::domain::{Kind, Language, Phone, Reach, SignalId};
+use crate::domain::{Kind, Language, Phone, Reach, SignalId, Standing};
 use crate::geo::locate_text;
 use crate::i18n::text;
 use crate::intake::commands::language_named;
@@ -156,12 +156,17 @@ async fn finish(
         signal_id: who.signal_id.cloned(),
         roles: Vec::new(),
     };
-    match roster::add(core, &Actor::Volunteer, signup).await {
+    match roster::join(core, signup).await {
         Ok(_) | Err(StoreError::Conflict(_)) => {}
         Err(e) => return Err(e),
     }
     let label = c.area_label.clone().unwrap_or_default();
-    Ok(text(language, "join-done", &[("area", label)]))
+    // Pending: told that nothing comes until a coordinator approves them.
+    let key = match Standing::of_joiner(core.settings.join.approval) {
+        Standing::Pending => "join-pending",
+        _ => "join-done",
+    };
+    Ok(text(language, key, &[("area", label)]))
 }
 
 #[cfg(test)]

@@ -130,7 +130,7 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             Outcome::AlsoReport(reply) => check_reply = Some(reply),
             Outcome::NotACheck => {
                 if let Some(answer) = parse_answer(&msg.body) {
-                    return alert_answer(core, &msg, v.id, answer, language).await;
+                    return alert_answer(core, &msg, v, answer, language).await;
                 }
             }
         }
@@ -144,11 +144,11 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         point: None,
         kind: None,
         reporter,
-        // A verifier's words to a request to check decide nothing, even from a trusted volunteer:
-        // only CONFIRM or NOTHING do.
+        // Trust never applies to a volunteer who is not vetted, nor to a verifier's words to a
+        // request to check: only CONFIRM or NOTHING decide.
         volunteer: volunteer
             .as_ref()
-            .map(|v| (v.id, v.trusted && check_reply.is_none())),
+            .map(|v| (v.id, v.trusted && v.standing.vetted() && check_reply.is_none())),
         drill: false,
         truncated,
     };
@@ -165,10 +165,11 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
 async fn alert_answer(
     core: &Core,
     msg: &Inbound,
-    volunteer_id: i64,
+    v: &VolunteerRow,
     answer: crate::domain::Answer,
     language: Language,
 ) -> Result<Reply, StoreError> {
+    let volunteer_id = v.id;
     let Some((incident_id, alert_id, AlertPurpose::First)) =
         core.store.latest_open_alert(volunteer_id).await?
     else {
@@ -184,7 +185,8 @@ async fn alert_answer(
     tx.commit().await?;
     tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
     core.events.publish(Event::Incident { id: incident_id });
-    Ok(Some(answer_reply(core, language, answer, incident_id).await?))
+    let vetted = v.standing.vetted();
+    Ok(Some(answer_reply(core, language, answer, incident_id, vetted).await?))
 }
 
 /// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when
@@ -339,15 +341,19 @@ async fn subscription(
 }
 
 /// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place
-/// here (the alert named only the zone or a rough place).
+/// here (the alert named only the zone or a rough place); never one who is not vetted.
 async fn answer_reply(
     core: &Core,
     language: Language,
     answer: crate::domain::Answer,
     incident_id: i64,
+    vetted: bool,
 ) -> Result<String, StoreError> {
     let incident = core.store.incident(incident_id).await?;
     let drill = incident.as_ref().is_some_and(|i| i.drill);
+    if !vetted {
+        return Ok(message::answer_ack_unvetted(language, answer, incident_id, drill));
+    }
     let exact = incident
         .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)
         .and_then(|i| i.lat.zip(i.lon));

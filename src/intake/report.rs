@@ -148,7 +148,11 @@ pub async fn receive(
 /// Opens the incident of a stored report that has none yet (after a crash between the steps).
 pub async fn resume(core: &Core, report: &ReportRow) -> Result<i64, StoreError> {
     let trusted = match report.volunteer_id {
-        Some(id) => core.store.volunteer(id).await?.is_some_and(|v| v.trusted),
+        Some(id) => core
+            .store
+            .volunteer(id)
+            .await?
+            .is_some_and(|v| v.trusted && v.standing.vetted()),
         None => false,
     };
     let opening = Opening {

@@ -28,8 +28,7 @@ pub struct Planned {
     pub expires_at: i64,
 }
 
-/// The text of an alert per language code; the first is for anyone whose language has none.
-pub struct Bodies(pub Vec<(&'static str, String)>);
+pub use super::bodies::{Bodies, Texts};
 
 /// Who an alert goes to.
 pub enum Audience<'a> {
@@ -223,12 +222,8 @@ impl Store {
             expires_at,
             ..
         } = *planned;
-        let mut text = String::from("CASE v.language");
-        for i in 1..bodies.0.len() {
-            text.push_str(&format!(" WHEN ${} THEN ${}", 4 + 2 * i, 5 + 2 * i));
-        }
-        text.push_str(" ELSE $5 END");
-        let own = 5 + 2 * bodies.0.len().saturating_sub(1);
+        // The texts from $5 on; the statement's own values after `own`.
+        let (text, own) = bodies.sql(5);
         let mut statements: Vec<(String, Vec<i64>)> = Vec::new();
         // How many statements the first chunk made (Volunteers only).
         let mut audience_first: Option<usize> = None;
@@ -243,6 +238,7 @@ impl Store {
                         format!(
                             "{INSERT} SELECT $1, v.id, '{channel}', {text}, $2, 'queued', $3, $4, $3, $3 \
                              FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} \
+                             AND v.standing <> 'pending' \
                              AND NOT v.paused AND (v.paused_until IS NULL OR v.paused_until <= $3) AND v.id IN ({ids}) \
                              ON CONFLICT DO NOTHING"
                         )
@@ -269,10 +265,9 @@ impl Store {
                 vec![incident_id],
             )),
         }
-        let (_, default) = bodies
-            .0
-            .first()
-            .ok_or_else(|| sqlx::Error::Protocol("an alert without text".into()))?;
+        if bodies.is_empty() {
+            return Err(sqlx::Error::Protocol("an alert without text".into()).into());
+        }
         // The first group is the first chunk's statements alone (one per channel), small so that
         // it commits quickly and sending starts; then `GROUP` statements per transaction.
         let first = match &audience_first {
@@ -295,9 +290,8 @@ impl Store {
                     .bind(purpose.priority())
                     .bind(now)
                     .bind(expires_at);
-                q = q.bind(default.as_str());
-                for (code, body) in bodies.0.iter().skip(1) {
-                    q = q.bind(*code).bind(body.as_str());
+                for text in bodies.in_bind_order() {
+                    q = q.bind(text);
                 }
                 for id in binds {
                     q = q.bind(*id);

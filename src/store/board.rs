@@ -19,6 +19,8 @@ pub struct AlertedRow {
     pub error: Option<String>,
     pub answer: Option<String>,
     pub answered_at: Option<i64>,
+    /// Not vetted: their answer is shown, not counted.
+    pub unvetted: bool,
 }
 
 /// One update sent about the incident.
@@ -35,7 +37,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT d.volunteer_id AS volunteer_id, v.name AS name, v.phone_enc AS phone_enc, \
              v.language AS language, v.area AS area, d.status AS status, d.error AS error, \
-             c.answer AS answer, c.answered_at AS answered_at \
+             c.answer AS answer, c.answered_at AS answered_at, v.standing AS standing \
              FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
              LEFT JOIN confirmations c ON c.incident_id = $1 AND c.volunteer_id = d.volunteer_id \
              WHERE a.purpose = 'first' AND a.incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1) \
@@ -56,6 +58,7 @@ impl Store {
                     error: r.try_get("error")?,
                     answer: r.try_get("answer")?,
                     answered_at: r.try_get("answered_at")?,
+                    unvetted: r.try_get::<String, _>("standing")? != "approved",
                 })
             })
             .collect()

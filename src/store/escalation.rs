@@ -16,6 +16,8 @@ pub struct Available {
     pub area: String,
     /// Comma-separated roles.
     pub roles: String,
+    /// Approved (not unvetted): may verify.
+    pub vetted: bool,
 }
 
 impl Available {
@@ -25,11 +27,12 @@ impl Available {
 }
 
 impl Store {
-    /// Every volunteer who can be alerted now (active, not opted out, not paused).
+    /// Every volunteer who can be alerted now (active, not opted out, not paused, not pending
+    /// approval).
     pub async fn available_volunteers(&self) -> Result<Vec<Available>> {
         let rows = sqlx::query(
-            "SELECT id, area, roles FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
-             AND (paused_until IS NULL OR paused_until <= $1) ORDER BY id",
+            "SELECT id, area, roles, standing FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+             AND (paused_until IS NULL OR paused_until <= $1) AND standing <> 'pending' ORDER BY id",
         )
         .bind(now_ms())
         .fetch_all(self.pool())
@@ -40,6 +43,7 @@ impl Store {
                     id: r.try_get("id")?,
                     area: r.try_get("area")?,
                     roles: r.try_get("roles")?,
+                    vetted: r.try_get::<String, _>("standing")? == "approved",
                 })
             })
             .collect()

@@ -53,9 +53,13 @@ pub struct Counts {
     /// Independent reporters (distinct numbers; reports without a known number count each).
     pub reporters: i64,
 
+    /// Coming and on scene: vetted volunteers only, the ones that count towards `wanted`.
     pub coming: i64,
     pub cant: i64,
     pub on_scene: i64,
+    /// Coming and on scene among volunteers not yet vetted: shown, never counted as responders.
+    pub unvetted_coming: i64,
+    pub unvetted_on_scene: i64,
 }
 
 pub(crate) const COLUMNS: &str =
@@ -291,11 +295,15 @@ impl Store {
             c.failed_over = row.try_get("failed_over")?;
         }
         let sql = format!(
-            "SELECT incident_id AS id, {} AS coming, {} AS cant, {} AS on_scene FROM confirmations \
-             WHERE incident_id IN ({list}) GROUP BY incident_id",
-            sum("answer = 'coming'"),
-            sum("answer = 'cant'"),
-            sum("answer = 'on_scene'"),
+            "SELECT c.incident_id AS id, {} AS coming, {} AS cant, {} AS on_scene, \
+             {} AS unvetted_coming, {} AS unvetted_on_scene \
+             FROM confirmations c JOIN volunteers v ON v.id = c.volunteer_id \
+             WHERE c.incident_id IN ({list}) GROUP BY c.incident_id",
+            sum("c.answer = 'coming' AND v.standing = 'approved'"),
+            sum("c.answer = 'cant'"),
+            sum("c.answer = 'on_scene' AND v.standing = 'approved'"),
+            sum("c.answer = 'coming' AND v.standing <> 'approved'"),
+            sum("c.answer = 'on_scene' AND v.standing <> 'approved'"),
         );
         let mut q = sqlx::query(&sql);
         for id in ids {
@@ -306,6 +314,8 @@ impl Store {
             c.coming = row.try_get("coming")?;
             c.cant = row.try_get("cant")?;
             c.on_scene = row.try_get("on_scene")?;
+            c.unvetted_coming = row.try_get("unvetted_coming")?;
+            c.unvetted_on_scene = row.try_get("unvetted_on_scene")?;
         }
         for (id, n) in self.reporters(ids).await? {
             all.entry(id).or_default().reporters = n;

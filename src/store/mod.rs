@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod audit;
 pub mod board;
 pub mod checks;
+pub mod bodies;
 pub mod conversations;
 pub mod escalation;
 pub mod guard;
@@ -27,6 +28,7 @@ pub mod pace;
 pub mod receipts;
 pub mod reports;
 pub mod tokens;
+pub mod vetting;
 pub mod volunteers;
 pub mod zones;
 

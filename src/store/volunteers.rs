@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{flag, is_unique_violation, now_ms, Conn, Result, Store, StoreError};
+use crate::domain::Standing;
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
@@ -26,6 +27,8 @@ pub struct VolunteerRow {
     pub signal_enc: Option<Vec<u8>>,
     /// Comma-separated roles ("verifier").
     pub roles: String,
+    /// Vetted or not (`approved`, `pending`, `unvetted`): see `domain::Standing`.
+    pub standing: Standing,
 }
 
 /// What a dispatcher may change about a volunteer (the number is who they are: not editable).
@@ -51,10 +54,11 @@ pub struct NewVolunteer<'a> {
     pub signal_hash: Option<String>,
     /// Comma-separated roles ("verifier").
     pub roles: String,
+    pub standing: Standing,
 }
 
 const COLUMNS: &str = "id, name, phone_enc, language, trusted, area, opted_out, paused, paused_until, \
-     created_at, channel, signal_enc, roles";
+     created_at, channel, signal_enc, roles, standing";
 
 fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
     Ok(VolunteerRow {
@@ -71,6 +75,7 @@ fn from_row(row: &AnyRow) -> Result<VolunteerRow> {
         channel: row.try_get("channel")?,
         signal_enc: row.try_get("signal_enc")?,
         roles: row.try_get("roles")?,
+        standing: Standing::from_stored(&row.try_get::<String, _>("standing")?),
     })
 }
 
@@ -79,8 +84,8 @@ impl Store {
         let now = now_ms();
         let row = sqlx::query(
             "INSERT INTO volunteers (name, phone_enc, phone_hash, language, trusted, area, created_at, \
-             updated_at, channel, signal_enc, signal_hash, roles) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11) RETURNING id",
+             updated_at, channel, signal_enc, signal_hash, roles, standing) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(v.name)
         .bind(v.phone_enc)
@@ -93,6 +98,7 @@ impl Store {
         .bind(v.signal_enc)
         .bind(v.signal_hash)
         .bind(v.roles)
+        .bind(v.standing.as_str())
         .fetch_one(self.pool())
         .await
         .map_err(|e| {
@@ -129,12 +135,15 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Active volunteers who can be alerted: (id, area JSON), for the geofence index.
+    /// Active volunteers who can be alerted (not pending approval): (id, area JSON), for the
+    /// geofence index.
     pub async fn alertable_areas(&self) -> Result<Vec<(i64, String)>> {
-        let rows =
-            sqlx::query("SELECT id, area FROM volunteers WHERE active AND NOT opted_out AND NOT paused")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, area FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+             AND standing <> 'pending'",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, r.try_get("area")?)))
             .collect()

@@ -27,5 +27,7 @@ mod tokens;
 mod tokens_admin;
 mod verifier_answers;
 mod verifiers;
+mod vetting;
+mod vetting_dashboard;
 mod webdriver;
 mod webhooks;

@@ -65,7 +65,7 @@ async fn a_spanish_report_naming_a_zone_alias_alerts_that_zone(backend: Backend)
 }
 on_both_backends!(a_spanish_report_naming_a_zone_alias_alerts_that_zone);
 
-async fn a_korean_join_conversation_makes_a_volunteer_who_is_then_alerted(backend: Backend) {
+async fn a_korean_join_conversation_makes_a_volunteer_who_is_alerted_once_approved(backend: Backend) {
     let app = with_zones(backend).await;
     app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0)
         .await;
@@ -100,7 +100,11 @@ async fn a_korean_join_conversation_makes_a_volunteer_who_is_then_alerted(backen
         "nobody is active before YES"
     );
     let reply = app.text(NEWCOMER, "네").await;
-    assert!(reply.body.contains("자원봉사자"), "{}", reply.body);
+    assert!(
+        reply.body.contains("자원봉사자") && reply.body.contains("승인"),
+        "told in Korean to wait for approval: {}",
+        reply.body
+    );
     let (_, list) = app.get("/volunteers").await;
     let joined: Vec<&Value> = list["volunteers"]
         .as_array()
@@ -110,6 +114,11 @@ async fn a_korean_join_conversation_makes_a_volunteer_who_is_then_alerted(backen
         .collect();
     assert_eq!(joined.len(), 1, "{list}");
     assert_eq!(joined[0]["language"], "ko");
+    // Joining is vetted (issue 11): alerted once an admin approves them.
+    assert_eq!(joined[0]["status"], "pending");
+    let id = joined[0]["id"].as_i64().unwrap();
+    let (status, body) = app.post(&format!("/volunteers/{id}/approve"), json!({})).await;
+    assert_eq!(status, 200, "{body}");
 
     app.text(TRUSTED, "ICE raid at Vermont and 6th, Koreatown").await;
     let sent = app.twilio.wait_for_messages(1, WAIT).await;
@@ -127,7 +136,7 @@ async fn a_korean_join_conversation_makes_a_volunteer_who_is_then_alerted(backen
     );
     app.stop().await;
 }
-on_both_backends!(a_korean_join_conversation_makes_a_volunteer_who_is_then_alerted);
+on_both_backends!(a_korean_join_conversation_makes_a_volunteer_who_is_alerted_once_approved);
 
 async fn stop_pause_and_their_opposites_decide_who_is_alerted(backend: Backend) {
     let app = with_zones(backend).await;

@@ -235,6 +235,30 @@ impl Browser {
         std::fs::write(format!("{dir}/{name}.png"), png).expect("screenshot written");
     }
 
+    /// Sets the window's size (a phone is 390 x 844).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// `screenshot` at a given window size (when `TOCSIN_SCREENSHOTS` names a folder).
+    pub async fn screenshot_at(&self, name: &str, width: u32, height: u32) {
+        let Ok(dir) = std::env::var("TOCSIN_SCREENSHOTS") else {
+            return;
+        };
+        self.resize(width, height).await;
+        let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or(""))
+            .expect("a PNG");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        std::fs::write(format!("{dir}/{name}.png"), png).expect("screenshot written");
+    }
+
     pub async fn quit(mut self) {
         let _ = self.try_call(reqwest::Method::DELETE, "", None).await;
         let _ = self.driver.kill();

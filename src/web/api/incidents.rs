@@ -204,6 +204,7 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
         "targeted": c.targeted, "queued": c.queued, "sent": c.sent, "delivered": c.delivered,
         "failed": c.failed, "failed_over": c.failed_over, "read": c.read,
         "coming": c.coming, "cant": c.cant, "on_scene": c.on_scene,
+        "unvetted_coming": c.unvetted_coming, "unvetted_on_scene": c.unvetted_on_scene,
     });
     json!({
         "id": row.id, "kind": row.kind, "status": row.status,

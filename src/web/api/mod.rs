@@ -57,6 +57,9 @@ pub fn router(core: Shared) -> Router<Shared> {
             "/volunteers/{id}",
             patch(volunteers::update).delete(volunteers::remove),
         )
+        // Vetting joiners: who may be told exact places and count as a responder.
+        .route("/volunteers/{id}/approve", post(volunteers::approve))
+        .route("/volunteers/{id}/reject", post(volunteers::reject))
         .route("/zones", post(zones::import))
         .route("/zones/{name}", delete(zones::remove))
         .route("/tokens", get(tokens::list).post(tokens::create))

@@ -3,7 +3,9 @@
 //! number (`phone`), one volunteer at a time, and each such read is in the audit log first.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
@@ -11,10 +13,11 @@ use serde_json::{json, Value};
 use super::body::{self, Body};
 use crate::app::Shared;
 use crate::audit;
-use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::domain::{Language, Phone, Reach, SignalId, Standing};
 use crate::roster::{self, HomeArea, Signup};
 use crate::store::volunteers::VolunteerRow;
 use crate::tokens::Caller;
+use crate::vetting::{self, Vetting};
 use crate::web::ApiError;
 
 pub async fn create(
@@ -65,6 +68,8 @@ pub async fn create(
         signal_id,
         roles,
     };
+    // A number already on the roster is a 409 here (and audited): the API is for admins, who
+    // can read every number anyway, and a tool must know its volunteer was not added.
     let id = roster::add(&core, &caller.actor(), signup).await?;
     let row = core
         .store
@@ -75,11 +80,67 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view(&core, &row, true))))
 }
 
-pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
+/// `GET /volunteers[?status=pending|unvetted|approved]`.
+pub async fn list(
+    State(core): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let wanted = match query.get("status") {
+        None => None,
+        Some(s) => Some(Standing::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "status",
+                format!("status must be one of {}", Standing::NAMES.join(", ")),
+            )
+        })?),
+    };
     let rows = core.store.volunteers().await?;
-    Ok(Json(
-        json!({ "volunteers": rows.iter().map(|r| view(&core, r, false)).collect::<Vec<_>>() }),
-    ))
+    let list: Vec<Value> = rows
+        .iter()
+        .filter(|r| wanted.is_none_or(|s| r.standing == s))
+        .map(|r| view(&core, r, false))
+        .collect();
+    Ok(Json(json!({ "volunteers": list })))
+}
+
+/// `POST /volunteers/{id}/approve`: a pending or unvetted volunteer becomes approved.
+pub async fn approve(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = body::id(&id, "volunteer")?;
+    match vetting::approve(&core, &caller.actor(), id).await? {
+        Vetting::Done => {}
+        Vetting::NoSuchVolunteer => return Err(ApiError::not_found("volunteer")),
+        Vetting::AlreadyApproved => {
+            return Err(ApiError::conflict(
+                "this volunteer is approved already; only pending or unvetted volunteers are approved",
+            ))
+        }
+    }
+    let row = core
+        .store
+        .volunteer(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("volunteer"))?;
+    Ok(Json(view(&core, &row, false)))
+}
+
+/// `POST /volunteers/{id}/reject`: a pending or unvetted volunteer is erased (204).
+pub async fn reject(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = body::id(&id, "volunteer")?;
+    match vetting::reject(&core, &caller.actor(), id).await? {
+        Vetting::Done => Ok(StatusCode::NO_CONTENT),
+        Vetting::NoSuchVolunteer => Err(ApiError::not_found("volunteer")),
+        Vetting::AlreadyApproved => Err(ApiError::conflict(
+            "this volunteer is approved; remove them (DELETE /volunteers/{id}) instead of rejecting",
+        )),
+    }
 }
 
 pub async fn show(
@@ -168,6 +229,7 @@ fn view(core: &Shared, row: &VolunteerRow, full_phone: bool) -> Value {
 
         "language": row.language,
         "trusted": row.trusted,
+        "status": row.standing.as_str(),
         "opted_out": row.opted_out,
         "area": serde_json::from_str::<Value>(&row.area).unwrap_or(Value::Null),
         "created_at": row.created_at,

@@ -8,6 +8,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::Shared;
+use crate::audit::{self, zones_detail, Actor, Subject};
 use crate::geo::zones::parse_collection;
 use crate::store::zones::ZoneRow;
 use crate::web::ApiError;
@@ -20,6 +21,14 @@ pub async fn import(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     core.store.upsert_zones(&rows).await?;
     core.refresh_index().await.map_err(ApiError::internal)?;
     tracing::info!(zones = rows.len(), "zones imported");
+    audit::record(
+        &core,
+        &Actor::Api,
+        "zones_import",
+        Subject::None,
+        &zones_detail(&rows),
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(json!({ "imported": rows.len() }))))
 }
 
@@ -44,5 +53,6 @@ pub async fn remove(State(core): State<Shared>, Path(name): Path<String>) -> Res
         return Err(ApiError::not_found("zone"));
     }
     core.refresh_index().await.map_err(ApiError::internal)?;
+    audit::record(&core, &Actor::Api, "zone_remove", Subject::None, &name).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -38,6 +38,8 @@ pub struct AlertedItem {
     pub answer: &'static str,
     pub answer_class: &'static str,
     pub answered: String,
+    /// Not vetted: the answer does not count towards responders wanted.
+    pub unvetted: bool,
 }
 
 #[derive(Template)]
@@ -142,6 +144,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
                 answer,
                 answer_class,
                 answered: r.answered_at.map(view::age).unwrap_or_default(),
+                unvetted: r.unvetted,
             }
         })
         .collect();

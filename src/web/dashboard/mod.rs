@@ -15,8 +15,10 @@ mod queue;
 mod reports;
 mod session;
 mod throttle;
+mod vetting;
 mod view;
 mod volunteer_form;
+mod volunteer_list;
 mod volunteers;
 
 use std::sync::Arc;
@@ -72,7 +74,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
         .route("/incidents/{id}/act", post(incident::act))
-        .route("/volunteers", get(volunteers::list).post(volunteers::create))
+        .route("/volunteers", get(volunteer_list::list).post(volunteers::create))
         .route("/volunteers/new", get(volunteers::new_form))
         .route(
             "/volunteers/{id}",

@@ -1,7 +1,10 @@
-//! `/volunteers`: the roster. List and search by name, add, edit (name, language, trusted, home
-//! area drawn on the map or typed as a circle), pause and remove, all through `roster` (the
-//! API's and CLI's code). Lists show numbers masked to everyone; an admin sees one volunteer's
-//! whole number on their page, and that read is in the audit log first.
+//! `/volunteers/new` and `/volunteers/{id}`: add, edit (name, language, trusted, home area
+//! drawn on the map or typed as a circle), pause and remove, all through `roster` (the API's and
+//! CLI's code); the list is `volunteer_list`. Lists show numbers masked to everyone; an admin
+//! sees one volunteer's whole number on their page, and that read is in the audit log first.
+//! Trust, roles, approving and removing are for admins (`vetting`). A dispatcher adding a
+//! number that is on the roster already is answered as for a new one: the dashboard tells no
+//! dispatcher who is a member (the audit log tells admins).
 
 use std::collections::HashMap;
 
@@ -12,34 +15,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::session::{Signed, SignedForm};
+use super::vetting;
 use super::view::{self, Chrome, Notice};
 use super::volunteer_form;
+use super::volunteer_list::{done_text, row};
 use super::Dash;
 use crate::domain::{Language, Phone, Reach};
 use crate::roster::{self, Edit, Signup};
-use crate::store::volunteers::VolunteerRow;
 use crate::store::StoreError;
-
-pub struct Row {
-    pub id: i64,
-    pub name: String,
-    pub phone: String,
-    pub language: String,
-    pub trusted: bool,
-    pub paused: bool,
-    pub opted_out: bool,
-    pub area: String,
-    pub roles: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "dashboard/volunteers.html")]
-struct ListPage {
-    chrome: Chrome,
-    notice: Option<Notice>,
-    query: String,
-    rows: Vec<Row>,
-}
 
 /// The add and edit form; `id` is None when adding.
 #[derive(Template)]
@@ -61,6 +44,8 @@ struct FormPage {
     drill_role: String,
     paused: bool,
     opted_out: bool,
+    /// `approved`, `pending` or `unvetted`.
+    standing: &'static str,
     /// What was drawn in this form (JSON), empty until the map is used.
     area: String,
     /// The stored area (JSON), drawn on the map when the page opens.
@@ -70,77 +55,6 @@ struct FormPage {
     radius_m: String,
     tile_url: String,
     tile_attribution: String,
-}
-
-fn summary(area: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(area) {
-        Ok(v) if v["type"] == "circle" => format!(
-            "circle {:.0} m around {:.4}, {:.4}",
-            v["radius_m"].as_f64().unwrap_or(0.0),
-            v["lat"].as_f64().unwrap_or(0.0),
-            v["lon"].as_f64().unwrap_or(0.0)
-        ),
-        Ok(v) if v["type"] == "Polygon" => "polygon".into(),
-        Ok(v) if v["type"] == "MultiPolygon" => "polygons".into(),
-        Ok(v) if v["type"] == "zone" => format!("zone {}", v["zone"].as_str().unwrap_or("?")),
-        _ => "none".into(),
-    }
-}
-
-fn row(dash: &Dash, v: &VolunteerRow) -> Row {
-    let phone = dash.core.vault.decrypt(&v.phone_enc).unwrap_or_default();
-    Row {
-        id: v.id,
-        name: v.name.clone(),
-        phone: view::masked(&phone),
-        language: v.language.clone(),
-        trusted: v.trusted,
-        paused: v.paused,
-        opted_out: v.opted_out,
-        area: summary(&v.area),
-        roles: v
-            .roles
-            .split(',')
-            .filter(|r| !r.is_empty())
-            .map(str::to_string)
-            .collect(),
-    }
-}
-
-fn done_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "added" => "Volunteer added.",
-        "saved" => "Changes saved.",
-        "paused" => "Paused: not alerted until resumed.",
-        "resumed" => "Resumed: alerted again.",
-        "removed" => "Volunteer removed; their name, number and area are erased.",
-        _ => return None,
-    })
-}
-
-pub async fn list(
-    State(dash): State<Dash>,
-    signed: Signed,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let q = query.get("q").map(|s| s.trim().to_string()).unwrap_or_default();
-    let rows = if q.is_empty() {
-        dash.core.store.volunteers().await
-    } else {
-        dash.core.store.search_volunteers(&q).await
-    };
-    match rows {
-        Ok(rows) => {
-            let page = ListPage {
-                chrome: Chrome::of(&signed),
-                notice: query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok),
-                query: q,
-                rows: rows.iter().map(|v| row(&dash, v)).collect(),
-            };
-            view::render(StatusCode::OK, &page)
-        }
-        Err(e) => view::internal(e),
-    }
 }
 
 fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
@@ -160,6 +74,7 @@ fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
         drill_role: dash.core.settings.dispatch.drill_role.clone(),
         paused: false,
         opted_out: false,
+        standing: "approved",
         area: String::new(),
         current_area: String::new(),
         lat: String::new(),
@@ -197,6 +112,7 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     page.drill = r.roles.contains(&page.drill_role);
     page.paused = v.paused;
     page.opted_out = v.opted_out;
+    page.standing = v.standing.as_str();
     // A zone is drawn by its shape (kept as the zone when the form is saved unchanged).
     page.current_area = match dash.core.area_of(&v.area) {
         Some(shape) if v.area.contains("\"zone\"") => shape.to_json().to_string(),
@@ -239,9 +155,12 @@ fn refused(dash: &Dash, form: &SignedForm, mut page: FormPage, status: StatusCod
         page.phone = form.get("phone").to_string();
     }
     page.language = form.get("language").to_string();
-    page.trusted = form.get("trusted") == "on";
-    page.verifier = form.get("verifier") == "on";
-    page.drill = form.get("drill") == "on";
+    // A dispatcher's form does not send these (disabled): keep what the page showed.
+    if form.signed.user.is_admin() {
+        page.trusted = form.get("trusted") == "on";
+        page.verifier = form.get("verifier") == "on";
+        page.drill = form.get("drill") == "on";
+    }
     page.area = form.get("area").to_string();
     page.lat = form.get("lat").to_string();
     page.lon = form.get("lon").to_string();
@@ -256,7 +175,7 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         let phone = Phone::parse(form.get("phone")).map_err(|e| ("phone", format!("phone {e}")))?;
         Ok((c, phone))
     });
-    let (fields, phone) = match parsed {
+    let (mut fields, phone) = match parsed {
         Ok(p) => p,
         Err((field, why)) => {
             return refused(
@@ -268,6 +187,13 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
             );
         }
     };
+    let admin = form.signed.user.is_admin();
+    if !admin {
+        match vetting::dispatcher_keeps(&dash.core, &form, None) {
+            Some((trusted, roles)) => (fields.trusted, fields.roles) = (trusted, roles),
+            None => return vetting::forbidden(vetting::DISPATCHERS_MAY_NOT),
+        }
+    }
     let signup = Signup {
         name: fields.name,
         phone,
@@ -278,20 +204,31 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         signal_id: None,
         roles: fields.roles,
     };
-    match roster::add(&dash.core, &form.signed.user.actor(), signup).await {
-        Ok(id) => (
+    match (
+        admin,
+        roster::add(&dash.core, &form.signed.user.actor(), signup).await,
+    ) {
+        (true, Ok(id)) => (
             StatusCode::SEE_OTHER,
             [(LOCATION, format!("/volunteers/{id}?done=added"))],
         )
             .into_response(),
-        Err(StoreError::Conflict(what)) => refused(
+        // No membership oracle: a number on the roster already is answered like a new one (no
+        // id, the same page); `roster::add` wrote `volunteer_add_existing` for the admins.
+        (false, Ok(_) | Err(StoreError::Conflict(_))) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, "/volunteers?done=added".to_string())],
+        )
+            .into_response(),
+        // Admins see every number anyway: they are told, so as not to think someone was added.
+        (true, Err(StoreError::Conflict(what))) => refused(
             &dash,
             &form,
             blank,
             StatusCode::CONFLICT,
             format!("phone: {what} already exists"),
         ),
-        Err(e) => view::internal(e),
+        (_, Err(e)) => view::internal(e),
     }
 }
 
@@ -303,20 +240,27 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
     let core = &dash.core;
     let actor = form.signed.user.actor();
     let stored = match core.store.volunteer(id).await {
-        Ok(Some(v)) => v.area,
+        Ok(Some(v)) => v,
         Ok(None) => return view::not_found("volunteer"),
         Err(e) => return view::internal(e),
     };
     let result = match form.get("action") {
-        "save" => match volunteer_form::parse(core, &form, Some(&stored)) {
+        "save" => match volunteer_form::parse(core, &form, Some(&stored.area)) {
             Ok(f) => {
+                let (trusted, roles) = match form.signed.user.is_admin() {
+                    true => (f.trusted, f.roles),
+                    false => match vetting::dispatcher_keeps(core, &form, Some(&stored)) {
+                        Some(kept) => kept,
+                        None => return vetting::forbidden(vetting::DISPATCHERS_MAY_NOT),
+                    },
+                };
                 let edit = Edit {
                     name: f.name,
                     language: f.language,
-                    trusted: f.trusted,
+                    trusted,
                     area: f.area,
                     reach: f.reach,
-                    roles: f.roles,
+                    roles,
                 };
                 roster::edit(core, &actor, id, edit)
                     .await
@@ -342,6 +286,9 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
         "resume" => roster::set_paused(core, &actor, id, false)
             .await
             .map(|f| f.then_some("resumed")),
+        "approve" => return vetting::decide(core, &form, id, true).await,
+        "reject" => return vetting::decide(core, &form, id, false).await,
+        "remove" if !form.signed.user.is_admin() => return vetting::forbidden("remove volunteers"),
         "remove" if form.get("confirm") == "yes" => roster::remove(core, &actor, id)
             .await
             .map(|f| f.then_some("removed")),

@@ -1,0 +1,128 @@
+//! `/volunteers`: the roster, searchable by name, and first the joiners waiting for approval
+//! (pending, unvetted) with Approve and Reject for admins (`vetting`). Numbers are masked for
+//! everyone here: an admin sees one whole number on that volunteer's page, audited.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::session::Signed;
+use super::view::{self, Chrome, Notice};
+use super::Dash;
+use crate::store::volunteers::VolunteerRow;
+
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub language: String,
+    pub trusted: bool,
+    pub paused: bool,
+    pub opted_out: bool,
+    pub area: String,
+    pub roles: Vec<String>,
+    /// `approved`, `pending` or `unvetted`.
+    pub standing: &'static str,
+    pub channel: String,
+    /// How long ago they joined (or were added).
+    pub joined: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/volunteers.html")]
+struct ListPage {
+    chrome: Chrome,
+    notice: Option<Notice>,
+    query: String,
+    rows: Vec<Row>,
+    /// Joiners not yet approved: pending (not alerted) and unvetted (alerted, area only).
+    waiting: Vec<Row>,
+}
+
+fn summary(area: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(area) {
+        Ok(v) if v["type"] == "circle" => format!(
+            "circle {:.0} m around {:.4}, {:.4}",
+            v["radius_m"].as_f64().unwrap_or(0.0),
+            v["lat"].as_f64().unwrap_or(0.0),
+            v["lon"].as_f64().unwrap_or(0.0)
+        ),
+        Ok(v) if v["type"] == "Polygon" => "polygon".into(),
+        Ok(v) if v["type"] == "MultiPolygon" => "polygons".into(),
+        Ok(v) if v["type"] == "zone" => format!("zone {}", v["zone"].as_str().unwrap_or("?")),
+        _ => "none".into(),
+    }
+}
+
+pub(super) fn row(dash: &Dash, v: &VolunteerRow) -> Row {
+    let phone = dash.core.vault.decrypt(&v.phone_enc).unwrap_or_default();
+    Row {
+        id: v.id,
+        name: v.name.clone(),
+        phone: view::masked(&phone),
+        language: v.language.clone(),
+        trusted: v.trusted,
+        paused: v.paused,
+        opted_out: v.opted_out,
+        area: summary(&v.area),
+        roles: v
+            .roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        standing: v.standing.as_str(),
+        channel: v.channel.clone(),
+        joined: view::age(v.created_at),
+    }
+}
+
+pub(super) fn done_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "added" => "Volunteer added.",
+        "saved" => "Changes saved.",
+        "paused" => "Paused: not alerted until resumed.",
+        "resumed" => "Resumed: alerted again.",
+        "removed" => "Volunteer removed; their name, number and area are erased.",
+        "approved" => "Approved: alerted with exact places and counted as a responder from now on.",
+        "rejected" => "Rejected; their name, number and area are erased. They were not told.",
+        _ => return None,
+    })
+}
+
+pub async fn list(
+    State(dash): State<Dash>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let q = query.get("q").map(|s| s.trim().to_string()).unwrap_or_default();
+    let all = match dash.core.store.volunteers().await {
+        Ok(all) => all,
+        Err(e) => return view::internal(e),
+    };
+    let found = match q.is_empty() {
+        true => None,
+        false => Some(dash.core.store.search_volunteers(&q).await),
+    };
+    match found.transpose() {
+        Ok(found) => {
+            let rows = found.as_ref().unwrap_or(&all);
+            let page = ListPage {
+                chrome: Chrome::of(&signed),
+                notice: query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok),
+                query: q,
+                rows: rows.iter().map(|v| row(&dash, v)).collect(),
+                waiting: all
+                    .iter()
+                    .filter(|v| !v.standing.vetted())
+                    .map(|v| row(&dash, v))
+                    .collect(),
+            };
+            view::render(StatusCode::OK, &page)
+        }
+        Err(e) => view::internal(e),
+    }
+}
