@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
@@ -23,6 +23,7 @@ use crate::store::Store;
 pub struct Core {
     pub settings: Settings,
     pub store: Store,
+    /// The data key, for keyed hashes (lookups); the store seals and opens values itself.
     pub vault: Vault,
     /// Every alertable volunteer's home area; updated after each change is committed.
     pub index: RwLock<AreaIndex>,
@@ -45,13 +46,10 @@ pub type Shared = Arc<Core>;
 /// Flips to true once to ask every task to stop.
 pub type Shutdown = watch::Receiver<bool>;
 
-const KEY_CHECK: &str = "key_check";
-
 impl Core {
     pub async fn open(settings: Settings) -> anyhow::Result<Shared> {
-        let store = Store::connect(&settings.database.url, settings.database.max_connections).await?;
-        store.migrate().await?;
-        let vault = open_vault(&settings, &store).await?;
+        let store = Store::open(&settings.database, &settings.crypto).await?;
+        let vault = store.vault().clone();
         let core = Arc::new(Core {
             settings,
             store,
@@ -189,26 +187,6 @@ impl Core {
             _ => Ok(None),
         }
     }
-}
-
-/// The data key, checked against the database it encrypts: a wrong or a new key on a database
-/// that already holds encrypted data would make every number unreadable.
-async fn open_vault(settings: &Settings, store: &Store) -> anyhow::Result<Vault> {
-    let stored = store.meta(KEY_CHECK).await?;
-    let vault = Vault::load(&settings.crypto, stored.is_none())?;
-    let check = vault.check_value();
-    let stored = match stored {
-        Some(stored) => stored,
-        None => store.meta_init(KEY_CHECK, &check).await?,
-    };
-    if stored != check {
-        bail!(
-            "crypto.key (or the key file {}) is not the key this database was encrypted with; \
-             refusing to start rather than lose every stored number",
-            settings.crypto.key_file
-        );
-    }
-    Ok(vault)
 }
 
 /// A started server: its address, and how to stop it.

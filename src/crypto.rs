@@ -1,9 +1,14 @@
-//! Encryption at rest of phone numbers and Signal ids.
+//! Encryption at rest of everything that names or locates a person: phone numbers, Signal ids,
+//! volunteers' names and home areas, report texts, a joiner's chosen area.
 //!
 //! One 32-byte master key (config or key file) yields two subkeys: one for XChaCha20-Poly1305
 //! (random 24-byte nonce per value, stored as nonce || ciphertext) and one for HMAC-SHA256, the
 //! keyed hash by which a number is found without decrypting every row. Whoever holds the database
 //! but not the key learns neither the numbers nor, by hashing guesses, which numbers are in it.
+//!
+//! Every value is sealed with associated data naming its column and its row
+//! (`tocsin/v2/volunteers.name_enc/12`): a ciphertext copied into another row or column does not
+//! open, so whoever can write to the database cannot swap one volunteer's number for another's.
 
 use std::io::Write;
 use std::path::Path;
@@ -28,9 +33,48 @@ pub struct Vault {
     lookup_key: [u8; 32],
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("stored value could not be decrypted (wrong crypto.key?)")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("stored value could not be decrypted (wrong crypto.key, or moved from another row)")]
 pub struct DecryptError;
+
+/// The encrypted columns; a sealed value is bound to its column and row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    VolunteerName,
+    VolunteerPhone,
+    VolunteerSignal,
+    VolunteerArea,
+    ReportBody,
+    ReportReporter,
+    ConversationArea,
+    ConversationAreaLabel,
+    /// What a verifier sent while asked to check (message text).
+    CheckAnswerText,
+}
+
+impl Field {
+    /// `table.column` as stored.
+    pub fn column(self) -> &'static str {
+        match self {
+            Field::VolunteerName => "volunteers.name_enc",
+            Field::VolunteerPhone => "volunteers.phone_enc",
+            Field::VolunteerSignal => "volunteers.signal_enc",
+            Field::VolunteerArea => "volunteers.area_enc",
+            Field::ReportBody => "reports.body_enc",
+            Field::ReportReporter => "reports.reporter_enc",
+            Field::ConversationArea => "conversations.area_enc",
+            Field::ConversationAreaLabel => "conversations.area_label_enc",
+            Field::CheckAnswerText => "verifier_answers.text_enc",
+        }
+    }
+
+    fn aad(self, row: &str) -> Vec<u8> {
+        format!("tocsin/v2/{}/{row}", self.column()).into_bytes()
+    }
+}
+
+/// Associated data of values sealed before it was bound to rows (upgrades only).
+const LEGACY_AAD: &[u8] = b"tocsin";
 
 impl Vault {
     pub fn from_key(master: &[u8; 32]) -> Vault {
@@ -70,7 +114,7 @@ impl Vault {
         let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         tracing::warn!(
             path = %shown.display(),
-            "generated a new data-encryption key; back this file up and keep it secret: without it the stored phone numbers cannot be read"
+            "generated a new data-encryption key; back this file up apart from the database and keep it secret (off the database's volume, out of its backups): without it nothing stored can be read, with the database it reads everything"
         );
         Ok(Vault::from_key(&key))
     }
@@ -80,7 +124,28 @@ impl Vault {
         self.lookup_hash("tocsin key check")
     }
 
-    pub fn encrypt(&self, plain: &str) -> Vec<u8> {
+    /// Seals `plain` for `field` of the row whose key is `row` (its id, or a conversation's
+    /// sender hash).
+    pub fn seal(&self, field: Field, row: impl std::fmt::Display, plain: &str) -> Vec<u8> {
+        self.seal_with(&field.aad(&row.to_string()), plain)
+    }
+
+    /// Opens what `seal` sealed for the same field and row; anything else is an error.
+    pub fn open(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        sealed: &[u8],
+    ) -> Result<String, DecryptError> {
+        self.open_with(&field.aad(&row.to_string()), sealed)
+    }
+
+    /// Opens a value sealed by an older version, before values were bound to their rows.
+    pub(crate) fn open_legacy(&self, sealed: &[u8]) -> Result<String, DecryptError> {
+        self.open_with(LEGACY_AAD, sealed)
+    }
+
+    fn seal_with(&self, aad: &[u8], plain: &str) -> Vec<u8> {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = self
@@ -89,7 +154,7 @@ impl Vault {
                 XNonce::from_slice(&nonce),
                 Payload {
                     msg: plain.as_bytes(),
-                    aad: b"tocsin",
+                    aad,
                 },
             )
             .expect("XChaCha20-Poly1305 encryption of a short value cannot fail");
@@ -98,20 +163,14 @@ impl Vault {
         out
     }
 
-    pub fn decrypt(&self, sealed: &[u8]) -> Result<String, DecryptError> {
+    fn open_with(&self, aad: &[u8], sealed: &[u8]) -> Result<String, DecryptError> {
         if sealed.len() < 24 {
             return Err(DecryptError);
         }
         let (nonce, body) = sealed.split_at(24);
         let plain = self
             .cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: b"tocsin",
-                },
-            )
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad })
             .map_err(|_| DecryptError)?;
         String::from_utf8(plain).map_err(|_| DecryptError)
     }
@@ -171,21 +230,46 @@ mod tests {
     #[test]
     fn encrypted_numbers_round_trip_and_differ_each_time() {
         let vault = Vault::from_key(&[7u8; 32]);
-        let a = vault.encrypt("+13235550199");
-        let b = vault.encrypt("+13235550199");
+        let a = vault.seal(Field::VolunteerPhone, 1, "+13235550199");
+        let b = vault.seal(Field::VolunteerPhone, 1, "+13235550199");
         assert_ne!(a, b, "a fresh nonce per value");
         assert!(!a.windows(12).any(|w| w == b"+13235550199"));
-        assert_eq!(vault.decrypt(&a).unwrap(), "+13235550199");
+        assert_eq!(vault.open(Field::VolunteerPhone, 1, &a).unwrap(), "+13235550199");
+    }
+
+    #[test]
+    fn a_value_moved_to_another_row_or_column_does_not_open() {
+        let vault = Vault::from_key(&[7u8; 32]);
+        let sealed = vault.seal(Field::VolunteerPhone, 12, "+13235550199");
+        assert_eq!(vault.open(Field::VolunteerPhone, 13, &sealed), Err(DecryptError));
+        assert_eq!(vault.open(Field::ReportReporter, 12, &sealed), Err(DecryptError));
+        assert_eq!(vault.open(Field::VolunteerSignal, 12, &sealed), Err(DecryptError));
+        let mut flipped = sealed.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(vault.open(Field::VolunteerPhone, 12, &flipped), Err(DecryptError));
+        assert_eq!(vault.open(Field::VolunteerPhone, 12, &[]), Err(DecryptError));
+    }
+
+    #[test]
+    fn values_sealed_before_rows_were_bound_open_only_as_legacy() {
+        let vault = Vault::from_key(&[7u8; 32]);
+        let legacy = vault.seal_with(LEGACY_AAD, "+13235550199");
+        assert_eq!(vault.open_legacy(&legacy).unwrap(), "+13235550199");
+        assert!(vault.open(Field::VolunteerPhone, 1, &legacy).is_err());
+        let bound = vault.seal(Field::VolunteerPhone, 1, "+13235550199");
+        assert!(vault.open_legacy(&bound).is_err());
     }
 
     #[test]
     fn another_key_cannot_decrypt_or_match_hashes() {
         let one = Vault::from_key(&[1u8; 32]);
         let two = Vault::from_key(&[2u8; 32]);
-        assert!(two.decrypt(&one.encrypt("+13235550199")).is_err());
+        let sealed = one.seal(Field::VolunteerPhone, 1, "+13235550199");
+        assert!(two.open(Field::VolunteerPhone, 1, &sealed).is_err());
         assert_ne!(one.lookup_hash("+13235550199"), two.lookup_hash("+13235550199"));
         assert_eq!(one.lookup_hash("+13235550199"), one.lookup_hash("+13235550199"));
-        assert!(one.decrypt(b"short").is_err());
+        assert!(one.open(Field::VolunteerPhone, 1, b"short").is_err());
     }
 
     #[test]
@@ -208,7 +292,8 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         let second = Vault::load(&cfg, false).unwrap();
-        assert_eq!(second.decrypt(&first.encrypt("x")).unwrap(), "x");
+        let sealed = first.seal(Field::VolunteerName, 1, "x");
+        assert_eq!(second.open(Field::VolunteerName, 1, &sealed).unwrap(), "x");
     }
 
     #[test]

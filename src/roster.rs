@@ -97,14 +97,12 @@ async fn insert(core: &Core, actor: &Actor, s: Signup, standing: Standing) -> Re
         .store
         .insert_volunteer(NewVolunteer {
             name: &s.name,
-            phone_enc: core.vault.encrypt(s.phone.e164()),
-            phone_hash: core.vault.lookup_hash(s.phone.e164()),
+            phone: s.phone.e164(),
             language: s.language.as_str(),
             trusted: s.trusted,
             area: s.area.to_json().to_string(),
             channel: s.reach.as_str(),
-            signal_enc: s.signal_id.as_ref().map(|id| core.vault.encrypt(id.as_str())),
-            signal_hash: s.signal_id.as_ref().map(|id| core.vault.lookup_hash(id.as_str())),
+            signal: s.signal_id.as_ref().map(|id| id.as_str()),
             roles: roles_text(&s.roles),
             standing,
         })
@@ -333,6 +331,9 @@ pub fn parse_name(name: &str) -> Result<String, &'static str> {
 
 /// The last four digits, all a list needs to tell people apart.
 pub fn last4(phone: &str) -> String {
+    if phone == crate::store::UNREADABLE {
+        return phone.to_string();
+    }
     let skip = phone.chars().count().saturating_sub(4);
     phone.chars().skip(skip).collect()
 }

@@ -20,8 +20,7 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
         }
         VolunteerCommand::List => {
             for v in core.store.volunteers().await? {
-                let phone = core.vault.decrypt(&v.phone_enc).unwrap_or_default();
-                let last4 = roster::last4(&phone);
+                let last4 = roster::last4(&v.phone);
                 let roles = if v.roles.is_empty() { "-" } else { v.roles.as_str() };
                 // Joiners not yet approved say so (pending or unvetted).
                 let standing = match v.standing.vetted() {

@@ -78,7 +78,7 @@ pub async fn receive(
         channel: sighting.channel,
         body: sighting.text,
         language: sighting.language.as_str().to_string(),
-        reporter_enc: sighting.reporter.as_deref().map(|r| core.vault.encrypt(r)),
+        reporter: sighting.reporter,
         reporter_hash,
         volunteer_id: sighting.volunteer.map(|(id, _)| id),
         location: location.clone(),
@@ -94,7 +94,7 @@ pub async fn receive(
             return Ok(None);
         }
     }
-    let report_id = reports::insert(&mut tx, &new).await?;
+    let report_id = core.store.insert_report(&mut tx, &new).await?;
     tx.commit().await?;
     let located = if location.approximate {
         "by zone"

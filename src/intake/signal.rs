@@ -2,7 +2,9 @@
 //! same intake as SMS (answers, keywords, reports) and are acknowledged on Signal; receipts
 //! move deliveries. The stream is reconnected with backoff whenever it drops; events the
 //! daemon emits while nobody listens are lost by the daemon itself, so reconnection is fast.
-//! A message is handled once, however often it is seen (sender + timestamp is remembered).
+//! A message is handled once, however often it is seen (a keyed hash of the sender and the
+//! timestamp is remembered, never the sender in clear). A receipt moves only a delivery to
+//! whoever sent it: one from anyone else changes nothing.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use crate::channels::signal::SignalClient;
 use crate::channels::Channel;
 use crate::domain::{DeliveryStatus, Phone, SignalId};
 use crate::intake::message::{self, Inbound, Via};
+use crate::store::inbound::signal_message_id;
 use crate::store::receipts::Receipt;
 
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -108,7 +111,7 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
                 phone: sender.number.as_deref().and_then(|n| Phone::parse(n).ok()),
                 signal_id: sender.uuid.as_deref().and_then(|u| SignalId::parse(u).ok()),
                 body: text,
-                message_id: format!("{key}:{timestamp}"),
+                message_id: signal_message_id(&core.vault, &key, timestamp),
             };
             if let Some(reply) = message::handle(core, inbound).await? {
                 // Answer on Signal, off the stream's path; by number when they show it.
@@ -126,7 +129,11 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
             read,
             timestamps,
         } => {
-            let volunteer = volunteer_of(core, &sender).await?;
+            // Signal timestamps are not unique: only the recipient's receipt says anything.
+            let Some(volunteer) = volunteer_of(core, &sender).await? else {
+                tracing::debug!("a Signal receipt from someone who is no volunteer: ignored");
+                return Ok(());
+            };
             let status = if read {
                 DeliveryStatus::Read
             } else {
@@ -134,7 +141,8 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
             };
             for ts in timestamps {
                 let receipt = Receipt { status, error: None };
-                crate::outbox::receipts::apply(core, "signal", &ts.to_string(), volunteer, receipt).await?;
+                crate::outbox::receipts::apply(core, "signal", &ts.to_string(), Some(volunteer), receipt)
+                    .await?;
             }
         }
         SignalEvent::Ignored => {}

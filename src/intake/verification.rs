@@ -209,7 +209,7 @@ async fn keep(
         text: &msg.body,
     };
     let seen = mark.then(|| (msg.via.provider(), msg.message_id.as_str()));
-    let kept = core.store.record_check_answer(&core.vault, answer, seen).await?;
+    let kept = core.store.record_check_answer(answer, seen).await?;
     if kept {
         core.events.publish(Event::Incident {
             id: check.incident_id,

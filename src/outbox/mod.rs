@@ -27,7 +27,7 @@ use crate::channels::twilio::TwilioClient;
 use crate::channels::{Accepted, Channel, SendError};
 use crate::domain::Phone;
 use crate::store::now_ms;
-use crate::store::outbox::{Claimed, Handed};
+use crate::store::outbox::{Claimed, Handed, Recipient};
 
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
@@ -245,8 +245,7 @@ impl Worker {
                         Err(_) => return,
                     },
                 };
-                let found = recipients.iter().find(|(id, _, _)| *id == delivery.volunteer_id);
-                let to = found.map(|(_, phone, signal)| (phone.clone(), signal.clone()));
+                let to = recipients.iter().find(|r| r.id == delivery.volunteer_id).cloned();
                 let (core, channels, pacers) = (core.clone(), self.channels.clone(), self.pacers.clone());
                 let recorder = self.recorder.clone();
                 tokio::spawn(send_one(core, channels, pacers, recorder, delivery, to, permit));
@@ -261,15 +260,13 @@ impl Worker {
     }
 }
 
-type Sealed = (Vec<u8>, Option<Vec<u8>>);
-
 async fn send_one(
     core: Shared,
     channels: Arc<Channels>,
     pacers: Arc<Pacers>,
     recorder: recorder::Recorder,
     d: Claimed,
-    to: Option<Sealed>,
+    to: Option<Recipient>,
     _permit: OwnedSemaphorePermit,
 ) {
     let span =
@@ -279,7 +276,7 @@ async fn send_one(
         Err(SendError::permanent("alert went stale before it could be sent"))
     } else {
         let pacer = pacers.of(&d.channel);
-        let addressed = address(&core, &d.channel, to.as_ref());
+        let addressed = address(&d.channel, to.as_ref());
         let sender = match &addressed {
             Ok(_) => paced(&core, pacer, pacers.lease_ms, &d).await,
             Err(_) => Ok(Some(String::new())),
@@ -310,14 +307,14 @@ async fn send_one(
 
 /// The recipient's address on this channel: their number, or for Signal their account id
 /// when they gave one.
-fn address(core: &Core, channel: &str, sealed: Option<&Sealed>) -> Result<String, String> {
-    let (phone, signal) = sealed.ok_or("volunteer was removed")?;
+fn address(channel: &str, to: Option<&Recipient>) -> Result<String, String> {
+    let to = to.ok_or("volunteer was removed")?;
     if channel == "signal" {
-        if let Some(signal) = signal {
-            return core.vault.decrypt(signal).map_err(|e| e.to_string());
+        if let Some(signal) = &to.signal {
+            return signal.clone().map_err(|e| e.to_string());
         }
     }
-    let plain = core.vault.decrypt(phone).map_err(|e| e.to_string())?;
+    let plain = to.phone.clone().map_err(|e| e.to_string())?;
     Phone::parse(&plain)
         .map(|p| p.e164().to_string())
         .map_err(|e| format!("stored number {e}"))

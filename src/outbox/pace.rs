@@ -140,7 +140,7 @@ mod tests {
     use super::*;
 
     async fn memory_pacer(senders: &[&str], mps: f64) -> Pacer {
-        let store = Store::connect("sqlite::memory:", 1).await.unwrap();
+        let store = Store::memory().await;
         Pacer::new(
             &store,
             "sms",

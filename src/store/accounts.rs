@@ -71,7 +71,8 @@ impl Store {
         rows.iter().map(user_from).collect()
     }
 
-    /// Removes the account and its sessions; false if there was none.
+    /// Removes the account and its sessions, and scrubs them from the files; false if there
+    /// was none.
     pub async fn remove_user(&self, name: &str) -> Result<bool> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = $1)")
@@ -83,7 +84,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        let removed = done.rows_affected() == 1;
+        if removed {
+            self.scrub(&["users", "sessions"]).await;
+        }
+        Ok(removed)
     }
 
     pub async fn insert_session(

@@ -4,13 +4,15 @@
 use sqlx::Row;
 
 use super::{Result, Store};
+use crate::crypto::Field;
 
 /// One volunteer alerted about the incident (or an incident merged into it).
 #[derive(Debug, Clone)]
 pub struct AlertedRow {
     pub volunteer_id: i64,
     pub name: String,
-    pub phone_enc: Vec<u8>,
+    /// E.164, opened.
+    pub phone: String,
     pub language: String,
     /// Their home area (JSON), to draw on the incident's map.
     pub area: String,
@@ -33,35 +35,52 @@ pub struct UpdateRow {
 }
 
 impl Store {
+    /// On scene first, then coming, not answered, can't; by name within each (names are
+    /// sealed: sorted here, once opened).
     pub async fn alerted_volunteers(&self, incident_id: i64) -> Result<Vec<AlertedRow>> {
         let rows = sqlx::query(
-            "SELECT d.volunteer_id AS volunteer_id, v.name AS name, v.phone_enc AS phone_enc, \
-             v.language AS language, v.area AS area, d.status AS status, d.error AS error, \
-             c.answer AS answer, c.answered_at AS answered_at, v.standing AS standing \
+            "SELECT d.id AS delivery_id, d.volunteer_id AS volunteer_id, v.name_enc AS name_enc, \
+             v.phone_enc AS phone_enc, v.language AS language, v.area_enc AS area_enc, d.status AS status, \
+             d.error AS error, c.answer AS answer, c.answered_at AS answered_at, v.standing AS standing \
              FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
              LEFT JOIN confirmations c ON c.incident_id = $1 AND c.volunteer_id = d.volunteer_id \
-             WHERE a.purpose = 'first' AND a.incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1) \
-             ORDER BY CASE c.answer WHEN 'on_scene' THEN 0 WHEN 'coming' THEN 1 WHEN 'cant' THEN 3 ELSE 2 END, v.name, d.id",
+             WHERE a.purpose = 'first' AND a.incident_id IN (SELECT id FROM incidents WHERE id = $1 OR merged_into = $1)",
         )
         .bind(incident_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
+        let mut alerted = rows
+            .iter()
             .map(|r| {
-                Ok(AlertedRow {
-                    volunteer_id: r.try_get("volunteer_id")?,
-                    name: r.try_get("name")?,
-                    phone_enc: r.try_get("phone_enc")?,
+                let id: i64 = r.try_get("volunteer_id")?;
+                let open = |field, column: &str| -> Result<String> {
+                    Ok(self.open_value(field, id, &r.try_get::<Vec<u8>, _>(column)?))
+                };
+                let row = AlertedRow {
+                    volunteer_id: id,
+                    name: open(Field::VolunteerName, "name_enc")?,
+                    phone: open(Field::VolunteerPhone, "phone_enc")?,
                     language: r.try_get("language")?,
-                    area: r.try_get("area")?,
+                    area: open(Field::VolunteerArea, "area_enc")?,
                     status: r.try_get("status")?,
                     error: r.try_get("error")?,
                     answer: r.try_get("answer")?,
                     answered_at: r.try_get("answered_at")?,
                     unvetted: r.try_get::<String, _>("standing")? != "approved",
-                })
+                };
+                Ok((r.try_get::<i64, _>("delivery_id")?, row))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        let rank = |answer: Option<&str>| match answer {
+            Some("on_scene") => 0,
+            Some("coming") => 1,
+            Some("cant") => 3,
+            _ => 2,
+        };
+        alerted.sort_by(|(da, a), (db, b)| {
+            (rank(a.answer.as_deref()), &a.name, da).cmp(&(rank(b.answer.as_deref()), &b.name, db))
+        });
+        Ok(alerted.into_iter().map(|(_, row)| row).collect())
     }
 
     /// Updates sent about the incident, oldest first, with the English text as a sample.

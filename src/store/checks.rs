@@ -1,8 +1,7 @@
 //! Requests to check and verifiers' answers to them. Everything a verifier sends while asked to
 //! check is kept for the dispatcher, its text encrypted (it is message text); NOTHING answers
 //! are counted once per verifier; requests sent in the last hour bound how many more a
-//! verifier is sent. The only encryption of this module is in `record_check_answer` and
-//! `check_answers`.
+//! verifier is sent. Texts are sealed bound to their row (`Field::CheckAnswerText`).
 
 use std::collections::HashMap;
 
@@ -10,7 +9,7 @@ use sqlx::Row;
 
 use super::alerts::REACHED;
 use super::{inbound, now_ms, placeholders, Result, Store};
-use crate::crypto::Vault;
+use crate::crypto::Field;
 use crate::domain::CheckAnswer;
 
 /// A request to check that reached a verifier: the incident it is about now (the one it was
@@ -95,55 +94,54 @@ impl Store {
     /// Keeps a verifier's answer, its text encrypted. With `seen` (provider, message id), the
     /// message is recorded as received in the same transaction; false when it was already (a
     /// provider's redelivery), and nothing is kept twice.
-    pub async fn record_check_answer(
-        &self,
-        vault: &Vault,
-        answer: NewCheckAnswer<'_>,
-        seen: Option<(&str, &str)>,
-    ) -> Result<bool> {
+    pub async fn record_check_answer(&self, answer: NewCheckAnswer<'_>, seen: Option<(&str, &str)>) -> Result<bool> {
         let now = now_ms();
-        let sealed = vault.encrypt(answer.text);
         let mut tx = self.begin().await?;
         if let Some((provider, message_id)) = seen {
             if !inbound::first_time(&mut tx, provider, message_id, now).await? {
                 return Ok(false);
             }
         }
-        sqlx::query(
+        // The row first, for its id; then its text sealed bound to that id.
+        let row = sqlx::query(
             "INSERT INTO verifier_answers (incident_id, volunteer_id, kind, text_enc, at) \
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(answer.incident_id)
         .bind(answer.volunteer_id)
         .bind(answer.kind.as_str())
-        .bind(sealed)
+        .bind(Vec::<u8>::new())
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE verifier_answers SET text_enc = $2 WHERE id = $1")
+            .bind(id)
+            .bind(self.seal(Field::CheckAnswerText, id, answer.text))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
 
     /// Every verifier's answer about the incident (and those merged into it), oldest first,
     /// decrypted for the dispatcher.
-    pub async fn check_answers(&self, vault: &Vault, incident_id: i64) -> Result<Vec<CheckAnswerRow>> {
+    pub async fn check_answers(&self, incident_id: i64) -> Result<Vec<CheckAnswerRow>> {
         let sql = format!(
-            "SELECT w.volunteer_id, v.name, w.kind, w.text_enc, w.at FROM verifier_answers w \
+            "SELECT w.id, w.volunteer_id, v.name_enc, w.kind, w.text_enc, w.at FROM verifier_answers w \
              JOIN volunteers v ON v.id = w.volunteer_id WHERE w.incident_id IN {} ORDER BY w.id",
             group(1)
         );
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
-                let sealed: Vec<u8> = r.try_get("text_enc")?;
+                let (id, volunteer_id): (i64, i64) = (r.try_get("id")?, r.try_get("volunteer_id")?);
                 let kind: String = r.try_get("kind")?;
                 Ok(CheckAnswerRow {
-                    volunteer_id: r.try_get("volunteer_id")?,
-                    name: r.try_get("name")?,
+                    volunteer_id,
+                    name: self.open_value(Field::VolunteerName, volunteer_id, &r.try_get::<Vec<u8>, _>("name_enc")?),
                     kind: CheckAnswer::parse(&kind).unwrap_or(CheckAnswer::Other),
-                    text: vault
-                        .decrypt(&sealed)
-                        .unwrap_or_else(|_| "(unreadable with this key)".into()),
+                    text: self.open_value(Field::CheckAnswerText, id, &r.try_get::<Vec<u8>, _>("text_enc")?),
                     at: r.try_get("at")?,
                 })
             })

@@ -31,7 +31,7 @@ impl Store {
     /// approval).
     pub async fn available_volunteers(&self) -> Result<Vec<Available>> {
         let rows = sqlx::query(
-            "SELECT id, area, roles, standing FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+            "SELECT id, area_enc, roles, standing FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
              AND (paused_until IS NULL OR paused_until <= $1) AND standing <> 'pending' ORDER BY id",
         )
         .bind(now_ms())
@@ -39,9 +39,10 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
+                let id: i64 = r.try_get("id")?;
                 Ok(Available {
-                    id: r.try_get("id")?,
-                    area: r.try_get("area")?,
+                    id,
+                    area: self.open_area(id, r.try_get("area_enc")?),
                     roles: r.try_get("roles")?,
                     vetted: r.try_get::<String, _>("standing")? == "approved",
                 })

@@ -1,6 +1,16 @@
-//! Inbound provider messages, each recorded once under (provider, message id).
+//! Inbound provider messages, each recorded once under (provider, message id), for as long as
+//! a provider may redeliver them (the reporter retention window). A Signal message is known by
+//! a keyed hash of its sender and its timestamp: no number or UUID in clear.
 
 use super::{Conn, Result};
+use crate::crypto::Vault;
+
+/// The id under which a Signal message is remembered: `{keyed hash of the sender}:{timestamp}`.
+/// The hash is apart from the one that finds volunteers, so the ids link to nobody's row.
+pub fn signal_message_id(vault: &Vault, sender: &str, timestamp: impl std::fmt::Display) -> String {
+    let hash = vault.lookup_hash(&format!("signal inbound/{sender}"));
+    format!("{hash}:{timestamp}")
+}
 
 /// Records the message; false when it was already seen (a provider's redelivery).
 /// Call it in the transaction that applies the message, so that a crash loses neither.
@@ -18,6 +28,15 @@ pub async fn first_time(conn: &mut Conn, provider: &str, message_id: &str, now: 
 }
 
 impl super::Store {
+    /// Forgets message ids received before `before`; the caller scrubs the files.
+    pub async fn purge_inbound(&self, before: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM inbound_messages WHERE received_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Whether this provider message was recorded already.
     pub async fn inbound_seen(&self, provider: &str, message_id: &str) -> Result<bool> {
         let row =

@@ -1,12 +1,23 @@
 //! Storage on SQLite (default) or PostgreSQL through sqlx's `Any` driver: one set of queries
 //! (`$1` placeholders work on both), one migrations folder per backend. The few differences
 //! between the two live in this module only.
+//!
+//! Encryption at rest is storage's job: a `Store` holds the checked data key, seals every value
+//! that names or locates a person as it writes it (bound to its column and row, see `crypto`)
+//! and hands callers rows already opened. What is erased is scrubbed from the files too: SQLite
+//! zeroes deleted content (`secure_delete`) and empties its WAL after each erasure; PostgreSQL
+//! vacuums the tables touched (see docs/postgresql.md for what stays on disk until then).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
+
+use crate::config::{Crypto, Database};
+use crate::crypto::{Field, Vault};
 
 pub mod accounts;
 pub mod alerts;
@@ -16,6 +27,7 @@ pub mod checks;
 pub mod bodies;
 pub mod conversations;
 pub mod escalation;
+mod files;
 pub mod guard;
 pub mod inbound;
 pub mod incidents;
@@ -29,6 +41,7 @@ pub mod receipts;
 pub mod reports;
 pub mod tokens;
 pub mod vetting;
+mod upgrade;
 pub mod volunteers;
 pub mod zones;
 
@@ -53,66 +66,119 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What a value that cannot be opened (corrupted, or moved from another row) reads as.
+pub const UNREADABLE: &str = "(unreadable)";
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     /// For connections outside the pool (PostgreSQL's LISTEN).
     url: String,
+    /// The data key, checked against the database (`meta.key_check`).
+    vault: Vault,
+    /// Home areas opened for the geofence index, by volunteer, with the sealed value each came
+    /// from: a rebuild opens only what changed since the last one (a fresh nonce per write
+    /// makes a changed area a different sealed value).
+    opened_areas: Arc<Mutex<HashMap<i64, (Vec<u8>, String)>>>,
 }
 
 impl Store {
-    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        let pool = match backend {
-            // SQLite has one writer; one connection avoids "database is locked" under load and
-            // keeps every transaction serialised. WAL keeps readers of the file off the writer.
-            Backend::Sqlite => options
-                .max_connections(1)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        use sqlx::Executor;
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-                .connect(&sqlite_url(url))
-                .await
-                .with_context(|| format!("opening SQLite database {url}"))?,
-            Backend::Postgres => options
-                .max_connections(max_connections.max(2))
-                .connect(url)
-                .await
-                .context("connecting to PostgreSQL (database.url)")?,
-        };
-        Ok(Store {
-            pool,
-            backend,
-            url: url.to_string(),
-        })
-    }
-
-    pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
+    /// Connects (creating a SQLite file private to its owner), applies the migrations, checks
+    /// the data key against the database, and seals what an older version stored in clear.
+    pub async fn open(database: &Database, crypto: &Crypto) -> anyhow::Result<Store> {
+        let (pool, backend) = connect(&database.url, database.max_connections).await?;
+        let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.context("applying migrations")?;
-        Ok(())
+        let vault = upgrade::open(&pool, backend, migrator, crypto).await?;
+        let store = Store {
+            pool,
+            backend,
+            url: database.url.clone(),
+            vault,
+            opened_areas: Arc::default(),
+        };
+        if backend == Backend::Sqlite {
+            files::warn_if_key_beside(&database.url, crypto);
+        }
+        Ok(store)
+    }
+
+    /// An empty in-memory database with every migration and a fixed key, for unit tests.
+    #[cfg(test)]
+    pub(crate) async fn memory() -> Store {
+        let (pool, backend) = connect("sqlite::memory:", 1).await.expect("in-memory SQLite");
+        SQLITE_MIGRATIONS.run(&pool).await.expect("migrations");
+        Store {
+            pool,
+            backend,
+            url: "sqlite::memory:".into(),
+            vault: Vault::from_key(&[9u8; 32]),
+            opened_areas: Arc::default(),
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The data key: for keyed hashes (lookups); sealing and opening happen in the store.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub(crate) fn seal(&self, field: Field, row: impl std::fmt::Display, plain: &str) -> Vec<u8> {
+        self.vault.seal(field, row, plain)
+    }
+
+    /// A stored value in clear: empty when it was erased, `UNREADABLE` (logged by row, never
+    /// its content) when it does not open.
+    pub(crate) fn open_value(&self, field: Field, row: impl std::fmt::Display, sealed: &[u8]) -> String {
+        if sealed.is_empty() {
+            return String::new();
+        }
+        match self.vault.open(field, &row, sealed) {
+            Ok(plain) => plain,
+            Err(_) => {
+                tracing::error!(column = field.column(), row = %row, "stored value does not open; shown as unreadable");
+                UNREADABLE.to_string()
+            }
+        }
+    }
+
+    /// After an erasure: the erased bytes leave the files. SQLite has zeroed them in the pages
+    /// (`secure_delete`); a TRUNCATE checkpoint writes those pages into the database file and
+    /// empties the WAL, which still held the old ones. PostgreSQL: VACUUM the tables, so that
+    /// the dead row versions go (WAL segments and backups keep them longer: docs/postgresql.md).
+    /// Logged, not returned: the erasure itself is committed whatever happens here.
+    pub async fn scrub(&self, tables: &[&str]) {
+        use sqlx::Executor;
+        let result = match self.backend {
+            // One row: busy (1 when a reader kept the checkpoint from finishing), pages...
+            Backend::Sqlite => match self.pool.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)").await {
+                Ok(row) if row.try_get::<i64, _>(0).unwrap_or(0) != 0 => {
+                    tracing::warn!("the WAL could not be emptied (busy): erased data stays in it until the next checkpoint");
+                    Ok(())
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Backend::Postgres => {
+                let mut result = Ok(());
+                for table in tables {
+                    // Not in a transaction: VACUUM refuses to run in one. Table names are ours.
+                    if let Err(e) = self.pool.execute(format!("VACUUM {table}").as_str()).await {
+                        result = Err(e);
+                    }
+                }
+                result
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "scrubbing erased data from the database files failed");
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -130,6 +196,47 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+async fn connect(url: &str, max_connections: u32) -> anyhow::Result<(AnyPool, Backend)> {
+    sqlx::any::install_default_drivers();
+    let backend = if url.starts_with("sqlite:") {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
+    };
+    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+    let pool = match backend {
+        // SQLite has one writer; one connection avoids "database is locked" under load and
+        // keeps every transaction serialised. WAL keeps readers of the file off the writer.
+        // secure_delete: deleted and overwritten content is zeroed, not left in free space.
+        Backend::Sqlite => {
+            files::create_private(url)?;
+            options
+                .max_connections(1)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sqlx::Executor;
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA secure_delete = ON;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&sqlite_url(url))
+                .await
+                .with_context(|| format!("opening SQLite database {url}"))?
+        }
+        Backend::Postgres => options
+            .max_connections(max_connections.max(2))
+            .connect(url)
+            .await
+            .context("connecting to PostgreSQL (database.url)")?,
+    };
+    Ok((pool, backend))
 }
 
 /// `sqlite://file.db` creates the file when missing (mode=rwc) unless the URL says otherwise.

@@ -5,6 +5,16 @@
 use sqlx::Row;
 
 use super::{placeholders, Backend, Conn, Result, Store};
+use crate::crypto::{DecryptError, Field};
+
+/// Where a volunteer's deliveries go, opened: a value that does not open fails the delivery.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub id: i64,
+    pub phone: std::result::Result<String, DecryptError>,
+    /// Their Signal account id, when they gave one.
+    pub signal: Option<std::result::Result<String, DecryptError>>,
+}
 
 const INSERT_FAILOVER: &str = "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, \
      status, next_attempt_at, expires_at, created_at, updated_at, failover_of)";
@@ -98,8 +108,8 @@ impl Store {
         Ok(claimed)
     }
 
-    /// The encrypted numbers and Signal ids of these volunteers (absent: removed since).
-    pub async fn recipients_of(&self, ids: &[i64]) -> Result<Vec<(i64, Vec<u8>, Option<Vec<u8>>)>> {
+    /// The numbers and Signal ids of these volunteers (absent: removed since).
+    pub async fn recipients_of(&self, ids: &[i64]) -> Result<Vec<Recipient>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -112,13 +122,17 @@ impl Store {
             q = q.bind(*id);
         }
         let rows = q.fetch_all(self.pool()).await?;
+        let vault = self.vault();
         rows.iter()
             .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    r.try_get("phone_enc")?,
-                    r.try_get("signal_enc")?,
-                ))
+                let id: i64 = r.try_get("id")?;
+                let phone: Vec<u8> = r.try_get("phone_enc")?;
+                let signal: Option<Vec<u8>> = r.try_get("signal_enc")?;
+                Ok(Recipient {
+                    id,
+                    phone: vault.open(Field::VolunteerPhone, id, &phone),
+                    signal: signal.map(|s| vault.open(Field::VolunteerSignal, id, &s)),
+                })
             })
             .collect()
     }

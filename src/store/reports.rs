@@ -1,9 +1,12 @@
 //! Reports: every sighting exactly as it came in. Written before anything else happens to it.
+//! The text and the reporter's number or Signal id are sealed, bound to the report's row; the
+//! number goes after `privacy.reporter_retention_hours`.
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Conn, Result, Store};
+use crate::crypto::Field;
 use crate::domain::Location;
 
 #[derive(Debug, Clone)]
@@ -11,7 +14,8 @@ pub struct NewReport {
     pub channel: &'static str,
     pub body: String,
     pub language: String,
-    pub reporter_enc: Option<Vec<u8>>,
+    /// The reporter's number or Signal account id (sealed as it is written).
+    pub reporter: Option<String>,
     pub reporter_hash: Option<String>,
     pub volunteer_id: Option<i64>,
     pub location: Location,
@@ -41,10 +45,11 @@ pub struct ReportRow {
     pub truncated: bool,
 }
 
-fn from_row(row: &AnyRow) -> Result<ReportRow> {
+fn from_row(store: &Store, row: &AnyRow) -> Result<ReportRow> {
+    let id: i64 = row.try_get("id")?;
     Ok(ReportRow {
-        id: row.try_get("id")?,
-        body: row.try_get("body")?,
+        id,
+        body: store.open_value(Field::ReportBody, id, &row.try_get::<Vec<u8>, _>("body_enc")?),
         language: row.try_get("language")?,
         volunteer_id: row.try_get("volunteer_id")?,
         location: Location {
@@ -64,20 +69,37 @@ fn from_row(row: &AnyRow) -> Result<ReportRow> {
 }
 
 const COLUMNS: &str =
-    "id, body, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill, truncated";
+    "id, body_enc, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill, truncated";
 
-pub async fn insert(conn: &mut Conn, r: &NewReport) -> Result<i64> {
-    let (lat, lon) = super::point_sql(r.location.point, 13);
+impl Store {
+    /// Stores the report in `conn`'s transaction: the row first, for its id, then its sealed text
+    /// and reporter, bound to that id.
+    pub async fn insert_report(&self, conn: &mut Conn, r: &NewReport) -> Result<i64> {
+        let id = insert_row(conn, r).await?;
+        let reporter = r
+            .reporter
+            .as_deref()
+            .map(|p| self.seal(Field::ReportReporter, id, p));
+        sqlx::query("UPDATE reports SET body_enc = $2, reporter_enc = $3 WHERE id = $1")
+            .bind(id)
+            .bind(self.seal(Field::ReportBody, id, &r.body))
+            .bind(reporter)
+            .execute(conn)
+            .await?;
+        Ok(id)
+    }
+}
+
+async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
+    let (lat, lon) = super::point_sql(r.location.point, 11);
     let sql = format!(
-        "INSERT INTO reports (channel, body, language, reporter_enc, reporter_hash, volunteer_id, \
+        "INSERT INTO reports (channel, language, reporter_hash, volunteer_id, \
          kind, received_at, zone, approximate, flagged, drill, truncated, lat, lon) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {lat}, {lon}) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(r.channel)
-        .bind(&r.body)
         .bind(&r.language)
-        .bind(r.reporter_enc.clone())
         .bind(r.reporter_hash.clone())
         .bind(r.volunteer_id)
         .bind(&r.kind)
@@ -114,7 +136,7 @@ impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1");
         let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?;
-        row.as_ref().map(from_row).transpose()
+        row.as_ref().map(|r| from_row(self, r)).transpose()
     }
 
     /// Reports stored but not yet turned into an incident (the process stopped in between).
@@ -127,23 +149,24 @@ impl Store {
             .bind(received_before)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(from_row).collect()
+        rows.iter().map(|r| from_row(self, r)).collect()
     }
 
     pub async fn reports_of_incident(&self, incident_id: i64) -> Result<Vec<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports WHERE incident_id = $1 ORDER BY id");
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
-        rows.iter().map(from_row).collect()
+        rows.iter().map(|r| from_row(self, r)).collect()
     }
 
     /// The latest reports, for the dispatcher (newest first).
     pub async fn recent_reports(&self, limit: i64) -> Result<Vec<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports ORDER BY id DESC LIMIT $1");
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
-        rows.iter().map(from_row).collect()
+        rows.iter().map(|r| from_row(self, r)).collect()
     }
 
-    /// Erases reporters' numbers received before `before`; returns how many.
+    /// Erases reporters' numbers received before `before`; returns how many. The caller
+    /// scrubs the files once its whole pass is done (`Store::scrub`).
     pub async fn erase_reporters(&self, before: i64) -> Result<u64> {
         let done = sqlx::query(
             "UPDATE reports SET reporter_enc = NULL, reporter_hash = NULL \

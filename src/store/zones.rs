@@ -65,14 +65,16 @@ impl Store {
             .collect()
     }
 
-    /// Active volunteers whose home area is this zone.
+    /// Active volunteers whose home area is this zone. Areas are sealed: counted once opened.
     pub async fn zone_users(&self, name: &str) -> Result<i64> {
         let area = serde_json::json!({"type": "zone", "zone": name}).to_string();
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM volunteers WHERE active AND area = $1")
-            .bind(area)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("n")?)
+        let users = self
+            .volunteers()
+            .await?
+            .into_iter()
+            .filter(|v| v.area == area)
+            .count();
+        Ok(users as i64)
     }
 
     /// False when there was no such zone.

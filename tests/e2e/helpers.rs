@@ -52,7 +52,7 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("TOCSIN_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
@@ -279,6 +279,13 @@ impl TestApp {
             running: Some(running),
             pg_database: None,
             _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Stops the server but keeps its database (files or PostgreSQL database) for a look.
+    pub async fn halt(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
         }
     }
 

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api;
+mod at_rest;
 mod binary;
 mod binary_cli;
 mod binary_lifecycle;
@@ -11,6 +12,8 @@ mod binary_tokens;
 mod crash;
 mod dashboard;
 mod dashboard_http;
+mod disk;
+mod erasure;
 mod escalation;
 mod fanout;
 mod faults;
@@ -26,6 +29,8 @@ mod signal;
 mod tokens;
 mod tokens_admin;
 mod verifier_answers;
+mod signal_trail;
+mod upgrade;
 mod verifiers;
 mod vetting;
 mod vetting_dashboard;

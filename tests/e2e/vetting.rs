@@ -162,12 +162,16 @@ async fn a_rejected_joiner_is_erased_and_told_nothing(backend: Backend) {
     app.twilio.wait_for_messages(1, WAIT).await;
     app.dispatch_now().await;
     assert!(app.twilio.messages_to(JOINER).is_empty());
-    let erased = sqlx::query_scalar::<_, String>("SELECT name || area FROM volunteers WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.core().store.pool())
-        .await
-        .expect("the row stays for the history");
-    assert_eq!(erased, "{}", "name and area erased");
+    let sealed: Vec<Vec<u8>> = sqlx::query_scalar::<_, Vec<u8>>(
+        "SELECT name_enc FROM volunteers WHERE id = $1 UNION ALL SELECT phone_enc FROM volunteers WHERE id = $1 \
+         UNION ALL SELECT area_enc FROM volunteers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_all(app.core().store.pool())
+    .await
+    .expect("the row stays for the history");
+    assert_eq!(sealed.len(), 3);
+    assert!(sealed.iter().all(Vec::is_empty), "name, number and area erased");
     // They are simply not a volunteer any more.
     let reply = app.text(JOINER, "STATUS").await;
     assert!(reply.body.contains("not a volunteer"), "{}", reply.body);
@@ -325,8 +329,10 @@ async fn the_cli_audits_zone_imports_and_removals() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zones-los-angeles.geojson");
     run(&["zones", "import", example]);
     run(&["zones", "remove", "Westlake"]);
-    let url = format!("sqlite://{}/tocsin.db", dir.path().display());
-    let store = tocsin::store::Store::connect(&url, 1)
+    let mut settings = tocsin::config::Settings::defaults();
+    settings.database.url = format!("sqlite://{}/tocsin.db", dir.path().display());
+    settings.crypto.key_file = dir.path().join("secret/tocsin.key").display().to_string();
+    let store = tocsin::store::Store::open(&settings.database, &settings.crypto)
         .await
         .expect("the CLI's database");
     let mut entries: Vec<(String, String, String)> = store

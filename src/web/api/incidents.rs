@@ -48,7 +48,7 @@ pub async fn show(
     // What verifiers sent while asked to check (decisions or not), for the dispatcher.
     v["verifier_answers"] = core
         .store
-        .check_answers(&core.vault, row.id)
+        .check_answers(row.id)
         .await?
         .iter()
         .map(|a| json!({ "volunteer_id": a.volunteer_id, "kind": a.kind.as_str(), "text": a.text, "at": a.at }))

@@ -77,7 +77,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| ApiError::internal("volunteer vanished"))?;
     // The number the admin just sent, echoed back (the addition itself is audited).
-    Ok((StatusCode::CREATED, Json(view(&core, &row, true))))
+    Ok((StatusCode::CREATED, Json(view(&row, true))))
 }
 
 /// `GET /volunteers[?status=pending|unvetted|approved]`.
@@ -98,7 +98,7 @@ pub async fn list(
     let list: Vec<Value> = rows
         .iter()
         .filter(|r| wanted.is_none_or(|s| r.standing == s))
-        .map(|r| view(&core, r, false))
+        .map(|r| view(r, false))
         .collect();
     Ok(Json(json!({ "volunteers": list })))
 }
@@ -124,7 +124,7 @@ pub async fn approve(
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    Ok(Json(view(&core, &row, false)))
+    Ok(Json(view(&row, false)))
 }
 
 /// `POST /volunteers/{id}/reject`: a pending or unvetted volunteer is erased (204).
@@ -158,7 +158,7 @@ pub async fn show(
     if whole {
         audit::phone_read(&core, &caller.actor(), row.id, "api").await?;
     }
-    Ok(Json(view(&core, &row, whole)))
+    Ok(Json(view(&row, whole)))
 }
 
 /// `roles` from a body: None when absent.
@@ -202,7 +202,7 @@ pub async fn update(
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    Ok(Json(view(&core, &row, false)))
+    Ok(Json(view(&row, false)))
 }
 
 pub async fn remove(
@@ -217,15 +217,15 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn view(core: &Shared, row: &VolunteerRow, full_phone: bool) -> Value {
-    let phone = core.vault.decrypt(&row.phone_enc).unwrap_or_default();
+fn view(row: &VolunteerRow, full_phone: bool) -> Value {
+    let phone = row.phone.clone();
     let mut v = json!({
         "id": row.id,
         "name": row.name,
         "phone_last4": roster::last4(&phone),
         "channel": row.channel,
         "roles": row.roles.split(',').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
-        "has_signal_address": row.signal_enc.is_some(),
+        "has_signal_address": row.signal.is_some(),
 
         "language": row.language,
         "trusted": row.trusted,

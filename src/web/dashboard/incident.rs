@@ -132,7 +132,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
     let alerted = rows
         .iter()
         .map(|r| {
-            let phone = core.vault.decrypt(&r.phone_enc).unwrap_or_default();
+            let phone = &r.phone;
             let (answer, answer_class) = answer_words(r.answer.as_deref());
             AlertedItem {
                 name: r.name.clone(),
@@ -151,7 +151,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
     let updates = core.store.updates_of(id).await?;
     let answers = core
         .store
-        .check_answers(&core.vault, id)
+        .check_answers(id)
         .await?
         .into_iter()
         .map(|a| CheckAnswerItem {
