@@ -33,7 +33,7 @@ impl User {
         }
     }
 
-    fn from_row(row: &UserRow) -> User {
+    pub(crate) fn from_row(row: &UserRow) -> User {
         User {
             id: row.id,
             name: row.name.clone(),
@@ -75,7 +75,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
 }
 
-fn password_matches(password: &str, hash: &str) -> bool {
+pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()
@@ -90,25 +90,6 @@ pub async fn add_user(core: &Core, name: &str, role: Role, password: &str) -> an
     check_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password(password)?;
     Ok(core.store.insert_user(&name, role.as_str(), &hash).await?)
-}
-
-/// The account when the password is right. Takes as long for an unknown name as for a wrong
-/// password, so that timing does not tell which names exist.
-pub async fn authenticate(core: &Core, name: &str, password: &str) -> Result<Option<User>, StoreError> {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let row = core.store.user_by_name(name.trim()).await?;
-    let password = password.to_string();
-    let hash = match &row {
-        Some(row) => row.password_hash.clone(),
-        None => DUMMY
-            .get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
-            .clone(),
-    };
-    // Argon2 is deliberately slow: keep it off the async workers.
-    let matches = tokio::task::spawn_blocking(move || password_matches(&password, &hash))
-        .await
-        .unwrap_or(false);
-    Ok(row.filter(|_| matches).as_ref().map(User::from_row))
 }
 
 /// A new session: the cookie token (to give the browser) and its CSRF token.

@@ -124,6 +124,12 @@ impl Vault {
         self.lookup_hash("tocsin key check")
     }
 
+    /// A key for signing something of tocsin's own (`label` names what), the same on every
+    /// instance that shares the data key.
+    pub fn signing_key(&self, label: &str) -> [u8; 32] {
+        derive(&self.lookup_key, format!("tocsin/v1/sign/{label}").as_bytes())
+    }
+
     /// Seals `plain` for `field` of the row whose key is `row` (its id, or a conversation's
     /// sender hash).
     pub fn seal(&self, field: Field, row: impl std::fmt::Display, plain: &str) -> Vec<u8> {

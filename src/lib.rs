@@ -14,6 +14,7 @@ pub mod domain;
 pub mod events;
 pub mod geo;
 pub mod i18n;
+pub mod login;
 pub mod intake;
 pub mod outbox;
 pub mod roster;

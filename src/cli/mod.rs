@@ -72,6 +72,8 @@ pub enum UserCommand {
     List,
     /// Remove an account and end its sessions.
     Remove { name: String },
+    /// Unlock an account locked after too many failed logins (dashboard.lockout_after).
+    Unlock { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,4 @@
-//! `tocsin user add|list|remove`: dashboard accounts.
+//! `tocsin user add|list|remove|unlock`: dashboard accounts.
 
 use anyhow::{anyhow, bail, Context};
 
@@ -27,9 +27,21 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
             println!("added {role} {name} (account {id})");
         }
         UserCommand::List => {
+            let now = crate::store::now_ms();
             for u in core.store.users().await? {
-                println!("{}\t{}\t{}", u.id, u.name, u.role);
+                let locked = match u.locked_until.filter(|_| u.locked_at(now)) {
+                    Some(until) => format!("\tlocked for {} more minutes", ((until - now).max(0) as u64).div_ceil(60_000)),
+                    None => String::new(),
+                };
+                println!("{}\t{}\t{}{locked}", u.id, u.name, u.role);
             }
+        }
+        UserCommand::Unlock { name } => {
+            if !core.store.unlock_user(&name).await? {
+                bail!("NAME: no account named {name}");
+            }
+            crate::audit::record(&core, &Actor::Cli, "user_unlock", crate::audit::Subject::None, &name).await;
+            println!("unlocked {name}");
         }
         UserCommand::Remove { name } => {
             if !core.store.remove_user(&name).await? {

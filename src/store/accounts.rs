@@ -14,6 +14,17 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// Failed logins in a row since the last good one or lock.
+    pub failed_logins: i64,
+    /// Locked until then (ms since the epoch), if locked.
+    pub locked_until: Option<i64>,
+}
+
+impl UserRow {
+    /// Whether the account is locked at `now` (ms).
+    pub fn locked_at(&self, now: i64) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
 }
 
 /// A live session: its user and the CSRF token its forms carry.
@@ -32,8 +43,12 @@ fn user_from(row: &AnyRow) -> Result<UserRow> {
         role: row.try_get("role")?,
         password_hash: row.try_get("password_hash")?,
         created_at: row.try_get("created_at")?,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: row.try_get("locked_until")?,
     })
 }
+
+const USER_COLUMNS: &str = "id, name, role, password_hash, created_at, failed_logins, locked_until";
 
 impl Store {
     pub async fn insert_user(&self, name: &str, role: &str, password_hash: &str) -> Result<i64> {
@@ -57,7 +72,7 @@ impl Store {
     }
 
     pub async fn user_by_name(&self, name: &str) -> Result<Option<UserRow>> {
-        let row = sqlx::query("SELECT id, name, role, password_hash, created_at FROM users WHERE name = $1")
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"))
             .bind(name)
             .fetch_optional(self.pool())
             .await?;
@@ -65,7 +80,7 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        let rows = sqlx::query("SELECT id, name, role, password_hash, created_at FROM users ORDER BY name")
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(user_from).collect()
@@ -89,6 +104,46 @@ impl Store {
             self.scrub(&["users", "sessions"]).await;
         }
         Ok(removed)
+    }
+
+    /// Counts a failed login of account `id`; at `lock_after` failures in a row the account
+    /// locks until `locked_until` and the count starts again. True when this failure locked it.
+    pub async fn login_failed(&self, id: i64, lock_after: u32, locked_until: i64) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let locks = failures >= i64::from(lock_after);
+        if locks {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1")
+                .bind(id)
+                .bind(locked_until)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(locks)
+    }
+
+    /// A good login: the count of failures starts again.
+    pub async fn login_succeeded(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins <> 0")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Unlocks the account; false if there is none by that name.
+    pub async fn unlock_user(&self, name: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $1")
+            .bind(name)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn insert_session(
@@ -121,7 +176,8 @@ impl Store {
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         let row = sqlx::query(
             "SELECT u.id AS id, u.name AS name, u.role AS role, u.password_hash AS password_hash, \
-             u.created_at AS created_at, s.csrf AS csrf, s.expires_at AS expires_at \
+             u.created_at AS created_at, u.failed_logins AS failed_logins, \
+             u.locked_until AS locked_until, s.csrf AS csrf, s.expires_at AS expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)

@@ -3,6 +3,7 @@
 //! `intake`, `dispatch` and `roster`.
 
 mod api;
+mod client;
 mod dashboard;
 mod error;
 pub(crate) mod health;

@@ -43,15 +43,18 @@ pub(crate) async fn login(
     name: &str,
     password: &str,
 ) -> reqwest::Response {
+    login_at(&app.base, http, name, password).await
+}
+
+/// The login form of the server at `base`, filled in and posted.
+pub(crate) async fn login_at(base: &str, http: &reqwest::Client, name: &str, password: &str) -> reqwest::Response {
     let form = http
-        .get(format!("{}/login", app.base))
+        .get(format!("{base}/login"))
         .send()
         .await
         .expect("login form");
-    let (login_cookie, _) = set_cookie(&form, "tocsin_login").expect("login csrf cookie");
     let csrf = hidden(&form.text().await.expect("html"), "csrf");
-    http.post(format!("{}/login", app.base))
-        .header("cookie", login_cookie)
+    http.post(format!("{base}/login"))
         .form(&[
             ("csrf", csrf.as_str()),
             ("username", name),

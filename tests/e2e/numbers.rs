@@ -18,10 +18,14 @@ async fn session(app: &TestApp, name: &str, role: Role) -> String {
     tocsin::accounts::add_user(app.core(), name, role, PASSWORD)
         .await
         .expect("account");
-    let user = tocsin::accounts::authenticate(app.core(), name, PASSWORD)
+    let logins = tocsin::login::Logins::new(app.core().store.vault());
+    let tocsin::login::Attempt::In(user) = logins
+        .attempt(app.core(), name, PASSWORD)
         .await
         .expect("store")
-        .expect("the password is right");
+    else {
+        panic!("the password is right");
+    };
     let opened = tocsin::accounts::open_session(app.core(), &user)
         .await
         .expect("session");

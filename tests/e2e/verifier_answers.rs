@@ -97,11 +97,9 @@ async fn dispatcher(app: &TestApp) -> (reqwest::Client, String) {
             .map(str::to_string)
             .expect("cookie")
     };
-    let login_cookie = cookie(&form, "tocsin_login");
     let csrf = hidden(&form.text().await.expect("html"), "csrf");
     let resp = http
         .post(format!("{}/login", app.base))
-        .header("cookie", login_cookie)
         .form(&[
             ("csrf", csrf.as_str()),
             ("username", "maria"),

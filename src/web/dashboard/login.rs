@@ -1,20 +1,23 @@
-//! `/login` and `/logout`. The login form carries its own CSRF token (a cookie and a hidden
-//! field that must match), so that another site cannot sign a browser into an account.
+//! `/login` and `/logout`. The login form carries a CSRF token signed by the server
+//! (`login::LoginCsrf`), and a browser's own word that the post comes from another site
+//! (`Sec-Fetch-Site`) is refused, so that another site cannot sign a browser into an account.
+//! Password checks, lock-outs and their audit are `crate::login`'s; failures also slow further
+//! tries from the same address or for the same name (`throttle`).
 
 use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
-use axum::http::header::LOCATION;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::session::{cookie, parse_form, same_token, set_cookie, SignedForm, COOKIE_NAME};
+use super::session::{parse_form, set_cookie, SignedForm, COOKIE_NAME};
 use super::view;
 use super::Dash;
 use crate::accounts;
-
-const LOGIN_CSRF: &str = "tocsin_login";
+use crate::login::Attempt;
 
 #[derive(Template)]
 #[template(path = "dashboard/login.html")]
@@ -25,20 +28,48 @@ struct LoginPage {
     v: &'static str,
 }
 
+fn now_s() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn page(dash: &Dash, status: StatusCode, username: &str, error: Option<String>) -> Response {
-    let csrf = crate::accounts::token_hash(&format!("{:x}", rand::random::<u128>()));
-    let mut response = view::render(
+    view::render(
         status,
         &LoginPage {
-            csrf: csrf.clone(),
+            csrf: dash.logins.csrf.issue(now_s()),
             username: username.to_string(),
             error,
             v: super::assets::version(),
         },
-    );
-    let (name, value) = set_cookie(dash, LOGIN_CSRF, &csrf, 3600);
-    response.headers_mut().append(name, value);
+    )
+}
+
+/// The form again with 429 and `Retry-After`.
+fn too_many(dash: &Dash, username: &str, text: String, retry_s: u64) -> Response {
+    let mut response = page(dash, StatusCode::TOO_MANY_REQUESTS, username, Some(text));
     response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry_s));
+    response
+}
+
+fn locked_text(minutes: u64) -> String {
+    format!(
+        "This account is locked for {minutes} more minute{} after too many wrong passwords. \
+         An admin can unlock it now (tocsin user unlock NAME).",
+        if minutes == 1 { "" } else { "s" }
+    )
+}
+
+/// Whether the browser says this post comes from a page of another site.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| matches!(site, "cross-site" | "same-site"))
 }
 
 pub async fn form(State(dash): State<Dash>) -> Response {
@@ -54,8 +85,16 @@ pub async fn submit(
     let fields = parse_form(&body);
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
     let username = field("username").trim().to_string();
-    let expected = cookie(&headers, LOGIN_CSRF).unwrap_or_default();
-    if !same_token(field("csrf"), &expected) {
+    if from_another_site(&headers) {
+        tracing::warn!("login refused: posted from another site");
+        return page(
+            &dash,
+            StatusCode::FORBIDDEN,
+            "",
+            Some("This login came from another site. Open the dashboard's own address and log in there.".into()),
+        );
+    }
+    if !dash.logins.csrf.valid(field("csrf"), now_s()) {
         return page(
             &dash,
             StatusCode::FORBIDDEN,
@@ -71,27 +110,40 @@ pub async fn submit(
             Some("username: enter your account name".into()),
         );
     }
+    let settings = &dash.core.settings;
+    let ip = crate::web::client::address(&headers, peer, settings.http.trusted_proxy_header.as_deref());
     let name_key = format!("user:{}", username.to_lowercase());
-    let keys = [name_key.clone(), format!("ip:{}", peer.ip())];
+    let keys = [name_key.clone(), format!("ip:{ip}")];
     let (delay, failures) = dash.throttle.delay(&keys);
     if !delay.is_zero() {
-        tracing::warn!(ip = %peer.ip(), failures, "repeated failed logins: slowing down");
+        tracing::warn!(%ip, failures, "repeated failed logins: slowing down");
         tokio::time::sleep(delay).await;
     }
-    let user = match accounts::authenticate(&dash.core, &username, field("password")).await {
-        Ok(user) => user,
+    let user = match dash.logins.attempt(&dash.core, &username, field("password")).await {
+        Ok(Attempt::In(user)) => user,
+        Ok(Attempt::Busy) => {
+            let text = "Many logins are being checked right now. Wait a second and try again.";
+            return too_many(&dash, &username, text.into(), 1);
+        }
+        Ok(Attempt::Locked { minutes }) => {
+            return too_many(&dash, &username, locked_text(minutes), minutes * 60);
+        }
+        Ok(Attempt::Wrong { locked }) => {
+            dash.throttle.failed(&keys);
+            // No name in the log: a mistyped password often lands in the name field.
+            tracing::warn!(%ip, "failed login");
+            let minutes = settings.dashboard.lockout_minutes;
+            if locked {
+                return too_many(&dash, &username, locked_text(minutes), minutes * 60);
+            }
+            let text = if failures + 1 >= 5 {
+                "Wrong username or password. Too many failed attempts: each new try is slowed down, and the account locks if they go on."
+            } else {
+                "Wrong username or password."
+            };
+            return page(&dash, StatusCode::UNAUTHORIZED, &username, Some(text.into()));
+        }
         Err(e) => return view::internal(e),
-    };
-    let Some(user) = user else {
-        dash.throttle.failed(&keys);
-        // No name in the log: a mistyped password often lands in the name field.
-        tracing::warn!(ip = %peer.ip(), "failed login");
-        let text = if failures + 1 >= 5 {
-            "Wrong username or password. Too many failed attempts: each new try is slowed down for 15 minutes."
-        } else {
-            "Wrong username or password."
-        };
-        return page(&dash, StatusCode::UNAUTHORIZED, &username, Some(text.into()));
     };
     dash.throttle.succeeded(&name_key);
     let session = match accounts::open_session(&dash.core, &user).await {
@@ -99,13 +151,10 @@ pub async fn submit(
         Err(e) => return view::internal(e),
     };
     tracing::info!(user = %user.name, "logged in");
-    let max_age = dash.core.settings.dashboard.session_hours as i64 * 3600;
+    let max_age = settings.dashboard.session_hours as i64 * 3600;
     let mut response = (StatusCode::SEE_OTHER, [(LOCATION, "/")]).into_response();
-    let h = response.headers_mut();
     let (name, value) = set_cookie(&dash, COOKIE_NAME, &session.token, max_age);
-    h.append(name, value);
-    let (name, value) = set_cookie(&dash, LOGIN_CSRF, "", 0);
-    h.append(name, value);
+    response.headers_mut().append(name, value);
     response
 }
 

@@ -38,6 +38,7 @@ use crate::app::{Shared, Shutdown};
 pub struct Dash {
     pub core: Shared,
     pub throttle: Arc<throttle::Throttle>,
+    pub logins: Arc<crate::login::Logins>,
     pub shutdown: Shutdown,
     csp: HeaderValue,
 }
@@ -55,9 +56,11 @@ fn state(core: Shared, shutdown: Shutdown) -> Dash {
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
+    let logins = Arc::new(crate::login::Logins::new(core.store.vault()));
     Dash {
         core,
         throttle: Arc::new(throttle::Throttle::default()),
+        logins,
         shutdown,
         csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
     }

@@ -1,7 +1,8 @@
 //! Failed logins, counted per account name and per address for 15 minutes. From the fifth
 //! failure on, each new attempt for that name or from that address waits before it is checked
-//! (2 s more per failure, at most 10 s): guessing slows to a crawl, while a dispatcher whose
-//! name an attacker hammers is slowed but never locked out during a raid.
+//! (2 s more per failure, at most 10 s): guessing slows to a crawl well before the account
+//! locks (`crate::login`), and an address trying many names (one password against every
+//! account) is slowed though no single account reaches its lock.
 //! Kept in memory: a restart forgets it, and each instance counts its own.
 
 use std::collections::HashMap;

@@ -1,0 +1,128 @@
+//! Logins through the real binary, on SQLite and PostgreSQL: an account made with `tocsin user
+//! add` locks after `dashboard.lockout_after` wrong passwords while `tocsin serve` runs, `tocsin
+//! user list` shows it locked, `tocsin user unlock` frees it at once, and the audit log holds
+//! the lock, the unlock and the login.
+
+use std::io::Write;
+
+use reqwest::StatusCode;
+use sqlx::Connection;
+
+use crate::binary::{start_with, tocsin};
+use crate::dashboard_http::{client, login_at};
+use crate::helpers::{pg_admin_url, API_TOKEN};
+
+const RIGHT: &str = "correct horse battery";
+
+/// A fresh PostgreSQL database (its URL and name); the test fails if the server is missing.
+pub(crate) async fn fresh_pg_database() -> (String, String) {
+    let name = format!("tocsin_test_{:016x}", rand::random::<u64>());
+    let admin = pg_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for these tests: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    (format!("{base}/{name}"), name)
+}
+
+pub(crate) async fn drop_pg_database(name: &str) {
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
+    }
+}
+
+async fn lock_and_unlock(database_url: Option<&str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = vec![("TOCSIN_DASHBOARD__LOCKOUT_AFTER", "3")];
+    if let Some(url) = database_url {
+        env.push(("TOCSIN_DATABASE__URL", url));
+    }
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut child = tocsin(dir.path(), None, 1)
+            .envs(env.iter().copied())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(format!("{text}\n").as_bytes()).unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    let (ok, _, err) = run(&["user", "add", "maria"], Some(RIGHT));
+    assert!(ok, "{err}");
+    let server = start_with(dir.path(), None, &env).await;
+    let http = client();
+    for _ in 0..2 {
+        let resp = login_at(&server.base, &http, "maria", "wrong password!").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    let resp = login_at(&server.base, &http, "maria", "wrong password!").await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "locked at the third");
+    let resp = login_at(&server.base, &http, "maria", RIGHT).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password");
+
+    let (_, listed, _) = run(&["user", "list"], None);
+    assert!(listed.contains("maria\tdispatcher\tlocked for 15 more minutes"), "{listed}");
+    let (ok, _, err) = run(&["user", "unlock", "ghost"], None);
+    assert!(!ok && err.contains("NAME: no account named ghost"), "{err}");
+    let (ok, out, err) = run(&["user", "unlock", "maria"], None);
+    assert!(ok && out.contains("unlocked maria"), "{out}{err}");
+    let (_, listed, _) = run(&["user", "list"], None);
+    assert!(!listed.contains("locked"), "{listed}");
+
+    let resp = login_at(&server.base, &http, "maria", RIGHT).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the running server sees the unlock");
+
+    let audit: serde_json::Value = http
+        .get(format!("{}/api/v1/audit", server.base))
+        .bearer_auth(API_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str, &str)> = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or("");
+            (s("actor"), s("action"), s("detail"))
+        })
+        .collect();
+    for wanted in [
+        ("tocsin", "login_locked", "maria after 3 failed logins, for 15 minutes"),
+        ("cli", "user_unlock", "maria"),
+        ("maria", "login", "dashboard"),
+    ] {
+        assert!(actions.contains(&wanted), "{wanted:?} in {actions:?}");
+    }
+    let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+    assert!(!log.contains(RIGHT) && !log.contains("wrong password!"), "no password in the log");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_locks_and_unlocks_an_account_on_sqlite() {
+    lock_and_unlock(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_locks_and_unlocks_an_account_on_postgres() {
+    let (url, name) = fresh_pg_database().await;
+    lock_and_unlock(Some(&url)).await;
+    drop_pg_database(&name).await;
+}
