@@ -1,12 +1,13 @@
 //! Dashboard accounts: argon2id password hashes, and sessions whose cookie token is random
 //! (32 bytes) and stored only as a SHA-256 hash. Used by the dashboard and the `user` CLI.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::app::Core;
 use crate::domain::Role;
@@ -75,14 +76,47 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
 }
 
-pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+#[cfg(test)]
+fn password_matches(password: &str, hash: &str) -> bool {
+    password_matches_in(&mut Vec::new(), password, hash)
+}
+
+/// Argon2 memory above this (256 MiB) is refused rather than allocated.
+const MAX_BLOCKS: usize = 256 * 1024;
+
+/// Whether `password` matches the PHC string `hash`, with Argon2's memory taken from
+/// `memory`, which the caller keeps and reuses: the allocator does not reuse the blocks
+/// argon2 allocates itself (64-byte aligned), and every check grew the process by ~19 MiB.
+pub(crate) fn password_matches_in(memory: &mut Vec<argon2::Block>, password: &str, hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(params), Some(salt), Some(expected)) = (argon2::Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map(argon2::Version::try_from).transpose() else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if blocks > MAX_BLOCKS {
+        return false;
+    }
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    argon2
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_ok()
+        && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
 }
 
 pub async fn add_user(core: &Core, name: &str, role: Role, password: &str) -> anyhow::Result<i64> {

@@ -22,10 +22,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 use serde_json::json;
 
+use super::harness::proc_status_mb;
 use crate::geo::{Area, AreaIndex, AreaIndexBuilder};
 pub use input::{for_each_area, read_areas, read_points, QueryPoint};
 
@@ -177,16 +178,6 @@ fn query_all(index: &AreaIndex, points: &[QueryPoint], threads: usize, passes: u
 }
 
 /// A `kB` line of /proc/self/status, in 10^6 bytes with one decimal.
-fn proc_status_mb(key: &str) -> anyhow::Result<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").context("/proc/self/status")?;
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .with_context(|| format!("/proc/self/status: no {key} line"))?;
-    Ok(round1(kb * 1024.0 / 1e6))
-}
-
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }

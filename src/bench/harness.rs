@@ -364,6 +364,17 @@ async fn drop_pg(admin: &str, name: &str) -> anyhow::Result<()> {
 }
 
 /// Milliseconds with one decimal.
+/// `key` (VmRSS, VmHWM) of this process, in MB (10^6 bytes), to one decimal.
+pub fn proc_status_mb(key: &str) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").context("/proc/self/status")?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .with_context(|| format!("/proc/self/status: no {key} line"))?;
+    Ok((kb * 1024.0 / 1e5).round() / 10.0)
+}
+
 pub fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e4).round() / 10.0
 }

@@ -5,6 +5,7 @@ pub mod fanout;
 pub mod geofence;
 mod harness;
 pub mod intake;
+pub mod login;
 mod sink;
 pub mod throttle;
 
@@ -24,6 +25,9 @@ pub enum BenchCommand {
     /// Signed inbound SMS webhooks at --rate per second, open-loop: response times and errors.
     /// The last line printed is one JSON object.
     Intake(intake::IntakeArgs),
+    /// A burst of wrong dashboard logins at once while another account logs in: resident
+    /// memory and the other login's time. The last line printed is one JSON object.
+    Login(login::LoginArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -32,5 +36,6 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Fanout(args) => fanout::run(args),
         BenchCommand::Throttle(args) => throttle::run(args),
         BenchCommand::Intake(args) => intake::run(args),
+        BenchCommand::Login(args) => login::run(args),
     }
 }

@@ -7,21 +7,25 @@
 //! names exist. Its failures are counted in memory (per instance); a real account's in the
 //! database, the same for every instance.
 
+mod checker;
 mod csrf;
 mod gate;
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub use csrf::LoginCsrf;
 pub use gate::CHECKS_AT_ONCE;
 
-use crate::accounts::{self, User};
+use crate::accounts::User;
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::crypto::Vault;
 use crate::store::{now_ms, StoreError};
+
+/// One set of password-checking threads for the process.
+static CHECKER: checker::Checker = checker::Checker::new();
 
 /// Unknown names remembered at most (memory stays bounded under attack).
 const MAX_UNKNOWN: usize = 10_000;
@@ -75,15 +79,8 @@ impl Logins {
                 minutes: (ms.max(0) as u64).div_ceil(60_000).max(1),
             });
         }
-        let hash = match &row {
-            Some(row) => row.password_hash.clone(),
-            None => dummy_hash(),
-        };
-        let password = password.to_string();
-        // Argon2 is deliberately slow: keep it off the async workers.
-        let matches = tokio::task::spawn_blocking(move || accounts::password_matches(&password, &hash))
-            .await
-            .unwrap_or(false);
+        let hash = row.as_ref().map(|row| row.password_hash.clone());
+        let matches = CHECKER.matches(password, hash).await;
         let Some(row) = row else {
             let locked = self.unknown_failed(pass.name(), settings.lockout_after, lock_ms);
             if locked {
@@ -136,12 +133,4 @@ impl Logins {
         *entry = (0, Some(Instant::now() + Duration::from_millis(lock_ms.max(0) as u64)));
         true
     }
-}
-
-/// A hash to check unknown names against, so that they take as long as known ones.
-fn dummy_hash() -> String {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY
-        .get_or_init(|| accounts::hash_password("not a password of anyone").unwrap_or_default())
-        .clone()
 }
