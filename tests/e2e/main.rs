@@ -10,6 +10,7 @@ mod binary_cli;
 mod binary_lifecycle;
 mod binary_logins;
 mod binary_tokens;
+mod binary_trust;
 mod crash;
 mod dashboard;
 mod dashboard_http;

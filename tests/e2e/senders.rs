@@ -18,7 +18,7 @@ const MIN: &str = "+13235550105";
 const WAIT: Duration = Duration::from_secs(15);
 
 /// The text of a TwiML reply, or None for an empty `<Response/>`.
-fn said(body: &str) -> Option<&str> {
+pub(crate) fn said(body: &str) -> Option<&str> {
     let start = body.find("<Message>")? + "<Message>".len();
     let end = body.find("</Message>")?;
     Some(&body[start..end])
