@@ -101,6 +101,45 @@ pub(crate) async fn start_with(
     Server { child, base, log }
 }
 
+/// Runs `scenario` with the URL of a fresh PostgreSQL database (None: SQLite, in the test's
+/// own directory), and drops that database afterwards whatever happened. Fails, never skips,
+/// when PostgreSQL is unreachable.
+pub(crate) async fn on_backend<F, Fut>(backend: crate::helpers::Backend, scenario: F)
+where
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use sqlx::Connection;
+    let admin = crate::helpers::pg_admin_url();
+    let pg = match backend {
+        crate::helpers::Backend::Sqlite => None,
+        crate::helpers::Backend::Postgres => {
+            let name = format!("tocsin_test_{:016x}", rand::random::<u64>());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for this test: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+            let url = format!("{base}/{name}");
+            Some((name, url))
+        }
+    };
+    let outcome = tokio::spawn(scenario(pg.as_ref().map(|(_, url)| url.clone()))).await;
+    if let Some((name, _)) = pg {
+        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .expect("drop database");
+    }
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
 pub(crate) async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> Value {
     let resp = http
         .request(method, url)

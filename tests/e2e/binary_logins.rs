@@ -6,42 +6,17 @@
 use std::io::Write;
 
 use reqwest::StatusCode;
-use sqlx::Connection;
-
-use crate::binary::{start_with, tocsin};
+use crate::binary::{on_backend, start_with, tocsin};
 use crate::dashboard_http::{client, login_at};
-use crate::helpers::{pg_admin_url, API_TOKEN};
+use crate::helpers::{Backend, API_TOKEN};
 
 const RIGHT: &str = "correct horse battery";
 
-/// A fresh PostgreSQL database (its URL and name); the test fails if the server is missing.
-pub(crate) async fn fresh_pg_database() -> (String, String) {
-    let name = format!("tocsin_test_{:016x}", rand::random::<u64>());
-    let admin = pg_admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for these tests: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    (format!("{base}/{name}"), name)
-}
-
-pub(crate) async fn drop_pg_database(name: &str) {
-    if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await;
-    }
-}
-
-async fn lock_and_unlock(database_url: Option<&str>) {
+async fn lock_and_unlock(database_url: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let mut env = vec![("TOCSIN_DASHBOARD__LOCKOUT_AFTER", "3")];
-    if let Some(url) = database_url {
-        env.push(("TOCSIN_DATABASE__URL", url));
+    if let Some(url) = &database_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
     let run = |args: &[&str], stdin: Option<&str>| {
         let mut child = tocsin(dir.path(), None, 1)
@@ -117,12 +92,10 @@ async fn lock_and_unlock(database_url: Option<&str>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_locks_and_unlocks_an_account_on_sqlite() {
-    lock_and_unlock(None).await;
+    on_backend(Backend::Sqlite, lock_and_unlock).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_locks_and_unlocks_an_account_on_postgres() {
-    let (url, name) = fresh_pg_database().await;
-    lock_and_unlock(Some(&url)).await;
-    drop_pg_database(&name).await;
+    on_backend(Backend::Postgres, lock_and_unlock).await;
 }

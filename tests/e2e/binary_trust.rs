@@ -10,12 +10,11 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use sqlx::Connection;
 use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
 
 use crate::binary::{start_with, Server};
 use crate::disk;
-use crate::helpers::{eventually, pg_admin_url, Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
+use crate::helpers::{eventually, Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 use crate::senders::said;
 
 mod support;
@@ -49,41 +48,7 @@ const ROSTER: [(&str, &str, &str, &str, bool, f64, f64, f64); 6] = [
 ];
 
 async fn trust(backend: Backend) {
-    // PostgreSQL: a fresh database, dropped at the end whatever happened.
-    let pg = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => {
-            let name = format!("tocsin_test_{:016x}", rand::random::<u64>());
-            let admin = pg_admin_url();
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for this test: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create database");
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(b, _)| b)
-                .to_string();
-            let url = format!("{base}/{name}");
-            Some((name, url))
-        }
-    };
-    let url = pg.as_ref().map(|(_, url)| url.clone());
-    let outcome = tokio::spawn(scenario(url)).await;
-    if let Some((name, _)) = pg {
-        let mut conn = sqlx::PgConnection::connect(&pg_admin_url())
-            .await
-            .expect("PostgreSQL");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await
-            .expect("drop database");
-    }
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    crate::binary::on_backend(backend, scenario).await;
 }
 
 mod trust {
