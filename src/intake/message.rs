@@ -125,7 +125,13 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             };
             return subscription(core, &msg, volunteer.as_ref(), consent).await;
         }
-        match verification::handle(core, &msg, v, language).await? {
+        let check = if forgeable(&msg, v) {
+            tracing::info!(volunteer_id = v.id, "an SMS from a Signal volunteer's number: no trust, no check answered");
+            Outcome::NotACheck
+        } else {
+            verification::handle(core, &msg, v, language).await?
+        };
+        match check {
             Outcome::Replied(reply) => return Ok(reply),
             Outcome::AlsoReport(reply) => check_reply = Some(reply),
             Outcome::NotACheck => {
@@ -137,6 +143,12 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
     }
 
     let reporter = Some(identity(&msg).to_string());
+    // Trust never applies to a volunteer who is not vetted, to a verifier's words to a request
+    // to check (only CONFIRM or NOTHING decide), nor to an SMS that could be forged.
+    let vouched = volunteer.as_ref().map(|v| {
+        let trusted = v.trusted && v.standing.vetted() && check_reply.is_none() && !forgeable(&msg, v);
+        (v.id, trusted)
+    });
     let sighting = Sighting {
         channel: msg.via.channel(),
         text: msg.body,
@@ -144,11 +156,7 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         point: None,
         kind: None,
         reporter,
-        // Trust never applies to a volunteer who is not vetted, nor to a verifier's words to a
-        // request to check: only CONFIRM or NOTHING decide.
-        volunteer: volunteer
-            .as_ref()
-            .map(|v| (v.id, v.trusted && v.standing.vetted() && check_reply.is_none())),
+        volunteer: vouched,
         drill: false,
         truncated,
     };
@@ -276,6 +284,14 @@ fn identity(msg: &Inbound) -> &str {
 /// The keyed hash that identifies the sender across messages (conversations, limits, blocks).
 fn sender_key(core: &Core, msg: &Inbound) -> String {
     core.vault.lookup_hash(identity(msg))
+}
+
+/// Whether this message could be forged in this volunteer's name: an SMS's sender number can
+/// be spoofed, a Signal account's cannot. A volunteer who chose Signal only is trusted, and
+/// answers requests to check, only on Signal; their SMS still count as an answer to an alert
+/// (an alert that failed over to SMS is answered by SMS) and as a stranger's report.
+fn forgeable(msg: &Inbound, v: &VolunteerRow) -> bool {
+    msg.via == Via::Sms && v.channel == "signal"
 }
 
 /// The volunteer who sent it: by number, else by Signal account id.

@@ -214,3 +214,41 @@ async fn the_bridge_going_away_fails_over_and_coming_back_loses_nothing(backend:
     app.stop().await;
 }
 on_both_backends!(the_bridge_going_away_fails_over_and_coming_back_loses_nothing);
+
+/// SMS sender numbers can be forged; Signal accounts cannot. A volunteer on Signal only is
+/// trusted, and decides a check, only on Signal.
+async fn an_sms_in_a_signal_volunteers_name_carries_no_trust(backend: Backend) {
+    const VERA: &str = "+13235550114";
+    let app = spawn_signal_app(backend, |_| {}).await;
+    volunteer(&app, "Rosa", TRUSTED, "signal", true, 34.3).await;
+    volunteer(&app, "Sam", ON_SMS, "sms", false, LAT).await;
+    let (status, body) = app
+        .post(
+            "/volunteers",
+            json!({"name": "Vera", "phone": VERA, "channel": "signal", "roles": ["verifier"],
+                   "area": {"type": "circle", "lat": LAT, "lon": LON, "radius_m": 500}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    // A forged SMS in trusted Rosa's name is a stranger's report: the verifier checks first.
+    app.text(TRUSTED, "ICE raid at 34.0617, -118.3005").await;
+    let incident = app.latest_incident_id().await;
+    assert!(
+        eventually(WAIT, || async { bridge(&app).sent_to(VERA).len() == 1 }).await,
+        "Vera is asked to check, on Signal"
+    );
+    assert_eq!(app.incident(incident).await["status"], "verifying");
+    // A forged CONFIRM in Vera's name decides nothing.
+    app.text(VERA, "CONFIRM").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.incident(incident).await["status"], "verifying");
+    assert!(app.twilio.messages_to(ON_SMS).is_empty(), "nobody alerted");
+    // Vera's own CONFIRM, on Signal, does.
+    bridge(&app).incoming(VERA, "CONFIRM");
+    app.wait_incident(incident, "confirmed", |v| v["status"] == "confirmed")
+        .await;
+    assert_eq!(app.twilio.wait_for_messages(1, WAIT).await[0].to, ON_SMS);
+    app.stop().await;
+}
+on_both_backends!(an_sms_in_a_signal_volunteers_name_carries_no_trust);
