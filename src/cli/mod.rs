@@ -121,7 +121,7 @@ pub struct AddVolunteer {
     /// E.164, like +12135550100.
     #[arg(long)]
     pub phone: String,
-    /// en or es.
+    /// en, es, ko or zh.
     #[arg(long, default_value = "en")]
     pub language: String,
     /// How they get alerts: sms, signal or both.

@@ -71,6 +71,13 @@ async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(ba
     let used = find(&list, "ci-bot")["last_used_at"].clone();
     assert!(used.is_i64(), "{list}");
     assert_eq!(get(&app, &ci, "/status").await.0, 200);
+    // Zone changes are audited as the token that made them.
+    let zone = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"name": "Plaza"},
+        "geometry": {"type": "Polygon", "coordinates": [[[-118.30, 34.06], [-118.29, 34.06],
+            [-118.29, 34.07], [-118.30, 34.06]]]}}]});
+    assert_eq!(post(&app, &boss, "/zones", zone).await.0, 201);
+    assert_eq!(call(&app, &boss, reqwest::Method::DELETE, "/zones/Plaza", None).await.0, 204);
     let (_, list) = get(&app, &boss, "/tokens").await;
     assert_eq!(
         find(&list, "ci-bot")["last_used_at"],
@@ -133,6 +140,12 @@ async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(ba
                 .collect()
         })
         .unwrap_or_default();
+    for action in ["zones_import", "zone_remove"] {
+        assert!(
+            actions.iter().any(|(actor, a, _)| actor == "\"token:boss\"" && a == &format!("\"{action}\"")),
+            "{action} by token:boss in {actions:?}"
+        );
+    }
     assert!(
         actions.contains(&(
             "\"token:boss\"".into(),

@@ -8,12 +8,13 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::Shared;
-use crate::audit::{self, zones_detail, Actor, Subject};
+use crate::audit::{self, zones_detail, Subject};
 use crate::geo::zones::parse_collection;
 use crate::store::zones::ZoneRow;
+use crate::tokens::Caller;
 use crate::web::ApiError;
 
-pub async fn import(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn import(State(core): State<Shared>, caller: Caller, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
     let zones = parse_collection(&json).map_err(|why| ApiError::invalid("features", why))?;
@@ -23,7 +24,7 @@ pub async fn import(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     tracing::info!(zones = rows.len(), "zones imported");
     audit::record(
         &core,
-        &Actor::Api,
+        &caller.actor(),
         "zones_import",
         Subject::None,
         &zones_detail(&rows),
@@ -41,7 +42,11 @@ pub async fn list(State(core): State<Shared>) -> Json<Value> {
     Json(json!({ "zones": list }))
 }
 
-pub async fn remove(State(core): State<Shared>, Path(name): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn remove(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let users = core.store.zone_users(&name).await?;
     if users > 0 {
         // Removing it would silently stop their alerts.
@@ -53,6 +58,6 @@ pub async fn remove(State(core): State<Shared>, Path(name): Path<String>) -> Res
         return Err(ApiError::not_found("zone"));
     }
     core.refresh_index().await.map_err(ApiError::internal)?;
-    audit::record(&core, &Actor::Api, "zone_remove", Subject::None, &name).await;
+    audit::record(&core, &caller.actor(), "zone_remove", Subject::None, &name).await;
     Ok(StatusCode::NO_CONTENT)
 }
