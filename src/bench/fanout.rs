@@ -23,7 +23,8 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde_json::json;
 
-use super::harness::{ms, Bench, DbArgs, SPOT};
+use super::figures::ms;
+use super::harness::{Bench, DbArgs, SPOT};
 
 #[derive(Debug, Args)]
 pub struct FanoutArgs {

@@ -26,7 +26,7 @@ use anyhow::bail;
 use clap::Args;
 use serde_json::json;
 
-use super::harness::proc_status_mb;
+use super::figures::proc_status_mb;
 use crate::geo::{Area, AreaIndex, AreaIndexBuilder};
 pub use input::{for_each_area, read_areas, read_points, QueryPoint};
 

@@ -363,31 +363,6 @@ async fn drop_pg(admin: &str, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Milliseconds with one decimal.
-/// `key` (VmRSS, VmHWM) of this process, in MB (10^6 bytes), to one decimal.
-pub fn proc_status_mb(key: &str) -> anyhow::Result<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").context("/proc/self/status")?;
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .with_context(|| format!("/proc/self/status: no {key} line"))?;
-    Ok((kb * 1024.0 / 1e5).round() / 10.0)
-}
-
-pub fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1e4).round() / 10.0
-}
-
-/// Percentile `p` (0..=1) of sorted durations, in ms; 0 when empty.
-pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
-    ms(sorted[i])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,13 +375,5 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), n);
-    }
-
-    #[test]
-    fn percentiles() {
-        let d: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(percentile_ms(&d, 0.5), 50.0);
-        assert_eq!(percentile_ms(&d, 0.99), 99.0);
-        assert_eq!(percentile_ms(&d, 1.0), 100.0);
     }
 }

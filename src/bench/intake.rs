@@ -28,7 +28,8 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use sqlx::Row;
 
-use super::harness::{ms, numbers, percentile_ms, signed_sms, Bench, DbArgs, SPOT};
+use super::figures::{ms, percentile_ms};
+use super::harness::{numbers, signed_sms, Bench, DbArgs, SPOT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Places {

@@ -22,7 +22,8 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde_json::json;
 
-use super::harness::{ms, proc_status_mb, Bench, DbArgs};
+use super::figures::{ms, proc_status_mb};
+use super::harness::{Bench, DbArgs};
 use crate::domain::Role;
 
 const RIGHT: &str = "correct horse battery staple";

@@ -2,6 +2,7 @@
 //! docs/benchmarks.md has the commands, the data and the figures measured so far.
 
 pub mod fanout;
+mod figures;
 pub mod geofence;
 mod harness;
 pub mod intake;
