@@ -47,22 +47,28 @@ pub fn found_in_files(files: &[(String, Vec<u8>)], needles: &[(String, Vec<u8>)]
 
 /// Every row of every table in the app's PostgreSQL database, as PostgreSQL prints it.
 pub async fn pg_rows_as_text(app: &TestApp) -> Vec<(String, String)> {
-    let pool = app.core().store.pool();
+    pg_rows_as_text_at(&app.core().settings.database.url).await
+}
+
+/// Every row of every table in the PostgreSQL database at `url`, as PostgreSQL prints it.
+pub async fn pg_rows_as_text_at(url: &str) -> Vec<(String, String)> {
+    let pool = sqlx::PgPool::connect(url).await.expect("PostgreSQL");
     let tables = sqlx::query(
         "SELECT CAST(table_name AS TEXT) AS t FROM information_schema.tables \
          WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
     )
-    .fetch_all(pool)
+    .fetch_all(&pool)
     .await
     .expect("list tables");
     let mut rows = Vec::new();
     for t in tables {
         let table: String = t.try_get("t").expect("name");
         let sql = format!("SELECT CAST(x AS TEXT) AS r FROM {table} x");
-        for r in sqlx::query(&sql).fetch_all(pool).await.expect("read table") {
+        for r in sqlx::query(&sql).fetch_all(&pool).await.expect("read table") {
             rows.push((table.clone(), r.try_get::<String, _>("r").expect("row text")));
         }
     }
+    pool.close().await;
     rows
 }
 
