@@ -77,7 +77,9 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
                 let dummy = DUMMY.get_or_init(|| {
                     accounts::hash_password("not a password of anyone").unwrap_or_default()
                 });
-                accounts::password_matches_in(&mut memory, &job.password, dummy) && false
+                // As long as a real check, and never a match.
+                let _ = std::hint::black_box(accounts::password_matches_in(&mut memory, &job.password, dummy));
+                false
             }
         };
         let _ = job.answer.send(matches);
