@@ -86,6 +86,8 @@ pub fn first_alert(language: Language, alert: &Alert) -> String {
         ("head", head(language, &alert.head)),
         ("what", kind_words(language, alert.kind)),
         ("need", need),
+        // The incident's number in the reply words (Y26): an answer names what it answers.
+        ("id", alert.head.id.to_string()),
     ];
     let key = match (place.zone, alert.exact) {
         (Some(zone), exact) => {
@@ -122,6 +124,8 @@ pub fn first_alert_unvetted(language: Language, alert: &Alert) -> String {
         ("head", head(language, &alert.head)),
         ("what", kind_words(language, alert.kind)),
         ("need", need),
+        // The incident's number in the reply words (Y26): an answer names what it answers.
+        ("id", alert.head.id.to_string()),
     ];
     let key = match place.zone {
         Some(zone) => {

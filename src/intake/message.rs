@@ -126,7 +126,10 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             return subscription(core, &msg, volunteer.as_ref(), consent).await;
         }
         let check = if forgeable(&msg, v) {
-            tracing::info!(volunteer_id = v.id, "an SMS from a Signal volunteer's number: no trust, no check answered");
+            tracing::info!(
+                volunteer_id = v.id,
+                "an SMS from a Signal volunteer's number: no trust, no check answered"
+            );
             Outcome::NotACheck
         } else {
             verification::handle(core, &msg, v, language).await?
@@ -161,9 +164,11 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         truncated,
     };
     match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
-        Some(received) if received.answered => Ok(Some(
-            check_reply.unwrap_or_else(|| message::report_ack(language, received.report_id)),
-        )),
+        Some(received) if received.answered => {
+            Ok(Some(check_reply.unwrap_or_else(|| {
+                message::report_ack(language, received.report_id)
+            })))
+        }
         Some(_) | None => Ok(None),
     }
 }
@@ -194,7 +199,9 @@ async fn alert_answer(
     tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
     core.events.publish(Event::Incident { id: incident_id });
     let vetted = v.standing.vetted();
-    Ok(Some(answer_reply(core, language, answer, incident_id, vetted).await?))
+    Ok(Some(
+        answer_reply(core, language, answer, incident_id, vetted).await?,
+    ))
 }
 
 /// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when
@@ -246,6 +253,7 @@ async fn self_service(
     let reply = match (command, volunteer, &joiner) {
         (Command::Join, None, Some(who)) => join::start(core, who, language).await?,
         (Command::Join, None, None) => text(language, "join-ended", &[]),
+        (Command::Help, _, _) => message::help(language, &core.settings.network.name),
         (command, Some(v), _) => commands::run(core, v, command, language).await?,
         (_, None, _) => text(language, "not-volunteer", &[]),
     };

@@ -6,6 +6,7 @@ pub mod decision;
 pub mod guard;
 pub mod join;
 pub mod message;
+pub mod phrases;
 pub mod report;
 pub mod retention;
 pub mod signal;
