@@ -1,6 +1,7 @@
 //! Intake: inbound messages become reports, answers or subscription changes.
 //! A report is stored before anything else is done with it, and is never lost after a 2xx.
 
+pub mod answers;
 pub mod commands;
 pub mod decision;
 pub mod guard;

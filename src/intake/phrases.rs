@@ -195,6 +195,30 @@ pub fn is_known_word(text: &str) -> bool {
     answer_word(&whole).is_some() || lists().commands.iter().any(|(k, _)| *k == whole)
 }
 
+/// The carriers' opt-out words that are long enough to match with one typo.
+const CARRIER_OPT_OUT: [&str; 5] = ["stop", "stopall", "unsubscribe", "cancel", "optout"];
+
+/// An opt-out word with one typo (`STPO`, `UNSUSCRIBE`, `CANCELR`), or the carriers' word with
+/// punctuation (`Stop.`), which carriers do not act on: tocsin keeps the opt-out itself and
+/// says so (never silently). Exact words, answers and commands are never read this way.
+#[must_use]
+pub fn near_opt_out(text: &str) -> bool {
+    let trimmed = text.trim();
+    if trimmed.len() > MAX_BYTES || is_known_word(trimmed) {
+        return false;
+    }
+    let whole = normal(trimmed);
+    let catalogues = Language::all()
+        .into_iter()
+        .flat_map(|l| crate::i18n::words(l, "opt-out-words"))
+        .map(|w| normal(&w));
+    CARRIER_OPT_OUT
+        .iter()
+        .map(|w| w.to_string())
+        .chain(catalogues)
+        .any(|w| w.chars().count() >= FUZZY_FROM && one_typo(&whole, &w))
+}
+
 #[cfg(test)]
 #[path = "phrases_tests.rs"]
 mod tests;

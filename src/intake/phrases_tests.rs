@@ -184,3 +184,13 @@ fn unspaced_commands_split_from_their_argument() {
     );
     assert_eq!(unspaced_command("area koreatown"), None);
 }
+
+#[test]
+fn opt_out_words_with_one_typo_are_kept_by_tocsin() {
+    for text in ["STPO", "stopp", "Stop.", "UNSUSCRIBE", "cancle", "수신거브"] {
+        assert!(near_opt_out(text), "{text}");
+    }
+    for text in ["stop please", "top", "END", "here", "HELP", "pause", "Y", "ayuda", "storm warning"] {
+        assert!(!near_opt_out(text), "{text}");
+    }
+}

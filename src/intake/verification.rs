@@ -52,7 +52,11 @@ pub async fn handle(
             .await
             .map(Outcome::Replied);
     }
-    // "Y" to a first alert that came after the request to check answers that alert.
+    // "Y" to a first alert that came after the request to check answers that alert; "Y26"
+    // answers #26's alert whenever it came, and so does the choice a question waits for.
+    if crate::intake::answers::is_for_an_alert(core, v, &msg.body).await? {
+        return Ok(Outcome::NotACheck);
+    }
     if parse_answer(&msg.body).is_some() {
         if let Some((_, _, AlertPurpose::First)) = core.store.latest_open_alert(v.id).await? {
             return Ok(Outcome::NotACheck);
@@ -236,7 +240,7 @@ fn word(answer: CheckAnswer) -> &'static str {
 
 /// A message that says something on its own: it places itself, names what is happening, or
 /// is long. Such a message is never lost as a mere answer.
-fn is_sighting(core: &Core, text: &str) -> bool {
+pub(crate) fn is_sighting(core: &Core, text: &str) -> bool {
     text.chars().count() >= LONG_CHARS
         || guess_kind(text) != Kind::Other
         || report::locate(core, None, text).point.is_some()
