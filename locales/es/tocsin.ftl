@@ -90,3 +90,4 @@ answer-which = ¿Que alerta? { $list }. Responde con su numero, p. ej. { $exampl
 answer-not-alerted = No te alertamos por #{ $id }. { $open }
 answer-open = Abiertas: { $list }.
 unclear = No entendimos. Alertas: responde SI, NO o AQUI (SI26 para #26). Reporte: que y donde. AYUDA: comandos.
+sighting-words = AGENTE, AGENTES, OFICIALES, ARRESTO, ARRESTAN, ARRESTANDO, DETENIENDO, URGENTE, EMERGENCIA

@@ -169,7 +169,10 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
     };
     // A volunteer's message that is no answer, command nor sighting is kept for the dispatcher
     // as unclear, and answered with what they can send; it never opens an incident.
-    let unclear = volunteer.is_some() && check_reply.is_none() && !verification::is_sighting(core, &sighting.text);
+    let unclear = volunteer.is_some()
+        && check_reply.is_none()
+        && !verification::is_sighting(core, &sighting.text)
+        && !crate::intake::phrases::has_sighting_word(&sighting.text);
     let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
     let received = if unclear {
         report::receive_unclear(core, sighting, dedupe).await?

@@ -195,6 +195,29 @@ pub fn is_known_word(text: &str) -> bool {
     answer_word(&whole).is_some() || lists().commands.iter().any(|(k, _)| *k == whole)
 }
 
+/// Whether the text holds one of the catalogues' `sighting-words` (whole words, or for Hangul
+/// and Han, anywhere): such a message is a sighting, never unclear.
+#[must_use]
+pub fn has_sighting_word(text: &str) -> bool {
+    static WORDS: OnceLock<Vec<String>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        Language::all()
+            .into_iter()
+            .flat_map(|l| crate::i18n::words(l, "sighting-words"))
+            .map(|w| normal(&w))
+            .filter(|w| !w.is_empty())
+            .collect()
+    });
+    let folded = fold(text);
+    let tokens: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .any(|w| tokens.contains(&w.as_str()) || (!w.is_ascii() && folded.contains(w.as_str())))
+}
+
 /// The carriers' opt-out words that are long enough to match with one typo.
 const CARRIER_OPT_OUT: [&str; 5] = ["stop", "stopall", "unsubscribe", "cancel", "optout"];
 

@@ -194,3 +194,13 @@ fn opt_out_words_with_one_typo_are_kept_by_tocsin() {
         assert!(!near_opt_out(text), "{text}");
     }
 }
+
+#[test]
+fn sighting_words_make_a_message_a_sighting() {
+    for text in ["Area near 3rd has agents", "AGENTES en la escuela", "요원들이 왔어요", "有执法人员"] {
+        assert!(has_sighting_word(text), "{text}");
+    }
+    for text in ["what time is it?", "ok thanks", "magents", "agentive"] {
+        assert!(!has_sighting_word(text), "{text}");
+    }
+}
