@@ -21,7 +21,7 @@ answer-coming-exact = Thank you: you are coming to #{ $id }. Exact place: { $lin
 alert-first = { $head }: { $what } at { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
 alert-first-zone = { $head }: { $what } near { $zone } { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
 all-clear = { $head }: the { $what } alert is over. Thank you.
-update = { $head } update: { $text }
+update = { $head } update: { $text } (Y{ $id } N{ $id } HERE{ $id })
 
 report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
@@ -55,7 +55,7 @@ language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
 resume-word = you send RESUME
 
-verify-request = { $head } CHECK { $what } at { $link } Only if safe. Reply CONFIRM if you see it, NOTHING if not.
+verify-request = { $head } CHECK { $what } at { $link } Only if safe. CONFIRM { $id } if seen, NOTHING { $id } if not.
 verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
 verify-not-found = Thank you: #{ $id } is marked as not found.
 verify-already = Thank you: #{ $id } has been decided already.

@@ -20,7 +20,7 @@ answer-coming-exact = Gracias: vas a #{ $id }. Lugar exacto: { $link } Cuidate.
 alert-first = { $head }: { $what } en { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
 alert-first-zone = { $head }: { $what } cerca de { $zone } { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
 all-clear = { $head }: termino la alerta de { $what }. Gracias.
-update = { $head } novedad: { $text }
+update = { $head } novedad: { $text } (SI{ $id } NO{ $id } AQUI{ $id })
 
 report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
 answer-coming = Gracias: vas a #{ $id }. Cuidate.
@@ -56,7 +56,7 @@ language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
 resume-word = que envies RESUME
 
-verify-request = { $head } VERIFICA { $what }: { $link } Con cuidado. Responde CONFIRMAR si lo ves, NADA si no.
+verify-request = { $head } VERIFICA { $what }: { $link } Cuidado. CONFIRMAR { $id } si lo ves, NADA { $id } si no
 verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
 verify-not-found = Gracias: #{ $id } marcado como no encontrado.
 verify-already = Gracias: #{ $id } ya fue decidido.

@@ -19,7 +19,7 @@ answer-coming-exact = 감사합니다: #{ $id }에 오시는 것으로 기록했
 alert-first = { $head }: { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
 alert-first-zone = { $head }: { $zone } 근처 { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
 all-clear = { $head }: { $what } 알림이 끝났습니다. 감사합니다.
-update = { $head } 새 소식: { $text }
+update = { $head } 새 소식: { $text } (Y{ $id } N{ $id } HERE{ $id })
 
 report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
 answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.
@@ -54,7 +54,7 @@ language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
 resume-word = RESUME을 보낼 때
 
-verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전할 때만 가세요. 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
+verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전할 때만 가세요. 보이면 CONFIRM { $id }(있음), 없으면 NOTHING { $id }(없음) 답장.
 verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
 verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
 verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.

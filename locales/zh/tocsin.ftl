@@ -19,7 +19,7 @@ answer-coming-exact = 谢谢：已记录你会去 #{ $id }。确切地点：{ $l
 alert-first = { $head }: { $what } { $link } { $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
 alert-first-zone = { $head }: { $zone }附近{ $what } { $link } { $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
 all-clear = { $head }: { $what }警报结束。谢谢。
-update = { $head } 最新消息：{ $text }
+update = { $head } 最新消息：{ $text }（Y{ $id } N{ $id } HERE{ $id }）
 
 report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
 answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。
@@ -54,7 +54,7 @@ language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
 resume-word = 你发送RESUME为止
 
-verify-request = { $head } 请核实：{ $link } 可能有{ $what }。安全时才去。看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
+verify-request = { $head } 请核实：{ $link } 可能有{ $what }。安全时才去。看到了回复CONFIRM { $id }（确认），没发现回复NOTHING { $id }（没发现）。
 verify-confirmed = 谢谢：#{ $id } 已确认，正在通知该区域。
 verify-not-found = 谢谢：#{ $id } 已记为未发现。
 verify-already = 谢谢：#{ $id } 已有结论。

@@ -91,7 +91,7 @@ fn updates_fold_to_gsm7_where_they_can() {
     );
     assert_eq!(
         text,
-        "TOCSIN #7 CONFIRMADO novedad: Llego la policia - \"quédense\" en la acera..."
+        "TOCSIN #7 CONFIRMADO novedad: Llego la policia - \"quédense\" en la acera... (SI7 NO7 AQUI7)"
     );
     assert_eq!(measure(&text).encoding, Encoding::Gsm7);
     assert_eq!(to_gsm7("café ñ Ü"), "café ñ Ü", "GSM-7 has these");
@@ -234,10 +234,10 @@ fn a_request_to_check_says_exactly_what_to_reply_within_one_segment() {
         }
     }
     let words = [
-        (Language::EN, ["CONFIRM", "NOTHING"]),
-        (Language::ES, ["CONFIRMAR", "NADA"]),
-        (Language::KO, ["CONFIRM(있음)", "NOTHING(없음)"]),
-        (Language::ZH, ["CONFIRM（确认）", "NOTHING（没发现）"]),
+        (Language::EN, ["CONFIRM 12", "NOTHING 12"]),
+        (Language::ES, ["CONFIRMAR 12", "NADA 12"]),
+        (Language::KO, ["CONFIRM 12(있음)", "NOTHING 12(없음)"]),
+        (Language::ZH, ["CONFIRM 12（确认）", "NOTHING 12（没发现）"]),
     ];
     for (language, [yes, no]) in words {
         let text = verify_request(language, 12, false, Kind::Raid, 34.0, -118.0);
