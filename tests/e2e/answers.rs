@@ -185,3 +185,43 @@ async fn commands_in_every_language_and_with_one_typo(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(commands_in_every_language_and_with_one_typo);
+
+async fn every_listed_natural_answer_counts(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("Rosa", REPORTER, "en", true, 34.2, -118.5, 1000.0)
+        .await;
+    app.volunteer("Ann", ANN, "en", false, 34.06, -118.285, 5000.0)
+        .await;
+    let id = sighting(&app, "ICE raid at 34.0670, -118.3000", 1, 1).await;
+    let words: [(&str, (i64, i64, i64)); 21] = [
+        ("coming", (1, 0, 0)),
+        ("can't", (0, 1, 0)),
+        ("on my way", (1, 0, 0)),
+        ("no puedo", (0, 1, 0)),
+        ("omw", (1, 0, 0)),
+        ("못가요", (0, 1, 0)),
+        ("voy", (1, 0, 0)),
+        ("不行", (0, 1, 0)),
+        ("si voy", (1, 0, 0)),
+        ("here", (0, 0, 1)),
+        ("ya voy", (1, 0, 0)),
+        ("aquí", (0, 0, 1)),
+        ("네", (1, 0, 0)),
+        ("ya llegué", (0, 0, 1)),
+        ("예", (1, 0, 0)),
+        ("도착", (0, 0, 1)),
+        ("갑니다", (1, 0, 0)),
+        ("到了", (0, 0, 1)),
+        ("是", (1, 0, 0)),
+        ("好", (1, 0, 0)),
+        ("来", (1, 0, 0)),
+    ];
+    for (text, expected) in words {
+        let ack = app.text(ANN, text).await;
+        assert!(ack.body.contains(&format!("#{id}")), "{text}: {}", ack.body);
+        assert_eq!(counts(&app.incident(id).await), expected, "{text}");
+    }
+    assert_eq!(incidents(&app).await, 1, "no answer became an incident");
+    app.stop().await;
+}
+on_both_backends!(every_listed_natural_answer_counts);
