@@ -28,7 +28,7 @@ answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
 answer-cant = Noted: you can't go to #{ $id }.
 answer-on-scene = Noted: you are on scene at #{ $id }. Stay safe.
 no-open-alert = There is no open alert to answer right now.
-help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts; PAUSE, RESUME, STATUS, STOP. JOIN to volunteer.
+help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts (Y26 for #26); PAUSE, RESUME, STATUS, AREA, STOP. JOIN to volunteer.
 subscription-stopped = You will get no more alerts. Send START to get them again.
 subscription-started = Welcome back: you will get alerts again. Send STOP to stop.
 # The English opt-out and opt-in words are the carriers' own (STOP, START ...: see

@@ -27,7 +27,7 @@ answer-coming = Gracias: vas a #{ $id }. Cuidate.
 answer-cant = Anotado: no puedes ir a #{ $id }.
 answer-on-scene = Anotado: estas en #{ $id }. Cuidate.
 no-open-alert = No hay ninguna alerta abierta ahora.
-help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas; PAUSE, RESUME, STATUS, STOP. UNIRSE para ser voluntario.
+help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas (SI26 para #26); PAUSA, REANUDAR, ESTADO, ZONA, BAJA. UNIRSE para ser voluntario.
 subscription-stopped = No recibiras mas alertas. Envia ALTA para recibirlas de nuevo.
 subscription-started = Bienvenido de nuevo: recibiras alertas. Envia BAJA para parar.
 # Words that stop or restart every message, like STOP and START (the whole message; case and

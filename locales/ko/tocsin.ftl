@@ -26,7 +26,7 @@ answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니
 answer-cant = #{ $id }에 못 오시는 것으로 기록했습니다.
 answer-on-scene = #{ $id } 현장에 계신 것으로 기록했습니다. 안전하세요.
 no-open-alert = 지금 답할 알림이 없습니다.
-help = { $network }: 보신 것과 장소를 보내 제보하세요. 자원봉사자: 알림에 Y, N, HERE로 답하세요. PAUSE, RESUME, STATUS, STOP. 가입하려면 가입.
+help = { $network }: 보신 것과 장소를 보내 제보하세요. 자원봉사자: 알림에 Y, N, HERE로 답하세요(#26은 Y26). 일시정지, 재개, 상태, 지역, 중지. 가입하려면 가입.
 subscription-stopped = 더 이상 알림을 받지 않습니다. 다시 받으려면 시작 이라고 보내세요.
 subscription-started = 다시 오신 것을 환영합니다. 알림을 다시 받습니다. 그만 받으려면 중지 라고 보내세요.
 # STOP, START처럼 모든 메시지를 멈추거나 다시 시작하는 말 (쉼표로 구분).

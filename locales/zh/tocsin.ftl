@@ -26,7 +26,7 @@ answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。
 answer-cant = 已记录：你不能去 #{ $id }。
 answer-on-scene = 已记录：你在 #{ $id } 现场。注意安全。
 no-open-alert = 现在没有可以回复的警报。
-help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE；PAUSE、RESUME、STATUS、STOP。发送加入成为志愿者。
+help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE（#26回复Y26）；暂停、恢复、状态、区域、退订。发送加入成为志愿者。
 subscription-stopped = 你将不再收到警报。回复 开始 即可重新接收。
 subscription-started = 欢迎回来：你将重新收到警报。回复 停止 即可停止。
 # 像 STOP、START 一样停止或重新开始所有消息的词（用逗号分隔）。
