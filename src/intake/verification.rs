@@ -16,7 +16,8 @@ use crate::i18n::text;
 use crate::intake::decision;
 use crate::intake::message::{Inbound, Reply};
 use crate::intake::report;
-use crate::intake::words::{guess_kind, parse_answer};
+use crate::intake::phrases::parse_answer;
+use crate::intake::words::guess_kind;
 use crate::store::checks::{Check, NewCheckAnswer, Which};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::StoreError;
@@ -57,7 +58,7 @@ pub async fn handle(
     if crate::intake::answers::is_for_an_alert(core, v, &msg.body).await? {
         return Ok(Outcome::NotACheck);
     }
-    if parse_answer(&msg.body).is_some() {
+    if parse_answer(&msg.body).is_some_and(|s| s.incident.is_none()) {
         if let Some((_, _, AlertPurpose::First)) = core.store.latest_open_alert(v.id).await? {
             return Ok(Outcome::NotACheck);
         }

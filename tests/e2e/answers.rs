@@ -225,3 +225,40 @@ async fn every_listed_natural_answer_counts(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(every_listed_natural_answer_counts);
+
+async fn a_verifier_answers_an_alert_by_its_number_while_a_check_waits(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("Rosa", REPORTER, "en", true, 34.2, -118.5, 1000.0)
+        .await;
+    let (lat, lon) = (34.0560, -118.2750);
+    let (status, body) = app
+        .post(
+            "/volunteers",
+            json!({"name": "Vera", "phone": ANN, "language": "en", "roles": ["verifier"],
+                   "area": {"type": "circle", "lat": lat, "lon": lon, "radius_m": 300}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let alerted = sighting(&app, &format!("ICE raid at {lat}, {lon}"), 1, 1).await;
+    // A stranger's report 1 km south: Vera is asked to check it.
+    app.text("+13235550399", &format!("ICE raid at {}, {lon}", lat - 0.009))
+        .await;
+    app.twilio.wait_for_messages(2, WAIT).await;
+    let checked = app.latest_incident_id().await;
+    assert_ne!(checked, alerted);
+    let check = &app.twilio.messages_to(ANN)[1];
+    assert!(check.body.contains(&format!("CONFIRM {checked}")), "{}", check.body);
+
+    // Y with the alert's number answers the alert, whatever came after it.
+    let ack = app.text(ANN, &format!("Y{alerted}")).await;
+    assert!(ack.body.contains(&format!("coming to #{alerted}")), "{}", ack.body);
+    assert_eq!(counts(&app.incident(alerted).await), (1, 0, 0));
+    // "yes" with the checked incident's number decides nothing: the two choices are repeated.
+    let ack = app.text(ANN, &format!("yes {checked}")).await;
+    assert!(ack.body.contains("CONFIRM"), "{}", ack.body);
+    assert_eq!(app.incident(checked).await["status"], "verifying");
+    let ack = app.text(ANN, &format!("CONFIRM {checked}")).await;
+    assert!(ack.body.contains(&format!("#{checked} is confirmed")), "{}", ack.body);
+    app.stop().await;
+}
+on_both_backends!(a_verifier_answers_an_alert_by_its_number_while_a_check_waits);
