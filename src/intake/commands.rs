@@ -9,7 +9,7 @@ use crate::audit::{self, Actor, Subject};
 use crate::domain::fold::fold;
 use crate::domain::{Language, Standing};
 use crate::i18n::text;
-use crate::intake::phrases::{command_word, unspaced_command, Word};
+use crate::intake::phrases::{command_word, exact_command_word, unspaced_command, Word};
 use crate::roster::{describe_area, HomeArea};
 use crate::store::volunteers::{SelfChange, VolunteerRow};
 use crate::store::{now_ms, StoreError};
@@ -46,7 +46,14 @@ pub fn parse_command(message: &str) -> Option<Command> {
         Some((w, r)) => (w, r.trim()),
         None => (folded.as_str(), ""),
     };
-    let (word, rest, original) = match command_word(spaced.0) {
+    // One typo is forgiven only in a command alone (HEPL, STAUTS): with an argument ("lane 2",
+    // "done Koreatown") a near word is more likely a sentence than a command.
+    let found = if spaced.1.is_empty() {
+        command_word(spaced.0)
+    } else {
+        exact_command_word(spaced.0)
+    };
+    let (word, rest, original) = match found {
         Some(word) => (word, spaced.1, original_rest(message)),
         None => {
             let (word, rest) = unspaced_command(&folded)?;
@@ -258,10 +265,8 @@ mod tests {
             parse_command("区域Koreatown"),
             Some(Command::Area("Koreatown".into()))
         );
-        assert_eq!(
-            parse_command("Arae Koreatown"),
-            Some(Command::Area("Koreatown".into()))
-        );
+        assert_eq!(parse_command("Arae Koreatown"), None, "a typo only in a command alone");
+        assert_eq!(parse_command("lane 2"), None);
         assert_eq!(parse_command("STAUTS"), Some(Command::Status));
         assert_eq!(
             parse_command("일시정지 8h"),

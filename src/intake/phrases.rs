@@ -159,12 +159,18 @@ pub fn one_typo(typed: &str, keyword: &str) -> bool {
     }
 }
 
+/// The command a (normalised) word is, exactly.
+#[must_use]
+pub fn exact_command_word(word: &str) -> Option<Word> {
+    lists().commands.iter().find(|(k, _)| k == word).map(|(_, w)| *w)
+}
+
 /// The command a (normalised) word is, exactly or with one typo; never an answer word.
 #[must_use]
 pub fn command_word(word: &str) -> Option<Word> {
     let lists = lists();
-    if let Some((_, w)) = lists.commands.iter().find(|(k, _)| k == word) {
-        return Some(*w);
+    if let Some(w) = exact_command_word(word) {
+        return Some(w);
     }
     if answer_word(word).is_some() {
         return None;
