@@ -13,22 +13,22 @@ label-false-alarm = FALSE ALARM
 label-all-clear = ALL CLEAR
 label-drill = DRILL
 need = Need { $n }.
-alert-near-zone = { $head }: { $what } near { $zone }. { $need }Reply Y=coming (get the place) N=can't HERE=on scene
-alert-near-point = { $head }: { $what } around { $link } { $need }Reply Y=coming (get place) N=can't HERE=on scene
+alert-near-zone = { $head }: { $what } near { $zone }. { $need }Y{ $id }=coming (get the place) N{ $id }=can't HERE{ $id }=arrived
+alert-near-point = { $head }: { $what } around { $link } { $need }Y{ $id }=coming (get place) N{ $id }=can't HERE{ $id }=arrived
 false-alarm = { $head }: it was not a { $what }. Please stand down. Thank you.
 answer-coming-exact = Thank you: you are coming to #{ $id }. Exact place: { $link } Stay safe.
 
-alert-first = { $head }: { $what } at { $link } { $need }Reply Y=coming N=can't HERE=on scene
-alert-first-zone = { $head }: { $what } near { $zone } { $link } { $need }Reply Y=coming N=can't HERE=on scene
+alert-first = { $head }: { $what } at { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
+alert-first-zone = { $head }: { $what } near { $zone } { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
 all-clear = { $head }: the { $what } alert is over. Thank you.
-update = { $head } update: { $text }
+update = { $head } update: { $text } (Y{ $id } N{ $id } HERE{ $id })
 
 report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
 answer-cant = Noted: you can't go to #{ $id }.
 answer-on-scene = Noted: you are on scene at #{ $id }. Stay safe.
 no-open-alert = There is no open alert to answer right now.
-help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts; PAUSE, RESUME, STATUS, STOP. JOIN to volunteer.
+help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts (Y26 for #26); PAUSE, RESUME, STATUS, AREA, STOP. JOIN to volunteer.
 subscription-stopped = You will get no more alerts. Send START to get them again.
 subscription-started = Welcome back: you will get alerts again. Send STOP to stop.
 # The English opt-out and opt-in words are the carriers' own (STOP, START ...: see
@@ -55,7 +55,7 @@ language-ok = You will get messages in English.
 language-unknown = Languages: { $menu }
 resume-word = you send RESUME
 
-verify-request = { $head } CHECK { $what } at { $link } Only if safe. Reply CONFIRM if you see it, NOTHING if not.
+verify-request = { $head } CHECK { $what } at { $link } Only if safe. CONFIRM { $id } if seen, NOTHING { $id } if not.
 verify-confirmed = Thank you: #{ $id } is confirmed; the area is being alerted.
 verify-not-found = Thank you: #{ $id } is marked as not found.
 verify-already = Thank you: #{ $id } has been decided already.
@@ -68,8 +68,31 @@ verify-words-nothing = NOTHING
 verify-choices = Passed on to the dispatcher. To decide #{ $id }, reply CONFIRM if you see it, NOTHING if not.
 verify-nothing-noted = Thank you: NOTHING noted for #{ $id }. Waiting for another check.
 # Vetting (issue 11): joiners wait for an admin's approval, or (open joining) get the area only.
-alert-unvetted-zone = { $head }: { $what } near { $zone }. { $need }Reply Y=coming N=can't HERE=on scene
-alert-unvetted-point = { $head }: { $what } around { $link } { $need }Reply Y=coming N=can't HERE=on scene
+alert-unvetted-zone = { $head }: { $what } near { $zone }. { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
+alert-unvetted-point = { $head }: { $what } around { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
 answer-coming-unvetted = Thank you: you are coming to #{ $id }. Exact places go to approved volunteers; head to the area. Stay safe.
 join-pending = Thank you! A coordinator will approve you for { $area }; you will get alerts after that. STATUS or STOP at any time.
 status-pending = Area: { $area }. Language: English. Waiting for a coordinator's approval: no alerts yet.
+
+# --- Answers and commands as people write them (issue 12, section 1) ---
+# Read from every catalogue (comma-separated; case, accents, spacing and surrounding
+# punctuation do not matter), so a Spanish speaker set to English may still write "voy". An
+# answer may carry an incident's number: Y26, Y 26, 26Y, yes #26, #26 si.
+answer-words-coming = Y, YES, 1, COMING, OMW, ON MY WAY, ON THE WAY, I'M COMING, IM COMING, GOING
+answer-words-cant = N, NO, 2, CAN'T, CANT, CANNOT, CAN NOT, CAN'T GO, CANT GO, CAN'T MAKE IT, CANT MAKE IT
+answer-words-here = HERE, 3, I'M HERE, IM HERE, I AM HERE, ON SCENE, ARRIVED
+# Command words (the first word of a message); 4+ letters also match with one typo.
+command-words-help = HELP, INFO, COMMANDS
+command-words-join = JOIN
+command-words-pause = PAUSE
+command-words-resume = RESUME
+command-words-status = STATUS
+command-words-area = AREA, ZONE
+command-words-lang = LANG, LANGUAGE
+answer-which = Which alert? { $list }. Reply with its number, e.g. { $example }
+answer-not-alerted = You were not alerted for #{ $id }. { $open }
+answer-open = Open: { $list }.
+unclear = Not understood. Alerts: reply Y, N or HERE (Y26 for #26). Report: what and where. HELP: commands.
+# Words that make a volunteer's short message a sighting (kept as a report), besides the kinds'
+# words and places: whole words, any catalogue.
+sighting-words = AGENT, AGENTS, OFFICERS, ARREST, ARRESTS, ARRESTED, DETAINING, VANS, URGENT, EMERGENCY

@@ -12,22 +12,22 @@ label-false-alarm = FALSA ALARMA
 label-all-clear = FIN DE ALERTA
 label-drill = SIMULACRO
 need = Faltan { $n }.
-alert-near-zone = { $head }: { $what } cerca de { $zone }. { $need }Responde SI=voy (te damos el lugar) NO=no puedo AQUI=llegue
-alert-near-point = { $head }: { $what } por { $link } { $need }SI=voy (te damos el lugar) NO=no puedo AQUI=llegue
+alert-near-zone = { $head }: { $what } cerca de { $zone }. { $need }SI{ $id }=voy (+lugar) NO{ $id }=no voy AQUI{ $id }=llegue
+alert-near-point = { $head }: { $what } por { $link } { $need }SI{ $id }=voy (+lugar) NO{ $id }=no voy AQUI{ $id }=llegue
 false-alarm = { $head }: no era { $what }. No vayan. Gracias.
 answer-coming-exact = Gracias: vas a #{ $id }. Lugar exacto: { $link } Cuidate.
 
-alert-first = { $head }: { $what } en { $link } { $need }Responde SI=voy NO=no puedo AQUI=llegue
-alert-first-zone = { $head }: { $what } cerca de { $zone } { $link } { $need }Responde SI=voy NO=no puedo AQUI=llegue
+alert-first = { $head }: { $what } en { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
+alert-first-zone = { $head }: { $what } cerca de { $zone } { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
 all-clear = { $head }: termino la alerta de { $what }. Gracias.
-update = { $head } novedad: { $text }
+update = { $head } novedad: { $text } (SI{ $id } NO{ $id } AQUI{ $id })
 
 report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
 answer-coming = Gracias: vas a #{ $id }. Cuidate.
 answer-cant = Anotado: no puedes ir a #{ $id }.
 answer-on-scene = Anotado: estas en #{ $id }. Cuidate.
 no-open-alert = No hay ninguna alerta abierta ahora.
-help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas; PAUSE, RESUME, STATUS, STOP. UNIRSE para ser voluntario.
+help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas (SI26 para #26); PAUSA, REANUDAR, ESTADO, ZONA, BAJA. UNIRSE para ser voluntario.
 subscription-stopped = No recibiras mas alertas. Envia ALTA para recibirlas de nuevo.
 subscription-started = Bienvenido de nuevo: recibiras alertas. Envia BAJA para parar.
 # Words that stop or restart every message, like STOP and START (the whole message; case and
@@ -56,7 +56,7 @@ language-ok = Recibiras los mensajes en espanol.
 language-unknown = Idiomas: { $menu }
 resume-word = que envies RESUME
 
-verify-request = { $head } VERIFICA { $what }: { $link } Con cuidado. Responde CONFIRMAR si lo ves, NADA si no.
+verify-request = { $head } VERIFICA { $what }: { $link } Cuidado. CONFIRMAR { $id } si lo ves, NADA { $id } si no
 verify-confirmed = Gracias: #{ $id } confirmado; avisamos a la zona.
 verify-not-found = Gracias: #{ $id } marcado como no encontrado.
 verify-already = Gracias: #{ $id } ya fue decidido.
@@ -69,8 +69,25 @@ verify-words-nothing = NADA
 verify-choices = Pasamos tu mensaje al equipo. Para decidir #{ $id }, responde CONFIRMAR si lo ves, NADA si no.
 verify-nothing-noted = Gracias: NADA anotado para #{ $id }. Esperamos otra respuesta.
 # Vetting (issue 11): quien se une espera la aprobacion de un admin, o (union abierta) recibe solo la zona.
-alert-unvetted-zone = { $head }: { $what } cerca de { $zone }. { $need }Responde SI=voy NO=no puedo AQUI=llegue
-alert-unvetted-point = { $head }: { $what } por { $link } { $need }SI=voy NO=no puedo AQUI=llegue
+alert-unvetted-zone = { $head }: { $what } cerca de { $zone }. { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
+alert-unvetted-point = { $head }: { $what } por { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
 answer-coming-unvetted = Gracias: vas a #{ $id }. El lugar exacto es para voluntarios aprobados; ve a la zona. Cuidate.
 join-pending = Gracias! Un coordinador te aprobara para { $area }; despues recibiras alertas. STATUS o STOP cuando quieras.
 status-pending = Zona: { $area }. Idioma: espanol. Esperando la aprobacion de un coordinador: aun sin alertas.
+
+# --- Answers and commands as people write them (issue 12, section 1) ---
+answer-words-coming = SI, VOY, SI VOY, YA VOY, AHI VOY, ALLA VOY, EN CAMINO, VOY EN CAMINO, VOY PARA ALLA
+answer-words-cant = NO, NO PUEDO, NO PUEDO IR, NO VOY
+answer-words-here = AQUI, ESTOY AQUI, AQUI ESTOY, YA LLEGUE, LLEGUE, YA ESTOY, YA ESTOY AQUI
+command-words-help = AYUDA, INFO, COMANDOS
+command-words-join = UNIRSE, UNETE
+command-words-pause = PAUSA
+command-words-resume = REANUDAR, SEGUIR
+command-words-status = ESTADO
+command-words-area = ZONA, AREA
+command-words-lang = IDIOMA
+answer-which = ¿Que alerta? { $list }. Responde con su numero, p. ej. { $example }
+answer-not-alerted = No te alertamos por #{ $id }. { $open }
+answer-open = Abiertas: { $list }.
+unclear = No entendimos. Alertas: responde SI, NO o AQUI (SI26 para #26). Reporte: que y donde. AYUDA: comandos.
+sighting-words = AGENTE, AGENTES, OFICIALES, ARRESTO, ARRESTAN, ARRESTANDO, DETENIENDO, URGENTE, EMERGENCIA

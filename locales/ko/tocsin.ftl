@@ -11,22 +11,22 @@ label-false-alarm = 오보
 label-all-clear = 상황 종료
 label-drill = 훈련
 need = { $n }명 필요.
-alert-near-zone = { $head }: { $zone } 근처 { $what }. { $need }올 수 있으면 Y(정확한 위치 안내), 못 오면 N, 도착하면 HERE
-alert-near-point = { $head }: { $link } 1km 이내 { $what }. { $need }올 수 있으면 Y(정확한 위치 안내), 못 오면 N, 도착하면 HERE
+alert-near-zone = { $head }: { $zone } 근처 { $what }. { $need }Y{ $id }=가요(정확한 위치 안내) N{ $id }=못가요 HERE{ $id }=도착
+alert-near-point = { $head }: { $link } 1km 이내 { $what }. { $need }Y{ $id }=가요(정확한 위치 안내) N{ $id }=못가요 HERE{ $id }=도착
 false-alarm = { $head }: { $what } 아니었습니다. 출동을 멈춰 주세요. 감사합니다.
 answer-coming-exact = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 정확한 위치: { $link } 안전하세요.
 
-alert-first = { $head }: { $what } { $link } { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
-alert-first-zone = { $head }: { $zone } 근처 { $what } { $link } { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-first = { $head }: { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
+alert-first-zone = { $head }: { $zone } 근처 { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
 all-clear = { $head }: { $what } 알림이 끝났습니다. 감사합니다.
-update = { $head } 새 소식: { $text }
+update = { $head } 새 소식: { $text } (Y{ $id } N{ $id } HERE{ $id })
 
 report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
 answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.
 answer-cant = #{ $id }에 못 오시는 것으로 기록했습니다.
 answer-on-scene = #{ $id } 현장에 계신 것으로 기록했습니다. 안전하세요.
 no-open-alert = 지금 답할 알림이 없습니다.
-help = { $network }: 보신 것과 장소를 보내 제보하세요. 자원봉사자: 알림에 Y, N, HERE로 답하세요. PAUSE, RESUME, STATUS, STOP. 가입하려면 가입.
+help = { $network }: 보신 것과 장소를 보내 제보하세요. 자원봉사자: 알림에 Y, N, HERE로 답하세요(#26은 Y26). 일시정지, 재개, 상태, 지역, 중지. 가입하려면 가입.
 subscription-stopped = 더 이상 알림을 받지 않습니다. 다시 받으려면 시작 이라고 보내세요.
 subscription-started = 다시 오신 것을 환영합니다. 알림을 다시 받습니다. 그만 받으려면 중지 라고 보내세요.
 # STOP, START처럼 모든 메시지를 멈추거나 다시 시작하는 말 (쉼표로 구분).
@@ -54,7 +54,7 @@ language-ok = 이제 한국어로 메시지를 받습니다.
 language-unknown = 언어: { $menu }
 resume-word = RESUME을 보낼 때
 
-verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전할 때만 가세요. 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
+verify-request = { $head } 확인 요청: { $link } { $what } 가능성. 안전할 때만 가세요. 보이면 CONFIRM { $id }(있음), 없으면 NOTHING { $id }(없음) 답장.
 verify-confirmed = 감사합니다: #{ $id } 확인됨. 지역에 알리고 있습니다.
 verify-not-found = 감사합니다: #{ $id } 없음으로 기록했습니다.
 verify-already = 감사합니다: #{ $id }는 이미 결정되었습니다.
@@ -67,8 +67,25 @@ verify-words-nothing = 없음
 verify-choices = 담당자에게 전달했습니다. #{ $id } 결정: 보이면 CONFIRM(있음), 없으면 NOTHING(없음)으로 답하세요.
 verify-nothing-noted = 감사합니다: #{ $id } 없음으로 기록했습니다. 다른 확인을 기다립니다.
 # Vetting (issue 11): 가입자는 관리자 승인을 기다리거나 (공개 가입) 지역만 안내받습니다.
-alert-unvetted-zone = { $head }: { $zone } 근처 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
-alert-unvetted-point = { $head }: { $link } 1km 이내 { $what }. { $need }올 수 있으면 Y, 못 오면 N, 도착하면 HERE
+alert-unvetted-zone = { $head }: { $zone } 근처 { $what }. { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
+alert-unvetted-point = { $head }: { $link } 1km 이내 { $what }. { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
 answer-coming-unvetted = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 정확한 위치는 승인된 자원봉사자에게만 갑니다. 그 지역으로 가세요. 안전하세요.
 join-pending = 감사합니다! 코디네이터가 승인하면 { $area } 지역 자원봉사자로 알림을 받습니다. 언제든 STATUS, STOP.
 status-pending = 지역: { $area }. 언어: 한국어. 코디네이터 승인 대기 중: 아직 알림이 없습니다.
+
+# --- Answers and commands as people write them (issue 12, section 1) ---
+answer-words-coming = 네, 예, 갑니다, 가요, 갈게요, 가는 중, 가는중, 출발, 출발했어요
+answer-words-cant = 못가요, 못 가요, 못갑니다, 못 갑니다, 못가, 못 가, 아니요, 안돼요
+answer-words-here = 도착, 도착했어요, 도착했습니다, 현장, 여기
+command-words-help = 도움말, 도움
+command-words-join = 가입
+command-words-pause = 일시정지, 일시중지
+command-words-resume = 재개
+command-words-status = 상태
+command-words-area = 지역
+command-words-lang = 언어
+answer-which = 어느 알림인가요? { $list }. 번호로 답하세요. 예: { $example }
+answer-not-alerted = #{ $id } 알림을 받지 않으셨습니다. { $open }
+answer-open = 진행 중: { $list }.
+unclear = 이해하지 못했습니다. 알림: Y, N, HERE로 답하세요(#26은 Y26). 제보: 무엇이 어디서. 명령: 도움말.
+sighting-words = 요원, 요원들, 체포, 연행, 긴급

@@ -11,22 +11,22 @@ label-false-alarm = 误报
 label-all-clear = 警报解除
 label-drill = 演习
 need = 需要{ $n }人。
-alert-near-zone = { $head }: { $zone }附近{ $what }。{ $need }能来回复Y（会收到确切地点），不能来回复N，到场回复HERE
-alert-near-point = { $head }: { $link } 1公里内{ $what }。{ $need }能来回复Y（会收到确切地点），不能来回复N，到场回复HERE
+alert-near-zone = { $head }: { $zone }附近{ $what }。{ $need }回复Y{ $id }=来（会收到确切地点） N{ $id }=不行 HERE{ $id }=到了
+alert-near-point = { $head }: { $link } 1公里内{ $what }。{ $need }回复Y{ $id }=来（会收到确切地点） N{ $id }=不行 HERE{ $id }=到了
 false-alarm = { $head }: 不是{ $what }。请不要前往。谢谢。
 answer-coming-exact = 谢谢：已记录你会去 #{ $id }。确切地点：{ $link } 注意安全。
 
-alert-first = { $head }: { $what } { $link } { $need }能来回复Y，不能来回复N，到场回复HERE
-alert-first-zone = { $head }: { $zone }附近{ $what } { $link } { $need }能来回复Y，不能来回复N，到场回复HERE
+alert-first = { $head }: { $what } { $link } { $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
+alert-first-zone = { $head }: { $zone }附近{ $what } { $link } { $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
 all-clear = { $head }: { $what }警报结束。谢谢。
-update = { $head } 最新消息：{ $text }
+update = { $head } 最新消息：{ $text }（Y{ $id } N{ $id } HERE{ $id }）
 
 report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
 answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。
 answer-cant = 已记录：你不能去 #{ $id }。
 answer-on-scene = 已记录：你在 #{ $id } 现场。注意安全。
 no-open-alert = 现在没有可以回复的警报。
-help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE；PAUSE、RESUME、STATUS、STOP。发送加入成为志愿者。
+help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE（#26回复Y26）；暂停、恢复、状态、区域、退订。发送加入成为志愿者。
 subscription-stopped = 你将不再收到警报。回复 开始 即可重新接收。
 subscription-started = 欢迎回来：你将重新收到警报。回复 停止 即可停止。
 # 像 STOP、START 一样停止或重新开始所有消息的词（用逗号分隔）。
@@ -54,7 +54,7 @@ language-ok = 你将用中文收到消息。
 language-unknown = 语言：{ $menu }
 resume-word = 你发送RESUME为止
 
-verify-request = { $head } 请核实：{ $link } 可能有{ $what }。安全时才去。看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
+verify-request = { $head } 请核实：{ $link } 可能有{ $what }。安全时才去。看到了回复CONFIRM { $id }（确认），没发现回复NOTHING { $id }（没发现）。
 verify-confirmed = 谢谢：#{ $id } 已确认，正在通知该区域。
 verify-not-found = 谢谢：#{ $id } 已记为未发现。
 verify-already = 谢谢：#{ $id } 已有结论。
@@ -67,8 +67,25 @@ verify-words-nothing = 没发现, 没有发现
 verify-choices = 已转给调度员。要决定#{ $id }：看到了回复CONFIRM（确认），没发现回复NOTHING（没发现）。
 verify-nothing-noted = 谢谢：#{ $id } 已记下没发现，等待其他人核实。
 # Vetting (issue 11): 加入者等待管理员批准，或（开放加入时）只收到区域。
-alert-unvetted-zone = { $head }: { $zone }附近{ $what }。{ $need }能来回复Y，不能来回复N，到场回复HERE
-alert-unvetted-point = { $head }: { $link } 1公里内{ $what }。{ $need }能来回复Y，不能来回复N，到场回复HERE
+alert-unvetted-zone = { $head }: { $zone }附近{ $what }。{ $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
+alert-unvetted-point = { $head }: { $link } 1公里内{ $what }。{ $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
 answer-coming-unvetted = 谢谢：已记录你会去 #{ $id }。确切地点只发给已批准的志愿者，请前往该区域。注意安全。
 join-pending = 谢谢！协调员批准后，你将作为{ $area }的志愿者收到警报。随时可发STATUS或STOP。
 status-pending = 区域：{ $area }。语言：中文。等待协调员批准：暂不接收警报。
+
+# --- Answers and commands as people write them (issue 12, section 1) ---
+answer-words-coming = 是, 好, 来, 好的, 我来, 马上来, 马上到, 在路上
+answer-words-cant = 不行, 不能, 不能来, 来不了, 去不了
+answer-words-here = 到了, 我到了, 已到, 到达, 在现场
+command-words-help = 帮助
+command-words-join = 加入
+command-words-pause = 暂停
+command-words-resume = 恢复, 继续
+command-words-status = 状态
+command-words-area = 区域, 地区
+command-words-lang = 语言
+answer-which = 哪个警报？{ $list }。请回复编号，例如 { $example }
+answer-not-alerted = 你没有收到 #{ $id } 的警报。{ $open }
+answer-open = 进行中：{ $list }。
+unclear = 没看懂。警报：回复Y、N或HERE（#26回复Y26）。报告：什么事、在哪里。命令：帮助。
+sighting-words = 特工, 执法人员, 逮捕, 抓人, 紧急

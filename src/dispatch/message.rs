@@ -86,6 +86,8 @@ pub fn first_alert(language: Language, alert: &Alert) -> String {
         ("head", head(language, &alert.head)),
         ("what", kind_words(language, alert.kind)),
         ("need", need),
+        // The incident's number in the reply words (Y26): an answer names what it answers.
+        ("id", alert.head.id.to_string()),
     ];
     let key = match (place.zone, alert.exact) {
         (Some(zone), exact) => {
@@ -122,6 +124,8 @@ pub fn first_alert_unvetted(language: Language, alert: &Alert) -> String {
         ("head", head(language, &alert.head)),
         ("what", kind_words(language, alert.kind)),
         ("need", need),
+        // The incident's number in the reply words (Y26): an answer names what it answers.
+        ("id", alert.head.id.to_string()),
     ];
     let key = match place.zone {
         Some(zone) => {
@@ -147,6 +151,7 @@ pub fn verify_request(language: Language, id: i64, drill: bool, kind: Kind, lat:
         ("head", head(language, &h)),
         ("what", kind_words(language, kind)),
         ("link", map_link(lat, lon)),
+        ("id", id.to_string()),
     ];
     text(language, "verify-request", &args)
 }
@@ -174,7 +179,8 @@ pub const UPDATE_MAX_CHARS: usize = 300;
 /// so that it costs as few segments as possible.
 pub fn update(language: Language, h: &Head, text: &str) -> String {
     let text = to_gsm7(text.trim());
-    crate::i18n::text(language, "update", &[("head", head(language, h)), ("text", text)])
+    let args = [("head", head(language, h)), ("text", text), ("id", h.id.to_string())];
+    crate::i18n::text(language, "update", &args)
 }
 
 /// Replaces characters outside GSM-7 by their closest GSM-7 form when there is one; others

@@ -32,7 +32,8 @@ fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
             ];
             for label in LABELS {
                 for exact in [true, false] {
-                    let a = alert(9_999_999, false, label, kind, &FAR, exact);
+                    // Five digits, as for requests to check: the reply words carry the number too.
+                    let a = alert(99_999, false, label, kind, &FAR, exact);
                     texts.push(first_alert(language, &a));
                     texts.push(first_alert_unvetted(language, &a));
                 }
@@ -57,7 +58,7 @@ fn every_alert_fits_two_segments_with_a_typical_zone_name_in_every_language() {
             };
             for kind in KINDS {
                 for (drill, exact) in [(false, true), (false, false), (true, true), (true, false)] {
-                    let a = alert(123_456, drill, Label::Unconfirmed, kind, &place, exact);
+                    let a = alert(12_345, drill, Label::Unconfirmed, kind, &place, exact);
                     for text in [first_alert(language, &a), first_alert_unvetted(language, &a)] {
                         assert!(
                             measure(&text).segments <= 2,
@@ -90,7 +91,7 @@ fn updates_fold_to_gsm7_where_they_can() {
     );
     assert_eq!(
         text,
-        "TOCSIN #7 CONFIRMADO novedad: Llego la policia - \"quédense\" en la acera..."
+        "TOCSIN #7 CONFIRMADO novedad: Llego la policia - \"quédense\" en la acera... (SI7 NO7 AQUI7)"
     );
     assert_eq!(measure(&text).encoding, Encoding::Gsm7);
     assert_eq!(to_gsm7("café ñ Ü"), "café ñ Ü", "GSM-7 has these");
@@ -134,7 +135,7 @@ fn alerts_carry_their_label_the_place_and_how_to_answer() {
         "{en}"
     );
     assert!(
-        en.contains("Need 10.") && en.contains("Y=coming") && en.contains("HERE"),
+        en.contains("Need 10.") && en.contains("Y12=coming") && en.contains("HERE"),
         "{en}"
     );
     let es = first_alert(
@@ -142,7 +143,7 @@ fn alerts_carry_their_label_the_place_and_how_to_answer() {
         &alert(12, false, Label::Unconfirmed, Kind::Eviction, &place, true),
     );
     assert!(es.starts_with("TOCSIN #12 SIN CONFIRMAR: desalojo"), "{es}");
-    assert!(es.contains("SI=voy"), "{es}");
+    assert!(es.contains("SI12=voy"), "{es}");
     let zoned = Place {
         zone: Some("Koreatown"),
         ..place
@@ -233,10 +234,10 @@ fn a_request_to_check_says_exactly_what_to_reply_within_one_segment() {
         }
     }
     let words = [
-        (Language::EN, ["CONFIRM", "NOTHING"]),
-        (Language::ES, ["CONFIRMAR", "NADA"]),
-        (Language::KO, ["CONFIRM(있음)", "NOTHING(없음)"]),
-        (Language::ZH, ["CONFIRM（确认）", "NOTHING（没发现）"]),
+        (Language::EN, ["CONFIRM 12", "NOTHING 12"]),
+        (Language::ES, ["CONFIRMAR 12", "NADA 12"]),
+        (Language::KO, ["CONFIRM 12(있음)", "NOTHING 12(없음)"]),
+        (Language::ZH, ["CONFIRM 12（确认）", "NOTHING 12（没发现）"]),
     ];
     for (language, [yes, no]) in words {
         let text = verify_request(language, 12, false, Kind::Raid, 34.0, -118.0);

@@ -9,6 +9,7 @@ use crate::audit::{self, Actor, Subject};
 use crate::domain::fold::fold;
 use crate::domain::{Language, Standing};
 use crate::i18n::text;
+use crate::intake::phrases::{command_word, exact_command_word, unspaced_command, Word};
 use crate::roster::{describe_area, HomeArea};
 use crate::store::volunteers::{SelfChange, VolunteerRow};
 use crate::store::{now_ms, StoreError};
@@ -22,6 +23,8 @@ pub enum Command {
     Area(String),
     Lang(String),
     Status,
+    /// What can be sent (HELP's words in the catalogues' languages other than the carriers').
+    Help,
 }
 
 /// `paused_until` for "PAUSE" without a time: until the volunteer sends RESUME.
@@ -30,25 +33,47 @@ pub const UNTIL_RESUMED: i64 = i64::MAX / 2;
 /// Longest timed pause by text: a month.
 const MAX_PAUSE: Duration = Duration::from_secs(31 * 86_400);
 
-/// Reads a command from a whole message, in English or Spanish (and JOIN in Korean and
-/// Chinese); None for anything else.
+/// Reads a command from a whole message, in any catalogue's words (`command-words-*`: HELP,
+/// AYUDA, 도움말, 帮助, AREA, ZONA, 지역, 区域 ...), a word of four or more letters also with one
+/// typo; None for anything else.
 pub fn parse_command(message: &str) -> Option<Command> {
-    let folded = fold(message.trim().trim_end_matches(['.', '!', '?']));
+    let trimmed = message.trim().trim_end_matches(['.', '!', '?', '。', '！', '？']);
+    let folded = fold(trimmed);
     if folded.chars().count() > 80 {
         return None;
     }
-    let (word, rest) = match folded.split_once(char::is_whitespace) {
+    let spaced = match folded.split_once(char::is_whitespace) {
         Some((w, r)) => (w, r.trim()),
         None => (folded.as_str(), ""),
     };
+    // One typo is forgiven only in a command alone (HEPL, STAUTS): with an argument ("lane 2",
+    // "done Koreatown") a near word is more likely a sentence than a command.
+    let found = if spaced.1.is_empty() {
+        command_word(spaced.0)
+    } else {
+        exact_command_word(spaced.0)
+    };
+    let (word, rest, original) = match found {
+        Some(word) => (word, spaced.1, original_rest(message)),
+        None => {
+            let (word, rest) = unspaced_command(&folded)?;
+            let skip = trimmed.chars().count().saturating_sub(rest.chars().count());
+            (
+                word,
+                rest,
+                trimmed.chars().skip(skip).collect::<String>().trim().to_string(),
+            )
+        }
+    };
     match (word, rest) {
-        ("join" | "unirse" | "unete" | "가입" | "加入", "") => Some(Command::Join),
-        ("pause" | "pausa", "") => Some(Command::Pause(None)),
-        ("pause" | "pausa", time) => parse_duration(time).map(|d| Command::Pause(Some(d))),
-        ("resume" | "reanudar" | "seguir", "") => Some(Command::Resume),
-        ("status" | "estado", "") => Some(Command::Status),
-        ("area" | "zona", zone) if !zone.is_empty() => Some(Command::Area(original_rest(message))),
-        ("lang" | "language" | "idioma", code) if !code.is_empty() => Some(Command::Lang(code.to_string())),
+        (Word::Help, "") => Some(Command::Help),
+        (Word::Join, "") => Some(Command::Join),
+        (Word::Pause, "") => Some(Command::Pause(None)),
+        (Word::Pause, time) => parse_duration(time).map(|d| Command::Pause(Some(d))),
+        (Word::Resume, "") => Some(Command::Resume),
+        (Word::Status, "") => Some(Command::Status),
+        (Word::Area, zone) if !zone.is_empty() => Some(Command::Area(original)),
+        (Word::Lang, code) if !code.is_empty() => Some(Command::Lang(code.to_string())),
         _ => None,
     }
 }
@@ -106,6 +131,7 @@ pub async fn run(
     let subject = Subject::Volunteer(v.id);
     Ok(match command {
         Command::Join => text(language, "join-already", &[]),
+        Command::Help => crate::dispatch::message::help(language, &core.settings.network.name),
         Command::Pause(None) => {
             // The volunteer's own pause is kept apart from a dispatcher's (the `paused` flag):
             // RESUME by text lifts only what the volunteer set.
@@ -223,6 +249,32 @@ mod tests {
         assert_eq!(parse_command("status"), Some(Command::Status));
         assert_eq!(parse_command("status of the raid on 3rd street?"), None);
         assert_eq!(parse_command("join us at the corner, ICE is here"), None);
+        assert_eq!(parse_command("AYUDA"), Some(Command::Help));
+        assert_eq!(parse_command("도움말"), Some(Command::Help));
+        assert_eq!(parse_command("帮助"), Some(Command::Help));
+        assert_eq!(parse_command("HEPL"), Some(Command::Help));
+        assert_eq!(
+            parse_command("ZONA Boyle Heights"),
+            Some(Command::Area("Boyle Heights".into()))
+        );
+        assert_eq!(
+            parse_command("지역 Koreatown"),
+            Some(Command::Area("Koreatown".into()))
+        );
+        assert_eq!(
+            parse_command("区域Koreatown"),
+            Some(Command::Area("Koreatown".into()))
+        );
+        assert_eq!(parse_command("Arae Koreatown"), None, "a typo only in a command alone");
+        assert_eq!(parse_command("lane 2"), None);
+        assert_eq!(parse_command("STAUTS"), Some(Command::Status));
+        assert_eq!(
+            parse_command("일시정지 8h"),
+            Some(Command::Pause(Some(Duration::from_secs(8 * 3600))))
+        );
+        assert_eq!(parse_command("语言 es"), Some(Command::Lang("es".into())));
+        assert_eq!(parse_command("Y"), None);
+        assert_eq!(parse_command("here"), None);
     }
 
     #[test]

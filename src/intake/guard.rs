@@ -30,6 +30,9 @@ pub enum Flag {
     OverHotlineLimit,
     /// The sender keeps reporting the same place: handled, but noted.
     Repeat,
+    /// A volunteer's message that is no answer, command nor sighting (issue 12): kept and shown
+    /// to the dispatcher, never an incident.
+    Unclear,
 }
 
 impl Flag {
@@ -39,6 +42,7 @@ impl Flag {
             Flag::Blocked => "blocked",
             Flag::OverSenderLimit | Flag::OverHotlineLimit => "rate_limited",
             Flag::Repeat => "repeat",
+            Flag::Unclear => "unclear",
         }
     }
 
@@ -50,7 +54,7 @@ impl Flag {
     /// Whether the sender is answered. Not a blocked sender, nor one past their own limit: a
     /// flood from one sender (or from a forged `From`) must not become a flood of replies.
     pub fn answered(self) -> bool {
-        matches!(self, Flag::OverHotlineLimit | Flag::Repeat)
+        matches!(self, Flag::OverHotlineLimit | Flag::Repeat | Flag::Unclear)
     }
 }
 

@@ -4,16 +4,16 @@
 
 use crate::app::Core;
 use crate::dispatch::message;
-use crate::domain::{AlertPurpose, Language, Phone, SignalId, SubscriptionKeyword};
-use crate::events::Event;
+use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
 use crate::i18n::text;
 use crate::intake::commands::{self, parse_command, Command};
 use crate::intake::join;
 use crate::intake::report::{self, Sighting};
 use crate::intake::verification::{self, Outcome};
-use crate::intake::words::{consent_word, guess_language, parse_answer, subscription_keyword};
+use crate::intake::answers;
+use crate::intake::words::{consent_word, guess_language, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
-use crate::store::{alerts, inbound, now_ms, StoreError};
+use crate::store::{inbound, now_ms, StoreError};
 
 /// Where a message came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl Via {
         }
     }
 
-    fn channel(self) -> &'static str {
+    pub(crate) fn channel(self) -> &'static str {
         match self {
             Via::Sms => "sms",
             Via::Signal => "signal",
@@ -82,10 +82,17 @@ fn consent(msg: &Inbound, language: Language) -> Option<Consent> {
             carrier_replied: msg.via == Via::Sms && keyword != SubscriptionKeyword::Help,
         });
     }
-    let (keyword, said_in) = consent_word(&msg.body)?;
-    Some(Consent {
-        keyword,
-        language: said_in,
+    if let Some((keyword, said_in)) = consent_word(&msg.body) {
+        return Some(Consent {
+            keyword,
+            language: said_in,
+            carrier_replied: false,
+        });
+    }
+    // A typo of STOP, which the carrier does not act on: tocsin keeps it and says so.
+    crate::intake::phrases::near_opt_out(&msg.body).then_some(Consent {
+        keyword: SubscriptionKeyword::Stop,
+        language,
         carrier_replied: false,
     })
 }
@@ -135,8 +142,8 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             Outcome::Replied(reply) => return Ok(reply),
             Outcome::AlsoReport(reply) => check_reply = Some(reply),
             Outcome::NotACheck => {
-                if let Some(answer) = parse_answer(&msg.body) {
-                    return alert_answer(core, &msg, v, answer, language).await;
+                if let Some(reply) = answers::handle(core, &msg, v, language).await? {
+                    return Ok(reply);
                 }
             }
         }
@@ -160,41 +167,28 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         drill: false,
         truncated,
     };
-    match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
+    // A volunteer's message that is no answer, command nor sighting is kept for the dispatcher
+    // as unclear, and answered with what they can send; it never opens an incident.
+    let unclear = volunteer.is_some()
+        && check_reply.is_none()
+        && !verification::is_sighting(core, &sighting.text)
+        && !crate::intake::phrases::has_sighting_word(&sighting.text);
+    let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
+    let received = if unclear {
+        report::receive_unclear(core, sighting, dedupe).await?
+    } else {
+        report::receive(core, sighting, dedupe).await?
+    };
+    match received {
+        Some(r) if r.answered && unclear => {
+            tracing::info!(report_id = r.report_id, "a volunteer's message was not understood");
+            Ok(Some(text(language, "unclear", &[])))
+        }
         Some(received) if received.answered => Ok(Some(
             check_reply.unwrap_or_else(|| message::report_ack(language, received.report_id)),
         )),
         Some(_) | None => Ok(None),
     }
-}
-
-/// Y/N/HERE: an answer to the latest alert that reached the volunteer, when it is a first
-/// alert; anything else has nothing to answer.
-async fn alert_answer(
-    core: &Core,
-    msg: &Inbound,
-    v: &VolunteerRow,
-    answer: crate::domain::Answer,
-    language: Language,
-) -> Result<Reply, StoreError> {
-    let volunteer_id = v.id;
-    let Some((incident_id, alert_id, AlertPurpose::First)) =
-        core.store.latest_open_alert(volunteer_id).await?
-    else {
-        // No alert, or a request to check (answered by CONFIRM or NOTHING only).
-        return Ok(Some(message::no_open_alert(language)));
-    };
-    let now = now_ms();
-    let mut tx = core.store.begin().await?;
-    if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
-        return Ok(None);
-    }
-    alerts::confirm(&mut tx, incident_id, volunteer_id, alert_id, answer.as_str(), now).await?;
-    tx.commit().await?;
-    tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
-    core.events.publish(Event::Incident { id: incident_id });
-    let vetted = v.standing.vetted();
-    Ok(Some(answer_reply(core, language, answer, incident_id, vetted).await?))
 }
 
 /// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when
@@ -246,6 +240,7 @@ async fn self_service(
     let reply = match (command, volunteer, &joiner) {
         (Command::Join, None, Some(who)) => join::start(core, who, language).await?,
         (Command::Join, None, None) => text(language, "join-ended", &[]),
+        (Command::Help, _, _) => message::help(language, &core.settings.network.name),
         (command, Some(v), _) => commands::run(core, v, command, language).await?,
         (_, None, _) => text(language, "not-volunteer", &[]),
     };
@@ -354,24 +349,4 @@ async fn subscription(
             keyword == SubscriptionKeyword::Stop,
         ))),
     }
-}
-
-/// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place
-/// here (the alert named only the zone or a rough place); never one who is not vetted.
-async fn answer_reply(
-    core: &Core,
-    language: Language,
-    answer: crate::domain::Answer,
-    incident_id: i64,
-    vetted: bool,
-) -> Result<String, StoreError> {
-    let incident = core.store.incident(incident_id).await?;
-    let drill = incident.as_ref().is_some_and(|i| i.drill);
-    if !vetted {
-        return Ok(message::answer_ack_unvetted(language, answer, incident_id, drill));
-    }
-    let exact = incident
-        .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)
-        .and_then(|i| i.lat.zip(i.lon));
-    Ok(message::answer_ack(language, answer, incident_id, drill, exact))
 }

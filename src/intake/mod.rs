@@ -1,11 +1,13 @@
 //! Intake: inbound messages become reports, answers or subscription changes.
 //! A report is stored before anything else is done with it, and is never lost after a 2xx.
 
+pub mod answers;
 pub mod commands;
 pub mod decision;
 pub mod guard;
 pub mod join;
 pub mod message;
+pub mod phrases;
 pub mod report;
 pub mod retention;
 pub mod signal;

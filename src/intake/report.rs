@@ -69,11 +69,33 @@ pub async fn receive(
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
+    receive_as(core, sighting, dedupe, false).await
+}
+
+/// Stores a volunteer's unclear message as a report flagged `unclear` (unless the guard holds
+/// it for a stronger reason): shown to the dispatcher, never an incident.
+pub async fn receive_unclear(
+    core: &Core,
+    sighting: Sighting,
+    dedupe: Option<(&str, &str)>,
+) -> Result<Option<Received>, StoreError> {
+    receive_as(core, sighting, dedupe, true).await
+}
+
+async fn receive_as(
+    core: &Core,
+    sighting: Sighting,
+    dedupe: Option<(&str, &str)>,
+    unclear: bool,
+) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
     let location = locate(core, sighting.point, &sighting.text);
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
     let reporter_hash = sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r));
-    let flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;
+    let mut flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;
+    if unclear && flagged.is_none_or(|f| f == guard::Flag::Repeat) {
+        flagged = Some(guard::Flag::Unclear);
+    }
     let new = NewReport {
         channel: sighting.channel,
         body: sighting.text,

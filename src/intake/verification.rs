@@ -16,7 +16,8 @@ use crate::i18n::text;
 use crate::intake::decision;
 use crate::intake::message::{Inbound, Reply};
 use crate::intake::report;
-use crate::intake::words::{guess_kind, parse_answer};
+use crate::intake::phrases::parse_answer;
+use crate::intake::words::guess_kind;
 use crate::store::checks::{Check, NewCheckAnswer, Which};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::StoreError;
@@ -52,8 +53,12 @@ pub async fn handle(
             .await
             .map(Outcome::Replied);
     }
-    // "Y" to a first alert that came after the request to check answers that alert.
-    if parse_answer(&msg.body).is_some() {
+    // "Y" to a first alert that came after the request to check answers that alert; "Y26"
+    // answers #26's alert whenever it came, and so does the choice a question waits for.
+    if crate::intake::answers::is_for_an_alert(core, v, &msg.body).await? {
+        return Ok(Outcome::NotACheck);
+    }
+    if parse_answer(&msg.body).is_some_and(|s| s.incident.is_none()) {
         if let Some((_, _, AlertPurpose::First)) = core.store.latest_open_alert(v.id).await? {
             return Ok(Outcome::NotACheck);
         }
@@ -236,7 +241,7 @@ fn word(answer: CheckAnswer) -> &'static str {
 
 /// A message that says something on its own: it places itself, names what is happening, or
 /// is long. Such a message is never lost as a mere answer.
-fn is_sighting(core: &Core, text: &str) -> bool {
+pub(crate) fn is_sighting(core: &Core, text: &str) -> bool {
     text.chars().count() >= LONG_CHARS
         || guess_kind(text) != Kind::Other
         || report::locate(core, None, text).point.is_some()

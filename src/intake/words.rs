@@ -23,35 +23,16 @@ fn tokens(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// A volunteer's reply: Y, YES, 1, SI, SÍ, OMW -> `Coming`; N, NO, 2 -> `Cant`; HERE, AQUI, AQUÍ,
-/// 3 -> `OnScene`. Case, accents, surrounding whitespace and surrounding punctuation (.!¡?¿) are
-/// ignored; the whole message must be the answer. A few natural forms are accepted too: "on my
-/// way", "coming", "voy", "ya voy", "en camino", "voy en camino"; "can't", "cant", "cannot", "can
-/// not", "no puedo"; "estoy aqui", "aqui estoy", "I'm here", "im here", "I am here". Anything
-/// else -> None (the dispatcher reads it).
+/// A volunteer's reply, bare (`Y`, `si voy`, `네`, `到了`) or naming its incident (`Y26`, `#26 si`):
+/// the words are the catalogues' `answer-words-*` (see `phrases`). Case, accents, surrounding
+/// whitespace and punctuation (.!¡?¿) are ignored; the whole message must be the answer.
+/// Anything else -> None (the dispatcher reads it).
 ///
-/// The punctuation is stripped at both ends, because Spanish opens with it (`¡Voy!`, `¡Sí!`).
 /// Note: `YES` is also a Twilio opt-in keyword (PROTOCOLS §4); the caller that sees `YES` from an
 /// opted-out number must know Twilio has just re-subscribed it.
 #[must_use]
 pub fn parse_answer(text: &str) -> Option<Answer> {
-    let trimmed = text.trim();
-    if trimmed.len() > MAX_ANSWER_BYTES {
-        return None;
-    }
-    let folded = fold(trimmed);
-    let core = folded.trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '¡' | '?' | '¿'));
-    // Collapse inner runs of whitespace so "on  my way" reads like "on my way".
-    let words: Vec<&str> = core.split_whitespace().collect();
-    match words.join(" ").as_str() {
-        "y" | "yes" | "1" | "si" | "omw" | "on my way" | "coming" | "voy" | "ya voy" | "en camino"
-        | "voy en camino" => Some(Answer::Coming),
-        "n" | "no" | "2" | "can't" | "cant" | "cannot" | "can not" | "no puedo" => Some(Answer::Cant),
-        "here" | "aqui" | "3" | "estoy aqui" | "aqui estoy" | "i'm here" | "im here" | "i am here" => {
-            Some(Answer::OnScene)
-        }
-        _ => None,
-    }
+    crate::intake::phrases::parse_answer(text).map(|said| said.answer)
 }
 
 /// Whole-body carrier keyword per PROTOCOLS §4 (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT,
@@ -105,11 +86,8 @@ pub fn consent_word(text: &str) -> Option<(SubscriptionKeyword, Language)> {
     if word.is_empty() {
         return None;
     }
-    let found = |key: &str, language: Language| {
-        crate::i18n::words(language, key)
-            .iter()
-            .any(|w| fold(w) == word)
-    };
+    let found =
+        |key: &str, language: Language| crate::i18n::words(language, key).iter().any(|w| fold(w) == word);
     Language::all().into_iter().find_map(|language| {
         if found("opt-out-words", language) {
             Some((SubscriptionKeyword::Stop, language))

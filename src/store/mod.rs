@@ -21,6 +21,7 @@ use crate::crypto::{Field, Vault};
 
 pub mod accounts;
 pub mod alerts;
+pub mod answers;
 pub mod audit;
 pub mod board;
 pub mod checks;

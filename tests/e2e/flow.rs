@@ -73,7 +73,10 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
     );
     let ann = &app.twilio.messages_to(INSIDE_EN)[0];
     assert!(
-        ann.body.contains("immigration raid") && ann.body.contains("Y=coming"),
+        ann.body.contains("immigration raid")
+            && ann
+                .body
+                .contains(&format!("Y{}=coming", app.latest_incident_id().await)),
         "{}",
         ann.body
     );

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod answers;
 mod api;
 mod at_rest;
 mod binary;

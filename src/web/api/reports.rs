@@ -68,6 +68,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
                 "incident_id": r.incident_id, "flagged": r.flagged, "received_at": r.received_at,
                 "lat": r.location.point.map(|p| p.0), "lon": r.location.point.map(|p| p.1),
                 "zone": r.location.zone, "drill": r.drill, "truncated": r.truncated,
+                "volunteer_id": r.volunteer_id,
             })
         })
         .collect();

@@ -23,6 +23,8 @@ struct ReportItem {
     kind: String,
     incident_id: Option<i64>,
     flagged: String,
+    /// The volunteer who sent it (an unclear message is shown as theirs).
+    volunteer_id: Option<i64>,
     drill: bool,
     truncated: bool,
 }
@@ -59,6 +61,7 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
             kind: r.kind,
             incident_id: r.incident_id,
             flagged: r.flagged.unwrap_or_default(),
+            volunteer_id: r.volunteer_id,
             drill: r.drill,
             truncated: r.truncated,
         })

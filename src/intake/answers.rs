@@ -1,0 +1,212 @@
+//! A volunteer's Y/N/HERE reaches the incident it is for, and never a guessed one.
+//!
+//! - An answer naming its incident (`Y26`, `#26 si`) goes to that incident, if the volunteer
+//!   was alerted for it and it is open; otherwise they are told which are open.
+//! - A bare answer goes to the volunteer's one open incident. With several open it is held, and
+//!   tocsin asks one short question naming them (number and place, most recent first); the
+//!   next message that is one of those numbers (within `HOLD_MS`) applies it.
+//!
+//! Every answer applied records the provider's message id in its transaction, so that a
+//! redelivered webhook changes nothing.
+
+use crate::app::Core;
+use crate::dispatch::message;
+use crate::domain::{Answer, Kind, Language};
+use crate::events::Event;
+use crate::i18n::text;
+use crate::intake::message::{Inbound, Reply};
+use crate::intake::phrases::parse_answer;
+use crate::store::answers::OpenAlert;
+use crate::store::volunteers::VolunteerRow;
+use crate::store::{alerts, inbound, now_ms, StoreError};
+
+/// How long a held answer waits for the volunteer to say which incident it is for.
+pub const HOLD_MS: i64 = 10 * 60_000;
+
+/// Longest number read as the choice of an incident.
+const MAX_DIGITS: usize = 12;
+
+/// A whole message that is only a number (`27`, `#27`): the choice of an incident.
+fn bare_number(body: &str) -> Option<i64> {
+    let t = body.trim().trim_matches(|c: char| ".!?。！？".contains(c)).trim();
+    let digits = t.strip_prefix('#').unwrap_or(t).trim();
+    if digits.is_empty() || digits.len() > MAX_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+/// Whether the message answers an alert rather than a request to check: an answer naming an
+/// incident the volunteer was alerted for, or the choice an open question waits for.
+pub async fn is_for_an_alert(core: &Core, v: &VolunteerRow, body: &str) -> Result<bool, StoreError> {
+    if bare_number(body).is_some() && core.store.holds_answer(v.id, now_ms() - HOLD_MS).await? {
+        return Ok(true);
+    }
+    match parse_answer(body).and_then(|s| s.incident) {
+        Some(id) => Ok(core
+            .store
+            .open_alerts(v.id)
+            .await?
+            .iter()
+            .any(|o| o.incident_id == id)),
+        None => Ok(false),
+    }
+}
+
+/// Reads the message as an answer to an alert. None: it is not one (it goes on as a report).
+pub async fn handle(
+    core: &Core,
+    msg: &Inbound,
+    v: &VolunteerRow,
+    language: Language,
+) -> Result<Option<Reply>, StoreError> {
+    let since = now_ms() - HOLD_MS;
+    if let Some(n) = bare_number(&msg.body) {
+        if core.store.holds_answer(v.id, since).await? {
+            let open = core.store.open_alerts(v.id).await?;
+            if let Some(o) = open.iter().find(|o| o.incident_id == n) {
+                if let Some(answer) = core.store.take_held_answer(v.id, since).await? {
+                    return apply(core, msg, v, o, answer, language).await.map(Some);
+                }
+            }
+        }
+    }
+    let Some(said) = parse_answer(&msg.body) else {
+        return Ok(None);
+    };
+    let open = core.store.open_alerts(v.id).await?;
+    let reply = match (said.incident, open.as_slice()) {
+        (_, []) => Some(message::no_open_alert(language)),
+        (Some(id), open) => match open.iter().find(|o| o.incident_id == id) {
+            Some(o) => return apply(core, msg, v, o, said.answer, language).await.map(Some),
+            None => {
+                tracing::info!(
+                    volunteer_id = v.id,
+                    incident_id = id,
+                    "an answer named an incident the volunteer was not alerted for"
+                );
+                let list = text(language, "answer-open", &[("list", listing(language, open))]);
+                Some(text(
+                    language,
+                    "answer-not-alerted",
+                    &[("id", id.to_string()), ("open", list)],
+                ))
+            }
+        },
+        (None, [one]) => return apply(core, msg, v, one, said.answer, language).await.map(Some),
+        (None, several) => {
+            if !first_time(core, msg).await? {
+                return Ok(Some(None));
+            }
+            core.store.hold_answer(v.id, said.answer, now_ms()).await?;
+            tracing::info!(
+                volunteer_id = v.id,
+                open = several.len(),
+                "a bare answer with several open incidents: asked which"
+            );
+            let example = several
+                .first()
+                .map_or(String::new(), |o| o.incident_id.to_string());
+            Some(text(
+                language,
+                "answer-which",
+                &[("list", listing(language, several)), ("example", example)],
+            ))
+        }
+    };
+    Ok(Some(reply))
+}
+
+/// `#27 Koreatown, #26 immigration raid`: each open incident's number and place (its zone), or
+/// what it is when it has no zone.
+fn listing(language: Language, open: &[OpenAlert]) -> String {
+    open.iter()
+        .map(|o| {
+            let place = o.zone.clone().unwrap_or_else(|| {
+                let kind = Kind::parse(&o.kind).unwrap_or(Kind::Other);
+                text(language, &format!("kind-{}", kind.as_str()), &[])
+            });
+            format!("#{} {place}", o.incident_id)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Records the message id alone; false when it was seen already.
+async fn first_time(core: &Core, msg: &Inbound) -> Result<bool, StoreError> {
+    let mut tx = core.store.begin().await?;
+    let first = inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
+    tx.commit().await?;
+    Ok(first)
+}
+
+/// Records the answer as the volunteer's confirmation of `open`'s incident.
+async fn apply(
+    core: &Core,
+    msg: &Inbound,
+    v: &VolunteerRow,
+    open: &OpenAlert,
+    answer: Answer,
+    language: Language,
+) -> Result<Reply, StoreError> {
+    let (incident_id, volunteer_id) = (open.incident_id, v.id);
+    let now = now_ms();
+    let mut tx = core.store.begin().await?;
+    if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
+        return Ok(None);
+    }
+    alerts::confirm(
+        &mut tx,
+        incident_id,
+        volunteer_id,
+        open.alert_id,
+        answer.as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // A question asked earlier is answered by this.
+    core.store.take_held_answer(volunteer_id, i64::MAX).await?;
+    tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
+    core.events.publish(Event::Incident { id: incident_id });
+    let vetted = v.standing.vetted();
+    Ok(Some(
+        answer_reply(core, language, answer, incident_id, vetted).await?,
+    ))
+}
+
+/// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place
+/// here (the alert named only the zone or a rough place); never one who is not vetted.
+async fn answer_reply(
+    core: &Core,
+    language: Language,
+    answer: Answer,
+    incident_id: i64,
+    vetted: bool,
+) -> Result<String, StoreError> {
+    let incident = core.store.incident(incident_id).await?;
+    let drill = incident.as_ref().is_some_and(|i| i.drill);
+    if !vetted {
+        return Ok(message::answer_ack_unvetted(language, answer, incident_id, drill));
+    }
+    let exact = incident
+        .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)
+        .and_then(|i| i.lat.zip(i.lon));
+    Ok(message::answer_ack(language, answer, incident_id, drill, exact))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_number;
+
+    #[test]
+    fn a_choice_is_a_whole_number() {
+        assert_eq!(bare_number("27"), Some(27));
+        assert_eq!(bare_number(" #27. "), Some(27));
+        assert_eq!(bare_number("0"), None);
+        assert_eq!(bare_number("27 y"), None);
+        assert_eq!(bare_number("１"), None);
+        assert_eq!(bare_number(&"9".repeat(40)), None);
+        assert_eq!(bare_number(""), None);
+    }
+}
