@@ -24,6 +24,7 @@
 pub mod area;
 pub mod index;
 pub mod locate;
+pub mod places;
 mod parse;
 pub mod reach;
 mod ring;

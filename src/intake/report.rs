@@ -5,7 +5,8 @@
 use crate::app::Core;
 use crate::config::AutoVerify;
 use crate::domain::{IncidentStatus, Kind, Language, Location};
-use crate::geo::locate_text;
+use crate::domain::LocatedBy;
+use crate::geo::locate::locate_text_by;
 use crate::intake::guard;
 use crate::intake::words::guess_kind;
 use crate::store::incidents::{IncidentRow, NewIncident};
@@ -40,16 +41,26 @@ pub struct Received {
     pub answered: bool,
 }
 
-/// Coordinates given outside the text, else coordinates or a map link in it, else a zone it
-/// names. A located point is also named by the smallest zone that contains it.
+/// Coordinates given outside the text, else coordinates or a map link in it, else an address,
+/// intersection, named place or street from imported places, else a zone it names. A located
+/// point is also named by the smallest zone that contains it.
 pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
     let zones = core.zones();
-    if let Some((lat, lon)) = given.or_else(|| locate_text(text)) {
-        let zone = zones.containing(lat, lon).map(|z| z.name.clone());
+    let found = match given {
+        Some(p) => Some((p, LocatedBy::Coordinates, None)),
+        None => locate_text_by(text).map(|(p, by)| (p, by, None)),
+    }
+    .or_else(|| {
+        let f = core.places().locate(text)?;
+        Some(((f.lat, f.lon), f.by, f.uncertainty_m))
+    });
+    if let Some(((lat, lon), by, uncertainty_m)) = found {
         return Location {
             point: Some((lat, lon)),
-            zone,
-            approximate: false,
+            zone: zones.containing(lat, lon).map(|z| z.name.clone()),
+            approximate: uncertainty_m.is_some(),
+            located_by: Some(by),
+            uncertainty_m,
         };
     }
     match zones.find_in_text(text) {
@@ -57,6 +68,8 @@ pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
             point: Some((z.lat, z.lon)),
             zone: Some(z.name.clone()),
             approximate: true,
+            located_by: Some(LocatedBy::Zone),
+            uncertainty_m: Some(z.radius_m()),
         },
         None => Location::default(),
     }
@@ -96,13 +109,7 @@ pub async fn receive(
     }
     let report_id = core.store.insert_report(&mut tx, &new).await?;
     tx.commit().await?;
-    let located = if location.approximate {
-        "by zone"
-    } else if location.point.is_some() {
-        "yes"
-    } else {
-        "no"
-    };
+    let located = location.located_by.map_or("no", LocatedBy::as_str);
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
     let answered = flagged.is_none_or(guard::Flag::answered);
     if !flagged.is_none_or(guard::Flag::may_act) {
@@ -219,6 +226,8 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
                 point: location.point,
                 zone: location.zone.as_deref(),
                 approximate: location.approximate,
+                located_by: location.located_by,
+                uncertainty_m: location.uncertainty_m,
             };
             incidents::create(&mut tx, &new).await?
         }

@@ -37,6 +37,7 @@ pub mod meta;
 pub mod notify;
 pub mod outbox;
 pub mod pace;
+pub mod places;
 pub mod receipts;
 pub mod reports;
 pub mod tokens;
