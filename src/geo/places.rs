@@ -66,7 +66,9 @@ const MEET_M: f64 = 40.0;
 /// A street alone is too vague past this radius (a name many streets share across a city).
 const STREET_MAX_M: f64 = 5_000.0;
 /// Keys too common to name anything by themselves.
-const STOP: [&str; 12] = ["the", "a", "la", "el", "de", "on", "in", "at", "and", "y", "en", "ja"];
+const STOP: [&str; 12] = [
+    "the", "a", "la", "el", "de", "on", "in", "at", "and", "y", "en", "ja",
+];
 
 #[derive(Debug, Clone, Default)]
 struct Named {
@@ -118,7 +120,9 @@ impl Places {
                     .or_insert((a.lat, a.lon, label.clone()));
             }
         }
-        index.keys.retain(|k, _| k.chars().count() >= 2 && !STOP.contains(&k.as_str()));
+        index
+            .keys
+            .retain(|k, _| k.chars().count() >= 2 && !STOP.contains(&k.as_str()));
         index.longest = index.keys.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         index
     }
@@ -154,11 +158,15 @@ impl Places {
         let mut out: Vec<Found> = self.locate(query).into_iter().collect();
         let q = tokens(query).join(" ");
         if q.chars().count() >= 2 {
-            let mut keys: Vec<(&String, &Named)> =
-                self.keys.iter().filter(|(k, _)| k.contains(&q)).collect();
+            let mut keys: Vec<(&String, &Named)> = self.keys.iter().filter(|(k, _)| k.contains(&q)).collect();
             keys.sort_by_key(|(k, _)| (k.len(), k.as_str()));
             for (key, named) in keys {
-                let m = Mention { start: 0, end: 0, key: key.clone(), named };
+                let m = Mention {
+                    start: 0,
+                    end: 0,
+                    key: key.clone(),
+                    named,
+                };
                 out.extend(self.place(&m).into_iter().chain(self.street(&m)));
                 if out.len() >= limit * 2 {
                     break;
@@ -179,7 +187,12 @@ impl Places {
             let max = self.longest.min(t.len() - i);
             let hit = (1..=max).rev().find_map(|len| {
                 let key = t[i..i + len].join(" ");
-                self.keys.get(&key).map(|named| Mention { start: i, end: i + len, key, named })
+                self.keys.get(&key).map(|named| Mention {
+                    start: i,
+                    end: i + len,
+                    key,
+                    named,
+                })
             });
             match hit {
                 Some(m) => {
@@ -227,7 +240,9 @@ impl Places {
                 .collect()
         };
         // A street both names could mean meets nothing but itself.
-        let only = |x: &[usize], y: &[usize]| -> Vec<usize> { x.iter().filter(|i| !y.contains(i)).copied().collect() };
+        let only = |x: &[usize], y: &[usize]| -> Vec<usize> {
+            x.iter().filter(|i| !y.contains(i)).copied().collect()
+        };
         let (na, nb) = (nodes(&only(a, b)), nodes(&only(b, a)));
         let ids: std::collections::HashSet<i64> = na.iter().map(|n| n.id).collect();
         if let Some(n) = nb.iter().find(|n| ids.contains(&n.id)) {
@@ -238,7 +253,10 @@ impl Places {
         }
         let (d, p, q) = na
             .iter()
-            .flat_map(|p| nb.iter().map(move |q| (haversine_m(p.lat, p.lon, q.lat, q.lon), p, q)))
+            .flat_map(|p| {
+                nb.iter()
+                    .map(move |q| (haversine_m(p.lat, p.lon, q.lat, q.lon), p, q))
+            })
             .min_by(|x, y| x.0.total_cmp(&y.0))?;
         (d <= MEET_M).then(|| ((p.lat + q.lat) / 2.0, (p.lon + q.lon) / 2.0))
     }
@@ -250,7 +268,8 @@ impl Places {
     }
 
     fn street(&self, m: &Mention) -> Option<Found> {
-        let list: Vec<&(Street, (f64, f64), f64)> = m.named.streets.iter().map(|&i| &self.streets[i]).collect();
+        let list: Vec<&(Street, (f64, f64), f64)> =
+            m.named.streets.iter().map(|&i| &self.streets[i]).collect();
         let first = list.first()?;
         let n = list.len() as f64;
         let lat = list.iter().map(|s| s.1 .0).sum::<f64>() / n;
@@ -270,7 +289,13 @@ impl Places {
 }
 
 fn exact(lat: f64, lon: f64, label: String, by: LocatedBy) -> Found {
-    Found { lat, lon, label, by, uncertainty_m: None }
+    Found {
+        lat,
+        lon,
+        label,
+        by,
+        uncertainty_m: None,
+    }
 }
 
 /// A street's middle (its node nearest the mean of its nodes) and the radius, at least 50 m,
@@ -278,10 +303,12 @@ fn exact(lat: f64, lon: f64, label: String, by: LocatedBy) -> Found {
 fn middle(street: &Street) -> Option<((f64, f64), f64)> {
     let nodes: Vec<&Node> = street.ways.iter().flatten().collect();
     let n = nodes.len() as f64;
-    let (mlat, mlon) = nodes.iter().fold((0.0, 0.0), |(a, b), p| (a + p.lat / n, b + p.lon / n));
-    let mid = nodes
+    let (mlat, mlon) = nodes
         .iter()
-        .min_by(|p, q| haversine_m(mlat, mlon, p.lat, p.lon).total_cmp(&haversine_m(mlat, mlon, q.lat, q.lon)))?;
+        .fold((0.0, 0.0), |(a, b), p| (a + p.lat / n, b + p.lon / n));
+    let mid = nodes.iter().min_by(|p, q| {
+        haversine_m(mlat, mlon, p.lat, p.lon).total_cmp(&haversine_m(mlat, mlon, q.lat, q.lon))
+    })?;
     let radius = nodes
         .iter()
         .map(|p| haversine_m(mid.lat, mid.lon, p.lat, p.lon))

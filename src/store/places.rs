@@ -15,7 +15,9 @@ impl Store {
         let insert = "INSERT INTO places (kind, name, detail, lat, lon, geometry, imported_at) \
                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
         for s in &data.streets {
-            let Some(first) = s.ways.iter().flatten().next() else { continue };
+            let Some(first) = s.ways.iter().flatten().next() else {
+                continue;
+            };
             let ways: Vec<Vec<(i64, f64, f64)>> = s
                 .ways
                 .iter()
@@ -81,7 +83,11 @@ impl Store {
                     };
                     let ways = ways
                         .into_iter()
-                        .map(|w| w.into_iter().map(|(id, lat, lon)| Node { id, lat, lon }).collect())
+                        .map(|w| {
+                            w.into_iter()
+                                .map(|(id, lat, lon)| Node { id, lat, lon })
+                                .collect()
+                        })
                         .collect();
                     data.streets.push(Street { name, ways });
                 }

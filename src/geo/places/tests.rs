@@ -7,24 +7,61 @@ fn node(id: i64, lat: f64, lon: f64) -> Node {
 /// Vermont runs north-south through node 2, 3rd Street east-west through it; Yrjönkatu is
 /// elsewhere, with one address; 4th Street runs parallel to 3rd and never meets Vermont's ways.
 fn city() -> Places {
-    let street = |name: &str, ways: Vec<Vec<Node>>| Street { name: name.into(), ways };
+    let street = |name: &str, ways: Vec<Vec<Node>>| Street {
+        name: name.into(),
+        ways,
+    };
     Places::new(PlaceData {
         streets: vec![
             street(
                 "South Vermont Avenue",
-                vec![vec![node(1, 34.060, -118.2915), node(2, 34.0690, -118.2915)], vec![node(2, 34.0690, -118.2915), node(3, 34.075, -118.2915)]],
+                vec![
+                    vec![node(1, 34.060, -118.2915), node(2, 34.0690, -118.2915)],
+                    vec![node(2, 34.0690, -118.2915), node(3, 34.075, -118.2915)],
+                ],
             ),
-            street("West 3rd Street", vec![vec![node(10, 34.0690, -118.30), node(2, 34.0690, -118.2915), node(11, 34.0690, -118.28)]]),
-            street("Yrjönkatu", vec![vec![node(20, 60.1690, 24.9380), node(21, 60.1680, 24.9390)]]),
-            street("Far Road", vec![vec![node(30, 35.0, -118.0), node(31, 35.0001, -118.0)]]),
+            street(
+                "West 3rd Street",
+                vec![vec![
+                    node(10, 34.0690, -118.30),
+                    node(2, 34.0690, -118.2915),
+                    node(11, 34.0690, -118.28),
+                ]],
+            ),
+            street(
+                "Yrjönkatu",
+                vec![vec![node(20, 60.1690, 24.9380), node(21, 60.1680, 24.9390)]],
+            ),
+            street(
+                "Far Road",
+                vec![vec![node(30, 35.0, -118.0), node(31, 35.0001, -118.0)]],
+            ),
         ],
         addresses: vec![
-            Address { street: "Yrjönkatu".into(), number: "16".into(), lat: 60.1685, lon: 24.9385 },
-            Address { street: "West 3rd Street".into(), number: "1234".into(), lat: 34.0691, lon: -118.29 },
+            Address {
+                street: "Yrjönkatu".into(),
+                number: "16".into(),
+                lat: 60.1685,
+                lon: 24.9385,
+            },
+            Address {
+                street: "West 3rd Street".into(),
+                number: "1234".into(),
+                lat: 34.0691,
+                lon: -118.29,
+            },
         ],
         places: vec![
-            Place { name: "Zion Market".into(), lat: 34.07, lon: -118.29 },
-            Place { name: "Pääposti".into(), lat: 60.171, lon: 24.94 },
+            Place {
+                name: "Zion Market".into(),
+                lat: 34.07,
+                lon: -118.29,
+            },
+            Place {
+                name: "Pääposti".into(),
+                lat: 60.171,
+                lon: 24.94,
+            },
         ],
     })
 }
@@ -46,7 +83,11 @@ fn an_intersection_is_the_node_the_streets_share_however_it_is_written() {
         "VERMONT AND THIRD",
     ] {
         if text.contains("tercera") {
-            assert_eq!(by(text).map(|f| f.0), Some(LocatedBy::Street), "{text}: Spanish ordinals are not spelled out");
+            assert_eq!(
+                by(text).map(|f| f.0),
+                Some(LocatedBy::Street),
+                "{text}: Spanish ordinals are not spelled out"
+            );
             continue;
         }
         assert_eq!(by(text), at, "{text}");
@@ -56,20 +97,37 @@ fn an_intersection_is_the_node_the_streets_share_however_it_is_written() {
 #[test]
 fn streets_that_never_meet_are_no_intersection() {
     let found = city().locate("Vermont and Far Rd").unwrap();
-    assert_eq!(found.by, LocatedBy::Street, "falls back to the first street alone");
+    assert_eq!(
+        found.by,
+        LocatedBy::Street,
+        "falls back to the first street alone"
+    );
 }
 
 #[test]
 fn an_address_is_found_in_either_order_and_is_exact() {
     let found = city().locate("poliisi Yrjönkatu 16 nyt").unwrap();
-    assert_eq!((found.by, found.lat, found.lon, found.uncertainty_m), (LocatedBy::Address, 60.1685, 24.9385, None));
-    assert_eq!(by("raid at 1234 W. 3rd St."), Some((LocatedBy::Address, 34.0691, -118.29)));
-    assert_eq!(by("yrjonkatu 99").map(|f| f.0), Some(LocatedBy::Street), "an unknown number: the street");
+    assert_eq!(
+        (found.by, found.lat, found.lon, found.uncertainty_m),
+        (LocatedBy::Address, 60.1685, 24.9385, None)
+    );
+    assert_eq!(
+        by("raid at 1234 W. 3rd St."),
+        Some((LocatedBy::Address, 34.0691, -118.29))
+    );
+    assert_eq!(
+        by("yrjonkatu 99").map(|f| f.0),
+        Some(LocatedBy::Street),
+        "an unknown number: the street"
+    );
 }
 
 #[test]
 fn a_named_place_is_exact_and_a_street_alone_is_approximate() {
-    assert_eq!(by("ICE outside zion market!"), Some((LocatedBy::Place, 34.07, -118.29)));
+    assert_eq!(
+        by("ICE outside zion market!"),
+        Some((LocatedBy::Place, 34.07, -118.29))
+    );
     assert_eq!(by("at the Pääposti"), Some((LocatedBy::Place, 60.171, 24.94)));
     assert_eq!(by("paaposti"), Some((LocatedBy::Place, 60.171, 24.94)));
     let street = city().locate("somewhere on Vermont").unwrap();

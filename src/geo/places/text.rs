@@ -66,8 +66,20 @@ fn spelled_out(word: &str) -> String {
 
 const DIRECTIONS: [&str; 4] = ["north", "south", "east", "west"];
 const TYPES: [&str; 14] = [
-    "street", "avenue", "boulevard", "road", "drive", "lane", "court", "place", "parkway",
-    "highway", "square", "terrace", "circle", "way",
+    "street",
+    "avenue",
+    "boulevard",
+    "road",
+    "drive",
+    "lane",
+    "court",
+    "place",
+    "parkway",
+    "highway",
+    "square",
+    "terrace",
+    "circle",
+    "way",
 ];
 
 /// The keys a street name is found by: its whole name, and without a leading direction
@@ -95,7 +107,9 @@ pub fn street_keys(name: &str) -> Vec<String> {
 pub fn house_number(token: &str) -> Option<&str> {
     let digits = token.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &token[digits..];
-    let ok = (1..=6).contains(&digits) && rest.len() <= 2 && rest.bytes().all(|b| b.is_ascii_lowercase())
+    let ok = (1..=6).contains(&digits)
+        && rest.len() <= 2
+        && rest.bytes().all(|b| b.is_ascii_lowercase())
         && !matches!(rest, "st" | "nd" | "rd" | "th");
     ok.then_some(token)
 }
@@ -103,7 +117,10 @@ pub fn house_number(token: &str) -> Option<&str> {
 /// Words that join two street names into an intersection: `Vermont and 3rd`, `3rd & Vermont`,
 /// `3rd/Vermont`, `X y Y`, `Mannerheimintie ja Kaivokatu`, `X at Y`, `X con Y`.
 pub fn joins(token: &str) -> bool {
-    matches!(token, "and" | "&" | "/" | "+" | "y" | "e" | "ja" | "at" | "x" | "con" | "with")
+    matches!(
+        token,
+        "and" | "&" | "/" | "+" | "y" | "e" | "ja" | "at" | "x" | "con" | "with"
+    )
 }
 
 #[cfg(test)]
