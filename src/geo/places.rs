@@ -248,7 +248,7 @@ impl Places {
         if let Some(n) = nb.iter().find(|n| ids.contains(&n.id)) {
             return Some((n.lat, n.lon));
         }
-        if na.len().saturating_mul(nb.len()) > 4_000_000 {
+        if na.len().saturating_mul(nb.len()) > 250_000 {
             return None;
         }
         let (d, p, q) = na

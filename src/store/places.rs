@@ -6,14 +6,24 @@ use sqlx::Row;
 use super::{now_ms, Result, Store};
 use crate::geo::places::{Address, Node, Place, PlaceData, Street};
 
+/// kind, name, detail, lat, lon, geometry.
+type PlaceRow<'a> = (
+    &'static str,
+    &'a String,
+    Option<&'a String>,
+    f64,
+    f64,
+    Option<String>,
+);
+/// Rows per INSERT: 6 values each, far below SQLite's and PostgreSQL's limits on parameters.
+const BATCH: usize = 200;
+
 impl Store {
-    /// Replaces every stored place with these.
+    /// Replaces every stored place with these, in one transaction, a few hundred rows a
+    /// statement (a city has tens of thousands of addresses).
     pub async fn replace_places(&self, data: &PlaceData) -> Result<()> {
         let now = now_ms();
-        let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM places").execute(&mut *tx).await?;
-        let insert = "INSERT INTO places (kind, name, detail, lat, lon, geometry, imported_at) \
-                      VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let mut rows: Vec<PlaceRow> = Vec::new();
         for s in &data.streets {
             let Some(first) = s.ways.iter().flatten().next() else {
                 continue;
@@ -24,40 +34,46 @@ impl Store {
                 .map(|w| w.iter().map(|n| (n.id, n.lat, n.lon)).collect())
                 .collect();
             let geometry = serde_json::to_string(&ways).unwrap_or_else(|_| "[]".into());
-            sqlx::query(insert)
-                .bind("street")
-                .bind(&s.name)
-                .bind(None::<String>)
-                .bind(first.lat)
-                .bind(first.lon)
-                .bind(geometry)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            rows.push(("street", &s.name, None, first.lat, first.lon, Some(geometry)));
         }
         for a in &data.addresses {
-            sqlx::query(insert)
-                .bind("address")
-                .bind(&a.street)
-                .bind(&a.number)
-                .bind(a.lat)
-                .bind(a.lon)
-                .bind(None::<String>)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            rows.push(("address", &a.street, Some(&a.number), a.lat, a.lon, None));
         }
         for p in &data.places {
-            sqlx::query(insert)
-                .bind("place")
-                .bind(&p.name)
-                .bind(None::<String>)
-                .bind(p.lat)
-                .bind(p.lon)
-                .bind(None::<String>)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            rows.push(("place", &p.name, None, p.lat, p.lon, None));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM places").execute(&mut *tx).await?;
+        for chunk in rows.chunks(BATCH) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let n = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, $1)",
+                        n + 2,
+                        n + 3,
+                        n + 4,
+                        n + 5,
+                        n + 6,
+                        n + 7
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO places (kind, name, detail, lat, lon, geometry, imported_at) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(now);
+            for (kind, name, detail, lat, lon, geometry) in chunk {
+                q = q
+                    .bind(*kind)
+                    .bind(*name)
+                    .bind(*detail)
+                    .bind(*lat)
+                    .bind(*lon)
+                    .bind(geometry.clone());
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
