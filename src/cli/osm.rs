@@ -288,7 +288,38 @@ pub fn join_rings(parts: &[&Vec<i64>]) -> Vec<Vec<i64>> {
 
 #[cfg(test)]
 mod tests {
-    use super::join_rings;
+    use super::{join_rings, read};
+    use crate::domain::LocatedBy;
+    use crate::geo::places::Places;
+
+    #[test]
+    fn an_extract_gives_streets_addresses_places_and_boundaries() {
+        // Made by tests/data/make_tiny_pbf.py.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.osm.pbf");
+        let (data, boundaries) = read(&path, true).unwrap();
+        let names: Vec<&str> = data.streets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["South Vermont Avenue", "West 3rd Street"]);
+        assert_eq!(data.addresses.len(), 2, "a node and a building");
+        assert_eq!(data.places.len(), 1);
+        let mut zones: Vec<&str> = boundaries.iter().map(|b| b.name.as_str()).collect();
+        zones.sort();
+        assert_eq!(
+            zones,
+            ["Koreatown", "Westlake"],
+            "a relation of two ways and a closed way"
+        );
+        let places = Places::new(data);
+        let building = places.locate("ICE at 3300 S Vermont Ave").unwrap();
+        assert_eq!(building.by, LocatedBy::Address);
+        assert_eq!(building.label, "3300 South Vermont Avenue");
+        assert!((building.lat - 34.065).abs() < 1e-9 && (building.lon + 118.2912).abs() < 1e-9);
+        let corner = places.locate("vermont & 3rd").unwrap();
+        assert_eq!(corner.by, LocatedBy::Intersection);
+        assert!((corner.lat - 34.069).abs() < 1e-9 && (corner.lon + 118.2915).abs() < 1e-9);
+        let (_, without) = read(&path, false).unwrap();
+        assert!(without.is_empty(), "boundaries only when asked for");
+        assert!(read(std::path::Path::new("/nonexistent.osm.pbf"), false).is_err());
+    }
 
     #[test]
     fn ways_join_into_rings_whichever_way_they_run() {

@@ -82,7 +82,8 @@ pub struct Places {
     streets: Vec<(Street, (f64, f64), f64)>,
     places: Vec<Place>,
     keys: HashMap<String, Named>,
-    addresses: HashMap<(String, String), (f64, f64, String)>,
+    /// (street key, number) -> (lat, lon, street, number as imported).
+    addresses: HashMap<(String, String), (f64, f64, String, String)>,
     longest: usize,
 }
 
@@ -111,13 +112,14 @@ impl Places {
         index.places = data.places;
         for a in data.addresses {
             let number = tokens(&a.number).concat();
-            let label = format!("{} {}", a.street, a.number);
             for key in street_keys(&a.street) {
                 index.add_key(key.clone());
-                index
-                    .addresses
-                    .entry((key, number.clone()))
-                    .or_insert((a.lat, a.lon, label.clone()));
+                index.addresses.entry((key, number.clone())).or_insert((
+                    a.lat,
+                    a.lon,
+                    a.street.clone(),
+                    a.number.clone(),
+                ));
             }
         }
         index
@@ -208,11 +210,18 @@ impl Places {
     fn address(&self, t: &[String], m: &Mention) -> Option<Found> {
         let before = m.start.checked_sub(1).and_then(|i| t.get(i));
         let after = t.get(m.end);
-        [before, after].into_iter().flatten().find_map(|tok| {
-            let number = house_number(tok)?;
-            let (lat, lon, label) = self.addresses.get(&(m.key.clone(), number.to_string()))?;
-            Some(exact(*lat, *lon, label.clone(), LocatedBy::Address))
-        })
+        // Labelled in the order written: `1234 West 3rd Street`, `Yrjönkatu 16`.
+        let at = |tok: Option<&String>, first: bool| {
+            let number = house_number(tok?)?;
+            let (lat, lon, street, n) = self.addresses.get(&(m.key.clone(), number.to_string()))?;
+            let label = if first {
+                format!("{n} {street}")
+            } else {
+                format!("{street} {n}")
+            };
+            Some(exact(*lat, *lon, label, LocatedBy::Address))
+        };
+        at(before, true).or_else(|| at(after, false))
     }
 
     fn intersection(&self, t: &[String], mentions: &[Mention]) -> Option<Found> {

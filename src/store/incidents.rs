@@ -120,7 +120,7 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let sql = format!(
         "INSERT INTO incidents (kind, status, created_at, updated_at, verified_at, zone, approximate, \
          status_cause, confirmed_by, drill, located_by, uncertainty_m, lat, lon) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, {lat}, {lon}) RETURNING id"
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, -1.0), {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(new.kind)
@@ -133,7 +133,7 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
         .bind(new.confirmed_by)
         .bind(new.drill)
         .bind(new.located_by.map(LocatedBy::as_str))
-        .bind(new.uncertainty_m);
+        .bind(super::never_null(new.uncertainty_m));
     if let Some((lat, lon)) = new.point {
         q = q.bind(lat).bind(lon);
     }

@@ -99,7 +99,7 @@ async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
     let sql = format!(
         "INSERT INTO reports (channel, language, reporter_hash, volunteer_id, \
          kind, received_at, zone, approximate, flagged, drill, truncated, located_by, uncertainty_m, lat, lon) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {lat}, {lon}) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, -1.0), {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(r.channel)
@@ -114,7 +114,7 @@ async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
         .bind(r.drill)
         .bind(r.truncated)
         .bind(r.location.located_by.map(LocatedBy::as_str))
-        .bind(r.location.uncertainty_m);
+        .bind(super::never_null(r.location.uncertainty_m));
 
     if let Some((lat, lon)) = r.location.point {
         q = q.bind(lat).bind(lon);

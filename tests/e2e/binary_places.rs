@@ -76,13 +76,14 @@ async fn scenario(database_url: Option<String>) {
     let api = format!("{}/api/v1", server.base);
     let sms_url = format!("{}/webhooks/twilio/sms", server.base);
     let text = |body: &'static str| {
-        let (twilio, sms_url) = (&twilio, &sms_url);
+        let (twilio, sms_url, log) = (&twilio, &sms_url, &server.log);
         async move {
             let reply = twilio
                 .send_inbound_sms(sms_url, REPORTER, HOTLINE, body, Signing::Valid)
                 .await
                 .unwrap();
-            assert_eq!(reply.status, 200, "{}", reply.body);
+            let log = || std::fs::read_to_string(log).unwrap_or_default();
+            assert_eq!(reply.status, 200, "{}\n{}", reply.body, log());
         }
     };
 
@@ -117,6 +118,46 @@ async fn scenario(database_url: Option<String>) {
         .unwrap()
         .status();
     assert_eq!(status, 401, "the search needs a token");
+
+    // Importing another extract while the server runs replaces the places, adds its
+    // neighbourhoods as zones, and is in use within a dispatcher pass.
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny.osm.pbf");
+    let imported = tocsin(dir.path(), None, 1)
+        .envs(env.iter().copied())
+        .args(["places", "import", tiny, "--zones"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&imported.stdout).to_string();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(out.contains("imported 2 zones"), "{out}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let search = get(&http, format!("{api}/places/search?q=zion%20market")).await;
+        if search["matches"][0]["located_by"] == "place" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new places are not in use: {search}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let gone = get(&http, format!("{api}/places/search?q=Tikankatu%2011")).await;
+    assert_eq!(gone["matches"], serde_json::json!([]), "{gone}");
+    let zones = get(&http, format!("{api}/zones")).await.to_string();
+    assert!(
+        zones.contains("Koreatown") && zones.contains("Westlake"),
+        "{zones}"
+    );
+    text("la migra en el 3300 S Vermont Ave").await;
+    let address = incident_by(&http, &api, "address").await;
+    let point = (address["lat"].as_f64().unwrap(), address["lon"].as_f64().unwrap());
+    assert!(metres(point, (34.065, -118.2912)) < 1.0, "{address}");
+    assert_eq!(address["zone"], "Koreatown", "{address}");
 
     let log = std::fs::read_to_string(&server.log).unwrap();
     for secret in [
