@@ -231,21 +231,18 @@ impl Places {
             if between.len() != 1 || !joins(&between[0]) {
                 return None;
             }
-            let (lat, lon) = self.meet(&a.named.streets, &b.named.streets)?;
-            let label = format!("{} & {}", self.name_of(a)?, self.name_of(b)?);
+            let ((lat, lon), i, j) = self.meet(&a.named.streets, &b.named.streets)?;
+            let label = format!("{} & {}", self.streets[i].0.name, self.streets[j].0.name);
             Some(exact(lat, lon, label, LocatedBy::Intersection))
         })
     }
 
-    fn name_of(&self, m: &Mention) -> Option<String> {
-        m.named.streets.first().map(|&i| self.streets[i].0.name.clone())
-    }
-
-    /// Where two sets of streets meet: a shared node, else their closest points if near.
-    fn meet(&self, a: &[usize], b: &[usize]) -> Option<(f64, f64)> {
-        let nodes = |set: &[usize]| -> Vec<Node> {
+    /// Where two sets of streets meet: a shared node, else their closest points if near; with
+    /// the two streets that meet there.
+    fn meet(&self, a: &[usize], b: &[usize]) -> Option<((f64, f64), usize, usize)> {
+        let nodes = |set: &[usize]| -> Vec<(usize, Node)> {
             set.iter()
-                .flat_map(|&i| self.streets[i].0.ways.iter().flatten().copied())
+                .flat_map(|&i| self.streets[i].0.ways.iter().flatten().map(move |n| (i, *n)))
                 .collect()
         };
         // A street both names could mean meets nothing but itself.
@@ -253,21 +250,21 @@ impl Places {
             x.iter().filter(|i| !y.contains(i)).copied().collect()
         };
         let (na, nb) = (nodes(&only(a, b)), nodes(&only(b, a)));
-        let ids: std::collections::HashSet<i64> = na.iter().map(|n| n.id).collect();
-        if let Some(n) = nb.iter().find(|n| ids.contains(&n.id)) {
-            return Some((n.lat, n.lon));
+        let ids: HashMap<i64, usize> = na.iter().map(|(i, n)| (n.id, *i)).collect();
+        if let Some((j, n)) = nb.iter().find(|(_, n)| ids.contains_key(&n.id)) {
+            return Some(((n.lat, n.lon), ids[&n.id], *j));
         }
         if na.len().saturating_mul(nb.len()) > 250_000 {
             return None;
         }
-        let (d, p, q) = na
+        let (d, (i, p), (j, q)) = na
             .iter()
             .flat_map(|p| {
                 nb.iter()
-                    .map(move |q| (haversine_m(p.lat, p.lon, q.lat, q.lon), p, q))
+                    .map(move |q| (haversine_m(p.1.lat, p.1.lon, q.1.lat, q.1.lon), p, q))
             })
             .min_by(|x, y| x.0.total_cmp(&y.0))?;
-        (d <= MEET_M).then(|| ((p.lat + q.lat) / 2.0, (p.lon + q.lon) / 2.0))
+        (d <= MEET_M).then(|| (((p.lat + q.lat) / 2.0, (p.lon + q.lon) / 2.0), *i, *j))
     }
 
     fn place(&self, m: &Mention) -> Option<Found> {

@@ -149,3 +149,56 @@ fn search_offers_what_locate_finds_then_names_containing_the_query() {
     assert_eq!(found[0].label, "Zion Market");
     assert!(places.search("", 5).is_empty());
 }
+
+#[test]
+fn of_two_streets_sharing_a_name_the_one_that_meets_the_other_is_taken() {
+    let street = |name: &str, ways: Vec<Vec<Node>>| Street {
+        name: name.into(),
+        ways,
+    };
+    let places = Places::new(PlaceData {
+        streets: vec![
+            street(
+                "3rd Avenue",
+                vec![vec![node(1, 34.10, -118.40), node(2, 34.11, -118.40)]],
+            ),
+            street(
+                "Vermont Avenue",
+                vec![vec![node(3, 34.06, -118.29), node(4, 34.07, -118.29)]],
+            ),
+            street(
+                "3rd Street",
+                vec![vec![node(5, 34.065, -118.30), node(4, 34.07, -118.29)]],
+            ),
+        ],
+        ..PlaceData::default()
+    });
+    let found = places.locate("Vermont&3rd").unwrap();
+    assert_eq!(
+        (found.by, found.lat, found.lon),
+        (LocatedBy::Intersection, 34.07, -118.29)
+    );
+    assert_eq!(
+        found.label, "Vermont Avenue & 3rd Street",
+        "named by the streets that meet"
+    );
+    assert!(places
+        .locate("Vermont and Vermont")
+        .is_some_and(|f| f.by == LocatedBy::Street));
+}
+
+#[test]
+fn an_address_reads_the_same_with_the_number_before_or_after() {
+    let places = city();
+    let after = places.locate("Yrjönkatu 16").unwrap();
+    let before = places.locate("16 Yrjonkatu").unwrap();
+    assert_eq!((after.lat, after.lon), (before.lat, before.lon));
+    assert_eq!(
+        (after.label.as_str(), before.label.as_str()),
+        ("Yrjönkatu 16", "16 Yrjönkatu")
+    );
+    assert_eq!(
+        places.locate("1234 west third street").unwrap().by,
+        LocatedBy::Address
+    );
+}
