@@ -40,6 +40,8 @@ pub struct Core {
     zones: RwLock<Arc<Zones>>,
     /// Imported streets, addresses and named places, for placing reports.
     places: RwLock<Arc<Places>>,
+    /// The self-hosted Nominatim asked when nothing local places a report (`geocode.nominatim_url`).
+    pub nominatim: Option<crate::geocode::Nominatim>,
     /// The volunteer, zone and place tables' versions the index was built from (see `refresh_index`).
     index_version: std::sync::Mutex<Option<[(i64, i64); 3]>>,
 }
@@ -53,6 +55,10 @@ impl Core {
     pub async fn open(settings: Settings) -> anyhow::Result<Shared> {
         let store = Store::open(&settings.database, &settings.crypto).await?;
         let vault = store.vault().clone();
+        let nominatim = match &settings.geocode.nominatim_url {
+            Some(url) => Some(crate::geocode::Nominatim::new(url).context("geocode.nominatim_url")?),
+            None => None,
+        };
         let core = Arc::new(Core {
             settings,
             store,
@@ -64,6 +70,7 @@ impl Core {
             signal_up: AtomicBool::new(false),
             zones: RwLock::new(Arc::new(Zones::default())),
             places: RwLock::new(Arc::new(Places::default())),
+            nominatim,
             index_version: std::sync::Mutex::new(None),
         });
         core.refresh_index().await?;

@@ -75,6 +75,18 @@ pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
     }
 }
 
+/// What the self-hosted Nominatim makes of the text, when one is configured.
+async fn locate_remote(core: &Core, text: &str) -> Option<Location> {
+    let found = core.nominatim.as_ref()?.search(text, 1).await.into_iter().next()?;
+    Some(Location {
+        point: Some((found.lat, found.lon)),
+        zone: core.zones().containing(found.lat, found.lon).map(|z| z.name.clone()),
+        approximate: found.uncertainty_m.is_some(),
+        located_by: Some(found.by),
+        uncertainty_m: found.uncertainty_m,
+    })
+}
+
 /// Stores the sighting (once per `dedupe` key, if given) and turns it into an incident.
 /// `Ok(None)`: this provider message was already received.
 pub async fn receive(
@@ -83,7 +95,10 @@ pub async fn receive(
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
-    let location = locate(core, sighting.point, &sighting.text);
+    let mut location = locate(core, sighting.point, &sighting.text);
+    if location.point.is_none() {
+        location = locate_remote(core, &sighting.text).await.unwrap_or(location);
+    }
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
     let reporter_hash = sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r));
     let flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;

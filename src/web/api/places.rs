@@ -1,5 +1,6 @@
 //! `GET /api/v1/places/search?q=`: what the imported places make of a text, for the
-//! dashboard's locate form. Answered from memory; nothing is looked up elsewhere.
+//! dashboard's locate form. Answered from memory; only when that finds nothing, and only if
+//! `geocode.nominatim_url` is set, from the network's own Nominatim.
 
 use std::collections::HashMap;
 
@@ -40,6 +41,19 @@ pub async fn search(
             json!({ "lat": z.lat, "lon": z.lon, "label": z.name, "located_by": "zone",
                              "uncertainty_m": z.radius_m() }),
         );
+    }
+    if matches.is_empty() {
+        if let Some(nominatim) = &core.nominatim {
+            matches = nominatim
+                .search(q, LIMIT)
+                .await
+                .into_iter()
+                .map(|f| {
+                    json!({ "lat": f.lat, "lon": f.lon, "label": f.label, "located_by": f.by.as_str(),
+                            "uncertainty_m": f.uncertainty_m })
+                })
+                .collect();
+        }
     }
     Ok(Json(json!({ "matches": matches })))
 }
