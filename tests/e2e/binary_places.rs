@@ -172,6 +172,78 @@ async fn scenario(database_url: Option<String>) {
     }
 }
 
+/// With `geocode.nominatim_url`, what nothing local finds is asked of the network's own
+/// Nominatim (a stand-in here that counts what it is asked); what is found locally is not.
+async fn nominatim_scenario(database_url: Option<String>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let app = axum::Router::new().route(
+        "/search",
+        axum::routing::get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async {
+                axum::Json(
+                    serde_json::json!([{"lat": "60.1685", "lon": "24.9385", "category": "building",
+                    "type": "yes", "addresstype": "building", "display_name": "Yrjönkatu 16"}]),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let nominatim = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = vec![("TOCSIN_GEOCODE__NOMINATIM_URL", nominatim.as_str())];
+    if let Some(url) = &database_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
+    }
+    let extract = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny.osm.pbf");
+    let imported = tocsin(dir.path(), None, 1)
+        .envs(env.iter().copied())
+        .args(["places", "import", extract])
+        .output();
+    assert!(imported.unwrap().status.success());
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let server = start_with(dir.path(), Some(&twilio), &env).await;
+    let (http, api) = (reqwest::Client::new(), format!("{}/api/v1", server.base));
+    let sms_url = format!("{}/webhooks/twilio/sms", server.base);
+    for body in ["ICE at Zion Market", "poliisi Yrjönkatu 16"] {
+        let reply = twilio
+            .send_inbound_sms(&sms_url, REPORTER, HOTLINE, body, Signing::Valid)
+            .await
+            .unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let local = incident_by(&http, &api, "place").await;
+    assert!(local["uncertainty_m"].is_null(), "{local}");
+    let remote = incident_by(&http, &api, "address").await;
+    assert_eq!(
+        (remote["lat"].as_f64(), remote["lon"].as_f64()),
+        (Some(60.1685), Some(24.9385)),
+        "{remote}"
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "asked only for what nothing local found"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_hosted_nominatim_places_what_nothing_local_finds_on_sqlite() {
+    on_backend(Backend::Sqlite, nominatim_scenario).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_hosted_nominatim_places_what_nothing_local_finds_on_postgres() {
+    on_backend(Backend::Postgres, nominatim_scenario).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_imported_extract_places_a_texted_intersection_on_sqlite() {
     on_backend(Backend::Sqlite, scenario).await;
