@@ -105,6 +105,23 @@ async fn scenario(database_url: Option<String>) {
     let radius = street["uncertainty_m"].as_f64().unwrap_or(0.0);
     assert!(radius >= 50.0, "a street alone is approximate: {street}");
     assert_eq!(street["approximate"], true);
+    // A dispatcher who places it makes it exact.
+    let sid = street["id"].as_i64().unwrap();
+    let placed: Value = http
+        .post(format!("{api}/incidents/{sid}/locate"))
+        .bearer_auth(API_TOKEN)
+        .json(&serde_json::json!({"lat": 60.539, "lon": 26.949}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(placed["located_by"], "dispatcher", "{placed}");
+    assert!(
+        placed["uncertainty_m"].is_null() && placed["approximate"] == false,
+        "{placed}"
+    );
 
     let search = get(&http, format!("{api}/places/search?q=Tikankatu%2011")).await;
     assert_eq!(search["matches"][0]["located_by"], "address", "{search}");
