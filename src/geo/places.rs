@@ -74,6 +74,8 @@ const STOP: [&str; 12] = [
 struct Named {
     streets: Vec<usize>,
     places: Vec<usize>,
+    /// Streets named in addresses (ids into `Places::address_streets`).
+    address_streets: Vec<u32>,
 }
 
 /// The in-memory index over imported places.
@@ -82,8 +84,10 @@ pub struct Places {
     streets: Vec<(Street, (f64, f64), f64)>,
     places: Vec<Place>,
     keys: HashMap<String, Named>,
-    /// (street key, number) -> (lat, lon, street, number as imported).
-    addresses: HashMap<(String, String), (f64, f64, String, String)>,
+    /// Street names of addresses as imported, by id: each kept once, however many addresses.
+    address_streets: Vec<String>,
+    /// (address street id, folded house number) -> the point.
+    addresses: HashMap<(u32, String), (f64, f64)>,
     longest: usize,
 }
 
@@ -91,7 +95,6 @@ pub struct Places {
 struct Mention<'a> {
     start: usize,
     end: usize,
-    key: String,
     named: &'a Named,
 }
 
@@ -110,17 +113,26 @@ impl Places {
             index.add_key(tokens(&place.name).join(" ")).places.push(i);
         }
         index.places = data.places;
+        let mut ids: HashMap<String, u32> = HashMap::new();
         for a in data.addresses {
-            let number = tokens(&a.number).concat();
-            for key in street_keys(&a.street) {
-                index.add_key(key.clone());
-                index.addresses.entry((key, number.clone())).or_insert((
-                    a.lat,
-                    a.lon,
-                    a.street.clone(),
-                    a.number.clone(),
-                ));
-            }
+            let id = match ids.get(&a.street) {
+                Some(&id) => id,
+                None => {
+                    let Ok(id) = u32::try_from(index.address_streets.len()) else {
+                        break;
+                    };
+                    for key in street_keys(&a.street) {
+                        index.add_key(key).address_streets.push(id);
+                    }
+                    index.address_streets.push(a.street.clone());
+                    ids.insert(a.street, id);
+                    id
+                }
+            };
+            index
+                .addresses
+                .entry((id, tokens(&a.number).concat()))
+                .or_insert((a.lat, a.lon));
         }
         index
             .keys
@@ -162,11 +174,10 @@ impl Places {
         if q.chars().count() >= 2 {
             let mut keys: Vec<(&String, &Named)> = self.keys.iter().filter(|(k, _)| k.contains(&q)).collect();
             keys.sort_by_key(|(k, _)| (k.len(), k.as_str()));
-            for (key, named) in keys {
+            for (_, named) in keys {
                 let m = Mention {
                     start: 0,
                     end: 0,
-                    key: key.clone(),
                     named,
                 };
                 out.extend(self.place(&m).into_iter().chain(self.street(&m)));
@@ -192,7 +203,6 @@ impl Places {
                 self.keys.get(&key).map(|named| Mention {
                     start: i,
                     end: i + len,
-                    key,
                     named,
                 })
             });
@@ -213,13 +223,16 @@ impl Places {
         // Labelled in the order written: `1234 West 3rd Street`, `Yrjönkatu 16`.
         let at = |tok: Option<&String>, first: bool| {
             let number = house_number(tok?)?;
-            let (lat, lon, street, n) = self.addresses.get(&(m.key.clone(), number.to_string()))?;
-            let label = if first {
-                format!("{n} {street}")
-            } else {
-                format!("{street} {n}")
-            };
-            Some(exact(*lat, *lon, label, LocatedBy::Address))
+            m.named.address_streets.iter().find_map(|&id| {
+                let &(lat, lon) = self.addresses.get(&(id, number.to_string()))?;
+                let street = self.address_streets.get(id as usize)?;
+                let label = if first {
+                    format!("{number} {street}")
+                } else {
+                    format!("{street} {number}")
+                };
+                Some(exact(lat, lon, label, LocatedBy::Address))
+            })
         };
         at(before, true).or_else(|| at(after, false))
     }
