@@ -42,8 +42,9 @@ pub struct Received {
 }
 
 /// Coordinates given outside the text, else coordinates or a map link in it, else an address,
-/// intersection, named place or street from imported places, else a zone it names. A located
-/// point is also named by the smallest zone that contains it.
+/// intersection, named place or street from imported places, else a zone it names (also
+/// instead of a street alone, when the zone is smaller). A located point is also named by the
+/// smallest zone that contains it.
 pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
     let zones = core.zones();
     let found = match given {
@@ -52,6 +53,11 @@ pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
     }
     .or_else(|| {
         let f = core.places().locate(text)?;
+        // A street alone gives way to a zone the text names that is smaller.
+        let radius = f.uncertainty_m.filter(|_| f.by == LocatedBy::Street);
+        if radius.is_some_and(|r| zones.find_in_text(text).is_some_and(|z| z.radius_m() < r)) {
+            return None;
+        }
         Some(((f.lat, f.lon), f.by, f.uncertainty_m))
     });
     if let Some(((lat, lon), by, uncertainty_m)) = found {

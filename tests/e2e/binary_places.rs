@@ -176,6 +176,12 @@ async fn scenario(database_url: Option<String>) {
     assert!(metres(point, (34.065, -118.2912)) < 1.0, "{address}");
     assert_eq!(address["zone"], "Koreatown", "{address}");
 
+    // A street alone gives way to a smaller zone named with it: Vermont reaches about 1 km
+    // from its middle, Westlake about 700 m.
+    text("ICE on Vermont by Westlake").await;
+    let zoned = incident_by(&http, &api, "zone").await;
+    assert_eq!(zoned["zone"], "Westlake", "{zoned}");
+
     let log = std::fs::read_to_string(&server.log).unwrap();
     for secret in [
         "Aumakatu",
