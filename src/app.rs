@@ -14,6 +14,7 @@ use crate::channels::signal::SignalClient;
 use crate::channels::twilio::client::{TwilioClient, TwilioParams};
 use crate::config::Settings;
 use crate::crypto::Vault;
+use crate::geo::places::Places;
 use crate::geo::zones::{Zone, Zones};
 use crate::geo::{Area, AreaIndex};
 use crate::outbox::Channels;
@@ -37,8 +38,12 @@ pub struct Core {
     pub signal_up: AtomicBool,
     /// Named zones, for placing reports and as home areas.
     zones: RwLock<Arc<Zones>>,
-    /// The volunteer and zone tables' versions the index was built from (see `refresh_index`).
-    index_version: std::sync::Mutex<Option<[(i64, i64); 2]>>,
+    /// Imported streets, addresses and named places, for placing reports.
+    places: RwLock<Arc<Places>>,
+    /// The self-hosted Nominatim asked when nothing local places a report (`geocode.nominatim_url`).
+    pub nominatim: Option<crate::geocode::Nominatim>,
+    /// The volunteer, zone and place tables' versions the index was built from (see `refresh_index`).
+    index_version: std::sync::Mutex<Option<[(i64, i64); 3]>>,
 }
 
 pub type Shared = Arc<Core>;
@@ -50,6 +55,10 @@ impl Core {
     pub async fn open(settings: Settings) -> anyhow::Result<Shared> {
         let store = Store::open(&settings.database, &settings.crypto).await?;
         let vault = store.vault().clone();
+        let nominatim = match &settings.geocode.nominatim_url {
+            Some(url) => Some(crate::geocode::Nominatim::new(url).context("geocode.nominatim_url")?),
+            None => None,
+        };
         let core = Arc::new(Core {
             settings,
             store,
@@ -60,19 +69,22 @@ impl Core {
             events: crate::events::Bus::new(),
             signal_up: AtomicBool::new(false),
             zones: RwLock::new(Arc::new(Zones::default())),
+            places: RwLock::new(Arc::new(Places::default())),
+            nominatim,
             index_version: std::sync::Mutex::new(None),
         });
         core.refresh_index().await?;
         Ok(core)
     }
 
-    /// Rebuilds the zones and the geofence index when volunteers or zones changed since they
+    /// Rebuilds the zones, places and the geofence index when volunteers, zones or places changed since they
     /// were built, so that changes made elsewhere (the CLI, another instance) are seen within
     /// a dispatcher pass.
     pub async fn refresh_index(&self) -> anyhow::Result<()> {
         let version = [
             self.store.volunteers_version().await?,
             self.store.zones_version().await?,
+            self.store.places_version().await?,
         ];
         let built = *self.index_version.lock().unwrap_or_else(|e| e.into_inner());
         if built == Some(version) {
@@ -82,6 +94,12 @@ impl Core {
             let zones = self.load_zones().await?;
             tracing::info!(zones = zones.len(), "zones loaded");
             *self.zones.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(zones);
+        }
+        if built.map(|b| b[2]) != Some(version[2]) {
+            let places = Places::new(self.store.places().await?);
+            let (streets, addresses, named) = places.counts();
+            tracing::info!(streets, addresses, places = named, "places loaded");
+            *self.places.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(places);
         }
         let rows = self.store.alertable_areas().await?;
         let mut items = Vec::with_capacity(rows.len());
@@ -114,6 +132,10 @@ impl Core {
             }
         }
         Ok(Zones::new(zones))
+    }
+
+    pub fn places(&self) -> Arc<Places> {
+        self.places.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn zones(&self) -> Arc<Zones> {

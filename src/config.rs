@@ -29,6 +29,15 @@ pub struct Settings {
     pub join: Join,
     pub dashboard: Dashboard,
     pub intake: Intake,
+    #[serde(default)]
+    pub geocode: Geocode,
+}
+
+/// Places not found in the imported data: by default nowhere else.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Geocode {
+    /// A self-hosted Nominatim, asked only when the imported places and zones find nothing.
+    pub nominatim_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +248,19 @@ impl Settings {
             (None, None) => {}
             (Some(_), None) => bail!("signal.account: required with signal.rpc_url"),
             (None, Some(_)) => bail!("signal.rpc_url: required with signal.account"),
+        }
+        if let Some(url) = &self.geocode.nominatim_url {
+            let parsed = url::Url::parse(url).with_context(|| format!("geocode.nominatim_url: not a URL: {url}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("geocode.nominatim_url: must be http or https");
+            }
+            let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+            if host == "openstreetmap.org" || host.ends_with(".openstreetmap.org") {
+                bail!(
+                    "geocode.nominatim_url: {url} is the public Nominatim; a report's place sent there is a leak. \
+                     Run your own (https://nominatim.org) or leave it unset"
+                );
+            }
         }
         for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;

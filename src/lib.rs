@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod domain;
 pub mod events;
 pub mod geo;
+pub mod geocode;
 pub mod i18n;
 pub mod login;
 pub mod intake;

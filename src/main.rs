@@ -18,6 +18,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Volunteer(cmd) => tocsin::cli::volunteers::run(settings, cmd).await,
         Command::Zones(cmd) => tocsin::cli::zones::run(settings, cmd).await,
+        Command::Places(cmd) => tocsin::cli::places::run(settings, cmd).await,
         Command::User(cmd) => tocsin::cli::users::run(settings, cmd).await,
         Command::Token(cmd) => tocsin::cli::tokens::run(settings, cmd).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),

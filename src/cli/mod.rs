@@ -1,6 +1,8 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
-//! user add|list|remove | token add|list|revoke | zones import|list|remove | bench geofence`.
+//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence`.
 
+pub mod osm;
+pub mod places;
 pub mod tokens;
 pub mod users;
 pub mod volunteers;
@@ -36,6 +38,9 @@ pub enum Command {
     /// Named zones (neighbourhoods, ZIP codes) used to place reports and as home areas.
     #[command(subcommand)]
     Zones(ZonesCommand),
+    /// Streets, addresses and named places from an OpenStreetMap extract, to place reports.
+    #[command(subcommand)]
+    Places(PlacesCommand),
     /// Manage dashboard accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -56,6 +61,21 @@ pub enum ZonesCommand {
     List,
     /// Remove a zone by name.
     Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    /// Import an OpenStreetMap extract (.osm.pbf): named streets, address points and named
+    /// places. Replaces every place imported before.
+    Import {
+        file: PathBuf,
+        /// Also import neighbourhood boundaries (place=neighbourhood|suburb|quarter, admin
+        /// level 9 and up) as zones; a zone of the same name is replaced.
+        #[arg(long)]
+        zones: bool,
+    },
+    /// Show what the imported places make of a text (offline).
+    Search { text: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -148,3 +148,14 @@ fn trust_and_login_settings_are_read_and_checked() {
     let e = format!("{:#}", load_with(&[("TOCSIN_DISPATCH__NOT_FOUND_AFTER", "0")]).unwrap_err());
     assert!(e.contains("dispatch.not_found_after"), "{e}");
 }
+
+#[test]
+fn only_a_self_hosted_nominatim_is_taken() {
+    assert!(load_with(&[]).unwrap().geocode.nominatim_url.is_none(), "unset by default");
+    let s = load_with(&[("TOCSIN_GEOCODE__NOMINATIM_URL", "http://127.0.0.1:8088")]).unwrap();
+    assert_eq!(s.geocode.nominatim_url.as_deref(), Some("http://127.0.0.1:8088"));
+    for bad in ["https://nominatim.openstreetmap.org", "ftp://10.0.0.2", "not a url"] {
+        let e = load_with(&[("TOCSIN_GEOCODE__NOMINATIM_URL", bad)]).unwrap_err().to_string();
+        assert!(e.contains("geocode.nominatim_url"), "{bad}: {e}");
+    }
+}

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod check;
 pub mod fold;
+pub mod located;
 mod names;
 pub mod phone;
 pub mod scope;
@@ -13,6 +14,7 @@ pub mod standing;
 pub mod words;
 
 pub use check::CheckAnswer;
+pub use located::LocatedBy;
 pub use phone::{Phone, PhoneError};
 pub use scope::Scope;
 pub use signal_id::{SignalId, SignalIdError};
@@ -27,8 +29,13 @@ pub struct Location {
     pub point: Option<(f64, f64)>,
     /// The most specific zone at the point, or the zone the text names.
     pub zone: Option<String>,
-    /// Placed only by a zone's name: the point is the zone's, not the sighting's.
+    /// Placed only by a zone's name or a street's: the point is the zone's or the street's
+    /// middle, not the sighting's.
     pub approximate: bool,
+    /// How the point was found; None when there is no point (or it predates migration 0018).
+    pub located_by: Option<LocatedBy>,
+    /// How far the sighting may be from the point, in metres, when approximate.
+    pub uncertainty_m: Option<f64>,
 }
 
 /// Where an incident stands: `unverified -> verifying -> confirmed | not_found | false_alarm`,

@@ -8,9 +8,16 @@ use std::sync::OnceLock;
 use regex::{Captures, Regex};
 use url::Url;
 
+use crate::domain::LocatedBy;
+
 /// Finds a location written in free text. Returns (lat, lon) of the first one
 /// found (by position in the text), validated in range.
 pub fn locate_text(text: &str) -> Option<(f64, f64)> {
+    locate_text_by(text).map(|(p, _)| p)
+}
+
+/// The same, saying whether plain coordinates or a link gave the point.
+pub fn locate_text_by(text: &str) -> Option<((f64, f64), LocatedBy)> {
     let links = link_re()?;
     // Links claim their whole span, so the plain scan never reads a link's
     // viewport or zoom numbers as a location of its own.
@@ -24,7 +31,9 @@ pub fn locate_text(text: &str) -> Option<(f64, f64)> {
         }
     }
     let limit = first_link.map_or(text.len(), |(at, _)| at);
-    plain(text, &claimed, limit).or(first_link.map(|(_, p)| p))
+    plain(text, &claimed, limit)
+        .map(|p| (p, LocatedBy::Coordinates))
+        .or(first_link.map(|(_, p)| (p, LocatedBy::Link)))
 }
 
 fn cached(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {

@@ -18,12 +18,15 @@
 //!   index was made (`build`, `AreaIndexBuilder`, inserts, replacements, removals).
 //! - `locate_text` only returns coordinates with lat in [-90, 90] and lon in
 //!   [-180, 180]; it never resolves links over the network.
+//! - `places::Places` finds addresses, intersections, named places and streets only in what
+//!   was imported (`tocsin places import`); no lookup leaves the machine.
 //!
 //! Coordinates are WGS84 degrees. Inside `geo` types x = lon and y = lat.
 
 pub mod area;
 pub mod index;
 pub mod locate;
+pub mod places;
 mod parse;
 pub mod reach;
 mod ring;

@@ -5,7 +5,8 @@
 use crate::app::Core;
 use crate::config::AutoVerify;
 use crate::domain::{IncidentStatus, Kind, Language, Location};
-use crate::geo::locate_text;
+use crate::domain::LocatedBy;
+use crate::geo::locate::locate_text_by;
 use crate::intake::guard;
 use crate::intake::words::guess_kind;
 use crate::store::incidents::{IncidentRow, NewIncident};
@@ -40,16 +41,32 @@ pub struct Received {
     pub answered: bool,
 }
 
-/// Coordinates given outside the text, else coordinates or a map link in it, else a zone it
-/// names. A located point is also named by the smallest zone that contains it.
+/// Coordinates given outside the text, else coordinates or a map link in it, else an address,
+/// intersection, named place or street from imported places, else a zone it names (also
+/// instead of a street alone, when the zone is smaller). A located point is also named by the
+/// smallest zone that contains it.
 pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
     let zones = core.zones();
-    if let Some((lat, lon)) = given.or_else(|| locate_text(text)) {
-        let zone = zones.containing(lat, lon).map(|z| z.name.clone());
+    let found = match given {
+        Some(p) => Some((p, LocatedBy::Coordinates, None)),
+        None => locate_text_by(text).map(|(p, by)| (p, by, None)),
+    }
+    .or_else(|| {
+        let f = core.places().locate(text)?;
+        // A street alone gives way to a zone the text names that is smaller.
+        let radius = f.uncertainty_m.filter(|_| f.by == LocatedBy::Street);
+        if radius.is_some_and(|r| zones.find_in_text(text).is_some_and(|z| z.radius_m() < r)) {
+            return None;
+        }
+        Some(((f.lat, f.lon), f.by, f.uncertainty_m))
+    });
+    if let Some(((lat, lon), by, uncertainty_m)) = found {
         return Location {
             point: Some((lat, lon)),
-            zone,
-            approximate: false,
+            zone: zones.containing(lat, lon).map(|z| z.name.clone()),
+            approximate: uncertainty_m.is_some(),
+            located_by: Some(by),
+            uncertainty_m,
         };
     }
     match zones.find_in_text(text) {
@@ -57,9 +74,23 @@ pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
             point: Some((z.lat, z.lon)),
             zone: Some(z.name.clone()),
             approximate: true,
+            located_by: Some(LocatedBy::Zone),
+            uncertainty_m: Some(z.radius_m()),
         },
         None => Location::default(),
     }
+}
+
+/// What the self-hosted Nominatim makes of the text, when one is configured.
+async fn locate_remote(core: &Core, text: &str) -> Option<Location> {
+    let found = core.nominatim.as_ref()?.search(text, 1).await.into_iter().next()?;
+    Some(Location {
+        point: Some((found.lat, found.lon)),
+        zone: core.zones().containing(found.lat, found.lon).map(|z| z.name.clone()),
+        approximate: found.uncertainty_m.is_some(),
+        located_by: Some(found.by),
+        uncertainty_m: found.uncertainty_m,
+    })
 }
 
 /// Stores the sighting (once per `dedupe` key, if given) and turns it into an incident.
@@ -89,7 +120,10 @@ async fn receive_as(
     unclear: bool,
 ) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
-    let location = locate(core, sighting.point, &sighting.text);
+    let mut location = locate(core, sighting.point, &sighting.text);
+    if location.point.is_none() {
+        location = locate_remote(core, &sighting.text).await.unwrap_or(location);
+    }
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
     let reporter_hash = sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r));
     let mut flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;
@@ -118,13 +152,7 @@ async fn receive_as(
     }
     let report_id = core.store.insert_report(&mut tx, &new).await?;
     tx.commit().await?;
-    let located = if location.approximate {
-        "by zone"
-    } else if location.point.is_some() {
-        "yes"
-    } else {
-        "no"
-    };
+    let located = location.located_by.map_or("no", LocatedBy::as_str);
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
     let answered = flagged.is_none_or(guard::Flag::answered);
     if !flagged.is_none_or(guard::Flag::may_act) {
@@ -241,6 +269,8 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
                 point: location.point,
                 zone: location.zone.as_deref(),
                 approximate: location.approximate,
+                located_by: location.located_by,
+                uncertainty_m: location.uncertainty_m,
             };
             incidents::create(&mut tx, &new).await?
         }

@@ -5,6 +5,8 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
+use crate::domain::LocatedBy;
+
 use super::{now_ms, placeholders, Conn, Result, Store};
 
 #[derive(Debug, Clone)]
@@ -20,6 +22,9 @@ pub struct IncidentRow {
     pub zone: Option<String>,
     /// Placed only by a zone named in the text: a dispatcher may refine it.
     pub approximate: bool,
+    /// How it was placed (`LocatedBy` as text), and how far off the point may be when approximate.
+    pub located_by: Option<String>,
+    pub uncertainty_m: Option<f64>,
     pub first_alert_at: Option<i64>,
     pub merged_into: Option<i64>,
     /// trusted, verifier, dispatcher or policy; None until confirmed.
@@ -64,7 +69,7 @@ pub struct Counts {
 
 pub(crate) const COLUMNS: &str =
     "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, \
-     approximate, confirmed_by, drill, wanted, escalation_step, escalated_at";
+     approximate, confirmed_by, drill, wanted, escalation_step, escalated_at, located_by, uncertainty_m";
 
 /// Statuses of an incident still being handled.
 pub(crate) const OPEN: &str = "('unverified', 'verifying', 'confirmed')";
@@ -80,6 +85,8 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         updated_at: row.try_get("updated_at")?,
         zone: row.try_get("zone")?,
         approximate: super::flag(row, "approximate")?,
+        located_by: row.try_get("located_by")?,
+        uncertainty_m: row.try_get("uncertainty_m")?,
         first_alert_at: row.try_get("first_alert_at")?,
         merged_into: row.try_get("merged_into")?,
         confirmed_by: row.try_get("confirmed_by")?,
@@ -102,16 +109,18 @@ pub struct NewIncident<'a> {
     pub point: Option<(f64, f64)>,
     pub zone: Option<&'a str>,
     pub approximate: bool,
+    pub located_by: Option<LocatedBy>,
+    pub uncertainty_m: Option<f64>,
 }
 
 pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let now = now_ms();
     let verified_at = new.confirmed_by.map(|_| now);
-    let (lat, lon) = super::point_sql(new.point, 9);
+    let (lat, lon) = super::point_sql(new.point, 11);
     let sql = format!(
         "INSERT INTO incidents (kind, status, created_at, updated_at, verified_at, zone, approximate, \
-         status_cause, confirmed_by, drill, lat, lon) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, {lat}, {lon}) RETURNING id"
+         status_cause, confirmed_by, drill, located_by, uncertainty_m, lat, lon) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, -1.0), {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(new.kind)
@@ -122,7 +131,9 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
         .bind(new.approximate)
         .bind(new.cause)
         .bind(new.confirmed_by)
-        .bind(new.drill);
+        .bind(new.drill)
+        .bind(new.located_by.map(LocatedBy::as_str))
+        .bind(super::never_null(new.uncertainty_m));
     if let Some((lat, lon)) = new.point {
         q = q.bind(lat).bind(lon);
     }
@@ -207,7 +218,8 @@ impl Store {
     /// Sets the point of an open incident. False when it is not open (or absent).
     pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE \
+            "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE, \
+             located_by = 'dispatcher', uncertainty_m = NULL \
              WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed') AND first_alert_at IS NULL",
         )
         .bind(id)

@@ -51,7 +51,9 @@ impl Store {
             "UPDATE incidents SET lat = (SELECT lat FROM incidents WHERE id = $1), \
              lon = (SELECT lon FROM incidents WHERE id = $1), \
              zone = (SELECT zone FROM incidents WHERE id = $1), \
-             approximate = (SELECT approximate FROM incidents WHERE id = $1), updated_at = $3 \
+             approximate = (SELECT approximate FROM incidents WHERE id = $1), \
+             located_by = (SELECT located_by FROM incidents WHERE id = $1), \
+             uncertainty_m = (SELECT uncertainty_m FROM incidents WHERE id = $1), updated_at = $3 \
              WHERE id = $2 AND lat IS NULL AND first_alert_at IS NULL",
         )
         .bind(from)
@@ -141,6 +143,8 @@ impl Store {
             point: report.location.point,
             zone: report.location.zone.as_deref(),
             approximate: report.location.approximate,
+            located_by: report.location.located_by,
+            uncertainty_m: report.location.uncertainty_m,
         };
         let id = incidents::create(&mut tx, &new).await?;
         let moved = sqlx::query("UPDATE reports SET incident_id = $3 WHERE id = $1 AND incident_id = $2")

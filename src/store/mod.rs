@@ -38,6 +38,7 @@ pub mod meta;
 pub mod notify;
 pub mod outbox;
 pub mod pace;
+pub mod places;
 pub mod receipts;
 pub mod reports;
 pub mod tokens;
@@ -268,6 +269,14 @@ pub(crate) fn point_sql(point: Option<(f64, f64)>, after: usize) -> (String, Str
         Some(_) => (format!("${}", after + 1), format!("${}", after + 2)),
         None => ("NULL".into(), "NULL".into()),
     }
+}
+
+/// An optional non-negative float to bind as `NULLIF($n, -1.0)`: -1 for None. sqlx's Any driver
+/// binds a None f64 as a float4 NULL on PostgreSQL, and a statement first prepared that way
+/// then refuses an f64 on the same connection ("incorrect binary data format"); `point_sql`
+/// avoids it for points by writing NULL into the SQL.
+pub(crate) fn never_null(value: Option<f64>) -> f64 {
+    value.filter(|v| *v >= 0.0).unwrap_or(-1.0)
 }
 
 /// A boolean column: BOOLEAN on PostgreSQL, 0/1 on SQLite.

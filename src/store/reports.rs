@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::{Conn, Result, Store};
 use crate::crypto::Field;
-use crate::domain::Location;
+use crate::domain::{LocatedBy, Location};
 
 #[derive(Debug, Clone)]
 pub struct NewReport {
@@ -58,6 +58,10 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<ReportRow> {
                 .zip(row.try_get::<Option<f64>, _>("lon")?),
             zone: row.try_get("zone")?,
             approximate: super::flag(row, "approximate")?,
+            located_by: row
+                .try_get::<Option<String>, _>("located_by")?
+                .and_then(|l| LocatedBy::parse(&l)),
+            uncertainty_m: row.try_get("uncertainty_m")?,
         },
         kind: row.try_get("kind")?,
         incident_id: row.try_get("incident_id")?,
@@ -69,7 +73,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<ReportRow> {
 }
 
 const COLUMNS: &str =
-    "id, body_enc, language, volunteer_id, lat, lon, zone, approximate, kind, incident_id, flagged, received_at, drill, truncated";
+    "id, body_enc, language, volunteer_id, lat, lon, zone, approximate, located_by, uncertainty_m, kind, incident_id, flagged, received_at, drill, truncated";
 
 impl Store {
     /// Stores the report in `conn`'s transaction: the row first, for its id, then its sealed text
@@ -91,11 +95,11 @@ impl Store {
 }
 
 async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
-    let (lat, lon) = super::point_sql(r.location.point, 11);
+    let (lat, lon) = super::point_sql(r.location.point, 13);
     let sql = format!(
         "INSERT INTO reports (channel, language, reporter_hash, volunteer_id, \
-         kind, received_at, zone, approximate, flagged, drill, truncated, lat, lon) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {lat}, {lon}) RETURNING id"
+         kind, received_at, zone, approximate, flagged, drill, truncated, located_by, uncertainty_m, lat, lon) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, -1.0), {lat}, {lon}) RETURNING id"
     );
     let mut q = sqlx::query(&sql)
         .bind(r.channel)
@@ -108,7 +112,9 @@ async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
         .bind(r.location.approximate)
         .bind(r.flagged)
         .bind(r.drill)
-        .bind(r.truncated);
+        .bind(r.truncated)
+        .bind(r.location.located_by.map(LocatedBy::as_str))
+        .bind(super::never_null(r.location.uncertainty_m));
 
     if let Some((lat, lon)) = r.location.point {
         q = q.bind(lat).bind(lon);

@@ -60,6 +60,8 @@ pub async fn show(
             let (lat, lon) = (r.location.point.map(|p| p.0), r.location.point.map(|p| p.1));
             json!({ "id": r.id, "text": r.body, "language": r.language, "lat": lat, "lon": lon,
                     "zone": r.location.zone, "approximate": r.location.approximate,
+                    "located_by": r.location.located_by.map(|l| l.as_str()),
+                    "uncertainty_m": r.location.uncertainty_m,
                     "truncated": r.truncated })
         })
         .collect();
@@ -209,6 +211,7 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
     json!({
         "id": row.id, "kind": row.kind, "status": row.status,
         "lat": row.lat, "lon": row.lon, "zone": row.zone, "approximate": row.approximate,
+        "located_by": row.located_by, "uncertainty_m": row.uncertainty_m,
         "reporters": c.reporters, "drill": row.drill, "confirmed_by": row.confirmed_by,
         "wanted": row.wanted, "escalation_step": row.escalation_step,
         "created_at": row.created_at, "updated_at": row.updated_at,

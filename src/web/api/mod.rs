@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod body;
 mod incidents;
+mod places;
 mod reports;
 mod tokens;
 mod volunteers;
@@ -48,6 +49,7 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/volunteers", get(volunteers::list))
         .route("/volunteers/{id}", get(volunteers::show))
         .route("/zones", get(zones::list))
+        .route("/places/search", get(places::search))
         .route_layer(middleware::from_fn_with_state(Scope::Dispatch, auth::require));
     // The roster, trust and roles, zones, tokens and the audit log. Whole phone numbers too,
     // but those are decided in the handler (`Caller::sees_whole_numbers`).
