@@ -73,3 +73,11 @@ alert-unvetted-point = { $head }: { $what } around { $link } { $need }Reply Y=co
 answer-coming-unvetted = Thank you: you are coming to #{ $id }. Exact places go to approved volunteers; head to the area. Stay safe.
 join-pending = Thank you! A coordinator will approve you for { $area }; you will get alerts after that. STATUS or STOP at any time.
 status-pending = Area: { $area }. Language: English. Waiting for a coordinator's approval: no alerts yet.
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = Received (report { $report }). Where is it? Reply with an address, cross streets (Vermont and 3rd), a place name, or share your location.
+ask-what = Received (report { $report }). What is happening, and where? Reply with what you see and an address, cross streets or a place name, or share your location.
+followup-noted = Thank you, added to your report { $report }. A dispatcher reads every message.
+reporter-confirmed = Your report { $report } is confirmed ({ $what }): volunteers are being alerted. Stay safe; text us if anything changes.
+reporter-all-clear = Report { $report } ({ $what }) is over: all clear. Thank you for reporting.
+reporter-false-alarm = Report { $report } was closed as a false alarm. Thank you; text us again if you see something.

@@ -74,3 +74,11 @@ alert-unvetted-point = { $head }: { $what } por { $link } { $need }SI=voy NO=no 
 answer-coming-unvetted = Gracias: vas a #{ $id }. El lugar exacto es para voluntarios aprobados; ve a la zona. Cuidate.
 join-pending = Gracias! Un coordinador te aprobara para { $area }; despues recibiras alertas. STATUS o STOP cuando quieras.
 status-pending = Zona: { $area }. Idioma: espanol. Esperando la aprobacion de un coordinador: aun sin alertas.
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = Recibido (reporte { $report }). ¿Donde es? Responda con una direccion, una esquina (Vermont y 3rd), el nombre del lugar, o comparta su ubicacion.
+ask-what = Recibido (reporte { $report }). ¿Que esta pasando y donde? Responda con lo que ve y una direccion, esquina o lugar, o comparta su ubicacion.
+followup-noted = Gracias, lo agregamos a su reporte { $report }. Un despachador lee cada mensaje.
+reporter-confirmed = Su reporte { $report } esta confirmado ({ $what }): estamos avisando a voluntarios. Cuidese; escribanos si algo cambia.
+reporter-all-clear = El reporte { $report } ({ $what }) termino: todo despejado. Gracias por avisar.
+reporter-false-alarm = El reporte { $report } se cerro como falsa alarma. Gracias; escribanos otra vez si ve algo.

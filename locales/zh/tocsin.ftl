@@ -72,3 +72,11 @@ alert-unvetted-point = { $head }: { $link } 1公里内{ $what }。{ $need }能�
 answer-coming-unvetted = 谢谢：已记录你会去 #{ $id }。确切地点只发给已批准的志愿者，请前往该区域。注意安全。
 join-pending = 谢谢！协调员批准后，你将作为{ $area }的志愿者收到警报。随时可发STATUS或STOP。
 status-pending = 区域：{ $area }。语言：中文。等待协调员批准：暂不接收警报。
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = 已收到（报告 { $report }）。在哪里？请回复地址、十字路口（Vermont and 3rd）、地点名称，或分享您的位置。
+ask-what = 已收到（报告 { $report }）。发生了什么，在哪里？请回复您看到的情况和地址、十字路口或地点名称，或分享您的位置。
+followup-noted = 谢谢，已加入您的报告 { $report }。调度员会阅读每条消息。
+reporter-confirmed = 您的报告 { $report } 已确认（{ $what }）：正在通知志愿者。注意安全；如有变化请告诉我们。
+reporter-all-clear = 报告 { $report }（{ $what }）已结束：解除警报。谢谢您的报告。
+reporter-false-alarm = 报告 { $report } 已作为误报关闭。谢谢；如再看到请告诉我们。

@@ -9,7 +9,8 @@ use crate::events::Event;
 use crate::i18n::text;
 use crate::intake::commands::{self, parse_command, Command};
 use crate::intake::join;
-use crate::intake::report::{self, Sighting};
+use crate::intake::followup;
+use crate::intake::report::Sighting;
 use crate::intake::verification::{self, Outcome};
 use crate::intake::words::{consent_word, guess_language, parse_answer, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
@@ -160,10 +161,9 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         drill: false,
         truncated,
     };
-    match report::receive(core, sighting, Some((msg.via.provider(), &msg.message_id))).await? {
-        Some(received) if received.answered => Ok(Some(
-            check_reply.unwrap_or_else(|| message::report_ack(language, received.report_id)),
-        )),
+    let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
+    match followup::report(core, &key, sighting, dedupe).await? {
+        Some(heard) if heard.answered => Ok(Some(check_reply.unwrap_or(heard.reply))),
         Some(_) | None => Ok(None),
     }
 }

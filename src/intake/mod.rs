@@ -3,11 +3,13 @@
 
 pub mod commands;
 pub mod decision;
+pub mod followup;
 pub mod guard;
 pub mod join;
 pub mod message;
 pub mod report;
 pub mod retention;
 pub mod signal;
+pub mod tell;
 pub mod verification;
 pub mod words;

@@ -6,8 +6,10 @@ use crate::app::Core;
 use crate::config::AutoVerify;
 use crate::domain::{IncidentStatus, Kind, Language, Location};
 use crate::geo::locate_text;
+use crate::intake::followup;
 use crate::intake::guard;
 use crate::intake::words::guess_kind;
+use crate::store::followups::{Asked, Followup};
 use crate::store::incidents::{IncidentRow, NewIncident};
 use crate::store::reports::{self, NewReport, ReportRow};
 use crate::store::{inbound, incidents, now_ms, StoreError};
@@ -38,6 +40,10 @@ pub struct Received {
     pub incident_id: Option<i64>,
     /// Whether the sender should be answered (not blocked, not past their own limit).
     pub answered: bool,
+    /// The report has a place (exact or approximate).
+    pub placed: bool,
+    /// A bare word with no sighting word and no place: held (flagged `asked`), no incident.
+    pub held: bool,
 }
 
 /// Coordinates given outside the text, else coordinates or a map link in it, else a zone it
@@ -69,11 +75,32 @@ pub async fn receive(
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
+    receive_as(core, sighting, dedupe, None).await
+}
+
+/// The same, for a message that answers the question its sender was asked: an answer to
+/// "where" places that question's incident rather than opening another.
+pub(crate) async fn receive_as(
+    core: &Core,
+    sighting: Sighting,
+    dedupe: Option<(&str, &str)>,
+    answering: Option<&Followup>,
+) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
     let location = locate(core, sighting.point, &sighting.text);
     let kind = sighting.kind.unwrap_or_else(|| guess_kind(&sighting.text));
     let reporter_hash = sighting.reporter.as_deref().map(|r| core.vault.lookup_hash(r));
     let flagged = guard::check(core, reporter_hash.as_deref(), &location, now).await?;
+    let asked_where = answering
+        .filter(|f| f.asked == Asked::Where)
+        .and_then(|f| f.incident_id);
+    // A bare word from the hotline is kept but opens nothing: its sender is asked what and where.
+    let held = flagged.is_none()
+        && sighting.reporter.is_some()
+        && asked_where.is_none()
+        && location.point.is_none()
+        && kind == Kind::Other
+        && followup::is_bare(&sighting.text);
     let new = NewReport {
         channel: sighting.channel,
         body: sighting.text,
@@ -84,7 +111,9 @@ pub async fn receive(
         location: location.clone(),
         kind: kind.as_str().to_string(),
         received_at: now,
-        flagged: flagged.map(guard::Flag::as_str),
+        flagged: flagged
+            .map(guard::Flag::as_str)
+            .or(held.then_some(followup::HELD)),
         drill: sighting.drill,
         truncated: sighting.truncated,
     };
@@ -105,7 +134,8 @@ pub async fn receive(
     };
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
     let answered = flagged.is_none_or(guard::Flag::answered);
-    if !flagged.is_none_or(guard::Flag::may_act) {
+    let placed = location.point.is_some();
+    if held || !flagged.is_none_or(guard::Flag::may_act) {
         // Kept for the dispatcher; it alerts nobody by itself.
         core.events.publish(crate::events::Event::Report {
             report_id,
@@ -115,6 +145,8 @@ pub async fn receive(
             report_id,
             incident_id: None,
             answered,
+            placed,
+            held,
         }));
     }
 
@@ -126,7 +158,11 @@ pub async fn receive(
         trusted,
         drill: new.drill,
     };
-    let incident_id = match open_incident(core, &opening).await {
+    let opened = match asked_where {
+        Some(id) => followup::place(core, &opening, id).await,
+        None => open_incident(core, &opening).await,
+    };
+    let incident_id = match opened {
         Ok(id) => Some(id),
         Err(e) => {
             // The report is safe; the dispatcher retries this step.
@@ -134,6 +170,12 @@ pub async fn receive(
             None
         }
     };
+    if incident_id.is_some() {
+        // Joined an incident already confirmed: its acknowledgement says so; no news to tell.
+        if let Err(e) = core.store.told_if_confirmed(report_id, now_ms()).await {
+            tracing::warn!(report_id, error = %e, "could not note the reporter as told");
+        }
+    }
     core.events.publish(crate::events::Event::Report {
         report_id,
         incident_id,
@@ -142,6 +184,8 @@ pub async fn receive(
         report_id,
         incident_id,
         answered,
+        placed,
+        held: false,
     }))
 }
 
@@ -177,7 +221,7 @@ pub(crate) struct Opening<'a> {
 
 /// Who confirms a report as it arrives, under `dispatch.auto_verify`: a trusted reporter, or
 /// the policy itself ("all": broadcast unconfirmed); None: it waits for verification.
-fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
+pub(crate) fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
     match core.settings.dispatch.auto_verify {
         AutoVerify::Trusted | AutoVerify::All if trusted => Some("trusted"),
         AutoVerify::All => Some("policy"),

@@ -1,0 +1,95 @@
+//! The reporter hears back: one message when their report's incident is confirmed, one when it
+//! ends (all clear or false alarm), on the channel they reported on and in their language,
+//! unless `intake.tell_reporter = false`. Only while their number is still kept (it is sealed
+//! in the report and erased after `privacy.reporter_retention_hours`); never a number in a log.
+//! Each piece of news is claimed in the database before it is sent, so that of several
+//! instances one tells; a send that may succeed later gives the claim back for the next pass.
+
+use std::time::Duration;
+
+use crate::app::{Core, Shared, Shutdown};
+use crate::channels::{Channel, SendError};
+use crate::domain::{Kind, Language, Phone};
+use crate::i18n::text;
+use crate::outbox::Channels;
+use crate::store::followups::{News, ToTell};
+use crate::store::{now_ms, StoreError};
+
+/// How often the task looks for news to tell.
+const POLL: Duration = Duration::from_secs(1);
+/// Reports told per pass and piece of news.
+const BATCH: i64 = 50;
+
+pub async fn run(core: Shared, channels: Channels, mut shutdown: Shutdown) {
+    let never = tokio::sync::Notify::new();
+    loop {
+        if let Err(e) = pass(&core, &channels).await {
+            tracing::error!(error = %e, "telling reporters failed; retrying");
+        }
+        if !crate::app::wait(&never, POLL, &mut shutdown).await {
+            return;
+        }
+    }
+}
+
+/// One pass: every confirmation, then every end, not yet told. Returns how many were sent.
+pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for news in [News::Confirmed, News::Ended] {
+        for report in core.store.reporters_to_tell(news, BATCH).await? {
+            if !core.store.mark_told(report.report_id, news, now_ms()).await? {
+                continue; // another instance has it
+            }
+            match send(channels, &report, news).await {
+                Ok(()) => {
+                    sent += 1;
+                    tracing::info!(report_id = report.report_id, incident_id = report.incident_id, news = ?news, "reporter told");
+                }
+                Err(SendError::Retryable { reason, .. }) => {
+                    tracing::warn!(report_id = report.report_id, %reason, "telling the reporter failed; will retry");
+                    core.store.unmark_told(report.report_id, news).await?;
+                }
+                Err(e) => {
+                    tracing::warn!(report_id = report.report_id, error = %e, "the reporter could not be told")
+                }
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn send(channels: &Channels, report: &ToTell, news: News) -> Result<(), SendError> {
+    let Some(to) = &report.reporter else {
+        return Err(SendError::permanent("the reporter's number does not open"));
+    };
+    let body = words(report, news);
+    match report.channel.as_str() {
+        "signal" => match &channels.signal {
+            Some(signal) => signal.send(to, &body).await.map(drop),
+            None => Err(SendError::permanent("Signal is not configured")),
+        },
+        _ => {
+            let phone = Phone::parse(to).map_err(|_| SendError::permanent("no number to text"))?;
+            match &channels.sms {
+                Some(sms) => sms.send(phone.e164(), &body).await.map(drop),
+                None => Err(SendError::permanent("SMS is not configured")),
+            }
+        }
+    }
+}
+
+/// What the reporter reads: short, in their language, what comes next.
+pub fn words(report: &ToTell, news: News) -> String {
+    let language = Language::parse(&report.language).unwrap_or(Language::EN);
+    let what = Kind::parse(&report.kind).unwrap_or(Kind::Other);
+    let args = [
+        ("report", report.report_id.to_string()),
+        ("what", text(language, &format!("kind-{}", what.as_str()), &[])),
+    ];
+    let key = match (news, report.status.as_str()) {
+        (News::Confirmed, _) => "reporter-confirmed",
+        (News::Ended, "false_alarm") => "reporter-false-alarm",
+        (News::Ended, _) => "reporter-all-clear",
+    };
+    text(language, key, &args)
+}
