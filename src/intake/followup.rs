@@ -54,6 +54,12 @@ pub async fn report(
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Heard>, StoreError> {
+    // A provider's redelivery must not take away the question its first delivery asked.
+    if let Some((provider, message_id)) = dedupe {
+        if core.store.inbound_seen(provider, message_id).await? {
+            return Ok(None);
+        }
+    }
     let window_ms = core.settings.intake.followup_s as i64 * 1000;
     let pending = core
         .store

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{eventually, spawn_app, spawn_app_with, Backend, TestApp};
+use crate::helpers::{eventually, spawn_app, spawn_app_with, spawn_signal_app, Backend, TestApp};
 use crate::on_both_backends;
 
 const REPORTER: &str = "+13235557001";
@@ -251,3 +251,43 @@ async fn the_reporter_is_not_told_when_tell_reporter_is_false(backend: Backend) 
     app.stop().await;
 }
 on_both_backends!(the_reporter_is_not_told_when_tell_reporter_is_false);
+
+async fn on_signal_the_reporter_is_asked_and_told_on_signal(backend: Backend) {
+    let app = spawn_signal_app(backend, |s| s.intake.tell_reporter = true).await;
+    let bridge = app.signal.as_ref().expect("signal app");
+    let said = |words: &'static str| {
+        let bridge = bridge.clone();
+        async move {
+            eventually(WAIT, || {
+                let found = bridge.sent_to(REPORTER).iter().any(|m| m.message.contains(words));
+                async move { found }
+            })
+            .await
+        }
+    };
+    bridge.incoming(REPORTER, "ICE raid at the school");
+    assert!(said("Where is it?").await, "{:?}", bridge.sent_to(REPORTER));
+    let id = app.latest_incident_id().await;
+    bridge.incoming(REPORTER, "https://maps.google.com/?q=34.0617,-118.3005");
+    assert!(
+        said("Received, thank you").await,
+        "{:?}",
+        bridge.sent_to(REPORTER)
+    );
+    let view = app.incident(id).await;
+    assert_eq!(view["lat"].as_f64(), Some(LAT), "{view}");
+    assert_eq!(incidents(&app).await.len(), 1);
+
+    let (status, body) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(said("is confirmed").await, "{:?}", bridge.sent_to(REPORTER));
+    let (status, body) = app.post(&format!("/incidents/{id}/all-clear"), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(said("is over: all clear").await, "{:?}", bridge.sent_to(REPORTER));
+    assert!(
+        app.twilio.messages_to(REPORTER).is_empty(),
+        "on the channel they used"
+    );
+    app.stop().await;
+}
+on_both_backends!(on_signal_the_reporter_is_asked_and_told_on_signal);
