@@ -47,12 +47,14 @@ pub struct Heard {
 
 /// Stores the sighting as a report; when it answers the question its sender was asked, places
 /// that question's incident (or opens the held one). Asks where (or what and where) when the
-/// report has no place. `key`: the sender's keyed hash. None: this message was already received.
+/// report has no place (when `may_ask`: not when the sender is answered otherwise). `key`: the
+/// sender's keyed hash. None: this message was already received.
 pub async fn report(
     core: &Core,
     key: &str,
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
+    may_ask: bool,
 ) -> Result<Option<Heard>, StoreError> {
     // A provider's redelivery must not take away the question its first delivery asked.
     if let Some((provider, message_id)) = dedupe {
@@ -96,6 +98,7 @@ pub async fn report(
     let answered = pending.as_ref();
     let reply = match received {
         Received { answered: false, .. } => String::new(),
+        _ if !may_ask => String::new(),
         // One question only: an answer that says nothing more is kept for the dispatcher.
         Received { held: true, .. } if answered.is_some() => noted(language, answered),
         Received { held: true, .. } => {

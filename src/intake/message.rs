@@ -162,7 +162,8 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         truncated,
     };
     let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
-    match followup::report(core, &key, sighting, dedupe).await? {
+    // A verifier answered with their check's reply is asked nothing more.
+    match followup::report(core, &key, sighting, dedupe, check_reply.is_none()).await? {
         Some(heard) if heard.answered => Ok(Some(check_reply.unwrap_or(heard.reply))),
         Some(_) | None => Ok(None),
     }

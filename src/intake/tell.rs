@@ -93,3 +93,46 @@ pub fn words(report: &ToTell, news: News) -> String {
     };
     text(language, key, &args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn told(language: &str, status: &str, kind: &str) -> ToTell {
+        ToTell {
+            report_id: 12,
+            incident_id: 3,
+            channel: "sms".into(),
+            language: language.into(),
+            reporter: None,
+            status: status.into(),
+            kind: kind.into(),
+        }
+    }
+
+    #[test]
+    fn each_piece_of_news_is_short_and_in_the_reporters_language() {
+        let en = words(&told("en", "confirmed", "raid"), News::Confirmed);
+        assert!(en.contains("report 12 is confirmed (immigration raid)"), "{en}");
+        let es = words(&told("es", "all_clear", "eviction"), News::Ended);
+        assert!(es.contains("todo despejado") && es.contains("desalojo"), "{es}");
+        let ko = words(&told("ko", "false_alarm", "raid"), News::Ended);
+        assert!(ko.contains("오경보"), "{ko}");
+        let zh = words(&told("zh", "confirmed", "police"), News::Confirmed);
+        assert!(zh.contains("已确认") && zh.contains("警察行动"), "{zh}");
+        // An unknown language or kind falls back, never fails.
+        let odd = words(&told("xx", "all_clear", "meteor"), News::Ended);
+        assert!(odd.contains("(emergency) is over"), "{odd}");
+        for language in Language::all() {
+            for (status, news) in [
+                ("confirmed", News::Confirmed),
+                ("all_clear", News::Ended),
+                ("false_alarm", News::Ended),
+            ] {
+                let text = words(&told(language.as_str(), status, "raid"), news);
+                assert!(text.chars().count() <= 160, "one lock screen: {text}");
+                assert!(!text.contains('{'), "every argument filled: {text}");
+            }
+        }
+    }
+}
