@@ -148,14 +148,40 @@ async fn release(core: &Core, report_id: i64, incident_id: i64) -> Result<(), St
 }
 
 /// The answer to "where": its report joins the question's incident and, when it has a place,
-/// places it (a sighting word also names the kind of an incident of kind `other`). When that
-/// incident has closed or was placed meanwhile, the answer is an ordinary report.
+/// places it (a sighting word also names the kind of an incident of kind `other`). Placed beside
+/// an open incident of its kind (`dispatch.merge_m`, `merge_s`), it is merged into that one:
+/// the same event reported twice alerts nobody twice. When the question's incident has closed
+/// meanwhile, the answer is an ordinary report.
 pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Result<i64, StoreError> {
     let now = now_ms();
+    let asked = core.store.incident(incident_id).await?.map(|i| i.kind);
+    let kind = asked
+        .as_deref()
+        .filter(|k| *k != Kind::Other.as_str())
+        .unwrap_or(o.kind);
+    let same = Opening { kind, ..*o };
     let mut tx = core.store.begin().await?;
+    core.store.serialise_intake(&mut tx).await?;
     if !followups::attach_report(&mut tx, o.report_id, incident_id).await? {
         drop(tx);
         return open_incident(core, o).await;
+    }
+    let near = report::nearby(core, &mut tx, &same).await?;
+    if let Some((metres, other)) = near.filter(|(_, i)| i.id != incident_id) {
+        tx.commit().await?;
+        if core.store.merge_incidents(incident_id, other.id).await? {
+            tracing::info!(
+                incident_id,
+                into = other.id,
+                metres = metres as u64,
+                "the reporter's answer placed it beside an open incident: merged"
+            );
+            report::joined(core, &same, &other).await?;
+            core.events
+                .publish(crate::events::Event::Incident { id: incident_id });
+            return Ok(other.id);
+        }
+        tx = core.store.begin().await?;
     }
     let placed = followups::place_incident(&mut tx, incident_id, o.location, now).await?;
     if o.kind != Kind::Other.as_str() {

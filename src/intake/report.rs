@@ -301,7 +301,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
 /// The open incident a located report joins: the nearest of its kind (or any, with
 /// `merge_any_kind`) within `merge_m` and opened within `merge_s`: the same raid reported
 /// twice alerts nobody twice.
-async fn nearby(
+pub(crate) async fn nearby(
     core: &Core,
     conn: &mut crate::store::Conn,
     o: &Opening<'_>,
@@ -329,7 +329,7 @@ async fn nearby(
 
 /// After a report joined an incident: a trusted reporter's report confirms it (under the
 /// `trusted` or `all` policy); a second independent reporter makes it `verifying`.
-async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
+pub(crate) async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
     let pending = incident.status().is_some_and(|s| s.is_pending());
     match confirmed_by(core, o.trusted) {
         Some(by) if pending => {

@@ -291,3 +291,26 @@ async fn on_signal_the_reporter_is_asked_and_told_on_signal(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(on_signal_the_reporter_is_asked_and_told_on_signal);
+
+async fn an_answer_that_places_it_beside_an_open_incident_merges_the_two(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.dispatch.merge_m = 300.0).await;
+    app.text(REPORTER, "ICE raid at 34.0617, -118.3005").await;
+    let first = app.latest_incident_id().await;
+    let reply = app.text(OTHER, "ICE agents at the car wash").await;
+    assert!(reply.body.contains("Where is it?"), "{}", reply.body);
+    let asked = app.latest_incident_id().await;
+    assert_ne!(asked, first, "unplaced: nothing to merge with yet");
+    let reply = app.text(OTHER, "34.0618, -118.3004").await;
+    assert!(reply.body.contains("Received, thank you"), "{}", reply.body);
+    let view = app.incident(asked).await;
+    assert_eq!(view["status"], "merged", "{view}");
+    let view = app.incident(first).await;
+    assert_eq!(
+        view["reports"].as_array().map(Vec::len),
+        Some(3),
+        "every text in one: {view}"
+    );
+    assert_eq!(view["status"], "verifying", "two independent reporters: {view}");
+    app.stop().await;
+}
+on_both_backends!(an_answer_that_places_it_beside_an_open_incident_merges_the_two);
