@@ -314,3 +314,24 @@ async fn an_answer_that_places_it_beside_an_open_incident_merges_the_two(backend
     app.stop().await;
 }
 on_both_backends!(an_answer_that_places_it_beside_an_open_incident_merges_the_two);
+
+async fn past_the_window_the_next_message_is_a_report_of_its_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let reply = app.text(REPORTER, "ICE agents at the car wash").await;
+    assert!(reply.body.contains("Where is it?"), "{}", reply.body);
+    let asked = app.latest_incident_id().await;
+    // intake.followup_s (600) passes.
+    let key = app.core().vault.lookup_hash(REPORTER);
+    let store = &app.core().store;
+    let mut question = store.followup(&key).await.expect("read").expect("asked");
+    question.asked_at -= 601_000;
+    store.save_followup(&question).await.expect("write");
+    app.text(REPORTER, "ICE raid at 34.0617, -118.3005").await;
+    assert_eq!(incidents(&app).await.len(), 2, "a new report, a new incident");
+    assert!(
+        app.incident(asked).await["lat"].is_null(),
+        "the old one is not placed by it"
+    );
+    app.stop().await;
+}
+on_both_backends!(past_the_window_the_next_message_is_a_report_of_its_own);
