@@ -16,3 +16,9 @@ CREATE TABLE followups (
 -- When the reporter was told that their report's incident was confirmed, and that it ended.
 ALTER TABLE reports ADD COLUMN told_confirmed_at BIGINT;
 ALTER TABLE reports ADD COLUMN told_ended_at BIGINT;
+-- Reports from before this migration have nothing left to be told: no burst of stale news on
+-- upgrade.
+UPDATE reports SET told_confirmed_at = received_at, told_ended_at = received_at;
+-- What the task that tells reporters reads every second: only reports with news still to come.
+CREATE INDEX reports_to_tell ON reports (incident_id)
+    WHERE reporter_enc IS NOT NULL AND told_ended_at IS NULL;

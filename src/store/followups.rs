@@ -150,7 +150,8 @@ impl Store {
         let sql = format!(
             "SELECT r.id, r.incident_id, r.channel, r.language, r.reporter_enc, i.status, i.kind \
              FROM reports r JOIN incidents i ON i.id = r.incident_id \
-             WHERE r.reporter_enc IS NOT NULL AND r.{} IS NULL AND i.status IN {} \
+             WHERE r.reporter_enc IS NOT NULL AND r.told_ended_at IS NULL AND r.{} IS NULL \
+             AND i.status IN {} \
              AND r.channel IN ('sms', 'signal') AND (r.flagged IS NULL OR r.flagged = 'repeat') \
              ORDER BY r.id LIMIT $1",
             news.column(),
