@@ -37,7 +37,8 @@ pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError>
     let mut sent = 0;
     for news in [News::Confirmed, News::Ended] {
         for report in core.store.reporters_to_tell(news, BATCH).await? {
-            if !core.store.mark_told(report.report_id, news, now_ms()).await? {
+            let claimed_at = now_ms();
+            if !core.store.mark_told(report.report_id, news, claimed_at).await? {
                 continue; // another instance has it
             }
             match send(channels, &report, news).await {
@@ -47,7 +48,7 @@ pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError>
                 }
                 Err(SendError::Retryable { reason, .. }) => {
                     tracing::warn!(report_id = report.report_id, %reason, "telling the reporter failed; will retry");
-                    core.store.unmark_told(report.report_id, news).await?;
+                    core.store.unmark_told(report.report_id, news, claimed_at).await?;
                 }
                 Err(e) => {
                     tracing::warn!(report_id = report.report_id, error = %e, "the reporter could not be told")

@@ -81,6 +81,10 @@ impl News {
     }
 }
 
+/// The report `$1` and the other reports of its reporter on its incident.
+const SAME_REPORTER: &str = "(id = $1 OR (incident_id = (SELECT incident_id FROM reports WHERE id = $1) \
+     AND reporter_hash = (SELECT reporter_hash FROM reports WHERE id = $1)))";
+
 impl Store {
     pub async fn followup(&self, sender_hash: &str) -> Result<Option<Followup>> {
         let row = sqlx::query(
@@ -176,22 +180,29 @@ impl Store {
             .collect()
     }
 
-    /// Claims telling this news: true for the one instance that tells.
+    /// Claims telling this news, for the report and every other report of the same reporter
+    /// on the same incident (one message per person, however often they wrote): true for the
+    /// one instance that tells.
     pub async fn mark_told(&self, report_id: i64, news: News, now: i64) -> Result<bool> {
         let column = news.column();
-        let sql = format!("UPDATE reports SET {column} = $2 WHERE id = $1 AND {column} IS NULL");
+        let sql = format!("UPDATE reports SET {column} = $2 WHERE {column} IS NULL AND {SAME_REPORTER}");
         let done = sqlx::query(&sql)
             .bind(report_id)
             .bind(now)
             .execute(self.pool())
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done.rows_affected() > 0)
     }
 
-    /// Gives a claim back after a send that may succeed later.
-    pub async fn unmark_told(&self, report_id: i64, news: News) -> Result<()> {
-        let sql = format!("UPDATE reports SET {} = NULL WHERE id = $1", news.column());
-        sqlx::query(&sql).bind(report_id).execute(self.pool()).await?;
+    /// Gives a claim made at `at` back after a send that may succeed later.
+    pub async fn unmark_told(&self, report_id: i64, news: News, at: i64) -> Result<()> {
+        let column = news.column();
+        let sql = format!("UPDATE reports SET {column} = NULL WHERE {column} = $2 AND {SAME_REPORTER}");
+        sqlx::query(&sql)
+            .bind(report_id)
+            .bind(at)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

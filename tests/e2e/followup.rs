@@ -288,6 +288,10 @@ async fn on_signal_the_reporter_is_asked_and_told_on_signal(backend: Backend) {
         app.twilio.messages_to(REPORTER).is_empty(),
         "on the channel they used"
     );
+    // Two texts, one person: each piece of news once.
+    let news: Vec<String> = bridge.sent_to(REPORTER).into_iter().map(|m| m.message).collect();
+    let count = |w: &str| news.iter().filter(|m| m.contains(w)).count();
+    assert_eq!((count("is confirmed"), count("all clear")), (1, 1), "{news:?}");
     app.stop().await;
 }
 on_both_backends!(on_signal_the_reporter_is_asked_and_told_on_signal);
