@@ -17,24 +17,40 @@ use crate::store::{now_ms, StoreError};
 
 /// How often the task looks for news to tell.
 const POLL: Duration = Duration::from_secs(1);
+/// After a send that may succeed later, the next pass waits this long (a provider that is down
+/// is not asked again every second).
+const BACKOFF: Duration = Duration::from_secs(30);
 /// Reports told per pass and piece of news.
 const BATCH: i64 = 50;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Told {
+    pub sent: usize,
+    /// Sends that may succeed later, given back for a later pass.
+    pub retry: usize,
+}
 
 pub async fn run(core: Shared, channels: Channels, mut shutdown: Shutdown) {
     let never = tokio::sync::Notify::new();
     loop {
-        if let Err(e) = pass(&core, &channels).await {
-            tracing::error!(error = %e, "telling reporters failed; retrying");
-        }
-        if !crate::app::wait(&never, POLL, &mut shutdown).await {
+        let wait = match pass(&core, &channels).await {
+            Ok(told) if told.retry > 0 => BACKOFF,
+            Ok(_) => POLL,
+            Err(e) => {
+                tracing::error!(error = %e, "telling reporters failed; retrying");
+                BACKOFF
+            }
+        };
+        if !crate::app::wait(&never, wait, &mut shutdown).await {
             return;
         }
     }
 }
 
-/// One pass: every confirmation, then every end, not yet told. Returns how many were sent.
-pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError> {
-    let mut sent = 0;
+/// One pass: every confirmation, then every end, not yet told.
+pub async fn pass(core: &Core, channels: &Channels) -> Result<Told, StoreError> {
+    let mut told = Told::default();
     for news in [News::Confirmed, News::Ended] {
         for report in core.store.reporters_to_tell(news, BATCH).await? {
             let claimed_at = now_ms();
@@ -43,12 +59,13 @@ pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError>
             }
             match send(channels, &report, news).await {
                 Ok(()) => {
-                    sent += 1;
+                    told.sent += 1;
                     tracing::info!(report_id = report.report_id, incident_id = report.incident_id, news = ?news, "reporter told");
                 }
                 Err(SendError::Retryable { reason, .. }) => {
                     tracing::warn!(report_id = report.report_id, %reason, "telling the reporter failed; will retry");
                     core.store.unmark_told(report.report_id, news, claimed_at).await?;
+                    told.retry += 1;
                 }
                 Err(e) => {
                     tracing::warn!(report_id = report.report_id, error = %e, "the reporter could not be told")
@@ -56,7 +73,7 @@ pub async fn pass(core: &Core, channels: &Channels) -> Result<usize, StoreError>
             }
         }
     }
-    Ok(sent)
+    Ok(told)
 }
 
 async fn send(channels: &Channels, report: &ToTell, news: News) -> Result<(), SendError> {

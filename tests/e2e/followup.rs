@@ -339,3 +339,25 @@ async fn past_the_window_the_next_message_is_a_report_of_its_own(backend: Backen
     app.stop().await;
 }
 on_both_backends!(past_the_window_the_next_message_is_a_report_of_its_own);
+
+async fn a_send_that_may_succeed_later_is_tried_again_once_it_does(backend: Backend) {
+    // No task: the test steps the passes itself.
+    let app = spawn_app(backend).await;
+    app.text(REPORTER, "ICE raid at 34.0617, -118.3005").await;
+    let id = app.latest_incident_id().await;
+    let (status, body) = app.post(&format!("/incidents/{id}/confirm"), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let channels = app.core().channels().expect("channels");
+    let pass = || tocsin::intake::tell::pass(app.core(), &channels);
+    app.twilio.fail_next(1, 503);
+    let told = pass().await.expect("pass");
+    assert_eq!((told.sent, told.retry), (0, 1));
+    let told = pass().await.expect("pass");
+    assert_eq!((told.sent, told.retry), (1, 0));
+    let told = pass().await.expect("pass");
+    assert_eq!((told.sent, told.retry), (0, 0), "told once");
+    let got = app.twilio.messages_to(REPORTER);
+    assert_eq!(got.len(), 1, "{got:?}");
+    app.stop().await;
+}
+on_both_backends!(a_send_that_may_succeed_later_is_tried_again_once_it_does);
