@@ -111,6 +111,7 @@ pub async fn report(
             ..
         } if answered.is_none_or(|f| f.asked == Asked::What) => {
             core.store.save_followup(&ask(Asked::Where, Some(id))).await?;
+            note(core, id, "the reporter was asked where").await;
             text(language, "ask-where", &[report])
         }
         Received { placed: false, .. } if answered.is_some() => noted(language, answered),
@@ -120,6 +121,21 @@ pub async fn report(
         answered: received.answered,
         reply,
     }))
+}
+
+/// A line in the incident's history, for the dispatcher; a failure is logged, nothing more.
+pub(crate) async fn note(core: &Core, incident_id: i64, what: &str) {
+    let status = match core.store.incident(incident_id).await {
+        Ok(Some(incident)) => incident.status,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(incident_id, error = %e, "could not read the incident to note it");
+            return;
+        }
+    };
+    if let Err(e) = core.store.note_history(incident_id, &status, what).await {
+        tracing::warn!(incident_id, error = %e, "could not note it in the incident's history");
+    }
 }
 
 /// "Added to your report": names the report that asked.
@@ -189,6 +205,7 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
     }
     tx.commit().await?;
     if placed {
+        note(core, incident_id, "placed by the reporter's answer").await;
         tracing::info!(
             incident_id,
             report_id = o.report_id,

@@ -65,6 +65,13 @@ async fn a_report_without_a_place_is_asked_where_and_the_answer_places_the_same_
         Some(2),
         "both texts: {view}"
     );
+    let causes: Vec<&str> = view["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|t| t["cause"].as_str()).collect())
+        .unwrap_or_default();
+    for said in ["the reporter was asked where", "placed by the reporter's answer"] {
+        assert!(causes.contains(&said), "the dispatcher sees it: {causes:?}");
+    }
 
     // Only the next message answers: a third is a report of its own (merging is off here).
     let reply = app.text(REPORTER, "police now at 34.0700, -118.3000").await;
