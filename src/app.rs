@@ -255,6 +255,15 @@ impl Running {
                 shutdown.clone(),
             )));
         }
+        // Its own providers' clients: reporters' news is not paced with alerts.
+        let tell = core.channels()?;
+        if core.settings.intake.tell_reporter && (tell.sms.is_some() || tell.signal.is_some()) {
+            tasks.push(tokio::spawn(crate::intake::tell::run(
+                core.clone(),
+                tell,
+                shutdown.clone(),
+            )));
+        }
         tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
         tasks.push(tokio::spawn(crate::dispatch::follow::run(
             core.clone(),

@@ -170,6 +170,11 @@ impl Dispatch {
 pub struct Intake {
     pub max_reports_per_number_per_hour: u32,
     pub max_reports_per_hour: u32,
+    /// Seconds after tocsin asks a reporter where (or what) during which their next message is
+    /// read as the answer.
+    pub followup_s: u64,
+    /// Whether a reporter is told when their report's incident is confirmed and when it ends.
+    pub tell_reporter: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -319,6 +324,9 @@ impl Settings {
         }
         if self.dispatch.max_checks_per_verifier_per_hour == 0 {
             bail!("dispatch.max_checks_per_verifier_per_hour: must be at least 1");
+        }
+        if !(60..=3600).contains(&self.intake.followup_s) {
+            bail!("intake.followup_s: must be between 60 and 3600 seconds");
         }
         if self.dashboard.lockout_after == 0 {
             bail!("dashboard.lockout_after: must be at least 1");

@@ -96,3 +96,11 @@ unclear = Not understood. Alerts: reply Y, N or HERE (Y26 for #26). Report: what
 # Words that make a volunteer's short message a sighting (kept as a report), besides the kinds'
 # words and places: whole words, any catalogue.
 sighting-words = AGENT, AGENTS, OFFICERS, ARREST, ARRESTS, ARRESTED, DETAINING, VANS, URGENT, EMERGENCY
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = Received (report { $report }). Where is it? Reply with an address, cross streets (Vermont and 3rd), a place name, or share your location.
+ask-what = Received (report { $report }). What is happening, and where? Reply with what you see and an address, cross streets or a place name, or share your location.
+followup-noted = Thank you, added to your report { $report }. A dispatcher reads every message.
+reporter-confirmed = Your report { $report } is confirmed ({ $what }): volunteers are being alerted. Stay safe; text us if anything changes.
+reporter-all-clear = Report { $report } ({ $what }) is over: all clear. Thank you for reporting.
+reporter-false-alarm = Report { $report } was closed as a false alarm. Thank you; text us again if you see something.

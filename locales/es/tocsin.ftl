@@ -91,3 +91,11 @@ answer-not-alerted = No te alertamos por #{ $id }. { $open }
 answer-open = Abiertas: { $list }.
 unclear = No entendimos. Alertas: responde SI, NO o AQUI (SI26 para #26). Reporte: que y donde. AYUDA: comandos.
 sighting-words = AGENTE, AGENTES, OFICIALES, ARRESTO, ARRESTAN, ARRESTANDO, DETENIENDO, URGENTE, EMERGENCIA
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = Recibido (reporte { $report }). ¿Donde es? Responda con una direccion, una esquina (Vermont y 3rd), el nombre del lugar, o comparta su ubicacion.
+ask-what = Recibido (reporte { $report }). ¿Que esta pasando y donde? Responda con lo que ve y una direccion, esquina o lugar, o comparta su ubicacion.
+followup-noted = Gracias, lo agregamos a su reporte { $report }. Un despachador lee cada mensaje.
+reporter-confirmed = Su reporte { $report } esta confirmado ({ $what }): estamos avisando a voluntarios. Cuidese; escribanos si algo cambia.
+reporter-all-clear = El reporte { $report } ({ $what }) termino: todo despejado. Gracias por avisar.
+reporter-false-alarm = El reporte { $report } se cerro como falsa alarma. Gracias; escribanos otra vez si ve algo.

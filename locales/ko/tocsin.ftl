@@ -89,3 +89,11 @@ answer-not-alerted = #{ $id } 알림을 받지 않으셨습니다. { $open }
 answer-open = 진행 중: { $list }.
 unclear = 이해하지 못했습니다. 알림: Y, N, HERE로 답하세요(#26은 Y26). 제보: 무엇이 어디서. 명령: 도움말.
 sighting-words = 요원, 요원들, 체포, 연행, 긴급
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = 접수되었습니다 (제보 { $report }). 어디입니까? 주소, 교차로(Vermont and 3rd), 장소 이름을 답하거나 위치를 공유해 주세요.
+ask-what = 접수되었습니다 (제보 { $report }). 무슨 일이 어디에서 일어나고 있습니까? 보이는 것과 주소, 교차로 또는 장소 이름을 답하거나 위치를 공유해 주세요.
+followup-noted = 감사합니다. 제보 { $report }에 추가했습니다. 담당자가 모든 메시지를 읽습니다.
+reporter-confirmed = 제보 { $report }이(가) 확인되었습니다 ({ $what }): 자원봉사자에게 알리고 있습니다. 안전하세요. 달라지는 것이 있으면 알려 주세요.
+reporter-all-clear = 제보 { $report } ({ $what }) 상황이 끝났습니다. 제보해 주셔서 감사합니다.
+reporter-false-alarm = 제보 { $report }은(는) 오경보로 종료되었습니다. 감사합니다. 다시 보이면 알려 주세요.

@@ -89,3 +89,11 @@ answer-not-alerted = 你没有收到 #{ $id } 的警报。{ $open }
 answer-open = 进行中：{ $list }。
 unclear = 没看懂。警报：回复Y、N或HERE（#26回复Y26）。报告：什么事、在哪里。命令：帮助。
 sighting-words = 特工, 执法人员, 逮捕, 抓人, 紧急
+
+# --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---
+ask-where = 已收到（报告 { $report }）。在哪里？请回复地址、十字路口（Vermont and 3rd）、地点名称，或分享您的位置。
+ask-what = 已收到（报告 { $report }）。发生了什么，在哪里？请回复您看到的情况和地址、十字路口或地点名称，或分享您的位置。
+followup-noted = 谢谢，已加入您的报告 { $report }。调度员会阅读每条消息。
+reporter-confirmed = 您的报告 { $report } 已确认（{ $what }）：正在通知志愿者。注意安全；如有变化请告诉我们。
+reporter-all-clear = 报告 { $report }（{ $what }）已结束：解除警报。谢谢您的报告。
+reporter-false-alarm = 报告 { $report } 已作为误报关闭。谢谢；如再看到请告诉我们。

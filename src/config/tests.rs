@@ -159,3 +159,19 @@ fn only_a_self_hosted_nominatim_is_taken() {
         assert!(e.contains("geocode.nominatim_url"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn reporter_follow_up_settings_are_read_and_checked() {
+    let d = Settings::defaults();
+    assert_eq!((d.intake.followup_s, d.intake.tell_reporter), (600, true));
+    let s = load_with(&[
+        ("TOCSIN_INTAKE__FOLLOWUP_S", "120"),
+        ("TOCSIN_INTAKE__TELL_REPORTER", "false"),
+    ])
+    .unwrap();
+    assert_eq!((s.intake.followup_s, s.intake.tell_reporter), (120, false));
+    for bad in ["0", "59", "3601"] {
+        let e = format!("{:#}", load_with(&[("TOCSIN_INTAKE__FOLLOWUP_S", bad)]).unwrap_err());
+        assert!(e.contains("intake.followup_s"), "{bad}: {e}");
+    }
+}

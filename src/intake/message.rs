@@ -6,11 +6,12 @@ use crate::app::Core;
 use crate::dispatch::message;
 use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
 use crate::i18n::text;
+use crate::intake::answers;
 use crate::intake::commands::{self, parse_command, Command};
+use crate::intake::followup;
 use crate::intake::join;
 use crate::intake::report::{self, Sighting};
 use crate::intake::verification::{self, Outcome};
-use crate::intake::answers;
 use crate::intake::words::{consent_word, guess_language, subscription_keyword};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{inbound, now_ms, StoreError};
@@ -167,26 +168,27 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         drill: false,
         truncated,
     };
+    let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
     // A volunteer's message that is no answer, command nor sighting is kept for the dispatcher
-    // as unclear, and answered with what they can send; it never opens an incident.
+    // as unclear, and answered with what they can send; it never opens an incident. Unless it
+    // answers the question they were just asked (where; what and where): then it is that answer.
     let unclear = volunteer.is_some()
         && check_reply.is_none()
         && !verification::is_sighting(core, &sighting.text)
-        && !crate::intake::phrases::has_sighting_word(&sighting.text);
-    let dedupe = Some((msg.via.provider(), msg.message_id.as_str()));
-    let received = if unclear {
-        report::receive_unclear(core, sighting, dedupe).await?
-    } else {
-        report::receive(core, sighting, dedupe).await?
-    };
-    match received {
-        Some(r) if r.answered && unclear => {
-            tracing::info!(report_id = r.report_id, "a volunteer's message was not understood");
-            Ok(Some(text(language, "unclear", &[])))
-        }
-        Some(received) if received.answered => Ok(Some(
-            check_reply.unwrap_or_else(|| message::report_ack(language, received.report_id)),
-        )),
+        && !crate::intake::phrases::has_sighting_word(&sighting.text)
+        && !followup::waiting(core, &key).await?;
+    if unclear {
+        return match report::receive_unclear(core, sighting, dedupe).await? {
+            Some(r) if r.answered => {
+                tracing::info!(report_id = r.report_id, "a volunteer's message was not understood");
+                Ok(Some(text(language, "unclear", &[])))
+            }
+            Some(_) | None => Ok(None),
+        };
+    }
+    // A verifier answered with their check's reply is asked nothing more.
+    match followup::report(core, &key, sighting, dedupe, check_reply.is_none()).await? {
+        Some(heard) if heard.answered => Ok(Some(check_reply.unwrap_or(heard.reply))),
         Some(_) | None => Ok(None),
     }
 }

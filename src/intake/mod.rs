@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod commands;
 pub mod decision;
+pub mod followup;
 pub mod guard;
 pub mod join;
 pub mod message;
@@ -11,5 +12,6 @@ pub mod phrases;
 pub mod report;
 pub mod retention;
 pub mod signal;
+pub mod tell;
 pub mod verification;
 pub mod words;

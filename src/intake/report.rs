@@ -7,8 +7,10 @@ use crate::config::AutoVerify;
 use crate::domain::{IncidentStatus, Kind, Language, Location};
 use crate::domain::LocatedBy;
 use crate::geo::locate::locate_text_by;
+use crate::intake::followup;
 use crate::intake::guard;
 use crate::intake::words::guess_kind;
+use crate::store::followups::{Asked, Followup};
 use crate::store::incidents::{IncidentRow, NewIncident};
 use crate::store::reports::{self, NewReport, ReportRow};
 use crate::store::{inbound, incidents, now_ms, StoreError};
@@ -39,6 +41,10 @@ pub struct Received {
     pub incident_id: Option<i64>,
     /// Whether the sender should be answered (not blocked, not past their own limit).
     pub answered: bool,
+    /// The report has a place (exact or approximate).
+    pub placed: bool,
+    /// A bare word with no sighting word and no place: held (flagged `asked`), no incident.
+    pub held: bool,
 }
 
 /// Coordinates given outside the text, else coordinates or a map link in it, else an address,
@@ -100,7 +106,7 @@ pub async fn receive(
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
-    receive_as(core, sighting, dedupe, false).await
+    receive_as(core, sighting, dedupe, None, false).await
 }
 
 /// Stores a volunteer's unclear message as a report flagged `unclear` (unless the guard holds
@@ -110,13 +116,17 @@ pub async fn receive_unclear(
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
 ) -> Result<Option<Received>, StoreError> {
-    receive_as(core, sighting, dedupe, true).await
+    receive_as(core, sighting, dedupe, None, true).await
 }
 
-async fn receive_as(
+/// Stores and acts on a report. `answering`: the question its sender was asked, which it
+/// answers (an answer to "where" places that question's incident rather than opening
+/// another); `unclear`: a volunteer's message that is no answer, command nor sighting.
+pub(crate) async fn receive_as(
     core: &Core,
     sighting: Sighting,
     dedupe: Option<(&str, &str)>,
+    answering: Option<&Followup>,
     unclear: bool,
 ) -> Result<Option<Received>, StoreError> {
     let now = now_ms();
@@ -130,6 +140,16 @@ async fn receive_as(
     if unclear && flagged.is_none_or(|f| f == guard::Flag::Repeat) {
         flagged = Some(guard::Flag::Unclear);
     }
+    let asked_where = answering
+        .filter(|f| f.asked == Asked::Where)
+        .and_then(|f| f.incident_id);
+    // A bare word from the hotline is kept but opens nothing: its sender is asked what and where.
+    let held = flagged.is_none()
+        && sighting.reporter.is_some()
+        && asked_where.is_none()
+        && location.point.is_none()
+        && kind == Kind::Other
+        && followup::is_bare(&sighting.text);
     let new = NewReport {
         channel: sighting.channel,
         body: sighting.text,
@@ -140,7 +160,9 @@ async fn receive_as(
         location: location.clone(),
         kind: kind.as_str().to_string(),
         received_at: now,
-        flagged: flagged.map(guard::Flag::as_str),
+        flagged: flagged
+            .map(guard::Flag::as_str)
+            .or(held.then_some(followup::HELD)),
         drill: sighting.drill,
         truncated: sighting.truncated,
     };
@@ -155,7 +177,8 @@ async fn receive_as(
     let located = location.located_by.map_or("no", LocatedBy::as_str);
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
     let answered = flagged.is_none_or(guard::Flag::answered);
-    if !flagged.is_none_or(guard::Flag::may_act) {
+    let placed = location.point.is_some();
+    if held || !flagged.is_none_or(guard::Flag::may_act) {
         // Kept for the dispatcher; it alerts nobody by itself.
         core.events.publish(crate::events::Event::Report {
             report_id,
@@ -165,6 +188,8 @@ async fn receive_as(
             report_id,
             incident_id: None,
             answered,
+            placed,
+            held,
         }));
     }
 
@@ -176,7 +201,11 @@ async fn receive_as(
         trusted,
         drill: new.drill,
     };
-    let incident_id = match open_incident(core, &opening).await {
+    let opened = match asked_where {
+        Some(id) => followup::place(core, &opening, id).await,
+        None => open_incident(core, &opening).await,
+    };
+    let incident_id = match opened {
         Ok(id) => Some(id),
         Err(e) => {
             // The report is safe; the dispatcher retries this step.
@@ -184,6 +213,12 @@ async fn receive_as(
             None
         }
     };
+    if incident_id.is_some() {
+        // Joined an incident already confirmed: its acknowledgement says so; no news to tell.
+        if let Err(e) = core.store.told_if_confirmed(report_id, now_ms()).await {
+            tracing::warn!(report_id, error = %e, "could not note the reporter as told");
+        }
+    }
     core.events.publish(crate::events::Event::Report {
         report_id,
         incident_id,
@@ -192,6 +227,8 @@ async fn receive_as(
         report_id,
         incident_id,
         answered,
+        placed,
+        held: false,
     }))
 }
 
@@ -227,7 +264,7 @@ pub(crate) struct Opening<'a> {
 
 /// Who confirms a report as it arrives, under `dispatch.auto_verify`: a trusted reporter, or
 /// the policy itself ("all": broadcast unconfirmed); None: it waits for verification.
-fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
+pub(crate) fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
     match core.settings.dispatch.auto_verify {
         AutoVerify::Trusted | AutoVerify::All if trusted => Some("trusted"),
         AutoVerify::All => Some("policy"),
@@ -309,7 +346,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
 /// The open incident a located report joins: the nearest of its kind (or any, with
 /// `merge_any_kind`) within `merge_m` and opened within `merge_s`: the same raid reported
 /// twice alerts nobody twice.
-async fn nearby(
+pub(crate) async fn nearby(
     core: &Core,
     conn: &mut crate::store::Conn,
     o: &Opening<'_>,
@@ -337,7 +374,7 @@ async fn nearby(
 
 /// After a report joined an incident: a trusted reporter's report confirms it (under the
 /// `trusted` or `all` policy); a second independent reporter makes it `verifying`.
-async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
+pub(crate) async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
     let pending = incident.status().is_some_and(|s| s.is_pending());
     match confirmed_by(core, o.trusted) {
         Some(by) if pending => {

@@ -18,6 +18,8 @@ pub struct Erased {
     pub conversations: u64,
     /// Receipts that never found their delivery.
     pub early_receipts: u64,
+    /// Questions to reporters left unanswered past `intake.followup_s`.
+    pub followups: u64,
 }
 
 impl Erased {
@@ -58,10 +60,13 @@ pub async fn pass(core: &Core) -> Result<Erased, StoreError> {
             .await?,
         // Receipts that never found their delivery within a day never will.
         early_receipts: store.purge_early_receipts(now - 86_400_000).await?,
+        followups: store
+            .end_stale_followups(now - core.settings.intake.followup_s as i64 * 1000)
+            .await?,
     };
     if erased.any() {
         store
-            .scrub(&["reports", "inbound_messages", "conversations", "early_receipts"])
+            .scrub(&["reports", "inbound_messages", "conversations", "early_receipts", "followups"])
             .await;
     }
     Ok(erased)

@@ -170,11 +170,13 @@ fn mentions(words: &[&str], list: &[&[&str]]) -> bool {
 pub fn guess_kind(text: &str) -> Kind {
     let folded = fold(text);
     let words: Vec<&str> = tokens(&folded).collect();
-    if mentions(&words, RAID) {
+    // Korean and Chinese (issue 12): see `words_cjk`; the English and Spanish ones come first.
+    let cjk = || cjk::guess_kind(text);
+    if mentions(&words, RAID) || cjk() == Some(Kind::Raid) {
         Kind::Raid
-    } else if mentions(&words, EVICTION) {
+    } else if mentions(&words, EVICTION) || cjk() == Some(Kind::Eviction) {
         Kind::Eviction
-    } else if mentions(&words, POLICE) {
+    } else if mentions(&words, POLICE) || cjk() == Some(Kind::Police) {
         Kind::Police
     } else {
         Kind::Other
@@ -251,6 +253,9 @@ pub fn guess_language(text: &str) -> Language {
         Language::EN
     }
 }
+
+#[path = "words_cjk.rs"]
+mod cjk;
 
 #[cfg(test)]
 #[path = "words_tests.rs"]

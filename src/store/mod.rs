@@ -27,6 +27,7 @@ pub mod board;
 pub mod checks;
 pub mod bodies;
 pub mod conversations;
+pub mod followups;
 pub mod escalation;
 mod files;
 pub mod guard;

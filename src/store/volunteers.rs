@@ -217,6 +217,15 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        // A question they were asked as a reporter is keyed by their number's hash: gone too.
+        sqlx::query(
+            "DELETE FROM followups WHERE sender_hash IN \
+             (SELECT phone_hash FROM volunteers WHERE id = $1 AND active \
+              UNION SELECT signal_hash FROM volunteers WHERE id = $1 AND active AND signal_hash IS NOT NULL)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         // What they sent as a verifier is their words: erased too (the answer's kind stays, so
         // NOTHING counts still add up).
         sqlx::query("UPDATE verifier_answers SET text_enc = $2 WHERE volunteer_id = $1")
@@ -239,7 +248,7 @@ impl Store {
             return Ok(false);
         }
         tx.commit().await?;
-        self.scrub(&["volunteers", "reports", "verifier_answers"]).await;
+        self.scrub(&["volunteers", "reports", "verifier_answers", "followups"]).await;
         Ok(true)
     }
 

@@ -213,11 +213,9 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         json!({}),
     )
     .await;
-    assert_eq!(
-        twilio.wait_for_messages(2, Duration::from_secs(15)).await.len(),
-        2,
-        "all-clear sent"
-    );
+    let sent = twilio.wait_for_messages(3, Duration::from_secs(15)).await;
+    assert_eq!(sent.len(), 3, "all-clear sent, and the reporter told it is over: {sent:?}");
+    assert!(sent.iter().any(|m| m.to == REPORTER && m.body.contains("todo despejado")));
 
     // A volunteer added with the CLI while the server runs is alerted too.
     let added = tocsin(dir.path(), Some(&twilio), 1)
@@ -250,8 +248,8 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         .send_inbound_sms(&sms_url, REPORTER, HOTLINE, again, Signing::Valid)
         .await
         .unwrap();
-    let sent = twilio.wait_for_messages(4, Duration::from_secs(15)).await;
-    assert_eq!(sent.len(), 4, "second alert to Ann and Cy");
+    let sent = twilio.wait_for_messages(5, Duration::from_secs(15)).await;
+    assert_eq!(sent.len(), 5, "second alert to Ann and Cy");
     assert!(sent.iter().any(|m| m.to == "+13235550183"));
 
     #[cfg(unix)]

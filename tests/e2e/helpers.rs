@@ -138,6 +138,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     // Older scenarios read the exact place in the alert; progressive disclosure (the default)
     // has its own tests in lifecycle.rs.
     settings.dispatch.progressive_disclosure = false;
+    // Older scenarios count every message sent; what reporters are told has its own tests
+    // (followup.rs) and the binary's whole flow.
+    settings.intake.tell_reporter = false;
     adjust(&mut settings);
 
     settings.validate().expect("test settings are valid");

@@ -23,6 +23,7 @@ mod escalation;
 mod fanout;
 mod faults;
 mod flow;
+mod followup;
 mod guard;
 mod instances;
 mod lifecycle;
