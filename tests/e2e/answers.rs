@@ -262,3 +262,24 @@ async fn a_verifier_answers_an_alert_by_its_number_while_a_check_waits(backend: 
     app.stop().await;
 }
 on_both_backends!(a_verifier_answers_an_alert_by_its_number_while_a_check_waits);
+
+/// A volunteer's report with no place asks them where; their answer in their own words is that
+/// answer (kept with the incident), never an unclear message.
+async fn a_volunteer_asked_where_is_heard_not_called_unclear(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("Ann", ANN, "en", false, 34.06, -118.285, 5000.0)
+        .await;
+    let reply = app.text(ANN, "ICE agents outside the school").await;
+    assert!(reply.body.contains("Where is it?"), "{}", reply.body);
+    let incident = app.latest_incident_id().await;
+    let reply = app.text(ANN, "the blue one by the laundromat").await;
+    assert!(!reply.body.contains("Not understood"), "{}", reply.body);
+    assert!(reply.body.contains("added to your report"), "{}", reply.body);
+    let (_, body) = app.get("/reports").await;
+    let latest = &body["reports"][0];
+    assert!(latest["flagged"].is_null(), "{latest}");
+    assert_eq!(latest["incident_id"], json!(incident), "{latest}");
+    assert_eq!(incidents(&app).await, 1, "no second incident");
+    app.stop().await;
+}
+on_both_backends!(a_volunteer_asked_where_is_heard_not_called_unclear);
