@@ -9,6 +9,7 @@ pub mod guard;
 pub mod join;
 pub mod message;
 pub mod phrases;
+pub mod placing;
 pub mod report;
 pub mod retention;
 pub mod signal;

@@ -15,7 +15,7 @@ use crate::events::Event;
 use crate::i18n::text;
 use crate::intake::decision;
 use crate::intake::message::{Inbound, Reply};
-use crate::intake::report;
+use crate::intake::placing;
 use crate::intake::phrases::parse_answer;
 use crate::intake::words::guess_kind;
 use crate::store::checks::{Check, NewCheckAnswer, Which};
@@ -244,5 +244,5 @@ fn word(answer: CheckAnswer) -> &'static str {
 pub(crate) fn is_sighting(core: &Core, text: &str) -> bool {
     text.chars().count() >= LONG_CHARS
         || guess_kind(text) != Kind::Other
-        || report::locate(core, None, text).point.is_some()
+        || placing::locate(core, None, text).point.is_some()
 }

@@ -218,8 +218,7 @@ async fn render_page(
     let open = matches!(live.inc.status.as_str(), "unverified" | "verifying" | "confirmed");
     let unverified = matches!(live.inc.status.as_str(), "unverified" | "verifying");
     let not_found = live.inc.status == "not_found" && live.inc.merged_into.is_none();
-    // Confirmed: alerts are on their way, so the update form is there at once (the page is not
-    // re-rendered when they are written; sending before anyone is reached says so).
+    // Confirmed: alerts are on their way; the form is there at once (the page is not re-rendered).
     let alerted_any = !live.alerted.is_empty() || live.inc.status == "confirmed";
     let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
     let (lat, lon) = match live.inc.place.split_once(", ") {
