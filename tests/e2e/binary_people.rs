@@ -72,7 +72,10 @@ impl Net<'_> {
     /// The newest incident's id.
     async fn latest(&self) -> i64 {
         let all = self.incidents().await;
-        all.iter().filter_map(|i| i["id"].as_i64()).max().expect("an incident")
+        all.iter()
+            .filter_map(|i| i["id"].as_i64())
+            .max()
+            .expect("an incident")
     }
 
     async fn incident(&self, id: i64) -> Value {
@@ -150,14 +153,18 @@ async fn scenario(pg_url: Option<String>) {
     // §1: a volunteer's unclear message is kept for the dispatcher, flagged, and opens nothing.
     let reply = net.text(ANN, "what time is it?").await;
     assert!(reply.contains("Not understood"), "{reply}");
-    assert!(net.incidents().await.is_empty(), "no incident from an unclear message");
+    assert!(
+        net.incidents().await.is_empty(),
+        "no incident from an unclear message"
+    );
     let latest = net.latest_report().await;
     assert_eq!(latest["flagged"], "unclear", "{latest}");
     assert_eq!(latest["volunteer_id"], json!(ann), "{latest}");
     assert!(latest["incident_id"].is_null(), "{latest}");
 
     // §1: two incidents open for Ann; her alerts carry their numbers.
-    net.text(ROSA, "ICE raid at 34.0670, -118.3000").await;
+    let ack = net.text(ROSA, "ICE raid at 34.0670, -118.3000").await;
+    assert!(ack.contains("Volunteers are being alerted"), "{ack}");
     let alert = net.nth_to(ANN, 1).await;
     let kt = net.latest().await;
     assert!(alert.contains(&format!("Y{kt}=coming")), "{alert}");
@@ -210,7 +217,11 @@ async fn scenario(pg_url: Option<String>) {
         (Some(34.0617), Some(-118.3005)),
         "{view}"
     );
-    assert_eq!(view["reports"].as_array().map(Vec::len), Some(2), "both texts: {view}");
+    assert_eq!(
+        view["reports"].as_array().map(Vec::len),
+        Some(2),
+        "both texts: {view}"
+    );
     let causes: Vec<&str> = view["history"]
         .as_array()
         .map(|h| h.iter().filter_map(|t| t["cause"].as_str()).collect())
@@ -234,10 +245,38 @@ async fn scenario(pg_url: Option<String>) {
         (WEI, "很多警察", "police", "在哪里"),
     ] {
         let reply = net.text(from, text).await;
-        assert!(reply.contains(words) && !reply.contains("Received"), "{text}: {reply}");
+        assert!(
+            reply.contains(words) && !reply.contains("Received"),
+            "{text}: {reply}"
+        );
         let id = net.latest().await;
         assert_eq!(net.incident(id).await["kind"], kind, "{text}");
     }
     assert_eq!(net.incidents().await.len(), 5);
+
+    // §4 (intake.tell_reporter, on by default): Rosa's reports were confirmed at once (her
+    // acknowledgement said volunteers are being alerted); she hears the end, once.
+    let (status, body) = net
+        .api(
+            Method::POST,
+            &format!("/incidents/{kt}/all-clear"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for (to, words) in [
+        (ANN, "ALL CLEAR"),
+        (ROSA, "(immigration raid) is over: all clear"),
+    ] {
+        let told = eventually(WAIT, || async {
+            twilio.messages_to(to).iter().any(|m| m.body.contains(words))
+        })
+        .await;
+        assert!(told, "{to}: {:?}", twilio.messages_to(to));
+    }
+    // The teller polls each second: a second telling would have come by now.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let news = twilio.messages_to(ROSA);
+    assert_eq!(news.len(), 1, "one piece of news, once: {news:?}");
     drop(server);
 }
