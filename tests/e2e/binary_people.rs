@@ -195,6 +195,19 @@ async fn scenario(pg_url: Option<String>) {
     assert!(ack.contains(&format!("coming to #{wl}")), "{ack}");
     assert_eq!(net.counts(wl).await, (1, 0, 0));
     assert_eq!(net.counts(kt).await, (1, 0, 0), "the first untouched");
+    // Coded answers in any form go to the incident they name; an unknown number is refused.
+    for (text, id, expected) in [
+        (format!("HERE{kt}"), kt, (0, 0, 1)),
+        (format!("{wl} y"), wl, (1, 0, 0)),
+        (format!("#{wl} aquí"), wl, (0, 0, 1)),
+        (format!("yes #{kt}"), kt, (1, 0, 0)),
+    ] {
+        let ack = net.text(ANN, &text).await;
+        assert!(ack.contains(&format!("#{id}")), "{text}: {ack}");
+        assert_eq!(net.counts(id).await, expected, "{text}");
+    }
+    let ack = net.text(ANN, "Y 99999").await;
+    assert!(ack.contains("#99999") && ack.contains(&format!("#{kt}")), "{ack}");
     assert_eq!(net.incidents().await.len(), 2, "no answer became an incident");
 
     // §4: a stranger's report with no place opens an unplaced incident and is asked where.
