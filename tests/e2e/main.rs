@@ -10,6 +10,7 @@ mod binary;
 mod binary_cli;
 mod binary_lifecycle;
 mod binary_logins;
+mod binary_people;
 mod binary_places;
 mod binary_roles;
 mod binary_tokens;

@@ -1,0 +1,295 @@
+//! Issue 12 §1 and §4 through the real `tocsin serve`, with its defaults (merging on, the
+//! reporter told), on SQLite and on PostgreSQL: with two incidents open, an answer naming one goes
+//! to it and a bare one is asked about, then applied to the number given; a volunteer's unclear
+//! message is kept as unclear and opens nothing; a stranger's report with no place opens an
+//! unplaced incident and is asked where, and the answer places that same incident; a bare word
+//! opens nothing and is asked what and where; Korean and Chinese sightings get their kind.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
+
+use crate::binary::{on_backend, start_with};
+use crate::helpers::{eventually, Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
+use crate::senders::said;
+
+const WAIT: Duration = Duration::from_secs(15);
+const ROSA: &str = "+13235550401";
+const ANN: &str = "+13235550402";
+const STRANGER: &str = "+13235550403";
+const BARE: &str = "+13235550404";
+const MIN: &str = "+13235550405";
+const WEI: &str = "+13235550406";
+
+/// The network as a sender and an API client see it.
+struct Net<'a> {
+    twilio: &'a FakeTwilio,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Net<'_> {
+    /// A signed inbound SMS; the text of tocsin's reply (empty for none).
+    async fn text(&self, from: &str, body: &str) -> String {
+        let url = format!("{}/webhooks/twilio/sms", self.base);
+        let reply: InboundReply = self
+            .twilio
+            .send_inbound_sms(&url, from, HOTLINE, body, Signing::Valid)
+            .await
+            .expect("webhook answered");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        said(&reply.body).unwrap_or_default().to_string()
+    }
+
+    async fn api(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(API_TOKEN);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("API answered");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let (status, body) = self.api(Method::GET, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    async fn incidents(&self) -> Vec<Value> {
+        self.get("/incidents").await["incidents"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The newest incident's id.
+    async fn latest(&self) -> i64 {
+        let all = self.incidents().await;
+        all.iter()
+            .filter_map(|i| i["id"].as_i64())
+            .max()
+            .expect("an incident")
+    }
+
+    async fn incident(&self, id: i64) -> Value {
+        self.get(&format!("/incidents/{id}")).await
+    }
+
+    /// (coming, can't, on scene) of one incident.
+    async fn counts(&self, id: i64) -> (i64, i64, i64) {
+        let view = self.incident(id).await;
+        let n = |k: &str| view["counts"][k].as_i64().unwrap_or(-1);
+        (n("coming"), n("cant"), n("on_scene"))
+    }
+
+    async fn latest_report(&self) -> Value {
+        self.get("/reports").await["reports"][0].clone()
+    }
+
+    /// Waits until `to` got `n` messages; the last one's text.
+    async fn nth_to(&self, to: &str, n: usize) -> String {
+        let got = eventually(WAIT, || async { self.twilio.messages_to(to).len() >= n }).await;
+        let sent = self.twilio.messages_to(to);
+        assert!(got, "{to} got {n} messages: {sent:?}");
+        sent[n - 1].body.clone()
+    }
+}
+
+async fn people(backend: Backend) {
+    on_backend(backend, scenario).await;
+}
+
+mod people {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        super::people(crate::helpers::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        super::people(crate::helpers::Backend::Postgres).await
+    }
+}
+
+async fn scenario(pg_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let mut env = Vec::new();
+    if let Some(url) = &pg_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
+    }
+    let server = start_with(dir.path(), Some(&twilio), &env).await;
+    let net = Net {
+        twilio: &twilio,
+        base: server.base.clone(),
+        http: reqwest::Client::new(),
+    };
+    let zones: Value =
+        serde_json::from_str(include_str!("../../examples/zones-los-angeles.geojson")).unwrap();
+    let (status, body) = net.api(Method::POST, "/zones", Some(zones)).await;
+    assert_eq!(status, 201, "{body}");
+    let mut ids = Vec::new();
+    // Rosa, trusted, lives far away; Ann covers Koreatown and Westlake.
+    for (name, phone, trusted, lat, lon, radius_m) in [
+        ("Rosa", ROSA, true, 34.2, -118.5, 1000.0),
+        ("Ann", ANN, false, 34.06, -118.285, 5000.0),
+    ] {
+        let body = json!({"name": name, "phone": phone, "language": "en", "trusted": trusted,
+            "area": {"type": "circle", "lat": lat, "lon": lon, "radius_m": radius_m}});
+        let (status, v) = net.api(Method::POST, "/volunteers", Some(body)).await;
+        assert_eq!(status, 201, "{v}");
+        ids.push(v["id"].as_i64().expect("id"));
+    }
+    let ann = ids[1];
+
+    // §1: a volunteer's unclear message is kept for the dispatcher, flagged, and opens nothing.
+    let reply = net.text(ANN, "what time is it?").await;
+    assert!(reply.contains("Not understood"), "{reply}");
+    assert!(
+        net.incidents().await.is_empty(),
+        "no incident from an unclear message"
+    );
+    let latest = net.latest_report().await;
+    assert_eq!(latest["flagged"], "unclear", "{latest}");
+    assert_eq!(latest["volunteer_id"], json!(ann), "{latest}");
+    assert!(latest["incident_id"].is_null(), "{latest}");
+
+    // §1: two incidents open for Ann; her alerts carry their numbers.
+    let ack = net.text(ROSA, "ICE raid at 34.0670, -118.3000").await;
+    assert!(ack.contains("Volunteers are being alerted"), "{ack}");
+    let alert = net.nth_to(ANN, 1).await;
+    let kt = net.latest().await;
+    assert!(alert.contains(&format!("Y{kt}=coming")), "{alert}");
+    net.text(ROSA, "Eviction now at 34.0560, -118.2750").await;
+    let alert = net.nth_to(ANN, 2).await;
+    let wl = net.latest().await;
+    assert_ne!(wl, kt, "two incidents, not merged");
+    assert!(alert.contains(&format!("Y{wl}=coming")), "{alert}");
+    assert!(alert.contains(&format!("N{wl}=can't")), "{alert}");
+
+    // An answer naming one goes to it only.
+    let ack = net.text(ANN, &format!("Y {kt}")).await;
+    assert!(ack.contains(&format!("coming to #{kt}")), "{ack}");
+    assert_eq!(net.counts(kt).await, (1, 0, 0));
+    assert_eq!(net.counts(wl).await, (0, 0, 0));
+    // A bare answer with two open: one question naming both, the newest first; nothing applied.
+    let ask = net.text(ANN, "si voy").await;
+    assert!(ask.contains("Which alert?"), "{ask}");
+    let (at_wl, at_kt) = (
+        ask.find(&format!("#{wl} Westlake")),
+        ask.find(&format!("#{kt} Koreatown")),
+    );
+    assert!(at_wl.is_some() && at_kt.is_some() && at_wl < at_kt, "{ask}");
+    assert_eq!(net.counts(kt).await, (1, 0, 0));
+    assert_eq!(net.counts(wl).await, (0, 0, 0));
+    // The number alone applies the held answer there.
+    let ack = net.text(ANN, &wl.to_string()).await;
+    assert!(ack.contains(&format!("coming to #{wl}")), "{ack}");
+    assert_eq!(net.counts(wl).await, (1, 0, 0));
+    assert_eq!(net.counts(kt).await, (1, 0, 0), "the first untouched");
+    // Coded answers in any form go to the incident they name; an unknown number is refused.
+    for (text, id, expected) in [
+        (format!("HERE{kt}"), kt, (0, 0, 1)),
+        (format!("{wl} y"), wl, (1, 0, 0)),
+        (format!("#{wl} aquí"), wl, (0, 0, 1)),
+        (format!("yes #{kt}"), kt, (1, 0, 0)),
+    ] {
+        let ack = net.text(ANN, &text).await;
+        assert!(ack.contains(&format!("#{id}")), "{text}: {ack}");
+        assert_eq!(net.counts(id).await, expected, "{text}");
+    }
+    let ack = net.text(ANN, "Y 99999").await;
+    assert!(ack.contains("#99999") && ack.contains(&format!("#{kt}")), "{ack}");
+    assert_eq!(net.incidents().await.len(), 2, "no answer became an incident");
+
+    // §4: a stranger's report with no place opens an unplaced incident and is asked where.
+    let reply = net.text(STRANGER, "ICE agents outside the school").await;
+    assert!(reply.contains("Where is it?"), "{reply}");
+    assert!(!reply.contains("Volunteers are being alerted"), "{reply}");
+    let open = net.incidents().await;
+    assert_eq!(open.len(), 3, "the dispatcher sees it at once: {open:?}");
+    let asked = net.latest().await;
+    let view = net.incident(asked).await;
+    assert_eq!(view["kind"], "raid", "{view}");
+    assert!(view["lat"].is_null(), "unplaced: {view}");
+    // The answer within intake.followup_s places that same incident.
+    let reply = net.text(STRANGER, "34.0617, -118.3005").await;
+    assert!(reply.contains("Received, thank you"), "{reply}");
+    assert_eq!(net.incidents().await.len(), 3, "never a second incident");
+    let view = net.incident(asked).await;
+    assert_eq!(
+        (view["lat"].as_f64(), view["lon"].as_f64()),
+        (Some(34.0617), Some(-118.3005)),
+        "{view}"
+    );
+    assert_eq!(
+        view["reports"].as_array().map(Vec::len),
+        Some(2),
+        "both texts: {view}"
+    );
+    let causes: Vec<&str> = view["history"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|t| t["cause"].as_str()).collect())
+        .unwrap_or_default();
+    for cause in ["the reporter was asked where", "placed by the reporter's answer"] {
+        assert!(causes.contains(&cause), "the dispatcher sees it: {causes:?}");
+    }
+
+    // §4: a bare word opens nothing; it is stored and asked what and where.
+    let reply = net.text(BARE, "hola").await;
+    assert!(reply.contains("What is happening, and where?"), "{reply}");
+    assert!(!reply.contains("Volunteers are being alerted"), "{reply}");
+    assert_eq!(net.incidents().await.len(), 3, "no incident from a bare word");
+    let held = net.latest_report().await;
+    assert_eq!(held["flagged"], "asked", "{held}");
+    assert!(held["incident_id"].is_null(), "{held}");
+
+    // §4: Korean and Chinese sightings get their kind, and are answered in their language.
+    for (from, text, kind, words) in [
+        (MIN, "이민단속 34.1000, -118.2000", "raid", "접수"),
+        (WEI, "很多警察", "police", "在哪里"),
+    ] {
+        let reply = net.text(from, text).await;
+        assert!(
+            reply.contains(words) && !reply.contains("Received"),
+            "{text}: {reply}"
+        );
+        let id = net.latest().await;
+        assert_eq!(net.incident(id).await["kind"], kind, "{text}");
+    }
+    assert_eq!(net.incidents().await.len(), 5);
+
+    // §4 (intake.tell_reporter, on by default): Rosa's reports were confirmed at once (her
+    // acknowledgement said volunteers are being alerted); she hears the end, once.
+    let (status, body) = net
+        .api(
+            Method::POST,
+            &format!("/incidents/{kt}/all-clear"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for (to, words) in [
+        (ANN, "ALL CLEAR"),
+        (ROSA, "(immigration raid) is over: all clear"),
+    ] {
+        let told = eventually(WAIT, || async {
+            twilio.messages_to(to).iter().any(|m| m.body.contains(words))
+        })
+        .await;
+        assert!(told, "{to}: {:?}", twilio.messages_to(to));
+    }
+    // The teller polls each second: a second telling would have come by now.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let news = twilio.messages_to(ROSA);
+    assert_eq!(news.len(), 1, "one piece of news, once: {news:?}");
+    drop(server);
+}
