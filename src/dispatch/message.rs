@@ -73,9 +73,16 @@ pub struct Alert<'a> {
     /// The exact place in the alert; otherwise only the zone or a rough place, and the exact
     /// one to those who answer "coming" (progressive disclosure).
     pub exact: bool,
+    /// Placed only roughly (a zone, a street): there is no exact place to give or promise.
+    pub approximate: bool,
 }
 
 pub fn first_alert(language: Language, alert: &Alert) -> String {
+    // Known only roughly: the zone or a rough place, as the unvetted get it; neither a map link
+    // that looks exact nor a promise of one.
+    if alert.approximate {
+        return first_alert_unvetted(language, alert);
+    }
     let place = alert.place;
     let need = if alert.wanted > 0 {
         format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))

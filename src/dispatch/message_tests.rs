@@ -19,6 +19,7 @@ fn alert<'a>(id: i64, drill: bool, label: Label, kind: Kind, place: &'a Place<'a
         place,
         wanted: 10,
         exact,
+        approximate: false,
     }
 }
 
@@ -311,6 +312,31 @@ fn the_unvetted_never_get_the_exact_place_nor_a_promise_of_it() {
             }
             let reply = answer_ack_unvetted(language, Answer::Coming, 7, false);
             assert!(!reply.contains("maps.google.com"), "{reply}");
+        }
+    }
+}
+
+#[test]
+fn a_place_known_only_roughly_is_neither_shown_as_exact_nor_promised() {
+    let exact = map_link(34.06171, -118.30049);
+    for language in Language::all() {
+        for zone in [None, Some("Koreatown")] {
+            let place = Place {
+                lat: 34.06171,
+                lon: -118.30049,
+                zone,
+            };
+            for disclose in [true, false] {
+                let mut a = alert(7, false, Label::Confirmed, Kind::Raid, &place, disclose);
+                a.approximate = true;
+                let text = first_alert(language, &a);
+                assert!(!text.contains(&exact), "{text}");
+                for promise in ["get place", "get the place", "+lugar", "정확한 위치", "确切地点"] {
+                    assert!(!text.contains(promise), "{text}");
+                }
+                assert!(zone.is_none_or(|z| text.contains(z)), "{text}");
+                assert!(text.contains("7"), "the reply words carry the number: {text}");
+            }
         }
     }
 }

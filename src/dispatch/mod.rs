@@ -124,6 +124,7 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
         place: &place,
         wanted: incident.wanted,
         exact: !core.settings.dispatch.progressive_disclosure,
+        approximate: incident.approximate,
     };
     Bodies {
         texts: texts_in_every_language(|l| message::first_alert(l, &alert)),

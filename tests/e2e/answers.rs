@@ -283,3 +283,25 @@ async fn a_volunteer_asked_where_is_heard_not_called_unclear(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(a_volunteer_asked_where_is_heard_not_called_unclear);
+
+/// A sighting placed only by its zone is alerted as what it is: the zone, no map link that looks
+/// exact, no promise of the place to those who say Y, and no empty one in their reply.
+async fn a_zone_only_sighting_promises_no_place_it_does_not_have(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("Rosa", REPORTER, "en", true, 34.2, -118.5, 1000.0)
+        .await;
+    app.volunteer("Ann", ANN, "en", false, 34.06, -118.285, 5000.0)
+        .await;
+    let id = sighting(&app, "ICE raid in Koreatown now", 1, 1).await;
+    assert_eq!(app.incident(id).await["located_by"], "zone");
+    let alert = &app.twilio.messages_to(ANN)[0];
+    assert!(alert.body.contains("Koreatown"), "{}", alert.body);
+    for not in ["get the place", "get place", "maps.google"] {
+        assert!(!alert.body.contains(not), "{not}: {}", alert.body);
+    }
+    let ack = app.text(ANN, &format!("Y{id}")).await;
+    assert!(ack.body.contains(&format!("coming to #{id}")), "{}", ack.body);
+    assert!(!ack.body.contains("maps.google"), "{}", ack.body);
+    app.stop().await;
+}
+on_both_backends!(a_zone_only_sighting_promises_no_place_it_does_not_have);
