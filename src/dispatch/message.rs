@@ -77,6 +77,22 @@ pub struct Alert<'a> {
     pub approximate: bool,
 }
 
+/// What every first alert says whatever its place: label, kind, responders wanted, and the
+/// incident's number for the reply words (Y26: an answer names what it answers).
+fn alert_args(language: Language, alert: &Alert) -> Vec<(&'static str, String)> {
+    let need = if alert.wanted > 0 {
+        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
+    } else {
+        String::new()
+    };
+    vec![
+        ("head", head(language, &alert.head)),
+        ("what", kind_words(language, alert.kind)),
+        ("need", need),
+        ("id", alert.head.id.to_string()),
+    ]
+}
+
 pub fn first_alert(language: Language, alert: &Alert) -> String {
     // Known only roughly: the zone or a rough place, as the unvetted get it; neither a map link
     // that looks exact nor a promise of one.
@@ -84,18 +100,7 @@ pub fn first_alert(language: Language, alert: &Alert) -> String {
         return first_alert_unvetted(language, alert);
     }
     let place = alert.place;
-    let need = if alert.wanted > 0 {
-        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
-    } else {
-        String::new()
-    };
-    let mut args = vec![
-        ("head", head(language, &alert.head)),
-        ("what", kind_words(language, alert.kind)),
-        ("need", need),
-        // The incident's number in the reply words (Y26): an answer names what it answers.
-        ("id", alert.head.id.to_string()),
-    ];
+    let mut args = alert_args(language, alert);
     let key = match (place.zone, alert.exact) {
         (Some(zone), exact) => {
             args.push(("zone", zone.to_string()));
@@ -122,18 +127,7 @@ pub fn first_alert(language: Language, alert: &Alert) -> String {
 /// to about a kilometre, never the exact one (`alert.exact` is ignored); nor does a Y bring it.
 pub fn first_alert_unvetted(language: Language, alert: &Alert) -> String {
     let place = alert.place;
-    let need = if alert.wanted > 0 {
-        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
-    } else {
-        String::new()
-    };
-    let mut args = vec![
-        ("head", head(language, &alert.head)),
-        ("what", kind_words(language, alert.kind)),
-        ("need", need),
-        // The incident's number in the reply words (Y26): an answer names what it answers.
-        ("id", alert.head.id.to_string()),
-    ];
+    let mut args = alert_args(language, alert);
     let key = match place.zone {
         Some(zone) => {
             args.push(("zone", zone.to_string()));

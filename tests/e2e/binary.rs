@@ -101,6 +101,39 @@ pub(crate) async fn start_with(
     Server { child, base, log }
 }
 
+/// What a `tocsin` command printed: whether it succeeded, its stdout and its stderr.
+pub(crate) struct Ran {
+    pub(crate) ok: bool,
+    pub(crate) out: String,
+    pub(crate) err: String,
+}
+
+/// `tocsin ARGS` with these extra settings, `stdin` (if any) as its first line of input.
+pub(crate) fn run_cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Ran {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = tocsin(dir, None, 1)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tocsin binary starts");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(line) = stdin {
+        input.write_all(format!("{line}\n").as_bytes()).expect("stdin written");
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("tocsin ran");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    Ran {
+        ok: out.status.success(),
+        out: text(&out.stdout),
+        err: text(&out.stderr),
+    }
+}
+
 /// Runs `scenario` with the URL of a fresh PostgreSQL database (None: SQLite, in the test's
 /// own directory), and drops that database afterwards whatever happened. Fails, never skips,
 /// when PostgreSQL is unreachable.

@@ -3,10 +3,8 @@
 //! user list` shows it locked, `tocsin user unlock` frees it at once, and the audit log holds
 //! the lock, the unlock and the login.
 
-use std::io::Write;
-
 use reqwest::StatusCode;
-use crate::binary::{on_backend, start_with, tocsin};
+use crate::binary::{on_backend, run_cli, start_with};
 use crate::dashboard_http::{client, login_at};
 use crate::helpers::{Backend, API_TOKEN};
 
@@ -19,22 +17,8 @@ async fn lock_and_unlock(database_url: Option<String>) {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
     let run = |args: &[&str], stdin: Option<&str>| {
-        let mut child = tocsin(dir.path(), None, 1)
-            .envs(env.iter().copied())
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(format!("{text}\n").as_bytes()).unwrap();
-        }
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
-        (out.status.success(), text(&out.stdout), text(&out.stderr))
+        let ran = run_cli(dir.path(), &env, args, stdin);
+        (ran.ok, ran.out, ran.err)
     };
     let (ok, _, err) = run(&["user", "add", "maria"], Some(RIGHT));
     assert!(ok, "{err}");

@@ -3,14 +3,13 @@
 //! audited), Signal's trail (point 6: a Signal sender's number and account id are nowhere in
 //! the database in clear), and a signal-cli daemon reached over plain http refused at start.
 
-use std::io::Write;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 use tocsin_fakes::{FakeSignal, FakeSignalConfig};
 
-use crate::binary::{on_backend, start_with, tocsin};
+use crate::binary::{on_backend, run_cli, start_with, tocsin};
 use crate::dashboard_http::{client, hidden, login_at, set_cookie};
 use crate::disk::{files_in, found_in_files, found_in_rows, pg_rows_as_text_at, text};
 use crate::helpers::{eventually, Backend, API_TOKEN, HOTLINE};
@@ -39,27 +38,16 @@ async fn scenario(database_url: Option<String>) {
     if let Some(url) = &database_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
-    let run = |args: &[&str], stdin: &str| {
-        let mut child = tocsin(dir.path(), None, 1)
-            .envs(env.iter().copied())
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).to_string()
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let ran = run_cli(dir.path(), &env, args, stdin);
+        assert!(ran.ok, "{args:?}: {}", ran.err);
+        ran.out
     };
-    run(&["user", "add", "maria"], &format!("{PASSWORD}\n"));
-    run(&["user", "add", "ada", "--role", "admin"], &format!("{PASSWORD}\n"));
+    run(&["user", "add", "maria"], Some(PASSWORD));
+    run(&["user", "add", "ada", "--role", "admin"], Some(PASSWORD));
     run(
         &["volunteer", "add", "--name", "Ann", "--phone", ANN, "--lat", "34.06", "--lon", "-118.30", "--radius-m", "500"],
-        "",
+        None,
     );
     let server = start_with(dir.path(), None, &env).await;
     let http = client();
