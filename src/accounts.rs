@@ -91,7 +91,9 @@ pub(crate) fn password_matches_in(memory: &mut Vec<argon2::Block>, password: &st
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    let (Ok(params), Some(salt), Some(expected)) = (argon2::Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+    let (Ok(params), Some(salt), Some(expected)) =
+        (argon2::Params::try_from(&parsed), parsed.salt, parsed.hash)
+    else {
         return false;
     };
     let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else {

@@ -255,7 +255,8 @@ impl Settings {
             (None, Some(_)) => bail!("signal.rpc_url: required with signal.account"),
         }
         if let Some(url) = &self.geocode.nominatim_url {
-            let parsed = url::Url::parse(url).with_context(|| format!("geocode.nominatim_url: not a URL: {url}"))?;
+            let parsed =
+                url::Url::parse(url).with_context(|| format!("geocode.nominatim_url: not a URL: {url}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 bail!("geocode.nominatim_url: must be http or https");
             }

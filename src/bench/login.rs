@@ -114,7 +114,15 @@ async fn measure(bench: &Bench, args: &LoginArgs) -> anyhow::Result<serde_json::
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
         let from = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
         burst.push(tokio::spawn(async move {
-            post(&http, &base, &token, &from, &format!("guess{i}"), "wrong password!").await
+            post(
+                &http,
+                &base,
+                &token,
+                &from,
+                &format!("guess{i}"),
+                "wrong password!",
+            )
+            .await
         }));
     }
     let mut tries = 0u32;

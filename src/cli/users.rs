@@ -30,7 +30,10 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
             let now = crate::store::now_ms();
             for u in core.store.users().await? {
                 let locked = match u.locked_until.filter(|_| u.locked_at(now)) {
-                    Some(until) => format!("\tlocked for {} more minutes", ((until - now).max(0) as u64).div_ceil(60_000)),
+                    Some(until) => format!(
+                        "\tlocked for {} more minutes",
+                        ((until - now).max(0) as u64).div_ceil(60_000)
+                    ),
                     None => String::new(),
                 };
                 println!("{}\t{}\t{}{locked}", u.id, u.name, u.role);
@@ -40,7 +43,14 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
             if !core.store.unlock_user(&name).await? {
                 bail!("NAME: no account named {name}");
             }
-            crate::audit::record(&core, &Actor::Cli, "user_unlock", crate::audit::Subject::None, &name).await;
+            crate::audit::record(
+                &core,
+                &Actor::Cli,
+                "user_unlock",
+                crate::audit::Subject::None,
+                &name,
+            )
+            .await;
             println!("unlocked {name}");
         }
         UserCommand::Remove { name } => {

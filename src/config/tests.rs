@@ -121,9 +121,16 @@ fn the_signal_bridge_is_refused_over_plain_http_to_another_machine() {
     ] {
         assert!(with(ok).is_ok(), "{ok}");
     }
-    for bad in ["http://10.0.0.5:7583", "http://signal.example.org", "http://[fe80::1]:7583"] {
+    for bad in [
+        "http://10.0.0.5:7583",
+        "http://signal.example.org",
+        "http://[fe80::1]:7583",
+    ] {
         let e = format!("{:#}", with(bad).unwrap_err());
-        assert!(e.contains("signal.rpc_url") && e.contains("authentication"), "{bad}: {e}");
+        assert!(
+            e.contains("signal.rpc_url") && e.contains("authentication"),
+            "{bad}: {e}"
+        );
     }
 }
 
@@ -143,19 +150,34 @@ fn trust_and_login_settings_are_read_and_checked() {
     assert_eq!((d.dashboard.lockout_after, d.dashboard.lockout_minutes), (10, 15));
     assert_eq!(d.dispatch.max_checks_per_verifier_per_hour, 6);
     assert!(d.http.trusted_proxy_header.is_none());
-    let e = format!("{:#}", load_with(&[("TOCSIN_HTTP__TRUSTED_PROXY_HEADER", "bad header")]).unwrap_err());
+    let e = format!(
+        "{:#}",
+        load_with(&[("TOCSIN_HTTP__TRUSTED_PROXY_HEADER", "bad header")]).unwrap_err()
+    );
     assert!(e.contains("http.trusted_proxy_header"), "{e}");
-    let e = format!("{:#}", load_with(&[("TOCSIN_DISPATCH__NOT_FOUND_AFTER", "0")]).unwrap_err());
+    let e = format!(
+        "{:#}",
+        load_with(&[("TOCSIN_DISPATCH__NOT_FOUND_AFTER", "0")]).unwrap_err()
+    );
     assert!(e.contains("dispatch.not_found_after"), "{e}");
 }
 
 #[test]
 fn only_a_self_hosted_nominatim_is_taken() {
-    assert!(load_with(&[]).unwrap().geocode.nominatim_url.is_none(), "unset by default");
+    assert!(
+        load_with(&[]).unwrap().geocode.nominatim_url.is_none(),
+        "unset by default"
+    );
     let s = load_with(&[("TOCSIN_GEOCODE__NOMINATIM_URL", "http://127.0.0.1:8088")]).unwrap();
     assert_eq!(s.geocode.nominatim_url.as_deref(), Some("http://127.0.0.1:8088"));
-    for bad in ["https://nominatim.openstreetmap.org", "ftp://10.0.0.2", "not a url"] {
-        let e = load_with(&[("TOCSIN_GEOCODE__NOMINATIM_URL", bad)]).unwrap_err().to_string();
+    for bad in [
+        "https://nominatim.openstreetmap.org",
+        "ftp://10.0.0.2",
+        "not a url",
+    ] {
+        let e = load_with(&[("TOCSIN_GEOCODE__NOMINATIM_URL", bad)])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("geocode.nominatim_url"), "{bad}: {e}");
     }
 }
@@ -171,7 +193,10 @@ fn reporter_follow_up_settings_are_read_and_checked() {
     .unwrap();
     assert_eq!((s.intake.followup_s, s.intake.tell_reporter), (120, false));
     for bad in ["0", "59", "3601"] {
-        let e = format!("{:#}", load_with(&[("TOCSIN_INTAKE__FOLLOWUP_S", bad)]).unwrap_err());
+        let e = format!(
+            "{:#}",
+            load_with(&[("TOCSIN_INTAKE__FOLLOWUP_S", bad)]).unwrap_err()
+        );
         assert!(e.contains("intake.followup_s"), "{bad}: {e}");
     }
 }

@@ -180,7 +180,11 @@ pub const UPDATE_MAX_CHARS: usize = 300;
 /// so that it costs as few segments as possible.
 pub fn update(language: Language, h: &Head, text: &str) -> String {
     let text = to_gsm7(text.trim());
-    let args = [("head", head(language, h)), ("text", text), ("id", h.id.to_string())];
+    let args = [
+        ("head", head(language, h)),
+        ("text", text),
+        ("id", h.id.to_string()),
+    ];
     crate::i18n::text(language, "update", &args)
 }
 

@@ -49,7 +49,13 @@ mod tests {
         let b = bound("ICE at 3rd and Vermont");
         assert_eq!((b.text.as_str(), b.truncated), ("ICE at 3rd and Vermont", false));
         let exact = "x".repeat(MAX_CHARS);
-        assert_eq!(bound(&exact), Bounded { text: exact.clone(), truncated: false });
+        assert_eq!(
+            bound(&exact),
+            Bounded {
+                text: exact.clone(),
+                truncated: false
+            }
+        );
     }
 
     #[test]

@@ -26,8 +26,8 @@
 pub mod area;
 pub mod index;
 pub mod locate;
-pub mod places;
 mod parse;
+pub mod places;
 pub mod reach;
 mod ring;
 pub mod zones;

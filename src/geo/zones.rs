@@ -77,12 +77,19 @@ impl Zone {
     /// How far the zone reaches from its point, in metres (to its bounding box's farthest
     /// corner): the uncertainty of a place given only as this zone.
     pub fn radius_m(&self) -> f64 {
-        let Some(r) = self.shape.bounding_rect() else { return 0.0 };
-        [r.min(), r.max(), (r.min().x, r.max().y).into(), (r.max().x, r.min().y).into()]
-            .iter()
-            .map(|c: &::geo::Coord| super::area::haversine_m(self.lat, self.lon, c.y, c.x))
-            .fold(0.0, f64::max)
-            .ceil()
+        let Some(r) = self.shape.bounding_rect() else {
+            return 0.0;
+        };
+        [
+            r.min(),
+            r.max(),
+            (r.min().x, r.max().y).into(),
+            (r.max().x, r.min().y).into(),
+        ]
+        .iter()
+        .map(|c: &::geo::Coord| super::area::haversine_m(self.lat, self.lon, c.y, c.x))
+        .fold(0.0, f64::max)
+        .ceil()
     }
 
     pub fn contains(&self, lat: f64, lon: f64) -> bool {

@@ -265,7 +265,11 @@ mod tests {
             parse_command("区域Koreatown"),
             Some(Command::Area("Koreatown".into()))
         );
-        assert_eq!(parse_command("Arae Koreatown"), None, "a typo only in a command alone");
+        assert_eq!(
+            parse_command("Arae Koreatown"),
+            None,
+            "a typo only in a command alone"
+        );
         assert_eq!(parse_command("lane 2"), None);
         assert_eq!(parse_command("STAUTS"), Some(Command::Status));
         assert_eq!(

@@ -134,7 +134,10 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
             return subscription(core, &msg, volunteer.as_ref(), consent).await;
         }
         let check = if forgeable(&msg, v) {
-            tracing::info!(volunteer_id = v.id, "an SMS from a Signal volunteer's number: no trust, no check answered");
+            tracing::info!(
+                volunteer_id = v.id,
+                "an SMS from a Signal volunteer's number: no trust, no check answered"
+            );
             Outcome::NotACheck
         } else {
             verification::handle(core, &msg, v, language).await?
@@ -180,7 +183,10 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
     if unclear {
         return match report::receive_unclear(core, sighting, dedupe).await? {
             Some(r) if r.answered => {
-                tracing::info!(report_id = r.report_id, "a volunteer's message was not understood");
+                tracing::info!(
+                    report_id = r.report_id,
+                    "a volunteer's message was not understood"
+                );
                 Ok(Some(text(language, "unclear", &[])))
             }
             Some(_) | None => Ok(None),

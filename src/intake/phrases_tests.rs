@@ -190,14 +190,29 @@ fn opt_out_words_with_one_typo_are_kept_by_tocsin() {
     for text in ["STPO", "stopp", "Stop.", "UNSUSCRIBE", "cancle", "수신거브"] {
         assert!(near_opt_out(text), "{text}");
     }
-    for text in ["stop please", "top", "END", "here", "HELP", "pause", "Y", "ayuda", "storm warning"] {
+    for text in [
+        "stop please",
+        "top",
+        "END",
+        "here",
+        "HELP",
+        "pause",
+        "Y",
+        "ayuda",
+        "storm warning",
+    ] {
         assert!(!near_opt_out(text), "{text}");
     }
 }
 
 #[test]
 fn sighting_words_make_a_message_a_sighting() {
-    for text in ["Area near 3rd has agents", "AGENTES en la escuela", "요원들이 왔어요", "有执法人员"] {
+    for text in [
+        "Area near 3rd has agents",
+        "AGENTES en la escuela",
+        "요원들이 왔어요",
+        "有执法人员",
+    ] {
         assert!(has_sighting_word(text), "{text}");
     }
     for text in ["what time is it?", "ok thanks", "magents", "agentive"] {

@@ -48,13 +48,21 @@ pub fn locate(core: &Core, given: Option<(f64, f64)>, text: &str) -> Location {
 
 /// What the self-hosted Nominatim makes of the text, when one is configured.
 pub(crate) async fn locate_remote(core: &Core, text: &str) -> Option<Location> {
-    let found = core.nominatim.as_ref()?.search(text, 1).await.into_iter().next()?;
+    let found = core
+        .nominatim
+        .as_ref()?
+        .search(text, 1)
+        .await
+        .into_iter()
+        .next()?;
     Some(Location {
         point: Some((found.lat, found.lon)),
-        zone: core.zones().containing(found.lat, found.lon).map(|z| z.name.clone()),
+        zone: core
+            .zones()
+            .containing(found.lat, found.lon)
+            .map(|z| z.name.clone()),
         approximate: found.uncertainty_m.is_some(),
         located_by: Some(found.by),
         uncertainty_m: found.uncertainty_m,
     })
 }
-

@@ -66,7 +66,13 @@ pub async fn pass(core: &Core) -> Result<Erased, StoreError> {
     };
     if erased.any() {
         store
-            .scrub(&["reports", "inbound_messages", "conversations", "early_receipts", "followups"])
+            .scrub(&[
+                "reports",
+                "inbound_messages",
+                "conversations",
+                "early_receipts",
+                "followups",
+            ])
             .await;
     }
     Ok(erased)

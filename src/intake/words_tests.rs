@@ -335,7 +335,11 @@ fn opt_out_and_opt_in_words_of_each_catalogue_name_their_language() {
     ] {
         assert_eq!(consent_word(t), Some((SubscriptionKeyword::Stop, lang)), "{t:?}");
     }
-    for (t, lang) in [("alta", Language::ES), ("시작", Language::KO), ("开始", Language::ZH)] {
+    for (t, lang) in [
+        ("alta", Language::ES),
+        ("시작", Language::KO),
+        ("开始", Language::ZH),
+    ] {
         assert_eq!(consent_word(t), Some((SubscriptionKeyword::Start, lang)), "{t:?}");
     }
     // Carriers' own words are not the catalogues' (Twilio answers those); sentences are reports.

@@ -74,18 +74,17 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
         let matches = match &job.hash {
             Some(hash) => accounts::password_matches_in(&mut memory, &job.password, hash),
             None => {
-                let dummy = DUMMY.get_or_init(|| {
-                    accounts::hash_password("not a password of anyone").unwrap_or_default()
-                });
+                let dummy = DUMMY
+                    .get_or_init(|| accounts::hash_password("not a password of anyone").unwrap_or_default());
                 // As long as a real check, and never a match.
-                let _ = std::hint::black_box(accounts::password_matches_in(&mut memory, &job.password, dummy));
+                let _ =
+                    std::hint::black_box(accounts::password_matches_in(&mut memory, &job.password, dummy));
                 false
             }
         };
         let _ = job.answer.send(matches);
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -105,7 +104,11 @@ mod tests {
         let hash = accounts::hash_password("correct horse battery").unwrap();
         let checker = Checker::new();
         assert!(checker.matches("correct horse battery", Some(hash.clone())).await);
-        assert!(!checker.matches("correct horse battery!", Some(hash.clone())).await);
+        assert!(
+            !checker
+                .matches("correct horse battery!", Some(hash.clone()))
+                .await
+        );
         assert!(!checker.matches("anything", None).await, "no account: never");
         assert!(!checker.matches("anything", Some("not a hash".into())).await);
         let warm = rss_kb();

@@ -71,7 +71,10 @@ impl Gate {
         }
         let held = NameHeld { gate: self, name };
         if let Ok(permit) = self.checks.try_acquire() {
-            return Some(Pass { _permit: permit, name: held });
+            return Some(Pass {
+                _permit: permit,
+                name: held,
+            });
         }
         if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -80,7 +83,10 @@ impl Gate {
         let permit = tokio::time::timeout(WAIT, self.checks.acquire()).await;
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         match permit {
-            Ok(Ok(permit)) => Some(Pass { _permit: permit, name: held }),
+            Ok(Ok(permit)) => Some(Pass {
+                _permit: permit,
+                name: held,
+            }),
             _ => None,
         }
     }
@@ -121,7 +127,9 @@ mod tests {
         let mut waiting = Vec::new();
         for i in 0..MAX_WAITING {
             let gate = gate.clone();
-            waiting.push(tokio::spawn(async move { gate.enter(&format!("w{i}")).await.is_some() }));
+            waiting.push(tokio::spawn(async move {
+                gate.enter(&format!("w{i}")).await.is_some()
+            }));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
         let started = std::time::Instant::now();

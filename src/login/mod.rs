@@ -130,7 +130,10 @@ impl Logins {
         if entry.0 < lock_after {
             return false;
         }
-        *entry = (0, Some(Instant::now() + Duration::from_millis(lock_ms.max(0) as u64)));
+        *entry = (
+            0,
+            Some(Instant::now() + Duration::from_millis(lock_ms.max(0) as u64)),
+        );
         true
     }
 }

@@ -94,7 +94,11 @@ impl Store {
     /// Keeps a verifier's answer, its text encrypted. With `seen` (provider, message id), the
     /// message is recorded as received in the same transaction; false when it was already (a
     /// provider's redelivery), and nothing is kept twice.
-    pub async fn record_check_answer(&self, answer: NewCheckAnswer<'_>, seen: Option<(&str, &str)>) -> Result<bool> {
+    pub async fn record_check_answer(
+        &self,
+        answer: NewCheckAnswer<'_>,
+        seen: Option<(&str, &str)>,
+    ) -> Result<bool> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         if let Some((provider, message_id)) = seen {
@@ -139,7 +143,11 @@ impl Store {
                 let kind: String = r.try_get("kind")?;
                 Ok(CheckAnswerRow {
                     volunteer_id,
-                    name: self.open_value(Field::VolunteerName, volunteer_id, &r.try_get::<Vec<u8>, _>("name_enc")?),
+                    name: self.open_value(
+                        Field::VolunteerName,
+                        volunteer_id,
+                        &r.try_get::<Vec<u8>, _>("name_enc")?,
+                    ),
                     kind: CheckAnswer::parse(&kind).unwrap_or(CheckAnswer::Other),
                     text: self.open_value(Field::CheckAnswerText, id, &r.try_get::<Vec<u8>, _>("text_enc")?),
                     at: r.try_get("at")?,

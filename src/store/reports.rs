@@ -175,10 +175,12 @@ impl Store {
     /// scrubs the files once its whole pass is done (`Store::scrub`).
     pub async fn erase_reporters(&self, before: i64) -> Result<u64> {
         // A question asked about such a report is keyed by the same hash: it goes first.
-        sqlx::query("DELETE FROM followups WHERE report_id IN (SELECT id FROM reports WHERE received_at < $1)")
-            .bind(before)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "DELETE FROM followups WHERE report_id IN (SELECT id FROM reports WHERE received_at < $1)",
+        )
+        .bind(before)
+        .execute(self.pool())
+        .await?;
         let done = sqlx::query(
             "UPDATE reports SET reporter_enc = NULL, reporter_hash = NULL \
              WHERE received_at < $1 AND (reporter_enc IS NOT NULL OR reporter_hash IS NOT NULL)",

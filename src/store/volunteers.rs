@@ -8,8 +8,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{flag, is_unique_violation, now_ms, Conn, Result, Store, StoreError};
-use crate::domain::Standing;
 use crate::crypto::Field;
+use crate::domain::Standing;
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
@@ -166,11 +166,12 @@ impl Store {
     /// that does not open reads as `UNREADABLE`, which is no area. Areas unchanged since the
     /// last call are not opened again.
     pub async fn alertable_areas(&self) -> Result<Vec<(i64, String)>> {
-        let rows =
-            sqlx::query("SELECT id, area_enc FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
-                 AND standing <> 'pending'")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, area_enc FROM volunteers WHERE active AND NOT opted_out AND NOT paused \
+                 AND standing <> 'pending'",
+        )
+        .fetch_all(self.pool())
+        .await?;
         let mut areas = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get("id")?;
@@ -248,7 +249,8 @@ impl Store {
             return Ok(false);
         }
         tx.commit().await?;
-        self.scrub(&["volunteers", "reports", "verifier_answers", "followups"]).await;
+        self.scrub(&["volunteers", "reports", "verifier_answers", "followups"])
+            .await;
         Ok(true)
     }
 

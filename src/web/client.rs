@@ -21,7 +21,10 @@ pub fn address(headers: &HeaderMap, peer: SocketAddr, trusted_header: Option<&st
     match last.and_then(parse) {
         Some(ip) => ip,
         None => {
-            tracing::debug!(header, "no client address from the proxy's header: using the peer's");
+            tracing::debug!(
+                header,
+                "no client address from the proxy's header: using the peer's"
+            );
             peer.ip()
         }
     }
@@ -52,14 +55,21 @@ mod tests {
     fn the_proxy_header_counts_only_when_trusted_and_only_its_last_entry() {
         let peer: SocketAddr = "10.0.0.2:4444".parse().unwrap();
         let spoofed = headers(&["6.6.6.6, 203.0.113.9"]);
-        assert_eq!(address(&spoofed, peer, None), peer.ip(), "not configured: the peer");
+        assert_eq!(
+            address(&spoofed, peer, None),
+            peer.ip(),
+            "not configured: the peer"
+        );
         let ip = address(&spoofed, peer, Some("X-Forwarded-For"));
         assert_eq!(ip, "203.0.113.9".parse::<IpAddr>().unwrap(), "the proxy's entry");
         let two_lines = headers(&["6.6.6.6", "198.51.100.7:61000"]);
         let ip = address(&two_lines, peer, Some("x-forwarded-for"));
         assert_eq!(ip, "198.51.100.7".parse::<IpAddr>().unwrap());
         let v6 = headers(&["[2001:db8::1]:443"]);
-        assert_eq!(address(&v6, peer, Some("x-forwarded-for")), "2001:db8::1".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            address(&v6, peer, Some("x-forwarded-for")),
+            "2001:db8::1".parse::<IpAddr>().unwrap()
+        );
         for bad in [headers(&[]), headers(&["unknown"]), headers(&["1.2.3.4, "])] {
             assert_eq!(address(&bad, peer, Some("x-forwarded-for")), peer.ip());
         }

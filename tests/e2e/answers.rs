@@ -247,18 +247,30 @@ async fn a_verifier_answers_an_alert_by_its_number_while_a_check_waits(backend: 
     let checked = app.latest_incident_id().await;
     assert_ne!(checked, alerted);
     let check = &app.twilio.messages_to(ANN)[1];
-    assert!(check.body.contains(&format!("CONFIRM {checked}")), "{}", check.body);
+    assert!(
+        check.body.contains(&format!("CONFIRM {checked}")),
+        "{}",
+        check.body
+    );
 
     // Y with the alert's number answers the alert, whatever came after it.
     let ack = app.text(ANN, &format!("Y{alerted}")).await;
-    assert!(ack.body.contains(&format!("coming to #{alerted}")), "{}", ack.body);
+    assert!(
+        ack.body.contains(&format!("coming to #{alerted}")),
+        "{}",
+        ack.body
+    );
     assert_eq!(counts(&app.incident(alerted).await), (1, 0, 0));
     // "yes" with the checked incident's number decides nothing: the two choices are repeated.
     let ack = app.text(ANN, &format!("yes {checked}")).await;
     assert!(ack.body.contains("CONFIRM"), "{}", ack.body);
     assert_eq!(app.incident(checked).await["status"], "verifying");
     let ack = app.text(ANN, &format!("CONFIRM {checked}")).await;
-    assert!(ack.body.contains(&format!("#{checked} is confirmed")), "{}", ack.body);
+    assert!(
+        ack.body.contains(&format!("#{checked} is confirmed")),
+        "{}",
+        ack.body
+    );
     app.stop().await;
 }
 on_both_backends!(a_verifier_answers_an_alert_by_its_number_while_a_check_waits);

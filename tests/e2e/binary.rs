@@ -109,7 +109,12 @@ pub(crate) struct Ran {
 }
 
 /// `tocsin ARGS` with these extra settings, `stdin` (if any) as its first line of input.
-pub(crate) fn run_cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Ran {
+pub(crate) fn run_cli(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    stdin: Option<&str>,
+) -> Ran {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = tocsin(dir, None, 1)
@@ -122,7 +127,9 @@ pub(crate) fn run_cli(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]
         .expect("the tocsin binary starts");
     let mut input = child.stdin.take().expect("stdin");
     if let Some(line) = stdin {
-        input.write_all(format!("{line}\n").as_bytes()).expect("stdin written");
+        input
+            .write_all(format!("{line}\n").as_bytes())
+            .expect("stdin written");
     }
     drop(input);
     let out = child.wait_with_output().expect("tocsin ran");
@@ -247,8 +254,14 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
     )
     .await;
     let sent = twilio.wait_for_messages(3, Duration::from_secs(15)).await;
-    assert_eq!(sent.len(), 3, "all-clear sent, and the reporter told it is over: {sent:?}");
-    assert!(sent.iter().any(|m| m.to == REPORTER && m.body.contains("todo despejado")));
+    assert_eq!(
+        sent.len(),
+        3,
+        "all-clear sent, and the reporter told it is over: {sent:?}"
+    );
+    assert!(sent
+        .iter()
+        .any(|m| m.to == REPORTER && m.body.contains("todo despejado")));
 
     // A volunteer added with the CLI while the server runs is alerted too.
     let added = tocsin(dir.path(), Some(&twilio), 1)

@@ -3,10 +3,10 @@
 //! user list` shows it locked, `tocsin user unlock` frees it at once, and the audit log holds
 //! the lock, the unlock and the login.
 
-use reqwest::StatusCode;
 use crate::binary::{on_backend, run_cli, start_with};
 use crate::dashboard_http::{client, login_at};
 use crate::helpers::{Backend, API_TOKEN};
+use reqwest::StatusCode;
 
 const RIGHT: &str = "correct horse battery";
 
@@ -29,12 +29,23 @@ async fn lock_and_unlock(database_url: Option<String>) {
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     }
     let resp = login_at(&server.base, &http, "maria", "wrong password!").await;
-    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "locked at the third");
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked at the third"
+    );
     let resp = login_at(&server.base, &http, "maria", RIGHT).await;
-    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password");
+    assert_eq!(
+        resp.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password"
+    );
 
     let (_, listed, _) = run(&["user", "list"], None);
-    assert!(listed.contains("maria\tdispatcher\tlocked for 15 more minutes"), "{listed}");
+    assert!(
+        listed.contains("maria\tdispatcher\tlocked for 15 more minutes"),
+        "{listed}"
+    );
     let (ok, _, err) = run(&["user", "unlock", "ghost"], None);
     assert!(!ok && err.contains("NAME: no account named ghost"), "{err}");
     let (ok, out, err) = run(&["user", "unlock", "maria"], None);
@@ -43,7 +54,11 @@ async fn lock_and_unlock(database_url: Option<String>) {
     assert!(!listed.contains("locked"), "{listed}");
 
     let resp = login_at(&server.base, &http, "maria", RIGHT).await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the running server sees the unlock");
+    assert_eq!(
+        resp.status(),
+        StatusCode::SEE_OTHER,
+        "the running server sees the unlock"
+    );
 
     let audit: serde_json::Value = http
         .get(format!("{}/api/v1/audit", server.base))
@@ -64,14 +79,21 @@ async fn lock_and_unlock(database_url: Option<String>) {
         })
         .collect();
     for wanted in [
-        ("tocsin", "login_locked", "maria after 3 failed logins, for 15 minutes"),
+        (
+            "tocsin",
+            "login_locked",
+            "maria after 3 failed logins, for 15 minutes",
+        ),
         ("cli", "user_unlock", "maria"),
         ("maria", "login", "dashboard"),
     ] {
         assert!(actions.contains(&wanted), "{wanted:?} in {actions:?}");
     }
     let log = std::fs::read_to_string(&server.log).unwrap_or_default();
-    assert!(!log.contains(RIGHT) && !log.contains("wrong password!"), "no password in the log");
+    assert!(
+        !log.contains(RIGHT) && !log.contains("wrong password!"),
+        "no password in the log"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

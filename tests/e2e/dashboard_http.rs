@@ -47,7 +47,12 @@ pub(crate) async fn login(
 }
 
 /// The login form of the server at `base`, filled in and posted.
-pub(crate) async fn login_at(base: &str, http: &reqwest::Client, name: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn login_at(
+    base: &str,
+    http: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> reqwest::Response {
     let form = http
         .get(format!("{base}/login"))
         .send()

@@ -56,7 +56,12 @@ async fn a_flood_from_one_number_alerts_nobody_and_loses_no_report(backend: Back
         assert_eq!(reply.status, 200);
         // Answered within the limit; beyond it, silence: a flood (or a forged From) must not
         // make the hotline send a flood of paid replies.
-        assert_eq!(reply.body.contains("Received"), n < 10, "report {n}: {}", reply.body);
+        assert_eq!(
+            reply.body.contains("Received"),
+            n < 10,
+            "report {n}: {}",
+            reply.body
+        );
     }
     app.dispatch_now().await;
     let (_, reports) = app.get("/reports").await;

@@ -52,14 +52,21 @@ async fn locks_after_wrong_passwords(backend: Backend) {
         login(&app, &http, "maria", "wrong password!").await;
     }
     let third = login(&app, &http, "maria", "wrong password!").await;
-    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "the third in a row locks");
+    assert_eq!(
+        third.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the third in a row locks"
+    );
     assert_eq!(third.headers()["retry-after"], "900");
     let text = third.text().await.unwrap();
     assert!(text.contains("locked for 15 more minutes"), "{text}");
     // Locked: even the right password is refused, and says so.
     let resp = login(&app, &http, "maria", RIGHT).await;
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(set_cookie(&resp, "tocsin_session").is_none(), "no session while locked");
+    assert!(
+        set_cookie(&resp, "tocsin_session").is_none(),
+        "no session while locked"
+    );
     assert!(resp.text().await.unwrap().contains("tocsin user unlock"));
     // Another account is not touched.
     let resp = login(&app, &http, "ben", RIGHT).await;
@@ -111,11 +118,19 @@ async fn a_burst_of_wrong_logins_is_turned_away_while_another_account_gets_in() 
     for i in 0..40 {
         let (http, url, csrf) = (http.clone(), format!("{}/login", app.base), csrf.clone());
         // Half against one account, half against names of their own.
-        let name = if i % 2 == 0 { "maria".to_string() } else { format!("guess{i}") };
+        let name = if i % 2 == 0 {
+            "maria".to_string()
+        } else {
+            format!("guess{i}")
+        };
         burst.spawn(async move {
             let resp = http
                 .post(url)
-                .form(&[("csrf", csrf.as_str()), ("username", &name), ("password", "wrong password!")])
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", &name),
+                    ("password", "wrong password!"),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -130,7 +145,11 @@ async fn a_burst_of_wrong_logins_is_turned_away_while_another_account_gets_in() 
         tokio::time::sleep(Duration::from_millis(250)).await;
         ben = login(&app, &http, "ben", RIGHT).await;
     }
-    assert_eq!(ben.status(), StatusCode::SEE_OTHER, "ben gets in during the burst");
+    assert_eq!(
+        ben.status(),
+        StatusCode::SEE_OTHER,
+        "ben gets in during the burst"
+    );
     let (mut wrong, mut busy) = (0, 0);
     while let Some(done) = burst.join_next().await {
         match done.unwrap() {
@@ -167,7 +186,9 @@ async fn the_login_csrf_token_is_the_servers_and_other_sites_cannot_post() {
         ]
     };
     // A pair of the client's choosing, as the old cookie/field check accepted.
-    let resp = post(with("chosen"), vec![("cookie", "tocsin_login=chosen")]).await.unwrap();
+    let resp = post(with("chosen"), vec![("cookie", "tocsin_login=chosen")])
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert!(resp.text().await.unwrap().contains("expired (csrf)"));
     // A token of another server (another key) is not this one's.
@@ -177,16 +198,26 @@ async fn the_login_csrf_token_is_the_servers_and_other_sites_cannot_post() {
             .unwrap()
             .as_secs(),
     );
-    assert_eq!(post(with(&other), vec![]).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(with(&other), vec![]).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     // The server's own token, with no cookie at all.
     let form = http.get(format!("{}/login", app.base)).send().await.unwrap();
-    assert!(set_cookie(&form, "tocsin_login").is_none(), "no cookie to pair with");
+    assert!(
+        set_cookie(&form, "tocsin_login").is_none(),
+        "no cookie to pair with"
+    );
     let csrf = hidden(&form.text().await.unwrap(), "csrf");
     // Posted from another site's page (the browser says so): refused, whatever the token.
-    let resp = post(with(&csrf), vec![("sec-fetch-site", "cross-site")]).await.unwrap();
+    let resp = post(with(&csrf), vec![("sec-fetch-site", "cross-site")])
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert!(resp.text().await.unwrap().contains("another site"));
-    let resp = post(with(&csrf), vec![("sec-fetch-site", "same-origin")]).await.unwrap();
+    let resp = post(with(&csrf), vec![("sec-fetch-site", "same-origin")])
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(set_cookie(&resp, "tocsin_session").is_some());
     app.stop().await;
@@ -199,7 +230,11 @@ async fn sixth_try_waits(app: &TestApp, http: &reqwest::Client, from: &str, tag:
     let started = Instant::now();
     http.post(format!("{}/login", app.base))
         .header("x-forwarded-for", from)
-        .form(&[("csrf", csrf.as_str()), ("username", tag), ("password", "wrong password!")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", tag),
+            ("password", "wrong password!"),
+        ])
         .send()
         .await
         .unwrap();
@@ -221,13 +256,22 @@ async fn the_proxy_header_names_the_client_only_when_trusted() {
     .await;
     let http = client();
     fail_five_times(&app, &http, "6.6.6.6, 203.0.113.9").await;
-    assert!(sixth_try_waits(&app, &http, "7.7.7.7, 203.0.113.9", "x").await, "same client");
-    assert!(!sixth_try_waits(&app, &http, "6.6.6.6, 198.51.100.7", "y").await, "another client");
+    assert!(
+        sixth_try_waits(&app, &http, "7.7.7.7, 203.0.113.9", "x").await,
+        "same client"
+    );
+    assert!(
+        !sixth_try_waits(&app, &http, "6.6.6.6, 198.51.100.7", "y").await,
+        "another client"
+    );
     app.stop().await;
 
     // Not trusted: a header the client writes changes nothing.
     let app = spawn_app_with(Backend::Sqlite, |_| {}).await;
     fail_five_times(&app, &http, "203.0.113.9").await;
-    assert!(sixth_try_waits(&app, &http, "198.51.100.7", "z").await, "spoofing does not help");
+    assert!(
+        sixth_try_waits(&app, &http, "198.51.100.7", "z").await,
+        "spoofing does not help"
+    );
     app.stop().await;
 }

@@ -19,10 +19,7 @@ async fn session(app: &TestApp, name: &str, role: Role) -> String {
         .await
         .expect("account");
     let logins = tocsin::login::Logins::new(app.core().store.vault());
-    let tocsin::login::Attempt::In(user) = logins
-        .attempt(app.core(), name, PASSWORD)
-        .await
-        .expect("store")
+    let tocsin::login::Attempt::In(user) = logins.attempt(app.core(), name, PASSWORD).await.expect("store")
     else {
         panic!("the password is right");
     };

@@ -38,18 +38,30 @@ async fn senders_that_are_no_valid_number_are_limited_held_and_blockable(backend
     .await;
     // A short code, an alphanumeric sender id, a number no country has.
     for n in 0..5 {
-        let reply = app.text("72345", &format!("ICE raid {n} at 34.0617, -118.3005")).await;
+        let reply = app
+            .text("72345", &format!("ICE raid {n} at 34.0617, -118.3005"))
+            .await;
         assert_eq!(reply.status, 200);
         let answered = said(&reply.body).is_some_and(|t| t.contains("Received"));
-        assert_eq!(answered, n < 3, "report {n}: answered only within the limit: {}", reply.body);
+        assert_eq!(
+            answered,
+            n < 3,
+            "report {n}: answered only within the limit: {}",
+            reply.body
+        );
     }
     let list = reports(&app).await;
     let held: Vec<&Value> = list.iter().filter(|r| r["flagged"] == "rate_limited").collect();
-    assert_eq!(held.len(), 2, "past 3 an hour a short code is held like a number: {list:?}");
+    assert_eq!(
+        held.len(),
+        2,
+        "past 3 an hour a short code is held like a number: {list:?}"
+    );
     assert!(held.iter().all(|r| r["incident_id"].is_null()));
 
     // A sender id that is no number can be blocked by one of its reports.
-    app.text("ACME-ALERTS", "ICE at the car wash 34.0617, -118.3005").await;
+    app.text("ACME-ALERTS", "ICE at the car wash 34.0617, -118.3005")
+        .await;
     let report_id = reports(&app).await[0]["id"].as_i64().unwrap();
     let (status, body) = app
         .post("/blocklist", json!({"report_id": report_id, "reason": "spoofed"}))
@@ -72,20 +84,32 @@ async fn senders_that_are_no_valid_number_are_limited_held_and_blockable(backend
         reply.body
     );
     let text = serde_json::to_string(&reports(&app).await).unwrap();
-    assert!(!text.contains("72345") && !text.contains("ACME"), "senders are never shown");
+    assert!(
+        !text.contains("72345") && !text.contains("ACME"),
+        "senders are never shown"
+    );
     app.stop().await;
 }
 on_both_backends!(senders_that_are_no_valid_number_are_limited_held_and_blockable);
 
 async fn a_message_over_1600_characters_is_kept_cut_and_handled(backend: Backend) {
     let app = spawn_app_with(backend, |_| {}).await;
-    app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0).await;
-    app.volunteer("Ann", ANN, "en", false, 34.0617, -118.3005, 1500.0).await;
-    let long = format!("ICE raid at 34.0617, -118.3005 {}", "agents everywhere ".repeat(150));
+    app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0)
+        .await;
+    app.volunteer("Ann", ANN, "en", false, 34.0617, -118.3005, 1500.0)
+        .await;
+    let long = format!(
+        "ICE raid at 34.0617, -118.3005 {}",
+        "agents everywhere ".repeat(150)
+    );
     assert!(long.chars().count() > 2500);
     let reply = app.text(TRUSTED, &long).await;
     assert_eq!(reply.status, 200);
-    assert!(said(&reply.body).is_some_and(|t| t.contains("Received")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("Received")),
+        "{}",
+        reply.body
+    );
     let latest = reports(&app).await[0].clone();
     assert_eq!(latest["truncated"], true, "{latest}");
     assert_eq!(latest["text"].as_str().unwrap().chars().count(), 1600);
@@ -120,7 +144,8 @@ async fn opted_out(app: &TestApp, id: i64) -> bool {
 
 async fn opt_out_words_in_each_language_stop_and_restart_messages(backend: Backend) {
     let app = spawn_app_with(backend, |_| {}).await;
-    app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0).await;
+    app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0)
+        .await;
     let lupe = volunteer(&app, "Lupe", LUPE, "es", "sms").await;
     let wei = volunteer(&app, "Wei", WEI, "en", "sms").await;
     let min = volunteer(&app, "Min", MIN, "ko", "sms").await;
@@ -131,9 +156,17 @@ async fn opt_out_words_in_each_language_stop_and_restart_messages(backend: Backe
     let text = said(&reply.body).unwrap_or_default().to_string();
     assert!(text.contains("No recibiras") && text.contains("ALTA"), "{text}");
     let reply = app.text(WEI, "停止").await;
-    assert!(said(&reply.body).is_some_and(|t| t.contains("不再")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("不再")),
+        "{}",
+        reply.body
+    );
     let reply = app.text(MIN, "중지").await;
-    assert!(said(&reply.body).is_some_and(|t| t.contains("받지 않습니다")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("받지 않습니다")),
+        "{}",
+        reply.body
+    );
     for id in [lupe, wei, min] {
         assert!(opted_out(&app, id).await, "volunteer {id} is opted out");
     }
@@ -141,7 +174,14 @@ async fn opt_out_words_in_each_language_stop_and_restart_messages(backend: Backe
     // opt-out and does not answer a second time.
     let reply = app
         .twilio
-        .send_inbound_sms_with(&app.sms_url(), ANN, HOTLINE, "ARRET", &[("OptOutType", "STOP")], Signing::Valid)
+        .send_inbound_sms_with(
+            &app.sms_url(),
+            ANN,
+            HOTLINE,
+            "ARRET",
+            &[("OptOutType", "STOP")],
+            Signing::Valid,
+        )
         .await
         .unwrap();
     assert_eq!(said(&reply.body), None, "{}", reply.body);
@@ -151,20 +191,33 @@ async fn opt_out_words_in_each_language_stop_and_restart_messages(backend: Backe
     app.text(TRUSTED, "ICE raid at 34.0617, -118.3005").await;
     app.dispatch_now().await;
     let id = app.latest_incident_id().await;
-    app.wait_incident(id, "alert planned", |v| v["status"] == "confirmed").await;
+    app.wait_incident(id, "alert planned", |v| v["status"] == "confirmed")
+        .await;
     app.dispatch_now().await;
     assert!(app.twilio.messages().is_empty(), "{:?}", app.twilio.messages());
 
     // The matching words restart them.
     let reply = app.text(LUPE, "ALTA").await;
-    assert!(said(&reply.body).is_some_and(|t| t.contains("Bienvenido")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("Bienvenido")),
+        "{}",
+        reply.body
+    );
     let reply = app.text(WEI, "开始").await;
-    assert!(said(&reply.body).is_some_and(|t| t.contains("欢迎")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("欢迎")),
+        "{}",
+        reply.body
+    );
     assert!(!opted_out(&app, lupe).await && !opted_out(&app, wei).await);
     assert!(opted_out(&app, min).await, "Min did not restart");
     // A sentence holding the word is no keyword: it is a report.
     let reply = app.text("+13235550177", "baja la policia en la esquina").await;
-    assert!(said(&reply.body).is_some_and(|t| t.contains("Recibido")), "{}", reply.body);
+    assert!(
+        said(&reply.body).is_some_and(|t| t.contains("Recibido")),
+        "{}",
+        reply.body
+    );
     app.stop().await;
 }
 on_both_backends!(opt_out_words_in_each_language_stop_and_restart_messages);

@@ -77,7 +77,12 @@ async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(ba
         "geometry": {"type": "Polygon", "coordinates": [[[-118.30, 34.06], [-118.29, 34.06],
             [-118.29, 34.07], [-118.30, 34.06]]]}}]});
     assert_eq!(post(&app, &boss, "/zones", zone).await.0, 201);
-    assert_eq!(call(&app, &boss, reqwest::Method::DELETE, "/zones/Plaza", None).await.0, 204);
+    assert_eq!(
+        call(&app, &boss, reqwest::Method::DELETE, "/zones/Plaza", None)
+            .await
+            .0,
+        204
+    );
     let (_, list) = get(&app, &boss, "/tokens").await;
     assert_eq!(
         find(&list, "ci-bot")["last_used_at"],
@@ -142,7 +147,9 @@ async fn admins_make_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(ba
         .unwrap_or_default();
     for action in ["zones_import", "zone_remove"] {
         assert!(
-            actions.iter().any(|(actor, a, _)| actor == "\"token:boss\"" && a == &format!("\"{action}\"")),
+            actions
+                .iter()
+                .any(|(actor, a, _)| actor == "\"token:boss\"" && a == &format!("\"{action}\"")),
             "{action} by token:boss in {actions:?}"
         );
     }

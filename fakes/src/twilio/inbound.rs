@@ -116,7 +116,8 @@ impl InboundSender {
         message_sid: Option<&str>,
         signing: Signing,
     ) -> anyhow::Result<InboundReply> {
-        self.send_with(url, from, to, body, message_sid, &[], signing).await
+        self.send_with(url, from, to, body, message_sid, &[], signing)
+            .await
     }
 
     /// The same with parameters a configured account adds (e.g. Advanced Opt-Out's

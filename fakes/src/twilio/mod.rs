@@ -192,7 +192,9 @@ impl FakeTwilio {
         extra: &[(&str, &str)],
         signing: Signing,
     ) -> anyhow::Result<InboundReply> {
-        self.inbound.send_with(url, from, to, body, None, extra, signing).await
+        self.inbound
+            .send_with(url, from, to, body, None, extra, signing)
+            .await
     }
 
     /// Same with an explicit `MessageSid`, to simulate a redelivery.

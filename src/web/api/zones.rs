@@ -14,7 +14,11 @@ use crate::store::zones::ZoneRow;
 use crate::tokens::Caller;
 use crate::web::ApiError;
 
-pub async fn import(State(core): State<Shared>, caller: Caller, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn import(
+    State(core): State<Shared>,
+    caller: Caller,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
     let zones = parse_collection(&json).map_err(|why| ApiError::invalid("features", why))?;

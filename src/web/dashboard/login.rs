@@ -91,7 +91,10 @@ pub async fn submit(
             &dash,
             StatusCode::FORBIDDEN,
             "",
-            Some("This login came from another site. Open the dashboard's own address and log in there.".into()),
+            Some(
+                "This login came from another site. Open the dashboard's own address and log in there."
+                    .into(),
+            ),
         );
     }
     if !dash.logins.csrf.valid(field("csrf"), now_s()) {
@@ -119,7 +122,11 @@ pub async fn submit(
         tracing::warn!(%ip, failures, "repeated failed logins: slowing down");
         tokio::time::sleep(delay).await;
     }
-    let user = match dash.logins.attempt(&dash.core, &username, field("password")).await {
+    let user = match dash
+        .logins
+        .attempt(&dash.core, &username, field("password"))
+        .await
+    {
         Ok(Attempt::In(user)) => user,
         Ok(Attempt::Busy) => {
             let text = "Many logins are being checked right now. Wait a second and try again.";
