@@ -3,7 +3,8 @@
 //! user list` shows it locked, `tocsin user unlock` frees it at once, and the audit log holds
 //! the lock, the unlock and the login.
 
-use crate::binary::{on_backend, run_cli, start_with};
+use crate::binary::start_with;
+use crate::binary_run::{on_backend, run_cli};
 use crate::dashboard_http::{client, login_at};
 use crate::helpers::{Backend, API_TOKEN};
 use reqwest::StatusCode;

@@ -11,7 +11,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
 
-use crate::binary::{on_backend, start_with};
+use crate::binary::start_with;
+use crate::binary_run::on_backend;
 use crate::helpers::{eventually, Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 use crate::senders::said;
 

@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, Signing};
 
-use crate::binary::{on_backend, start_with, tocsin};
+use crate::binary::{start_with, tocsin};
+use crate::binary_run::on_backend;
 use crate::helpers::{Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 
 const REPORTER: &str = "+13235550191";

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use tocsin_fakes::{FakeSignal, FakeSignalConfig};
 
-use crate::binary::{on_backend, run_cli, start_with, tocsin};
+use crate::binary::{start_with, tocsin};
+use crate::binary_run::{on_backend, run_cli};
 use crate::dashboard_http::{client, hidden, login_at, set_cookie};
 use crate::disk::{files_in, found_in_files, found_in_rows, pg_rows_as_text_at, text};
 use crate::helpers::{eventually, Backend, API_TOKEN, HOTLINE};

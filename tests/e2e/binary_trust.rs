@@ -48,7 +48,7 @@ const ROSTER: [(&str, &str, &str, &str, bool, f64, f64, f64); 6] = [
 ];
 
 async fn trust(backend: Backend) {
-    crate::binary::on_backend(backend, scenario).await;
+    crate::binary_run::on_backend(backend, scenario).await;
 }
 
 mod trust {

@@ -13,6 +13,7 @@ mod binary_logins;
 mod binary_people;
 mod binary_places;
 mod binary_roles;
+mod binary_run;
 mod binary_tokens;
 mod binary_trust;
 mod crash;
