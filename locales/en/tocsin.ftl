@@ -104,3 +104,10 @@ followup-noted = Thank you, added to your report { $report }. A dispatcher reads
 reporter-confirmed = Your report { $report } is confirmed ({ $what }): volunteers are being alerted. Stay safe; text us if anything changes.
 reporter-all-clear = Report { $report } ({ $what }) is over: all clear. Thank you for reporting.
 reporter-false-alarm = Report { $report } was closed as a false alarm. Thank you; text us again if you see something.
+
+# A place known only roughly (a zone, a street): the reporter's own words say the rest.
+verify-request-zone = { $head } CHECK { $what } somewhere in { $zone }. Reporter: "{ $words }" Only if safe. CONFIRM { $id } if seen, NOTHING { $id } if not.
+verify-request-around = { $head } CHECK { $what } around { $link } Reporter: "{ $words }" Only if safe. CONFIRM { $id } if seen, NOTHING { $id } if not.
+answer-coming-zone = Thank you: you are coming to #{ $id }, somewhere in { $zone }. Reporter: "{ $words }" We will text the exact place if we get it. Stay safe.
+answer-coming-around = Thank you: you are coming to #{ $id }, around { $link } Reporter: "{ $words }" We will text the exact place if we get it. Stay safe.
+place-known = { $head }: exact place of the { $what }: { $link } HERE{ $id }=arrived

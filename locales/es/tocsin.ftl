@@ -99,3 +99,10 @@ followup-noted = Gracias, lo agregamos a su reporte { $report }. Un despachador 
 reporter-confirmed = Su reporte { $report } esta confirmado ({ $what }): estamos avisando a voluntarios. Cuidese; escribanos si algo cambia.
 reporter-all-clear = El reporte { $report } ({ $what }) termino: todo despejado. Gracias por avisar.
 reporter-false-alarm = El reporte { $report } se cerro como falsa alarma. Gracias; escribanos otra vez si ve algo.
+
+# Un lugar conocido solo a grandes rasgos (una zona, una calle): las palabras de quien avisó dicen el resto.
+verify-request-zone = { $head } VERIFICA { $what } en algun lugar de { $zone }. Aviso: "{ $words }" Cuidado. CONFIRMAR { $id } si lo ves, NADA { $id } si no
+verify-request-around = { $head } VERIFICA { $what } por { $link } Aviso: "{ $words }" Cuidado. CONFIRMAR { $id } si lo ves, NADA { $id } si no
+answer-coming-zone = Gracias: vas a #{ $id }, en algun lugar de { $zone }. Aviso: "{ $words }" Te mandamos el lugar exacto si lo sabemos. Cuidate.
+answer-coming-around = Gracias: vas a #{ $id }, por { $link } Aviso: "{ $words }" Te mandamos el lugar exacto si lo sabemos. Cuidate.
+place-known = { $head }: lugar exacto de { $what }: { $link } AQUI{ $id }=llegue

@@ -97,3 +97,10 @@ followup-noted = 감사합니다. 제보 { $report }에 추가했습니다. 담�
 reporter-confirmed = 제보 { $report }이(가) 확인되었습니다 ({ $what }): 자원봉사자에게 알리고 있습니다. 안전하세요. 달라지는 것이 있으면 알려 주세요.
 reporter-all-clear = 제보 { $report } ({ $what }) 상황이 끝났습니다. 제보해 주셔서 감사합니다.
 reporter-false-alarm = 제보 { $report }은(는) 오경보로 종료되었습니다. 감사합니다. 다시 보이면 알려 주세요.
+
+# 대략적인 위치만 아는 경우(지역, 거리): 제보자의 말을 그대로 전합니다.
+verify-request-zone = { $head } 확인 요청: { $zone } 어딘가에 { $what } 가능성. 제보: "{ $words }" 안전할 때만 가세요. 보이면 CONFIRM { $id }(있음), 없으면 NOTHING { $id }(없음) 답장.
+verify-request-around = { $head } 확인 요청: { $link } 부근 { $what } 가능성. 제보: "{ $words }" 안전할 때만 가세요. 보이면 CONFIRM { $id }(있음), 없으면 NOTHING { $id }(없음) 답장.
+answer-coming-zone = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 위치: { $zone } 어딘가. 제보: "{ $words }" 정확한 위치를 알게 되면 문자로 보내드립니다. 안전하세요.
+answer-coming-around = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 위치: { $link } 부근. 제보: "{ $words }" 정확한 위치를 알게 되면 문자로 보내드립니다. 안전하세요.
+place-known = { $head }: { $what } 정확한 위치: { $link } HERE{ $id }=도착

@@ -97,3 +97,10 @@ followup-noted = 谢谢，已加入您的报告 { $report }。调度员会阅读
 reporter-confirmed = 您的报告 { $report } 已确认（{ $what }）：正在通知志愿者。注意安全；如有变化请告诉我们。
 reporter-all-clear = 报告 { $report }（{ $what }）已结束：解除警报。谢谢您的报告。
 reporter-false-alarm = 报告 { $report } 已作为误报关闭。谢谢；如再看到请告诉我们。
+
+# 只知道大致位置（一个区域、一条街）：转告报告人的原话。
+verify-request-zone = { $head } 请核实：{ $zone }某处可能有{ $what }。报告：“{ $words }” 安全时才去。看到了回复CONFIRM { $id }（确认），没发现回复NOTHING { $id }（没发现）。
+verify-request-around = { $head } 请核实：{ $link } 附近可能有{ $what }。报告：“{ $words }” 安全时才去。看到了回复CONFIRM { $id }（确认），没发现回复NOTHING { $id }（没发现）。
+answer-coming-zone = 谢谢：已记录你会去 #{ $id }，在{ $zone }某处。报告：“{ $words }” 知道确切地点后会发短信给你。注意安全。
+answer-coming-around = 谢谢：已记录你会去 #{ $id }，在{ $link } 附近。报告：“{ $words }” 知道确切地点后会发短信给你。注意安全。
+place-known = { $head }: { $what }的确切地点：{ $link } 回复HERE{ $id }=到了

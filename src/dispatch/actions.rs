@@ -4,7 +4,6 @@
 
 use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
-use crate::dispatch::message::{Head, Label};
 use crate::domain::{AlertPurpose, IncidentStatus, Kind};
 use crate::events::Event;
 use crate::store::alerts::Audience;
@@ -63,14 +62,21 @@ pub async fn locate(core: &Core, actor: &Actor, id: i64, lat: f64, lon: f64) -> 
             format!("lon {lon} is outside -180..180"),
         ));
     }
-    let status = status_of(core, id).await?;
-    if !core.store.locate_incident(id, lat, lon).await? {
+    let before = core.store.incident(id).await?.ok_or(ActionError::NotFound)?;
+    let zones = core.zones();
+    let zone = zones.containing(lat, lon).map(|z| z.name.as_str());
+    if !core.store.locate_incident(id, (lat, lon), zone).await? {
         return Err(ActionError::Conflict(format!(
-            "the incident is {status} and already alerted or closed; it cannot be moved"
+            "the incident is {} and already alerted or closed; it cannot be moved",
+            before.status
         )));
     }
     tracing::info!(incident_id = id, actor = actor.name(), "incident located");
     changed(core, actor, id, "locate", &format!("{lat:.5}, {lon:.5}"), true).await;
+    if before.approximate {
+        // Known only roughly until now: those coming, and verifiers still asked, get the place.
+        crate::dispatch::place::tell_exact(core, id).await;
+    }
     Ok(())
 }
 
@@ -196,6 +202,10 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
             .await?;
     }
     changed(core, actor, into, "merge", &format!("#{from} merged in"), true).await;
+    if target.approximate && !source.approximate && source.lat.is_some() {
+        // Its rough place became the merged one's exact place.
+        crate::dispatch::place::tell_exact(core, into).await;
+    }
     core.events.publish(Event::Incident { id: from });
     Ok(())
 }
@@ -270,14 +280,7 @@ pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Res
             "the incident is {status}; updates go to open incidents"
         )));
     }
-    let head = Head {
-        id,
-        drill: incident.drill,
-        label: match (status, incident.confirmed_by.as_deref()) {
-            ("confirmed", Some(by)) if by != "policy" => Label::Confirmed,
-            _ => Label::Unconfirmed,
-        },
-    };
+    let head = crate::dispatch::place::head_of(&incident);
     let targets = core.store.reached_by_first_alert(id).await?;
     if targets.is_empty() {
         return Err(ActionError::Conflict(

@@ -157,6 +157,52 @@ pub fn verify_request(language: Language, id: i64, drill: bool, kind: Kind, lat:
     text(language, "verify-request", &args)
 }
 
+/// Where a place known only roughly is, in its messages: the zone's name, else a place to
+/// about a kilometre. Returns the catalogue key's ending and its argument.
+fn rough_where(place: &Place) -> (&'static str, (&'static str, String)) {
+    match place.zone {
+        Some(zone) => ("zone", ("zone", zone.to_string())),
+        None => ("around", ("link", rough_link(place.lat, place.lon))),
+    }
+}
+
+/// "Please check" when the place is known only roughly: somewhere in the zone (or around a
+/// rough place), with the reporter's own words (`quote`d), never a link that looks exact.
+pub fn verify_request_rough(language: Language, h: &Head, kind: Kind, place: &Place, words: &str) -> String {
+    let (ending, at) = rough_where(place);
+    let args = [
+        ("head", head(language, h)),
+        ("what", kind_words(language, kind)),
+        at,
+        ("words", words.to_string()),
+        ("id", h.id.to_string()),
+    ];
+    text(language, &format!("verify-request-{ending}"), &args)
+}
+
+/// The reply to "coming" when the place is known only roughly: the best place known and the
+/// reporter's words; the exact place follows if it is learnt (`place_known`).
+pub fn answer_coming_rough(language: Language, h: &Head, place: &Place, words: &str) -> String {
+    let (ending, at) = rough_where(place);
+    let args = [("id", h.id.to_string()), at, ("words", words.to_string())];
+    drilled(
+        language,
+        h.drill,
+        text(language, &format!("answer-coming-{ending}"), &args),
+    )
+}
+
+/// To those coming to an incident once its rough place is made exact.
+pub fn place_known(language: Language, h: &Head, kind: Kind, lat: f64, lon: f64) -> String {
+    let args = [
+        ("head", head(language, h)),
+        ("what", kind_words(language, kind)),
+        ("link", map_link(lat, lon)),
+        ("id", h.id.to_string()),
+    ];
+    text(language, "place-known", &args)
+}
+
 /// The end, to everyone alerted: ALL CLEAR, or FALSE ALARM (stand down).
 pub fn all_clear(language: Language, id: i64, drill: bool, kind: Kind, false_alarm: bool) -> String {
     let (label, key) = if false_alarm {
@@ -243,7 +289,11 @@ pub fn answer_ack(
         (Answer::Cant, _) => "answer-cant",
         (Answer::OnScene, _) => "answer-on-scene",
     };
-    let reply = text(language, key, &args);
+    drilled(language, drill, text(language, key, &args))
+}
+
+/// A reply about a drill says so first.
+fn drilled(language: Language, drill: bool, reply: String) -> String {
     if drill {
         format!("{} {reply}", text(language, "label-drill", &[]))
     } else {
@@ -262,11 +312,7 @@ pub fn answer_ack_unvetted(language: Language, answer: Answer, incident_id: i64,
         "answer-coming-unvetted",
         &[("id", incident_id.to_string())],
     );
-    if drill {
-        format!("{} {reply}", text(language, "label-drill", &[]))
-    } else {
-        reply
-    }
+    drilled(language, drill, reply)
 }
 
 pub fn no_open_alert(language: Language) -> String {

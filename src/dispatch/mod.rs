@@ -7,6 +7,8 @@ pub mod actions;
 pub mod escalate;
 pub mod follow;
 pub mod message;
+pub mod place;
+pub mod quote;
 pub mod verifiers;
 
 use std::time::Duration;

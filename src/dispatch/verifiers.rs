@@ -113,8 +113,19 @@ async fn page(
         return nobody_in_reach(core, &[incident_id]).await;
     }
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let bodies =
-        in_every_language(|l| message::verify_request(l, incident_id, incident.drill, kind, lat, lon));
+    let bodies = if incident.approximate {
+        // Known only roughly: where it may be, and what the reporter said; no exact-looking link.
+        let words = crate::dispatch::place::reporter_words(core, incident_id).await?;
+        let head = crate::dispatch::place::head_of(incident);
+        let place = message::Place {
+            lat,
+            lon,
+            zone: incident.zone.as_deref(),
+        };
+        in_every_language(|l| message::verify_request_rough(l, &head, kind, &place, &words))
+    } else {
+        in_every_language(|l| message::verify_request(l, incident_id, incident.drill, kind, lat, lon))
+    };
     let audience = Audience::Volunteers {
         ids: &chosen,
         signal_on: core.settings.signal_ready(),

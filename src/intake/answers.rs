@@ -10,7 +10,7 @@
 //! redelivered webhook changes nothing.
 
 use crate::app::Core;
-use crate::dispatch::message;
+use crate::dispatch::{message, place};
 use crate::domain::{Answer, Kind, Language};
 use crate::events::Event;
 use crate::i18n::text;
@@ -188,6 +188,15 @@ async fn answer_reply(
     let drill = incident.as_ref().is_some_and(|i| i.drill);
     if !vetted {
         return Ok(message::answer_ack_unvetted(language, answer, incident_id, drill));
+    }
+    // Known only roughly: one who is coming gets the best place known and the reporter's words.
+    let rough = incident
+        .as_ref()
+        .filter(|i| i.approximate && answer == Answer::Coming);
+    if let Some((i, place)) = rough.and_then(|i| Some((i, place::place_of(i)?))) {
+        let words = place::reporter_words(core, incident_id).await?;
+        let head = place::head_of(i);
+        return Ok(message::answer_coming_rough(language, &head, &place, &words));
     }
     let exact = incident
         .filter(|i| core.settings.dispatch.progressive_disclosure && !i.approximate)

@@ -190,7 +190,7 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
         drop(tx);
         return open_incident(core, o).await;
     }
-    let near = report::nearby(core, &mut tx, &same).await?;
+    let near = crate::intake::merging::nearby(core, &mut tx, &same).await?;
     if let Some((metres, other)) = near.filter(|(_, i)| i.id != incident_id) {
         tx.commit().await?;
         if core.store.merge_incidents(incident_id, other.id).await? {
@@ -201,6 +201,8 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
                 "the reporter's answer placed it beside an open incident: merged"
             );
             report::joined(core, &same, &other).await?;
+            let why = "placed exactly by a reporter's answer";
+            crate::intake::merging::sharpen(core, &other, o, why).await;
             core.events
                 .publish(crate::events::Event::Incident { id: incident_id });
             return Ok(other.id);

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod followup;
 pub mod guard;
 pub mod join;
+pub mod merging;
 pub mod message;
 pub mod phrases;
 pub mod placing;

@@ -231,7 +231,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
     // other report's: five people reporting one raid in the same second make one incident.
     let mut tx = core.store.begin().await?;
     core.store.serialise_intake(&mut tx).await?;
-    let near = nearby(core, &mut tx, o).await?;
+    let near = crate::intake::merging::nearby(core, &mut tx, o).await?;
     let confirmed_by = confirmed_by(core, o.trusted).filter(|_| location.point.is_some());
     let incident_id = match &near {
         Some((_, incident)) => incident.id,
@@ -274,6 +274,8 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
                 "report joined an open incident"
             );
             joined(core, o, &incident).await?;
+            let why = "placed exactly by a later report";
+            crate::intake::merging::sharpen(core, &incident, o, why).await;
         }
         None => {
             tracing::info!(
@@ -288,35 +290,6 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
         }
     }
     Ok(incident_id)
-}
-
-/// The open incident a located report joins: the nearest of its kind (or any, with
-/// `merge_any_kind`) within `merge_m` and opened within `merge_s`: the same raid reported
-/// twice alerts nobody twice.
-pub(crate) async fn nearby(
-    core: &Core,
-    conn: &mut crate::store::Conn,
-    o: &Opening<'_>,
-) -> Result<Option<(f64, IncidentRow)>, StoreError> {
-    let location = o.location;
-    let Some((lat, lon)) = location.point.filter(|_| !location.approximate) else {
-        return Ok(None);
-    };
-    let d = &core.settings.dispatch;
-    if d.merge_m <= 0.0 {
-        return Ok(None);
-    }
-    let since = now_ms() - d.merge_s as i64 * 1000;
-    Ok(incidents::open_near(conn, since, lat, lon, d.merge_m)
-        .await?
-        .into_iter()
-        .filter(|i| (i.kind == o.kind || d.merge_any_kind) && !i.approximate && i.drill == o.drill)
-        .filter_map(|i| {
-            let (ilat, ilon) = (i.lat?, i.lon?);
-            let m = crate::geo::area::haversine_m(lat, lon, ilat, ilon);
-            (m <= d.merge_m).then_some((m, i))
-        })
-        .min_by(|a, b| a.0.total_cmp(&b.0)))
 }
 
 /// After a report joined an incident: a trusted reporter's report confirms it (under the

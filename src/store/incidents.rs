@@ -216,16 +216,21 @@ impl Store {
     }
 
     /// Sets the point of an open incident. False when it is not open (or absent).
-    pub async fn locate_incident(&self, id: i64, lat: f64, lon: f64) -> Result<bool> {
+    /// One placed only roughly may be placed exactly even after its first alert (those coming
+    /// are then sent the place); an exact one is never moved once alerted. `zone`: the zone the
+    /// new point is in.
+    pub async fn locate_incident(&self, id: i64, (lat, lon): (f64, f64), zone: Option<&str>) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE, \
-             located_by = 'dispatcher', uncertainty_m = NULL \
-             WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed') AND first_alert_at IS NULL",
+             located_by = 'dispatcher', uncertainty_m = NULL, zone = $5 \
+             WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed') \
+             AND (first_alert_at IS NULL OR approximate = TRUE)",
         )
         .bind(id)
         .bind(lat)
         .bind(lon)
         .bind(now_ms())
+        .bind(zone)
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)

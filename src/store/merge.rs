@@ -46,7 +46,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         // The survivor takes the merged one's place (and zone) when it had none and has not
-        // alerted yet; and it is verified when the merged one was.
+        // alerted yet, or had only a rough one and the merged one is exact (a dispatcher's
+        // decision: those coming are then sent it); and it is verified when the merged one was.
         sqlx::query(
             "UPDATE incidents SET lat = (SELECT lat FROM incidents WHERE id = $1), \
              lon = (SELECT lon FROM incidents WHERE id = $1), \
@@ -54,7 +55,8 @@ impl Store {
              approximate = (SELECT approximate FROM incidents WHERE id = $1), \
              located_by = (SELECT located_by FROM incidents WHERE id = $1), \
              uncertainty_m = (SELECT uncertainty_m FROM incidents WHERE id = $1), updated_at = $3 \
-             WHERE id = $2 AND lat IS NULL AND first_alert_at IS NULL",
+             WHERE id = $2 AND ((lat IS NULL AND first_alert_at IS NULL) OR (approximate = TRUE AND \
+             EXISTS (SELECT 1 FROM incidents f WHERE f.id = $1 AND f.lat IS NOT NULL AND f.approximate = FALSE)))",
         )
         .bind(from)
         .bind(into)

@@ -42,6 +42,7 @@ pub mod pace;
 pub mod places;
 pub mod receipts;
 pub mod reports;
+pub mod rough;
 pub mod tokens;
 mod upgrade;
 pub mod vetting;

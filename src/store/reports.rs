@@ -164,6 +164,16 @@ impl Store {
         rows.iter().map(|r| from_row(self, r)).collect()
     }
 
+    /// The incident's first report: whose words are quoted when its place is known only roughly.
+    pub async fn first_report_of(&self, incident_id: i64) -> Result<Option<ReportRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM reports WHERE incident_id = $1 ORDER BY id LIMIT 1");
+        let row = sqlx::query(&sql)
+            .bind(incident_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| from_row(self, &r)).transpose()
+    }
+
     /// The latest reports, for the dispatcher (newest first).
     pub async fn recent_reports(&self, limit: i64) -> Result<Vec<ReportRow>> {
         let sql = format!("SELECT {COLUMNS} FROM reports ORDER BY id DESC LIMIT $1");

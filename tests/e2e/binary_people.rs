@@ -9,99 +9,18 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
 
 use crate::binary::start_with;
+use crate::binary_net::{Net, WAIT};
 use crate::binary_run::on_backend;
-use crate::helpers::{eventually, Backend, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
-use crate::senders::said;
-
-const WAIT: Duration = Duration::from_secs(15);
+use crate::helpers::{eventually, Backend, ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
 const ROSA: &str = "+13235550401";
 const ANN: &str = "+13235550402";
 const STRANGER: &str = "+13235550403";
 const BARE: &str = "+13235550404";
 const MIN: &str = "+13235550405";
 const WEI: &str = "+13235550406";
-
-/// The network as a sender and an API client see it.
-struct Net<'a> {
-    twilio: &'a FakeTwilio,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Net<'_> {
-    /// A signed inbound SMS; the text of tocsin's reply (empty for none).
-    async fn text(&self, from: &str, body: &str) -> String {
-        let url = format!("{}/webhooks/twilio/sms", self.base);
-        let reply: InboundReply = self
-            .twilio
-            .send_inbound_sms(&url, from, HOTLINE, body, Signing::Valid)
-            .await
-            .expect("webhook answered");
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        said(&reply.body).unwrap_or_default().to_string()
-    }
-
-    async fn api(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(API_TOKEN);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("API answered");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let (status, body) = self.api(Method::GET, path, None).await;
-        assert_eq!(status, 200, "{path}: {body}");
-        body
-    }
-
-    async fn incidents(&self) -> Vec<Value> {
-        self.get("/incidents").await["incidents"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The newest incident's id.
-    async fn latest(&self) -> i64 {
-        let all = self.incidents().await;
-        all.iter()
-            .filter_map(|i| i["id"].as_i64())
-            .max()
-            .expect("an incident")
-    }
-
-    async fn incident(&self, id: i64) -> Value {
-        self.get(&format!("/incidents/{id}")).await
-    }
-
-    /// (coming, can't, on scene) of one incident.
-    async fn counts(&self, id: i64) -> (i64, i64, i64) {
-        let view = self.incident(id).await;
-        let n = |k: &str| view["counts"][k].as_i64().unwrap_or(-1);
-        (n("coming"), n("cant"), n("on_scene"))
-    }
-
-    async fn latest_report(&self) -> Value {
-        self.get("/reports").await["reports"][0].clone()
-    }
-
-    /// Waits until `to` got `n` messages; the last one's text.
-    async fn nth_to(&self, to: &str, n: usize) -> String {
-        let got = eventually(WAIT, || async { self.twilio.messages_to(to).len() >= n }).await;
-        let sent = self.twilio.messages_to(to);
-        assert!(got, "{to} got {n} messages: {sent:?}");
-        sent[n - 1].body.clone()
-    }
-}
 
 async fn people(backend: Backend) {
     on_backend(backend, scenario).await;
