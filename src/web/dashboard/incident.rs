@@ -76,6 +76,8 @@ struct IncidentPage {
     live: Live,
     open: bool,
     movable: bool,
+    /// Placed only roughly (a zone, a street): the page says so and invites the exact place.
+    rough: bool,
     unverified: bool,
     /// Closed as not found: a dispatcher may still confirm it.
     not_found: bool,
@@ -187,9 +189,12 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
     let map = json!({
         "point": row.lat.zip(row.lon).map(|(a, b)| [a, b]),
         "areas": areas,
+        "rough": row.approximate,
     });
+    // Placed only roughly, it may be placed exactly even after its alert (those coming are sent
+    // the place); an exact one is never moved once alerted.
     let movable = matches!(row.status.as_str(), "unverified" | "verifying" | "confirmed")
-        && row.first_alert_at.is_none();
+        && (row.first_alert_at.is_none() || row.approximate);
     let live = Live {
         inc,
         reports,
@@ -215,6 +220,7 @@ async fn render_page(
         Err(e) => return view::internal(e),
     };
     map["placeable"] = json!(movable);
+    let rough = map["rough"] == json!(true);
     let open = matches!(live.inc.status.as_str(), "unverified" | "verifying" | "confirmed");
     let unverified = matches!(live.inc.status.as_str(), "unverified" | "verifying");
     let not_found = live.inc.status == "not_found" && live.inc.merged_into.is_none();
@@ -231,6 +237,7 @@ async fn render_page(
         live,
         open,
         movable,
+        rough,
         unverified,
         not_found,
         alerted_any,
