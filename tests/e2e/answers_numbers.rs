@@ -80,3 +80,47 @@ async fn an_answer_naming_a_merged_incident_counts_for_the_one_it_was_merged_int
     app.stop().await;
 }
 on_both_backends!(an_answer_naming_a_merged_incident_counts_for_the_one_it_was_merged_into);
+
+/// The example in "not understood" is the volunteer's own: none open, one, then the newest of two.
+async fn the_unclear_reply_shows_the_volunteers_own_open_incident(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("Rosa", REPORTER, "en", true, 34.2, -118.5, 1000.0)
+        .await;
+    app.volunteer("Ann", ANN, "en", false, 34.06, -118.285, 5000.0)
+        .await;
+    app.volunteer("Beto", BETO, "es", false, 34.06, -118.285, 5000.0)
+        .await;
+    let reply = app.text(ANN, "what time is it?").await;
+    assert!(reply.body.contains("Not understood"), "{}", reply.body);
+    assert!(
+        reply.body.contains("reply Y, N or HERE. Report") && !reply.body.contains('#'),
+        "no number when nothing is open: {}",
+        reply.body
+    );
+
+    let first = sighting(&app, "ICE raid at 34.0670, -118.3000", 2, 2).await;
+    let reply = app.text(ANN, "ok thanks").await;
+    assert!(reply.body.contains("Not understood"), "{}", reply.body);
+    assert!(
+        reply.body.contains(&format!("Y{first} for #{first}")),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("Y26 "), "{}", reply.body);
+
+    let second = sighting(&app, "Eviction now at 34.0560, -118.2750", 4, 2).await;
+    let reply = app.text(ANN, "who is driving?").await;
+    assert!(
+        reply.body.contains(&format!("Y{second} for #{second}")),
+        "the most recent: {}",
+        reply.body
+    );
+    let reply = app.text(BETO, "que hora es").await;
+    assert!(
+        reply.body.contains(&format!("SI{second} para #{second}")),
+        "{}",
+        reply.body
+    );
+    app.stop().await;
+}
+on_both_backends!(the_unclear_reply_shows_the_volunteers_own_open_incident);
