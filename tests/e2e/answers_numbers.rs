@@ -13,6 +13,7 @@ use crate::on_both_backends;
 const REPORTER: &str = "+13235550401";
 const ANN: &str = "+13235550402";
 const BETO: &str = "+13235550403";
+const STRANGER: &str = "+13235550404";
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn with_zones(backend: Backend) -> TestApp {
@@ -124,3 +125,23 @@ async fn the_unclear_reply_shows_the_volunteers_own_open_incident(backend: Backe
     app.stop().await;
 }
 on_both_backends!(the_unclear_reply_shows_the_volunteers_own_open_incident);
+
+/// A report with no place, placed by the zone the reporter names when asked where: the incident
+/// says it was placed by a zone, and how rough that is.
+async fn an_incident_placed_by_the_answer_to_where_says_how(backend: Backend) {
+    let app = with_zones(backend).await;
+    let reply = app
+        .text(STRANGER, "ICE agents taking people at the car wash, hurry")
+        .await;
+    assert!(reply.body.contains("Where is it?"), "{}", reply.body);
+    let id = app.latest_incident_id().await;
+    assert!(app.incident(id).await["located_by"].is_null());
+    app.text(STRANGER, "in Koreatown").await;
+    let view = app.incident(id).await;
+    assert_eq!(view["zone"], "Koreatown", "{view}");
+    assert_eq!(view["located_by"], "zone", "{view}");
+    assert!(view["uncertainty_m"].as_f64().is_some_and(|m| m > 0.0), "{view}");
+    assert_eq!(view["approximate"], true, "{view}");
+    app.stop().await;
+}
+on_both_backends!(an_incident_placed_by_the_answer_to_where_says_how);
