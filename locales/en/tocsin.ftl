@@ -92,7 +92,10 @@ command-words-lang = LANG, LANGUAGE
 answer-which = Which alert? { $list }. Reply with its number, e.g. { $example }
 answer-not-alerted = You were not alerted for #{ $id }. { $open }
 answer-open = Open: { $list }.
-unclear = Not understood. Alerts: reply Y, N or HERE (Y26 for #26). Report: what and where. HELP: commands.
+# The incident's number: the volunteer's open one (the most recent when several); without one,
+# unclear-none.
+unclear = Not understood. Alerts: reply Y, N or HERE (Y{ $id } for #{ $id }). Report: what and where. HELP: commands.
+unclear-none = Not understood. Alerts: reply Y, N or HERE. Report: what and where. HELP: commands.
 # Words that make a volunteer's short message a sighting (kept as a report), besides the kinds'
 # words and places: whole words, any catalogue.
 sighting-words = AGENT, AGENTS, OFFICERS, ARREST, ARRESTS, ARRESTED, DETAINING, VANS, URGENT, EMERGENCY

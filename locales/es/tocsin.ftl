@@ -89,7 +89,8 @@ command-words-lang = IDIOMA
 answer-which = ¿Que alerta? { $list }. Responde con su numero, p. ej. { $example }
 answer-not-alerted = No te alertamos por #{ $id }. { $open }
 answer-open = Abiertas: { $list }.
-unclear = No entendimos. Alertas: responde SI, NO o AQUI (SI26 para #26). Reporte: que y donde. AYUDA: comandos.
+unclear = No entendimos. Alertas: responde SI, NO o AQUI (SI{ $id } para #{ $id }). Reporte: que y donde. AYUDA: comandos.
+unclear-none = No entendimos. Alertas: responde SI, NO o AQUI. Reporte: que y donde. AYUDA: comandos.
 sighting-words = AGENTE, AGENTES, OFICIALES, ARRESTO, ARRESTAN, ARRESTANDO, DETENIENDO, URGENTE, EMERGENCIA
 
 # --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---

@@ -87,7 +87,8 @@ command-words-lang = 언어
 answer-which = 어느 알림인가요? { $list }. 번호로 답하세요. 예: { $example }
 answer-not-alerted = #{ $id } 알림을 받지 않으셨습니다. { $open }
 answer-open = 진행 중: { $list }.
-unclear = 이해하지 못했습니다. 알림: Y, N, HERE로 답하세요(#26은 Y26). 제보: 무엇이 어디서. 명령: 도움말.
+unclear = 이해하지 못했습니다. 알림: Y, N, HERE로 답하세요(#{ $id }: Y{ $id }). 제보: 무엇이 어디서. 명령: 도움말.
+unclear-none = 이해하지 못했습니다. 알림: Y, N, HERE로 답하세요. 제보: 무엇이 어디서. 명령: 도움말.
 sighting-words = 요원, 요원들, 체포, 연행, 긴급
 
 # --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---

@@ -87,7 +87,8 @@ command-words-lang = 语言
 answer-which = 哪个警报？{ $list }。请回复编号，例如 { $example }
 answer-not-alerted = 你没有收到 #{ $id } 的警报。{ $open }
 answer-open = 进行中：{ $list }。
-unclear = 没看懂。警报：回复Y、N或HERE（#26回复Y26）。报告：什么事、在哪里。命令：帮助。
+unclear = 没看懂。警报：回复Y、N或HERE（#{ $id }回复Y{ $id }）。报告：什么事、在哪里。命令：帮助。
+unclear-none = 没看懂。警报：回复Y、N或HERE。报告：什么事、在哪里。命令：帮助。
 sighting-words = 特工, 执法人员, 逮捕, 抓人, 紧急
 
 # --- Issue 12 §4: the reporter is asked, and hears back (keys ask-*, followup-*, reporter-*) ---

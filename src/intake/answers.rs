@@ -1,7 +1,8 @@
 //! A volunteer's Y/N/HERE reaches the incident it is for, and never a guessed one.
 //!
 //! - An answer naming its incident (`Y26`, `#26 si`) goes to that incident, if the volunteer
-//!   was alerted for it and it is open; otherwise they are told which are open.
+//!   was alerted for it and it is open; otherwise they are told which are open. An incident
+//!   merged into another is answered as that other one, and the reply names it.
 //! - A bare answer goes to the volunteer's one open incident. With several open it is held, and
 //!   tocsin asks one short question naming them (number and place, most recent first); the
 //!   next message that is one of those numbers (within `HOLD_MS`) applies it.
@@ -43,14 +44,35 @@ pub async fn is_for_an_alert(core: &Core, v: &VolunteerRow, body: &str) -> Resul
         return Ok(true);
     }
     match parse_answer(body).and_then(|s| s.incident) {
-        Some(id) => Ok(core
-            .store
-            .open_alerts(v.id)
-            .await?
-            .iter()
-            .any(|o| o.incident_id == id)),
+        Some(id) => {
+            let open = core.store.open_alerts(v.id).await?;
+            Ok(named(core, &open, id).await?.is_some())
+        }
         None => Ok(false),
     }
+}
+
+/// The open incident an answer naming `id` is for: `id` itself, or the incident it was merged
+/// into (the volunteer was alerted for #26, which now carries on as #25).
+async fn named<'a>(core: &Core, open: &'a [OpenAlert], id: i64) -> Result<Option<&'a OpenAlert>, StoreError> {
+    if let Some(o) = open.iter().find(|o| o.incident_id == id) {
+        return Ok(Some(o));
+    }
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let Some(into) = core.store.incident(id).await?.and_then(|i| i.merged_into) else {
+        return Ok(None);
+    };
+    let found = open.iter().find(|o| o.incident_id == into);
+    if found.is_some() {
+        tracing::info!(
+            named = id,
+            incident_id = into,
+            "an answer named an incident merged into another: it counts there"
+        );
+    }
+    Ok(found)
 }
 
 /// Reads the message as an answer to an alert. None: it is not one (it goes on as a report).
@@ -77,7 +99,7 @@ pub async fn handle(
     let open = core.store.open_alerts(v.id).await?;
     let reply = match (said.incident, open.as_slice()) {
         (_, []) => Some(message::no_open_alert(language)),
-        (Some(id), open) => match open.iter().find(|o| o.incident_id == id) {
+        (Some(id), open) => match named(core, open, id).await? {
             Some(o) => return apply(core, msg, v, o, said.answer, language).await.map(Some),
             None => {
                 tracing::info!(

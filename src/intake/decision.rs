@@ -3,15 +3,17 @@
 //! of them, so that a Korean verifier may type CONFIRM and an English one CONFIRMAR.
 //!
 //! Guarantees: only a whole message that is one of these words decides (case, accents and
-//! surrounding punctuation ignored), optionally followed by the incident's number
-//! (`CONFIRM 12`, `NADA #12`); "yes", "no", "si", "ok", 1, 2 never do. Total on any text and
-//! refused beyond a short length before any work.
+//! surrounding punctuation ignored), optionally with the incident's number before or after it,
+//! spaced or not, as an answer carries it (`CONFIRM 12`, `CONFIRM12`, `NADA #12`,
+//! `12 confirm`); "yes", "no", "si", "ok", 1, 2 never do. Total on any text and refused beyond a
+//! short length before any work.
 
 use std::sync::OnceLock;
 
 use crate::domain::fold::fold;
 use crate::domain::{CheckAnswer, Language};
 use crate::i18n::text;
+use crate::intake::phrases::split_number;
 
 /// Longer than any decision word with an incident number (bytes, after trimming).
 const MAX_BYTES: usize = 64;
@@ -57,7 +59,8 @@ fn normal(s: &str) -> String {
     core.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `CONFIRM`, `confirm #12`, `¡Nada!`, `확인됨`, `没发现 12` -> a decision; anything else None.
+/// `CONFIRM`, `confirm #12`, `CONFIRM12`, `12 confirm`, `¡Nada!`, `확인됨`, `没发现12` -> a
+/// decision; anything else None.
 #[must_use]
 pub fn parse(message: &str) -> Option<Decision> {
     let trimmed = message.trim();
@@ -65,19 +68,14 @@ pub fn parse(message: &str) -> Option<Decision> {
         return None;
     }
     let whole = normal(trimmed);
-    // A trailing number (with or without '#') names the incident.
-    let (word, incident) = match whole.rsplit_once(' ') {
-        Some((word, last))
-            if !last.is_empty() && last.trim_start_matches('#').bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            let number = last
-                .trim_start_matches('#')
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)?;
+    // The incident's number, before or after the word, spaced or not, with or without '#':
+    // the same forms as an answer's (`CONFIRM26`, `confirm #26`, `26 confirm`).
+    let (word, incident) = match split_number(&whole) {
+        Some((word, number)) => {
+            let number = number.parse::<i64>().ok().filter(|n| *n > 0)?;
             (normal(word), Some(number))
         }
-        _ => (whole, None),
+        None => (whole, None),
     };
     let w = words();
     let answer = if w.confirm.contains(&word) {
@@ -174,7 +172,68 @@ mod tests {
             })
         );
         assert_eq!(parse("confirm 0"), None);
+        assert_eq!(parse("confirm0"), None);
         assert_eq!(parse("confirm 99999999999999999999999"), None);
         assert_eq!(parse("yes 12"), None);
+    }
+
+    fn decided(s: &str) -> Option<(CheckAnswer, Option<i64>)> {
+        parse(s).map(|d| (d.answer, d.incident))
+    }
+
+    #[test]
+    fn the_number_may_be_written_as_an_answer_writes_it() {
+        let confirm = Some((CheckAnswer::Confirm, Some(26)));
+        for s in [
+            "CONFIRM26",
+            "confirm26",
+            "Confirm 26",
+            "CONFIRM #26",
+            "confirm#26",
+            "confirm-26",
+            "26 confirm",
+            "26CONFIRM",
+            "#26 confirm",
+            " ¡Confirmó 26! ",
+            "CONFIRMAR26",
+            "confirmed 26.",
+            "확인됨26",
+            "确认26",
+            "26 确认",
+        ] {
+            assert_eq!(decided(s), confirm, "{s:?}");
+        }
+        let nothing = Some((CheckAnswer::Nothing, Some(26)));
+        for s in [
+            "NOTHING26",
+            "nothing 26",
+            "Nothing #26",
+            "26 nothing",
+            "nada26",
+            "없음 26",
+            "没发现26",
+        ] {
+            assert_eq!(decided(s), nothing, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_glued_to_something_else_decides_nothing() {
+        for s in [
+            "CONFIRM26X",
+            "confirm 26x",
+            "x26 confirm",
+            "confirmx 26",
+            "confirm 26 27",
+            "26 confirm 27",
+            "confirm 26 please",
+            "yes26",
+            "26",
+            "#26",
+            "26 26",
+            "nothing26?? what",
+        ] {
+            assert_eq!(parse(s), None, "{s:?}");
+        }
     }
 }

@@ -187,7 +187,7 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
                     report_id = r.report_id,
                     "a volunteer's message was not understood"
                 );
-                Ok(Some(text(language, "unclear", &[])))
+                Ok(Some(unclear_reply(core, volunteer.as_ref(), language).await?))
             }
             Some(_) | None => Ok(None),
         };
@@ -197,6 +197,23 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         Some(heard) if heard.answered => Ok(Some(check_reply.unwrap_or(heard.reply))),
         Some(_) | None => Ok(None),
     }
+}
+
+/// What a volunteer can send, with their own open incident's number as the example (the most
+/// recently alerted when several), or none when nothing is open.
+async fn unclear_reply(
+    core: &Core,
+    volunteer: Option<&VolunteerRow>,
+    language: Language,
+) -> Result<String, StoreError> {
+    let open = match volunteer {
+        Some(v) => core.store.open_alerts(v.id).await?.first().map(|o| o.incident_id),
+        None => None,
+    };
+    Ok(match open {
+        Some(id) => text(language, "unclear", &[("id", id.to_string())]),
+        None => text(language, "unclear-none", &[]),
+    })
 }
 
 /// A JOIN conversation in progress, or a command (JOIN, PAUSE, AREA, ...). `Some(reply)` when

@@ -121,8 +121,9 @@ pub fn parse_answer(text: &str) -> Option<Said> {
     })
 }
 
-/// `y26`, `y 26`, `yes #26`, `y-26` -> ("y", "26"); `26y`, `#26 si` -> ("y"/"si", "26").
-fn split_number(whole: &str) -> Option<(&str, &str)> {
+/// `y26`, `y 26`, `yes #26`, `y-26` -> ("y", "26"); `26y`, `#26 si` -> ("y"/"si", "26"). Also
+/// how a verifier's decision carries its number (`CONFIRM26`, `26 confirm`).
+pub(crate) fn split_number(whole: &str) -> Option<(&str, &str)> {
     let is_sep = |c: char| c == ' ' || c == '#' || c == '-';
     let digits_end = whole.trim_end_matches(|c: char| c.is_ascii_digit());
     let trailing = &whole[digits_end.len()..];

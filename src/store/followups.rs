@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{Conn, Result, Store};
 use crate::crypto::Field;
-use crate::domain::Location;
+use crate::domain::{LocatedBy, Location};
 
 /// What a reporter was asked, and about which report.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,13 +234,15 @@ pub async fn release_held(conn: &mut Conn, report_id: i64, incident_id: i64) -> 
     Ok(done.rows_affected() == 1)
 }
 
-/// Places an open incident that had no place and has alerted nobody yet. False otherwise.
+/// Places an open incident that had no place and has alerted nobody yet, saying how it was
+/// placed (`located_by`, `uncertainty_m`) as `locate_incident` does. False otherwise.
 pub async fn place_incident(conn: &mut Conn, id: i64, at: &Location, now: i64) -> Result<bool> {
     let Some((lat, lon)) = at.point else {
         return Ok(false);
     };
     let done = sqlx::query(
-        "UPDATE incidents SET lat = $2, lon = $3, zone = $4, approximate = $5, updated_at = $6 \
+        "UPDATE incidents SET lat = $2, lon = $3, zone = $4, approximate = $5, updated_at = $6, \
+         located_by = $7, uncertainty_m = NULLIF($8, -1.0) \
          WHERE id = $1 AND lat IS NULL AND first_alert_at IS NULL \
          AND status IN ('unverified', 'verifying', 'confirmed')",
     )
@@ -250,6 +252,8 @@ pub async fn place_incident(conn: &mut Conn, id: i64, at: &Location, now: i64) -
     .bind(at.zone.as_deref())
     .bind(at.approximate)
     .bind(now)
+    .bind(at.located_by.map(LocatedBy::as_str))
+    .bind(super::never_null(at.uncertainty_m))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

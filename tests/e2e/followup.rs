@@ -60,6 +60,8 @@ async fn a_report_without_a_place_is_asked_where_and_the_answer_places_the_same_
         (Some(LAT), Some(LON)),
         "{view}"
     );
+    assert_eq!(view["located_by"], "link", "how it was placed: {view}");
+    assert!(view["uncertainty_m"].is_null(), "a link is exact: {view}");
     assert_eq!(
         view["reports"].as_array().map(Vec::len),
         Some(2),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod answers;
+mod answers_numbers;
 mod api;
 mod at_rest;
 mod binary;

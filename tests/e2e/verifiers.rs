@@ -62,7 +62,8 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     let reply = app.text(NEAR[1], "NADA").await;
     assert!(reply.body.contains("Waiting for another check"), "{}", reply.body);
     assert_eq!(app.incident(first).await["status"], "verifying");
-    let reply = app.text(NEAR[2], "NOTHING").await;
+    // The number may be glued to the word, as in `Y26`.
+    let reply = app.text(NEAR[2], &format!("NOTHING{first}")).await;
     assert!(reply.body.contains("not found"), "{}", reply.body);
     let view = app.incident(first).await;
     assert_eq!(view["status"], "not_found");
@@ -78,7 +79,7 @@ async fn the_nearest_verifiers_check_first_and_decide(backend: Backend) {
     app.text(STRANGER, "eviction at 34.0617, -118.3005").await;
     app.twilio.wait_for_messages(6, WAIT).await;
     let second = app.latest_incident_id().await;
-    let reply = app.text(NEAR[2], "confirm").await;
+    let reply = app.text(NEAR[2], &format!("#{second} confirm")).await;
     assert!(reply.body.contains("confirmed"), "{}", reply.body);
     // The area: the resident and the one verifier whose own home area holds the point.
     let view = app
