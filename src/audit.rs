@@ -50,10 +50,10 @@ impl Actor {
     }
 
     /// How an incident this actor confirms was confirmed.
-    pub fn confirms_as(&self) -> &'static str {
+    pub fn confirms_as(&self) -> crate::domain::ConfirmedBy {
         match self {
-            Actor::Verifier(_) => "verifier",
-            _ => "dispatcher",
+            Actor::Verifier(_) => crate::domain::ConfirmedBy::Verifier,
+            _ => crate::domain::ConfirmedBy::Dispatcher,
         }
     }
 

@@ -23,7 +23,7 @@ pub enum ActionError {
     Store(#[from] StoreError),
 }
 
-async fn status_of(core: &Core, id: i64) -> Result<String, ActionError> {
+async fn status_of(core: &Core, id: i64) -> Result<IncidentStatus, ActionError> {
     Ok(core
         .store
         .incident(id)
@@ -89,7 +89,7 @@ pub async fn verify(core: &Core, actor: &Actor, id: i64) -> Result<(), ActionErr
     let dispatcher = !matches!(actor, Actor::Verifier(_));
     let done = core.store.confirm_incident(id, by, &cause).await?
         || (dispatcher
-            && status == "not_found"
+            && status == IncidentStatus::NotFound
             && core
                 .store
                 .confirm_not_found(id, by, &format!("{cause}, over not found"))
@@ -120,14 +120,10 @@ pub async fn close(core: &Core, actor: &Actor, id: i64, status: IncidentStatus) 
         ));
     }
     let current = status_of(core, id).await?;
-    if !core
-        .store
-        .close_incident(id, status.as_str(), &actor.cause())
-        .await?
-    {
-        let why = if status == IncidentStatus::AllClear && current != "all_clear" {
+    if !core.store.close_incident(id, status, &actor.cause()).await? {
+        let why = if status == IncidentStatus::AllClear && current != IncidentStatus::AllClear {
             format!("the incident is {current}; all clear ends a confirmed incident (dismiss or false-alarm it instead)")
-        } else if status == IncidentStatus::NotFound && current == "confirmed" {
+        } else if status == IncidentStatus::NotFound && current == IncidentStatus::Confirmed {
             "the incident is confirmed and alerted; end it with all clear or false alarm".to_string()
         } else {
             format!("the incident is already {current}")
@@ -155,7 +151,7 @@ pub async fn merge(core: &Core, actor: &Actor, from: i64, into: i64) -> Result<(
         .await?
         .ok_or_else(|| ActionError::Invalid("into", format!("there is no incident #{into}")))?;
     for row in [&source, &target] {
-        if !matches!(row.status.as_str(), "unverified" | "verifying" | "confirmed") {
+        if !row.status.is_open() {
             return Err(ActionError::Conflict(format!(
                 "incident #{} is {}; only open incidents can be merged",
                 row.id, row.status
@@ -274,8 +270,8 @@ pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Res
         ));
     }
     let incident = core.store.incident(id).await?.ok_or(ActionError::NotFound)?;
-    let status = incident.status.as_str();
-    if !matches!(status, "unverified" | "verifying" | "confirmed") {
+    let status = incident.status;
+    if !status.is_open() {
         return Err(ActionError::Conflict(format!(
             "the incident is {status}; updates go to open incidents"
         )));

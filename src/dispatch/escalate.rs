@@ -8,7 +8,7 @@
 
 use crate::app::Core;
 use crate::dispatch::{alert_bodies, plan_step};
-use crate::domain::AlertPurpose;
+use crate::domain::{AlertPurpose, IncidentStatus};
 use crate::geo::reach::{areas_meet, meets_circle};
 use crate::geo::Area;
 use crate::store::alerts::Audience;
@@ -114,7 +114,9 @@ async fn escalate(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
             "escalation step {step}: {responding} of {} responding; {reach}{group}, {n} more alerts",
             incident.wanted
         );
-        core.store.note_history(incident.id, "confirmed", &cause).await?;
+        core.store
+            .note_history(incident.id, IncidentStatus::Confirmed, &cause)
+            .await?;
         tracing::info!(
             incident_id = incident.id,
             step,

@@ -14,7 +14,7 @@ pub mod verifiers;
 use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
-use crate::domain::{AlertPurpose, IncidentStatus, Kind, Language};
+use crate::domain::{AlertPurpose, ConfirmedBy, IncidentStatus, Kind, Language};
 use crate::store::alerts::{Audience, Bodies, Planned, Texts};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
@@ -112,8 +112,8 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
         lon,
         zone: incident.zone.as_deref(),
     };
-    let label = match incident.confirmed_by.as_deref() {
-        Some("policy") => Label::Unconfirmed,
+    let label = match incident.confirmed_by {
+        Some(ConfirmedBy::Policy) => Label::Unconfirmed,
         _ => Label::Confirmed,
     };
     let alert = Alert {
@@ -138,7 +138,7 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
 
 async fn all_clear(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
-    let false_alarm = incident.status == IncidentStatus::FalseAlarm.as_str();
+    let false_alarm = incident.status == IncidentStatus::FalseAlarm;
     let bodies = in_every_language(|l| message::all_clear(l, incident.id, incident.drill, kind, false_alarm));
     plan(
         core,

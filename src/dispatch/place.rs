@@ -5,7 +5,7 @@
 use crate::app::Core;
 use crate::dispatch::message::{self, Head, Label, Place};
 use crate::dispatch::{in_every_language, plan, quote};
-use crate::domain::{AlertPurpose, Kind};
+use crate::domain::{AlertPurpose, ConfirmedBy, IncidentStatus, Kind};
 use crate::store::alerts::Audience;
 use crate::store::incidents::IncidentRow;
 use crate::store::StoreError;
@@ -13,7 +13,8 @@ use crate::store::StoreError;
 /// How every message about the incident is headed: CONFIRMED once a person (or a trusted
 /// reporter) confirmed it, else UNCONFIRMED.
 pub(crate) fn head_of(incident: &IncidentRow) -> Head {
-    let confirmed = incident.status == "confirmed" && incident.confirmed_by.as_deref() != Some("policy");
+    let confirmed = incident.status == IncidentStatus::Confirmed
+        && incident.confirmed_by.is_some_and(ConfirmedBy::by_someone);
     Head {
         id: incident.id,
         drill: incident.drill,

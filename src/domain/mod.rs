@@ -4,8 +4,10 @@
 pub mod body;
 pub mod check;
 pub mod fold;
+pub mod incident;
 pub mod located;
 mod names;
+pub use names::Named;
 pub mod phone;
 pub mod scope;
 pub mod signal_id;
@@ -14,6 +16,7 @@ pub mod standing;
 pub mod words;
 
 pub use check::CheckAnswer;
+pub use incident::{ConfirmedBy, IncidentStatus};
 pub use located::LocatedBy;
 pub use phone::{Phone, PhoneError};
 pub use scope::Scope;
@@ -36,36 +39,6 @@ pub struct Location {
     pub located_by: Option<LocatedBy>,
     /// How far the sighting may be from the point, in metres, when approximate.
     pub uncertainty_m: Option<f64>,
-}
-
-/// Where an incident stands: `unverified -> verifying -> confirmed | not_found | false_alarm`,
-/// and `confirmed -> all_clear`. Only `Confirmed` incidents with a location are broadcast.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IncidentStatus {
-    Unverified,
-    /// Being checked: verifiers were asked, or a second independent reporter saw it too.
-    Verifying,
-    Confirmed,
-    /// A verifier went and found nothing: closed without alerting anyone.
-    NotFound,
-    /// It was not what it seemed: everyone alerted is told to stand down.
-    FalseAlarm,
-    /// It is over: everyone alerted is told so.
-    AllClear,
-    /// Folded into another incident (`merged_into`), which carries on in its place.
-    Merged,
-}
-
-impl IncidentStatus {
-    /// Still being handled: replies count and alerts may go out.
-    pub fn is_open(self) -> bool {
-        matches!(self, Self::Unverified | Self::Verifying | Self::Confirmed)
-    }
-
-    /// Not decided yet: no broadcast has gone out.
-    pub fn is_pending(self) -> bool {
-        matches!(self, Self::Unverified | Self::Verifying)
-    }
 }
 
 /// How a volunteer is reached.

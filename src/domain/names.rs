@@ -2,8 +2,18 @@
 
 use super::{Answer, Kind, Role};
 
+/// A value with a stable name: what the store writes and its `IN (...)` lists are made of.
+pub trait Named: Copy + 'static {
+    fn name(self) -> &'static str;
+}
+
 macro_rules! named {
     ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl Named for $ty {
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+        }
         impl $ty {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $name),+ }
@@ -44,6 +54,12 @@ named!(super::DeliveryStatus {
     Failed => "failed",
     Canceled => "canceled",
     FailedOver => "failed_over",
+});
+named!(super::ConfirmedBy {
+    Trusted => "trusted",
+    Verifier => "verifier",
+    Dispatcher => "dispatcher",
+    Policy => "policy",
 });
 named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
 

@@ -9,7 +9,7 @@
 
 use crate::app::Core;
 use crate::dispatch::message;
-use crate::domain::Kind;
+use crate::domain::{ConfirmedBy, Kind};
 use crate::i18n::text;
 use crate::intake::report::{self, confirmed_by, open_incident, Opening, Received, Sighting};
 use crate::store::followups::{self, Asked, Followup};
@@ -141,7 +141,7 @@ pub(crate) async fn note(core: &Core, incident_id: i64, what: &str) {
             return;
         }
     };
-    if let Err(e) = core.store.note_history(incident_id, &status, what).await {
+    if let Err(e) = core.store.note_history(incident_id, status, what).await {
         tracing::warn!(incident_id, error = %e, "could not note it in the incident's history");
     }
 }
@@ -223,7 +223,7 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
         );
         if let Some(by) = confirmed_by(core, o.trusted) {
             let cause = match by {
-                "trusted" => "reported by a trusted volunteer",
+                ConfirmedBy::Trusted => "reported by a trusted volunteer",
                 _ => "auto_verify = all (nobody confirmed it)",
             };
             core.store.confirm_incident(incident_id, by, cause).await?;

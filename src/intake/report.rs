@@ -4,7 +4,7 @@
 
 use crate::app::Core;
 use crate::config::AutoVerify;
-use crate::domain::{IncidentStatus, Kind, Language, LocatedBy, Location};
+use crate::domain::{ConfirmedBy, IncidentStatus, Kind, Language, LocatedBy, Location};
 use crate::intake::followup;
 use crate::intake::guard;
 use crate::intake::placing::{locate, locate_remote};
@@ -211,10 +211,10 @@ pub(crate) struct Opening<'a> {
 
 /// Who confirms a report as it arrives, under `dispatch.auto_verify`: a trusted reporter, or
 /// the policy itself ("all": broadcast unconfirmed); None: it waits for verification.
-pub(crate) fn confirmed_by(core: &Core, trusted: bool) -> Option<&'static str> {
+pub(crate) fn confirmed_by(core: &Core, trusted: bool) -> Option<ConfirmedBy> {
     match core.settings.dispatch.auto_verify {
-        AutoVerify::Trusted | AutoVerify::All if trusted => Some("trusted"),
-        AutoVerify::All => Some("policy"),
+        AutoVerify::Trusted | AutoVerify::All if trusted => Some(ConfirmedBy::Trusted),
+        AutoVerify::All => Some(ConfirmedBy::Policy),
         AutoVerify::Trusted | AutoVerify::None => None,
     }
 }
@@ -237,7 +237,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
         Some((_, incident)) => incident.id,
         None => {
             let (status, cause) = match confirmed_by {
-                Some("trusted") => (IncidentStatus::Confirmed, "reported by a trusted volunteer"),
+                Some(ConfirmedBy::Trusted) => (IncidentStatus::Confirmed, "reported by a trusted volunteer"),
                 Some(_) => (
                     IncidentStatus::Confirmed,
                     "auto_verify = all (nobody confirmed it)",
@@ -246,7 +246,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
             };
             let new = NewIncident {
                 kind,
-                status: status.as_str(),
+                status,
                 cause,
                 confirmed_by,
                 drill,
@@ -295,17 +295,17 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
 /// After a report joined an incident: a trusted reporter's report confirms it (under the
 /// `trusted` or `all` policy); a second independent reporter makes it `verifying`.
 pub(crate) async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow) -> Result<(), StoreError> {
-    let pending = incident.status().is_some_and(|s| s.is_pending());
+    let pending = incident.status.is_pending();
     match confirmed_by(core, o.trusted) {
         Some(by) if pending => {
             let cause = match by {
-                "trusted" => "a trusted volunteer reported it too",
+                ConfirmedBy::Trusted => "a trusted volunteer reported it too",
                 _ => "auto_verify = all (nobody confirmed it)",
             };
             if core.store.confirm_incident(incident.id, by, cause).await? {
                 tracing::info!(
                     incident_id = incident.id,
-                    by,
+                    by = by.as_str(),
                     "incident confirmed by a joining report"
                 );
                 core.dispatch_wake.notify_one();
@@ -313,7 +313,7 @@ pub(crate) async fn joined(core: &Core, o: &Opening<'_>, incident: &IncidentRow)
         }
         // A second independent reporter: it is being verified, ahead of single reports. Counted
         // only while unverified: a flood joining one incident must not recount it every time.
-        _ if incident.status == "unverified" => {
+        _ if incident.status == IncidentStatus::Unverified => {
             let reporters = core.store.reporters_of(incident.id).await?;
             if reporters >= 2
                 && core

@@ -85,7 +85,7 @@ async fn decide(
     let args = [("id", id.to_string())];
     let actor = Actor::Verifier(verifier);
     let said = format!("{} from {}", word(answer), actor.cause());
-    if !IncidentStatus::parse(&check.status).is_some_and(IncidentStatus::is_pending) {
+    if !check.status.is_pending() {
         return Ok(already(core, check, &said, language).await);
     }
     if answer == CheckAnswer::Confirm {
@@ -110,7 +110,7 @@ async fn decide(
     note(
         core,
         id,
-        &check.status,
+        check.status,
         &format!("{said}: {} of {needed}", tally.nothing.min(needed)),
     )
     .await;
@@ -145,7 +145,7 @@ async fn already(core: &Core, check: &Check, said: &str, language: Language) -> 
     note(
         core,
         id,
-        now.as_deref().unwrap_or(&check.status),
+        now.unwrap_or(check.status),
         &format!("{said} after the decision"),
     )
     .await;
@@ -178,7 +178,7 @@ async fn undecided(
         "{} answered without deciding (not CONFIRM or NOTHING): see the verifiers' answers",
         Actor::Verifier(verifier).cause()
     );
-    note(core, check.incident_id, &check.status, &cause).await;
+    note(core, check.incident_id, check.status, &cause).await;
     tracing::info!(
         incident_id = check.incident_id,
         volunteer_id = verifier,
@@ -225,7 +225,7 @@ async fn keep(
 
 /// A history line that is not a change of status. Its failure is logged: the answer is kept
 /// and shown anyway.
-async fn note(core: &Core, id: i64, status: &str, cause: &str) {
+async fn note(core: &Core, id: i64, status: IncidentStatus, cause: &str) {
     if let Err(e) = core.store.note_history(id, status, cause).await {
         tracing::error!(incident_id = id, error = %e, "noting a verifier's answer in the history failed");
     }

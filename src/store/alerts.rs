@@ -4,8 +4,9 @@
 
 use sqlx::Row;
 
+use super::vocab::{In, OPEN, UNDECIDED};
 use super::{placeholders, Conn, Result, Store};
-use crate::domain::AlertPurpose;
+use crate::domain::{AlertPurpose, IncidentStatus};
 
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
@@ -89,33 +90,28 @@ impl Store {
         // Updates are numbered (`seq`): each is its own alert; two planned at the same instant
         // on two instances collide on the unique key and the second gets None.
         // An escalation step is a first alert to more people: step k follows step k - 1.
-        let escalation;
         let claim = match purpose {
             AlertPurpose::First if step == 0 => {
                 "first_alert_at = $2, escalated_at = $2 WHERE id = $1 AND first_alert_at IS NULL \
                  AND status = 'confirmed'"
+                    .to_string()
             }
-            AlertPurpose::First => {
-                escalation = format!(
-                    "escalation_step = {step}, escalated_at = $2 WHERE id = $1 \
-                     AND escalation_step = {} AND status = 'confirmed'",
-                    step - 1
-                );
-                escalation.as_str()
-            }
-            AlertPurpose::AllClear => {
-                "all_clear_at = $2 WHERE id = $1 AND all_clear_at IS NULL \
-                 AND status IN ('all_clear', 'false_alarm')"
-            }
-            AlertPurpose::Update => {
-                "status = status WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed')"
-            }
+            AlertPurpose::First => format!(
+                "escalation_step = {step}, escalated_at = $2 WHERE id = $1 \
+                 AND escalation_step = {} AND status = 'confirmed'",
+                step - 1
+            ),
+            AlertPurpose::AllClear => format!(
+                "all_clear_at = $2 WHERE id = $1 AND all_clear_at IS NULL AND status IN {}",
+                In(IncidentStatus::ENDED_ALOUD)
+            ),
+            AlertPurpose::Update => format!("status = status WHERE id = $1 AND status IN {OPEN}"),
             // Asking verifiers puts an unverified incident in `verifying`.
-            AlertPurpose::Verify => {
+            AlertPurpose::Verify => format!(
                 "verifiers_paged_at = $2, \
                  status = 'verifying', status_cause = 'verifiers asked to check' \
-                 WHERE id = $1 AND verifiers_paged_at IS NULL AND status IN ('unverified', 'verifying')"
-            }
+                 WHERE id = $1 AND verifiers_paged_at IS NULL AND status IN {UNDECIDED}"
+            ),
         };
         let claimed = sqlx::query(&format!("UPDATE incidents SET updated_at = $2, {claim}"))
             .bind(incident_id)
@@ -321,7 +317,7 @@ impl Store {
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
              WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'verify') \
-             AND t.status IN ('unverified', 'verifying', 'confirmed') \
+             AND t.status IN {OPEN} \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 1"
         ))

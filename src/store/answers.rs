@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::alerts::REACHED;
+use super::vocab::OPEN;
 use super::{Result, Store};
 use crate::domain::Answer;
 
@@ -30,7 +31,7 @@ impl Store {
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
              WHERE d.volunteer_id = $1 AND a.purpose = 'first' \
-             AND t.status IN ('unverified', 'verifying', 'confirmed') \
+             AND t.status IN {OPEN} \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 200"
         ))

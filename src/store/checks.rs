@@ -10,14 +10,16 @@ use sqlx::Row;
 use super::alerts::REACHED;
 use super::{inbound, now_ms, placeholders, Result, Store};
 use crate::crypto::Field;
-use crate::domain::CheckAnswer;
+use crate::domain::{CheckAnswer, IncidentStatus};
+
+use super::vocab::{decode, UNDECIDED};
 
 /// A request to check that reached a verifier: the incident it is about now (the one it was
 /// merged into, if it was) and that incident's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     pub incident_id: i64,
-    pub status: String,
+    pub status: IncidentStatus,
 }
 
 /// Which request to check a verifier's message is about.
@@ -66,9 +68,9 @@ impl Store {
     /// The request to check (of `which`) that reached this volunteer, if any.
     pub async fn check_for(&self, volunteer_id: i64, which: Which) -> Result<Option<Check>> {
         let only = match which {
-            Which::Latest => "",
-            Which::LatestUndecided => "AND t.status IN ('unverified', 'verifying')",
-            Which::Incident(_) => "AND (i.id = $2 OR t.id = $2)",
+            Which::Latest => String::new(),
+            Which::LatestUndecided => format!("AND t.status IN {UNDECIDED}"),
+            Which::Incident(_) => "AND (i.id = $2 OR t.id = $2)".to_string(),
         };
         let sql = format!(
             "SELECT t.id AS incident_id, t.status AS status FROM deliveries d \
@@ -85,7 +87,11 @@ impl Store {
         row.map(|r| {
             Ok(Check {
                 incident_id: r.try_get("incident_id")?,
-                status: r.try_get("status")?,
+                status: decode(
+                    "status",
+                    &r.try_get::<String, _>("status")?,
+                    IncidentStatus::parse,
+                )?,
             })
         })
         .transpose()
@@ -203,7 +209,12 @@ impl Store {
     /// A dispatcher's decision wins over verifiers' NOTHING: a `not_found` incident becomes
     /// `confirmed` again (and is then alerted like any confirmed one). False when it was not
     /// `not_found`.
-    pub async fn confirm_not_found(&self, id: i64, by: &str, cause: &str) -> Result<bool> {
+    pub async fn confirm_not_found(
+        &self,
+        id: i64,
+        by: crate::domain::ConfirmedBy,
+        cause: &str,
+    ) -> Result<bool> {
         let now = now_ms();
         let done = sqlx::query(
             "UPDATE incidents SET status = 'confirmed', verified_at = $2, updated_at = $2, closed_at = NULL, \
@@ -211,7 +222,7 @@ impl Store {
         )
         .bind(id)
         .bind(now)
-        .bind(by)
+        .bind(by.as_str())
         .bind(cause)
         .execute(self.pool())
         .await?;

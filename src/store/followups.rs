@@ -4,9 +4,10 @@
 
 use sqlx::Row;
 
+use super::vocab::{In, OPEN};
 use super::{Conn, Result, Store};
 use crate::crypto::Field;
-use crate::domain::{LocatedBy, Location};
+use crate::domain::{IncidentStatus, LocatedBy, Location};
 
 /// What a reporter was asked, and about which report.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,10 +74,10 @@ impl News {
         }
     }
 
-    fn statuses(self) -> &'static str {
+    fn statuses(self) -> In<IncidentStatus> {
         match self {
-            News::Confirmed => "('confirmed')",
-            News::Ended => "('all_clear', 'false_alarm')",
+            News::Confirmed => In(&[IncidentStatus::Confirmed]),
+            News::Ended => In(IncidentStatus::ENDED_ALOUD),
         }
     }
 }
@@ -240,12 +241,11 @@ pub async fn place_incident(conn: &mut Conn, id: i64, at: &Location, now: i64) -
     let Some((lat, lon)) = at.point else {
         return Ok(false);
     };
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "UPDATE incidents SET lat = $2, lon = $3, zone = $4, approximate = $5, updated_at = $6, \
          located_by = $7, uncertainty_m = NULLIF($8, -1.0) \
-         WHERE id = $1 AND lat IS NULL AND first_alert_at IS NULL \
-         AND status IN ('unverified', 'verifying', 'confirmed')",
-    )
+         WHERE id = $1 AND lat IS NULL AND first_alert_at IS NULL AND status IN {OPEN}"
+    ))
     .bind(id)
     .bind(lat)
     .bind(lon)

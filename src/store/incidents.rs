@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
-use crate::domain::LocatedBy;
+use crate::domain::{ConfirmedBy, IncidentStatus, LocatedBy};
 
 use super::{now_ms, placeholders, Conn, Result, Store};
 
@@ -13,7 +13,7 @@ use super::{now_ms, placeholders, Conn, Result, Store};
 pub struct IncidentRow {
     pub id: i64,
     pub kind: String,
-    pub status: String,
+    pub status: IncidentStatus,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub created_at: i64,
@@ -27,8 +27,8 @@ pub struct IncidentRow {
     pub uncertainty_m: Option<f64>,
     pub first_alert_at: Option<i64>,
     pub merged_into: Option<i64>,
-    /// trusted, verifier, dispatcher or policy; None until confirmed.
-    pub confirmed_by: Option<String>,
+    /// None until confirmed.
+    pub confirmed_by: Option<ConfirmedBy>,
     pub drill: bool,
     /// Responders wanted; set when the first alert goes out.
     pub wanted: i64,
@@ -36,12 +36,6 @@ pub struct IncidentRow {
     pub escalation_step: i64,
     /// When the latest escalation step (or, before any, the first alert) went out.
     pub escalated_at: Option<i64>,
-}
-
-impl IncidentRow {
-    pub fn status(&self) -> Option<crate::domain::IncidentStatus> {
-        crate::domain::IncidentStatus::parse(&self.status)
-    }
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -71,14 +65,18 @@ pub(crate) const COLUMNS: &str =
     "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, \
      approximate, confirmed_by, drill, wanted, escalation_step, escalated_at, located_by, uncertainty_m";
 
-/// Statuses of an incident still being handled.
-pub(crate) const OPEN: &str = "('unverified', 'verifying', 'confirmed')";
+pub(crate) use super::vocab::OPEN;
+use super::vocab::{decode, In};
 
 pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
     Ok(IncidentRow {
         id: row.try_get("id")?,
         kind: row.try_get("kind")?,
-        status: row.try_get("status")?,
+        status: decode(
+            "status",
+            &row.try_get::<String, _>("status")?,
+            IncidentStatus::parse,
+        )?,
         lat: row.try_get("lat")?,
         lon: row.try_get("lon")?,
         created_at: row.try_get("created_at")?,
@@ -89,7 +87,10 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         uncertainty_m: row.try_get("uncertainty_m")?,
         first_alert_at: row.try_get("first_alert_at")?,
         merged_into: row.try_get("merged_into")?,
-        confirmed_by: row.try_get("confirmed_by")?,
+        confirmed_by: match row.try_get::<Option<String>, _>("confirmed_by")? {
+            Some(by) => Some(decode("confirmed_by", &by, ConfirmedBy::parse)?),
+            None => None,
+        },
         drill: super::flag(row, "drill")?,
         wanted: row.try_get("wanted")?,
         escalation_step: row.try_get("escalation_step")?,
@@ -100,11 +101,11 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
 /// An incident as intake opens it.
 pub struct NewIncident<'a> {
     pub kind: &'a str,
-    pub status: &'a str,
+    pub status: IncidentStatus,
     /// Why it starts in this status (kept in its history).
     pub cause: &'a str,
     /// When it starts confirmed: by whom (trusted, policy).
-    pub confirmed_by: Option<&'a str>,
+    pub confirmed_by: Option<ConfirmedBy>,
     pub drill: bool,
     pub point: Option<(f64, f64)>,
     pub zone: Option<&'a str>,
@@ -124,13 +125,13 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     );
     let mut q = sqlx::query(&sql)
         .bind(new.kind)
-        .bind(new.status)
+        .bind(new.status.as_str())
         .bind(now)
         .bind(verified_at)
         .bind(new.zone)
         .bind(new.approximate)
         .bind(new.cause)
-        .bind(new.confirmed_by)
+        .bind(new.confirmed_by.map(ConfirmedBy::as_str))
         .bind(new.drill)
         .bind(new.located_by.map(LocatedBy::as_str))
         .bind(super::never_null(new.uncertainty_m));
@@ -177,7 +178,7 @@ pub async fn open_near(
     let rows: Vec<IncidentRow> = rows.iter().map(from_row).collect::<Result<_>>()?;
     Ok(rows
         .into_iter()
-        .filter(|i| i.merged_into.is_none() && i.status().is_some_and(|s| s.is_open()))
+        .filter(|i| i.merged_into.is_none() && i.status.is_open())
         .collect())
 }
 
@@ -220,12 +221,11 @@ impl Store {
     /// are then sent the place); an exact one is never moved once alerted. `zone`: the zone the
     /// new point is in.
     pub async fn locate_incident(&self, id: i64, (lat, lon): (f64, f64), zone: Option<&str>) -> Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query(&format!(
             "UPDATE incidents SET lat = $2, lon = $3, updated_at = $4, approximate = FALSE, \
              located_by = 'dispatcher', uncertainty_m = NULL, zone = $5 \
-             WHERE id = $1 AND status IN ('unverified', 'verifying', 'confirmed') \
-             AND (first_alert_at IS NULL OR approximate = TRUE)",
-        )
+             WHERE id = $1 AND status IN {OPEN} AND (first_alert_at IS NULL OR approximate = TRUE)"
+        ))
         .bind(id)
         .bind(lat)
         .bind(lon)
@@ -260,8 +260,9 @@ impl Store {
     /// not written yet.
     pub async fn incidents_to_all_clear(&self) -> Result<Vec<IncidentRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE status IN ('all_clear', 'false_alarm') \
-             AND (first_alert_at IS NOT NULL OR verifiers_paged_at IS NOT NULL) AND all_clear_at IS NULL ORDER BY id"
+            "SELECT {COLUMNS} FROM incidents WHERE status IN {} \
+             AND (first_alert_at IS NOT NULL OR verifiers_paged_at IS NOT NULL) AND all_clear_at IS NULL ORDER BY id",
+            In(IncidentStatus::ENDED_ALOUD)
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()

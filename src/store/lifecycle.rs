@@ -4,7 +4,9 @@
 
 use sqlx::Row;
 
+use super::vocab::{In, UNDECIDED};
 use super::{now_ms, placeholders, Result, Store};
+use crate::domain::{ConfirmedBy, IncidentStatus};
 
 /// One change of an incident's status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,16 +19,17 @@ pub struct Transition {
 
 impl Store {
     /// Confirms an incident not decided yet (unverified or verifying). False when it was not.
-    pub async fn confirm_incident(&self, id: i64, by: &str, cause: &str) -> Result<bool> {
+    pub async fn confirm_incident(&self, id: i64, by: ConfirmedBy, cause: &str) -> Result<bool> {
         let now = now_ms();
-        let done = sqlx::query(
+        let done = sqlx::query(&format!(
             "UPDATE incidents SET status = 'confirmed', verified_at = $2, updated_at = $2, \
              confirmed_by = $3, status_cause = $4 \
-             WHERE id = $1 AND status IN ('unverified', 'verifying')",
-        )
+             WHERE id = $1 AND status IN {}",
+            In(IncidentStatus::Confirmed.reached_from())
+        ))
         .bind(id)
         .bind(now)
-        .bind(by)
+        .bind(by.as_str())
         .bind(cause)
         .execute(self.pool())
         .await?;
@@ -36,10 +39,11 @@ impl Store {
     /// An unverified incident is being checked (verifiers asked, or a second reporter). False
     /// when it was not unverified.
     pub async fn mark_verifying(&self, id: i64, cause: &str) -> Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query(&format!(
             "UPDATE incidents SET status = 'verifying', updated_at = $2, status_cause = $3 \
-             WHERE id = $1 AND status = 'unverified'",
-        )
+             WHERE id = $1 AND status IN {}",
+            In(IncidentStatus::Verifying.reached_from())
+        ))
         .bind(id)
         .bind(now_ms())
         .bind(cause)
@@ -52,20 +56,16 @@ impl Store {
     /// first alerts, updates and requests to check that have not left yet: a late alert about a
     /// finished incident is harm. An all-clear only ends a confirmed incident; `not_found` only
     /// an undecided one (a verifier's NOTHING after another's CONFIRM changes nothing).
-    pub async fn close_incident(&self, id: i64, status: &str, cause: &str) -> Result<bool> {
+    pub async fn close_incident(&self, id: i64, status: IncidentStatus, cause: &str) -> Result<bool> {
         let now = now_ms();
-        let from = match status {
-            "all_clear" => "('confirmed')",
-            "not_found" => "('unverified', 'verifying')",
-            _ => super::incidents::OPEN,
-        };
+        let from = In(status.reached_from());
         let mut tx = self.begin().await?;
         let done = sqlx::query(&format!(
             "UPDATE incidents SET status = $2, closed_at = $3, updated_at = $3, status_cause = $4 \
              WHERE id = $1 AND status IN {from}"
         ))
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .bind(cause)
         .execute(&mut *tx)
@@ -89,7 +89,7 @@ impl Store {
     /// Unverified, located incidents whose nearest verifiers have not been asked yet.
     pub async fn incidents_to_check(&self) -> Result<Vec<super::incidents::IncidentRow>> {
         let sql = format!(
-            "SELECT {} FROM incidents WHERE status IN ('unverified', 'verifying') AND verifiers_paged_at IS NULL \
+            "SELECT {} FROM incidents WHERE status IN {UNDECIDED} AND verifiers_paged_at IS NULL \
              AND merged_into IS NULL AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id",
             super::incidents::COLUMNS
         );
@@ -162,12 +162,12 @@ impl Store {
     }
 
     /// Adds a line to the history that is not a change of status (an escalation step).
-    pub async fn note_history(&self, id: i64, status: &str, cause: &str) -> Result<()> {
+    pub async fn note_history(&self, id: i64, status: IncidentStatus, cause: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) VALUES ($1, $2, $2, $3, $4)",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(cause)
         .bind(now_ms())
         .execute(self.pool())

@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::alerts::REACHED;
 use super::incidents::{self, NewIncident, OPEN};
 use super::reports::ReportRow;
+use super::vocab::UNDECIDED;
 use super::{now_ms, Result, Store};
 
 impl Store {
@@ -66,13 +67,13 @@ impl Store {
         // Confirmed when the merged one was: read after the UPDATE above, which holds its row, so a
         // confirmation racing this merge is either seen here or refused (the row is `merged`).
         {
-            sqlx::query(
+            sqlx::query(&format!(
                 "UPDATE incidents SET status = 'confirmed', verified_at = $2, updated_at = $2, \
                  confirmed_by = (SELECT confirmed_by FROM incidents WHERE id = $3), \
                  status_cause = 'confirmed #' || CAST($3 AS TEXT) || ' merged in' \
-                 WHERE id = $1 AND status IN ('unverified', 'verifying') AND lat IS NOT NULL \
-                 AND EXISTS (SELECT 1 FROM incidents f WHERE f.id = $3 AND f.verified_at IS NOT NULL)",
-            )
+                 WHERE id = $1 AND status IN {UNDECIDED} AND lat IS NOT NULL \
+                 AND EXISTS (SELECT 1 FROM incidents f WHERE f.id = $3 AND f.verified_at IS NOT NULL)"
+            ))
             .bind(into)
             .bind(now)
             .bind(from)
@@ -138,7 +139,7 @@ impl Store {
         }
         let new = NewIncident {
             kind: &report.kind,
-            status: "unverified",
+            status: crate::domain::IncidentStatus::Unverified,
             cause,
             confirmed_by: None,
             drill: super::flag(&source, "drill")?,

@@ -46,6 +46,7 @@ pub mod rough;
 pub mod tokens;
 mod upgrade;
 pub mod vetting;
+mod vocab;
 pub mod volunteers;
 pub mod zones;
 

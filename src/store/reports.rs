@@ -5,6 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::vocab::OPEN;
 use super::{Conn, Result, Store};
 use crate::crypto::Field;
 use crate::domain::{LocatedBy, Location};
@@ -127,14 +128,14 @@ async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
 /// first), in which case the caller must roll back the incident it made, or when the incident
 /// closed meanwhile (the report then opens its own).
 pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "UPDATE reports SET incident_id = $2 WHERE id = $1 AND incident_id IS NULL \
-         AND EXISTS (SELECT 1 FROM incidents WHERE id = $2 AND status IN ('unverified', 'verifying', 'confirmed'))",
-    )
-        .bind(report_id)
-        .bind(incident_id)
-        .execute(conn)
-        .await?;
+         AND EXISTS (SELECT 1 FROM incidents WHERE id = $2 AND status IN {OPEN})"
+    ))
+    .bind(report_id)
+    .bind(incident_id)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -4,7 +4,8 @@
 use sqlx::Row;
 
 use super::alerts::REACHED;
-use super::incidents::{from_row, IncidentRow, COLUMNS, OPEN};
+use super::incidents::{from_row, IncidentRow, COLUMNS};
+use super::vocab::{OPEN, UNDECIDED};
 use super::{never_null, Conn, Result, Store};
 use crate::domain::{LocatedBy, Location};
 
@@ -32,11 +33,7 @@ pub async fn sharpen(
     let Some((lat, lon)) = at.point.filter(|_| !at.approximate) else {
         return Ok(false);
     };
-    let statuses = if confirmed_too {
-        OPEN
-    } else {
-        "('unverified', 'verifying')"
-    };
+    let statuses = if confirmed_too { OPEN } else { UNDECIDED };
     let sql = format!(
         "UPDATE incidents SET lat = $2, lon = $3, zone = $4, approximate = FALSE, located_by = $5, \
          uncertainty_m = NULLIF($6, -1.0), updated_at = $7 \
@@ -77,7 +74,7 @@ impl Store {
             "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
              JOIN incidents i ON i.id = a.incident_id \
              WHERE a.incident_id = $1 AND a.purpose = 'verify' AND {REACHED} \
-             AND i.status IN ('unverified', 'verifying') \
+             AND i.status IN {UNDECIDED} \
              AND d.volunteer_id NOT IN (SELECT w.volunteer_id FROM verifier_answers w \
                  WHERE w.incident_id = $1 AND w.kind IN ('confirm', 'nothing')) \
              ORDER BY id"

@@ -209,10 +209,10 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
         "unvetted_coming": c.unvetted_coming, "unvetted_on_scene": c.unvetted_on_scene,
     });
     json!({
-        "id": row.id, "kind": row.kind, "status": row.status,
+        "id": row.id, "kind": row.kind, "status": row.status.as_str(),
         "lat": row.lat, "lon": row.lon, "zone": row.zone, "approximate": row.approximate,
         "located_by": row.located_by, "uncertainty_m": row.uncertainty_m,
-        "reporters": c.reporters, "drill": row.drill, "confirmed_by": row.confirmed_by,
+        "reporters": c.reporters, "drill": row.drill, "confirmed_by": row.confirmed_by.map(|c| c.as_str()),
         "wanted": row.wanted, "escalation_step": row.escalation_step,
         "created_at": row.created_at, "updated_at": row.updated_at,
         "counts": counts,

@@ -180,9 +180,9 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
             age: view::age(t.at),
             from: t
                 .from
-                .map(|f| queue::status_label(&f).to_string())
+                .map(|f| queue::stored_status_label(&f).to_string())
                 .unwrap_or_default(),
-            to: queue::status_label(&t.to).to_string(),
+            to: queue::stored_status_label(&t.to).to_string(),
             cause: t.cause,
         })
         .collect();
@@ -193,8 +193,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
     });
     // Placed only roughly, it may be placed exactly even after its alert (those coming are sent
     // the place); an exact one is never moved once alerted.
-    let movable = matches!(row.status.as_str(), "unverified" | "verifying" | "confirmed")
-        && (row.first_alert_at.is_none() || row.approximate);
+    let movable = row.status.is_open() && (row.first_alert_at.is_none() || row.approximate);
     let live = Live {
         inc,
         reports,
@@ -221,11 +220,11 @@ async fn render_page(
     };
     map["placeable"] = json!(movable);
     let rough = map["rough"] == json!(true);
-    let open = matches!(live.inc.status.as_str(), "unverified" | "verifying" | "confirmed");
-    let unverified = matches!(live.inc.status.as_str(), "unverified" | "verifying");
-    let not_found = live.inc.status == "not_found" && live.inc.merged_into.is_none();
+    let open = live.inc.status.is_open();
+    let unverified = live.inc.status.is_pending();
+    let not_found = live.inc.status == IncidentStatus::NotFound && live.inc.merged_into.is_none();
     // Confirmed: alerts are on their way; the form is there at once (the page is not re-rendered).
-    let alerted_any = !live.alerted.is_empty() || live.inc.status == "confirmed";
+    let alerted_any = !live.alerted.is_empty() || live.inc.status == IncidentStatus::Confirmed;
     let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
     let (lat, lon) = match live.inc.place.split_once(", ") {
         Some((a, b)) => (a.to_string(), b.to_string()),

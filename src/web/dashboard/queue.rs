@@ -11,6 +11,7 @@ use super::session::Signed;
 use super::view::{self, Chrome};
 use super::Dash;
 use crate::app::Core;
+use crate::domain::IncidentStatus;
 use crate::store::incidents::{Counts, IncidentRow};
 use crate::store::StoreError;
 
@@ -22,7 +23,7 @@ const CLOSED_LIMIT: i64 = 15;
 pub struct Item {
     pub id: i64,
     pub kind: String,
-    pub status: String,
+    pub status: IncidentStatus,
     pub status_label: &'static str,
     pub place: String,
     pub age: String,
@@ -35,17 +36,21 @@ pub struct Item {
     pub escalation_step: i64,
 }
 
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(status: IncidentStatus) -> &'static str {
     match status {
-        "unverified" => "unverified",
-        "verifying" => "verifying",
-        "confirmed" => "confirmed",
-        "not_found" => "not found",
-        "all_clear" => "all clear",
-        "false_alarm" => "false alarm",
-        "merged" => "merged",
-        _ => "unknown",
+        IncidentStatus::Unverified => "unverified",
+        IncidentStatus::Verifying => "verifying",
+        IncidentStatus::Confirmed => "confirmed",
+        IncidentStatus::NotFound => "not found",
+        IncidentStatus::AllClear => "all clear",
+        IncidentStatus::FalseAlarm => "false alarm",
+        IncidentStatus::Merged => "merged",
     }
+}
+
+/// The label of a status as stored in the history ("unknown" for a name this version lacks).
+pub fn stored_status_label(status: &str) -> &'static str {
+    IncidentStatus::parse(status).map_or("unknown", status_label)
 }
 
 pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
@@ -64,8 +69,8 @@ pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
     Ok(Item {
         id: row.id,
         kind: row.kind.clone(),
-        status: row.status.clone(),
-        status_label: status_label(&row.status),
+        status: row.status,
+        status_label: status_label(row.status),
         drill: row.drill,
         wanted: row.wanted,
         escalation_step: row.escalation_step,
@@ -101,10 +106,7 @@ async fn list(core: &Core) -> Result<QueueList, StoreError> {
     for row in core.store.closed_incidents(CLOSED_LIMIT).await? {
         closed.push(item(core, &row).await?);
     }
-    let unverified = open
-        .iter()
-        .filter(|i| matches!(i.status.as_str(), "unverified" | "verifying"))
-        .count();
+    let unverified = open.iter().filter(|i| i.status.is_pending()).count();
     Ok(QueueList {
         open,
         closed,
