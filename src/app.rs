@@ -264,6 +264,10 @@ impl Running {
                 shutdown.clone(),
             )));
         }
+        tasks.push(tokio::spawn(crate::intake::resume::run(
+            core.clone(),
+            shutdown.clone(),
+        )));
         tasks.push(tokio::spawn(crate::dispatch::run(core.clone(), shutdown.clone())));
         tasks.push(tokio::spawn(crate::dispatch::follow::run(
             core.clone(),

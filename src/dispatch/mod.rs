@@ -34,16 +34,10 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
     }
 }
 
-/// One pass: finish interrupted intake, write due first alerts and all-clears. One item
+/// One pass: ask verifiers, write due first alerts, escalation steps and all-clears. One item
 /// that fails is logged and retried next pass; it does not hold up the others.
 pub async fn step(core: &Core) -> anyhow::Result<()> {
     core.refresh_index().await?;
-    // Reports older than a few seconds without an incident were interrupted mid-intake.
-    for report in core.store.unprocessed_reports(now_ms() - 5_000).await? {
-        if let Err(e) = crate::intake::report::resume(core, &report).await {
-            tracing::error!(report_id = report.id, error = %e, "resuming a report failed");
-        }
-    }
     if let Err(e) = verifiers::page_all(core, core.store.incidents_to_check().await?).await {
         tracing::error!(error = %e, "asking verifiers failed");
     }

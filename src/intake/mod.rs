@@ -12,6 +12,7 @@ pub mod message;
 pub mod phrases;
 pub mod placing;
 pub mod report;
+pub mod resume;
 pub mod retention;
 pub mod signal;
 pub mod tell;

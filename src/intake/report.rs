@@ -11,7 +11,7 @@ use crate::intake::placing::{locate, locate_remote};
 use crate::intake::words::guess_kind;
 use crate::store::followups::{Asked, Followup};
 use crate::store::incidents::{IncidentRow, NewIncident};
-use crate::store::reports::{self, NewReport, ReportRow};
+use crate::store::reports::{self, NewReport};
 use crate::store::{inbound, incidents, now_ms, StoreError};
 
 /// One sighting as it arrived.
@@ -177,26 +177,6 @@ pub(crate) async fn receive_as(
         placed,
         held: false,
     }))
-}
-
-/// Opens the incident of a stored report that has none yet (after a crash between the steps).
-pub async fn resume(core: &Core, report: &ReportRow) -> Result<i64, StoreError> {
-    let trusted = match report.volunteer_id {
-        Some(id) => core
-            .store
-            .volunteer(id)
-            .await?
-            .is_some_and(|v| v.trusted && v.standing.vetted()),
-        None => false,
-    };
-    let opening = Opening {
-        report_id: report.id,
-        kind: &report.kind,
-        location: &report.location,
-        trusted,
-        drill: report.drill,
-    };
-    open_incident(core, &opening).await
 }
 
 /// A stored report that may open (or join) an incident.

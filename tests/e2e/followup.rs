@@ -111,7 +111,9 @@ async fn a_bare_word_opens_nothing_and_is_asked_what_and_where(backend: Backend)
             reply.body
         );
     }
-    app.dispatch_now().await; // nothing to resume: held on purpose
+    // Nothing to take up again: held on purpose.
+    let resumed = tocsin::intake::resume::pass(app.core(), i64::MAX).await.unwrap();
+    assert_eq!(resumed, 0);
     assert!(incidents(&app).await.is_empty(), "no incident from a bare word");
     let held = reports(&app).await;
     assert_eq!(held.len(), 3, "stored all the same");

@@ -35,6 +35,7 @@ mod lifecycle;
 mod logins;
 mod numbers;
 mod pace;
+mod resume;
 mod selfservice;
 mod senders;
 mod signal;
