@@ -3,4 +3,8 @@
 //! indexes and allowed values; and the allowed values are refused otherwise (issue 13 §1).
 
 mod backends;
+mod model;
+mod parity;
+mod read_postgres;
+mod read_sqlite;
 mod vocabulary;
