@@ -1,7 +1,7 @@
 //! The enum-like columns (migration 0022) take the values the code writes and refuse others,
 //! on each backend.
 
-use tocsin::domain::{AlertPurpose, Answer, DeliveryStatus, IncidentStatus, Reach};
+use tocsin::domain::{AlertPurpose, Answer, ConfirmedBy, DeliveryStatus, IncidentStatus, Reach};
 use tocsin::store::Store;
 
 use crate::backends::{with_stores, Backend};
@@ -12,16 +12,13 @@ use crate::backends::{with_stores, Backend};
 const DELIVERY_CHANNELS: &[&str] = &["sms", "signal"];
 /// Where a report came in: `intake::message::Via::channel`, or the API (web/api/reports.rs).
 const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
-/// How an incident was confirmed: intake/report.rs `confirmed_by` (trusted, policy) and
-/// `audit::Actor::confirms_as` (verifier, dispatcher). NULL: not confirmed.
-const CONFIRMED_BY: &[&str] = &["trusted", "verifier", "dispatcher", "policy"];
 /// What one try to hand a delivery over came to (store/outbox.rs).
 const ATTEMPT_OUTCOMES: &[&str] = &["submitted", "retry", "failed", "failed_over"];
 
 /// Every column 0022 constrains, with the values the code may write into it.
 pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
     ("incidents", "status", IncidentStatus::NAMES),
-    ("incidents", "confirmed_by", CONFIRMED_BY),
+    ("incidents", "confirmed_by", ConfirmedBy::NAMES),
     ("alerts", "purpose", AlertPurpose::NAMES),
     ("deliveries", "status", DeliveryStatus::NAMES),
     ("deliveries", "channel", DELIVERY_CHANNELS),
