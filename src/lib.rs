@@ -24,3 +24,4 @@ pub mod telemetry;
 pub mod tokens;
 pub mod vetting;
 pub mod web;
+pub mod zoning;

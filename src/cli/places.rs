@@ -7,12 +7,11 @@ use anyhow::Context;
 
 use super::PlacesCommand;
 use crate::app::Core;
-use crate::audit::{self, zones_detail, Actor, Subject};
+use crate::audit::{self, Actor, Subject};
 use crate::config::Settings;
 use crate::geo::places::Places;
 use crate::geo::zones::Zone;
 use crate::geo::Area;
-use crate::store::zones::ZoneRow;
 
 pub async fn run(settings: Settings, cmd: PlacesCommand) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;
@@ -32,20 +31,9 @@ pub async fn run(settings: Settings, cmd: PlacesCommand) -> anyhow::Result<()> {
             audit::record(&core, &Actor::Cli, "places_import", Subject::None, &detail).await;
             println!("imported {detail} from {}", file.display());
             if zones {
-                let (rows, skipped) = boundary_zones(boundaries);
-                core.store.upsert_zones(&rows).await?;
-                audit::record(
-                    &core,
-                    &Actor::Cli,
-                    "zones_import",
-                    Subject::None,
-                    &zones_detail(&rows),
-                )
-                .await;
-                println!(
-                    "imported {} zones ({skipped} boundaries unusable, skipped)",
-                    rows.len()
-                );
+                let (zones, skipped) = boundary_zones(boundaries);
+                let imported = crate::zoning::import(&core, &Actor::Cli, &zones).await?;
+                println!("imported {imported} zones ({skipped} boundaries unusable, skipped)");
             }
         }
         PlacesCommand::Search { text } => {
@@ -67,7 +55,7 @@ pub async fn run(settings: Settings, cmd: PlacesCommand) -> anyhow::Result<()> {
 }
 
 /// Boundaries that make valid zones (the first of each name), and how many did not.
-fn boundary_zones(boundaries: Vec<super::osm::Boundary>) -> (Vec<ZoneRow>, usize) {
+fn boundary_zones(boundaries: Vec<super::osm::Boundary>) -> (Vec<Zone>, usize) {
     let total = boundaries.len();
     let mut zones: Vec<Zone> = Vec::new();
     for b in boundaries {
@@ -82,7 +70,6 @@ fn boundary_zones(boundaries: Vec<super::osm::Boundary>) -> (Vec<ZoneRow>, usize
             None => tracing::warn!(zone = %b.name, "boundary is not a valid polygon; skipped"),
         }
     }
-    let rows = ZoneRow::from_zones(&zones);
-    let skipped = total - rows.len();
-    (rows, skipped)
+    let skipped = total - zones.len();
+    (zones, skipped)
 }

@@ -49,3 +49,4 @@ mod vetting;
 mod vetting_dashboard;
 mod webdriver;
 mod webhooks;
+mod zones;

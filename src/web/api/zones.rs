@@ -8,11 +8,21 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::Shared;
-use crate::audit::{self, zones_detail, Subject};
-use crate::geo::zones::parse_collection;
-use crate::store::zones::ZoneRow;
 use crate::tokens::Caller;
 use crate::web::ApiError;
+use crate::zoning::{self, ZoningError};
+
+impl From<ZoningError> for ApiError {
+    fn from(e: ZoningError) -> ApiError {
+        match e {
+            ZoningError::Invalid(why) => ApiError::invalid("features", why),
+            ZoningError::InUse(_) => ApiError::conflict(e.to_string()),
+            ZoningError::NotFound => ApiError::not_found("zone"),
+            ZoningError::Store(e) => e.into(),
+            ZoningError::Reload(e) => ApiError::internal(e),
+        }
+    }
+}
 
 pub async fn import(
     State(core): State<Shared>,
@@ -21,20 +31,8 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let json: Value = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
-    let zones = parse_collection(&json).map_err(|why| ApiError::invalid("features", why))?;
-    let rows = ZoneRow::from_zones(&zones);
-    core.store.upsert_zones(&rows).await?;
-    core.refresh_index().await.map_err(ApiError::internal)?;
-    tracing::info!(zones = rows.len(), "zones imported");
-    audit::record(
-        &core,
-        &caller.actor(),
-        "zones_import",
-        Subject::None,
-        &zones_detail(&rows),
-    )
-    .await;
-    Ok((StatusCode::CREATED, Json(json!({ "imported": rows.len() }))))
+    let imported = zoning::import_collection(&core, &caller.actor(), &json).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "imported": imported }))))
 }
 
 pub async fn list(State(core): State<Shared>) -> Json<Value> {
@@ -51,17 +49,6 @@ pub async fn remove(
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let users = core.store.zone_users(&name).await?;
-    if users > 0 {
-        // Removing it would silently stop their alerts.
-        return Err(ApiError::conflict(format!(
-            "{users} volunteers cover this zone: give them another area first"
-        )));
-    }
-    if !core.store.remove_zone(&name).await? {
-        return Err(ApiError::not_found("zone"));
-    }
-    core.refresh_index().await.map_err(ApiError::internal)?;
-    audit::record(&core, &caller.actor(), "zone_remove", Subject::None, &name).await;
+    zoning::remove(&core, &caller.actor(), &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
