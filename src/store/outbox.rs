@@ -261,6 +261,15 @@ impl Store {
         Ok(out)
     }
 
+    /// How many deliveries are still queued (due or not, claimed or not): none means no send
+    /// is left to come, not even a retry.
+    pub async fn queued_deliveries(&self) -> Result<i64> {
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = 'queued'")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+
     /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down).
     pub async fn release(&self, ids: &[i64]) -> Result<()> {
         if ids.is_empty() {
