@@ -12,12 +12,12 @@ use tokio::task::JoinHandle;
 
 use crate::channels::signal::SignalClient;
 use crate::channels::twilio::client::{TwilioClient, TwilioParams};
+use crate::channels::Channels;
 use crate::config::Settings;
 use crate::crypto::Vault;
 use crate::geo::places::Places;
 use crate::geo::zones::{Zone, Zones};
 use crate::geo::{Area, AreaIndex};
-use crate::outbox::Channels;
 use crate::store::Store;
 
 /// What every step of the flow shares. Cheap to clone (`Arc`).
@@ -189,6 +189,7 @@ impl Core {
                 status_callback: format!("{}/webhooks/twilio/status", self.settings.public_base()),
                 validity_s: t.validity_s,
                 timeout: Duration::from_secs(t.timeout_s),
+                mps: t.mps,
             })?),
             _ => None,
         };
@@ -201,11 +202,9 @@ impl Core {
     pub fn signal_client(&self) -> anyhow::Result<Option<SignalClient>> {
         let s = &self.settings.signal;
         match (&s.rpc_url, &s.account) {
-            (Some(url), Some(account)) => Ok(Some(SignalClient::new(
-                url,
-                account,
-                Duration::from_secs(s.timeout_s),
-            )?)),
+            (Some(url), Some(account)) => Ok(Some(
+                SignalClient::new(url, account, Duration::from_secs(s.timeout_s))?.paced(s.mps),
+            )),
             _ => Ok(None),
         }
     }
@@ -248,10 +247,11 @@ impl Running {
                 shutdown.clone(),
             )));
         }
-        if channels.sms.is_some() || channels.signal.is_some() {
+        let registry = crate::channels::Registry::from(channels);
+        if !registry.is_empty() {
             tasks.push(tokio::spawn(crate::outbox::run(
                 core.clone(),
-                Arc::new(channels),
+                registry,
                 shutdown.clone(),
             )));
         }

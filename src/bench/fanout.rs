@@ -95,9 +95,9 @@ async fn measure(bench: &Bench, args: &FanoutArgs) -> anyhow::Result<serde_json:
     }
 
     let complete = bench.sink.wait_for(n, Duration::from_secs(30)).await;
-    // Late duplicates (retries) would come within the lease margin; a second is enough to
-    // see ones from a send answered twice.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Late duplicates (a send answered twice) come from deliveries still queued for a retry:
+    // once none is, nothing more can come (at most the second we used to wait).
+    bench.drained(Duration::from_secs(1)).await?;
     let accepted = bench.sink.accepted();
     if !complete {
         eprintln!(

@@ -222,6 +222,16 @@ impl Bench {
         Ok(())
     }
 
+    /// Waits, at most `limit`, until the outbox has nothing queued: then no send, not even a
+    /// late duplicate (a retry), can still come.
+    pub async fn drained(&self, limit: Duration) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        while self.core()?.store.queued_deliveries().await? > 0 && started.elapsed() < limit {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+
     pub fn sms_url(&self) -> String {
         format!("{}/webhooks/twilio/sms", self.base)
     }

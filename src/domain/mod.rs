@@ -18,6 +18,7 @@ pub mod words;
 pub use check::CheckAnswer;
 pub use incident::{ConfirmedBy, IncidentStatus};
 pub use located::LocatedBy;
+pub use names::UnknownName;
 pub use phone::{Phone, PhoneError};
 pub use scope::Scope;
 pub use signal_id::{SignalId, SignalIdError};
@@ -48,6 +49,41 @@ pub enum Reach {
     Signal,
     /// Both at once: the alert goes out on each.
     Both,
+}
+
+/// A way of reaching a volunteer, one delivery row each. Stored as `sms`/`signal` in
+/// `deliveries.channel`; `provider` names who carries it (Twilio for SMS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Sms,
+    Signal,
+}
+
+impl Channel {
+    /// Every channel, in the order the outbox starts them.
+    pub const ALL: [Channel; 2] = [Channel::Sms, Channel::Signal];
+
+    /// The provider's name, as receipts and inbound messages are keyed (`twilio`, `signal`).
+    /// The only place the two vocabularies meet.
+    pub fn provider(self) -> &'static str {
+        match self {
+            Self::Sms => "twilio",
+            Self::Signal => "signal",
+        }
+    }
+}
+
+/// What one try at a delivery came to, as `delivery_attempts.outcome` stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttemptOutcome {
+    /// The provider took it.
+    Submitted,
+    /// It may succeed later: back in the queue.
+    Retry,
+    /// Not retried: refused for good, opted out, or the alert went stale.
+    Failed,
+    /// Signal could not take it: an SMS delivery replaces it.
+    FailedOver,
 }
 
 /// What an alert is for: one first alert and one all-clear per incident, any number of updates.
@@ -132,6 +168,25 @@ mod tests {
         assert!(delivered.rank() > sent.rank());
         assert!(DeliveryStatus::from_twilio("queued").unwrap().rank() < sent.rank());
         assert_eq!(DeliveryStatus::from_twilio("bogus"), None);
+    }
+
+    #[test]
+    fn channels_and_outcomes_parse_from_rows() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::try_from(c.as_str()), Ok(c));
+        }
+        assert_eq!(Channel::Sms.provider(), "twilio");
+        assert!(Channel::try_from("voice").is_err());
+        for name in AttemptOutcome::NAMES {
+            assert_eq!(
+                AttemptOutcome::try_from(*name).map(AttemptOutcome::as_str),
+                Ok(*name)
+            );
+        }
+        assert_eq!(
+            DeliveryStatus::try_from("failed_over"),
+            Ok(DeliveryStatus::FailedOver)
+        );
     }
 
     #[test]

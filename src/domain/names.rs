@@ -7,6 +7,14 @@ pub trait Named: Copy + 'static {
     fn name(self) -> &'static str;
 }
 
+/// A name that is none of a type's (a row written by something else, a bad request).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?}")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub name: String,
+}
+
 macro_rules! named {
     ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl Named for $ty {
@@ -23,6 +31,16 @@ macro_rules! named {
             }
             /// Every name, for error messages.
             pub const NAMES: &'static [&'static str] = &[$($name),+];
+        }
+        impl TryFrom<&str> for $ty {
+            type Error = UnknownName;
+            /// Decodes a stored or sent name; anything else is an error naming the type.
+            fn try_from(s: &str) -> Result<Self, UnknownName> {
+                Self::parse(s).ok_or_else(|| UnknownName {
+                    what: stringify!($ty),
+                    name: s.chars().take(40).collect(),
+                })
+            }
         }
         impl std::fmt::Display for $ty {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,6 +78,13 @@ named!(super::ConfirmedBy {
     Verifier => "verifier",
     Dispatcher => "dispatcher",
     Policy => "policy",
+});
+named!(super::Channel { Sms => "sms", Signal => "signal" });
+named!(super::AttemptOutcome {
+    Submitted => "submitted",
+    Retry => "retry",
+    Failed => "failed",
+    FailedOver => "failed_over",
 });
 named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
 

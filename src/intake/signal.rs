@@ -15,7 +15,6 @@ use anyhow::{bail, Context};
 use crate::app::{Core, Shared, Shutdown};
 use crate::channels::signal::events::{parse, Sender, SignalEvent, SseReader};
 use crate::channels::signal::SignalClient;
-use crate::channels::Channel;
 use crate::domain::{DeliveryStatus, Phone, SignalId};
 use crate::intake::message::{self, Inbound, Via};
 use crate::store::inbound::signal_message_id;
@@ -141,8 +140,14 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
             };
             for ts in timestamps {
                 let receipt = Receipt { status, error: None };
-                crate::outbox::receipts::apply(core, "signal", &ts.to_string(), Some(volunteer), receipt)
-                    .await?;
+                crate::outbox::receipts::apply(
+                    core,
+                    crate::domain::Channel::Signal,
+                    &ts.to_string(),
+                    Some(volunteer),
+                    receipt,
+                )
+                .await?;
             }
         }
         SignalEvent::Ignored => {}

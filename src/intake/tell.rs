@@ -8,10 +8,9 @@
 use std::time::Duration;
 
 use crate::app::{Core, Shared, Shutdown};
-use crate::channels::{Channel, SendError};
+use crate::channels::{Channels, SendError};
 use crate::domain::{Kind, Language, Phone};
 use crate::i18n::text;
-use crate::outbox::Channels;
 use crate::store::followups::{News, ToTell};
 use crate::store::{now_ms, StoreError};
 

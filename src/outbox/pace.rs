@@ -2,8 +2,9 @@
 //! sender of its channel's pool (Twilio numbers or messaging service; the Signal account),
 //! `1 / mps` after that sender's previous slot, and waits for it. So a pool of n senders sends
 //! n × mps messages per second and never more, and a burst is spread rather than refused.
-//! With PostgreSQL the slots live in the database (`store::pace`) and every instance sharing a
-//! sender shares its rate; SQLite is one process and keeps them in memory.
+//! When the store shares slots between instances (PostgreSQL, `Store::share_senders`) they live
+//! in the database and every instance sharing a sender shares its rate; otherwise (SQLite, one
+//! process) they are kept in memory here.
 //! Slots are spaced 2 % wider than `1 / mps`: the provider measures arrival times, which
 //! network and scheduling jitter move by a few milliseconds (the first sends of a burst also
 //! open connections), and a refused send costs far more than 2 % (PROTOCOLS §3.4).
@@ -11,7 +12,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::store::{Backend, Store};
+use crate::domain::Channel;
+use crate::store::Store;
 
 const SPACING: f64 = 1.02;
 
@@ -47,12 +49,14 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    pub async fn new(store: &Store, channel: &str, senders: Vec<String>, mps: f64) -> anyhow::Result<Pacer> {
+    pub async fn new(
+        store: &Store,
+        channel: Channel,
+        senders: Vec<String>,
+        mps: f64,
+    ) -> anyhow::Result<Pacer> {
         let keys: Vec<String> = senders.iter().map(|s| format!("{channel}:{s}")).collect();
-        let shared = store.backend() == Backend::Postgres;
-        if shared {
-            store.add_senders(&keys).await?;
-        }
+        let shared = store.share_senders(&keys).await?;
         Ok(Pacer {
             local: Mutex::new(vec![0; keys.len()]),
             keys,
@@ -143,7 +147,7 @@ mod tests {
         let store = Store::memory().await;
         Pacer::new(
             &store,
-            "sms",
+            Channel::Sms,
             senders.iter().map(|s| s.to_string()).collect(),
             mps,
         )

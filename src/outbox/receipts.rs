@@ -1,17 +1,16 @@
 //! What a provider's receipt changes beyond the delivery itself: live views are told, and a
-//! carrier opt-out (Twilio 21610) takes the volunteer off the alert list.
+//! carrier opt-out (`channels::twilio::is_unsubscribed`) takes the volunteer off the alert list.
 
 use crate::app::Core;
+use crate::channels::twilio::is_unsubscribed;
+use crate::domain::Channel;
 use crate::events::Event;
 use crate::store::receipts::Receipt;
 use crate::store::StoreError;
 
-/// Twilio's "unsubscribed recipient": the volunteer texted STOP to the carrier.
-const UNSUBSCRIBED: &str = "Twilio 21610";
-
 pub async fn apply(
     core: &Core,
-    channel: &str,
+    channel: Channel,
     provider_id: &str,
     volunteer: Option<i64>,
     receipt: Receipt,
@@ -29,7 +28,7 @@ pub async fn apply(
 /// After a receipt moved a delivery of this volunteer.
 pub async fn applied(core: &Core, volunteer_id: i64, receipt: &Receipt) -> Result<(), StoreError> {
     core.events.publish(Event::Deliveries);
-    if receipt.error.as_deref() == Some(UNSUBSCRIBED) {
+    if receipt.error.as_deref().is_some_and(is_unsubscribed) {
         crate::roster::set_opted_out(core, volunteer_id, true).await?;
     }
     Ok(())

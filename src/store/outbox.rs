@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::{placeholders, Backend, Conn, Result, Store};
 use crate::crypto::{DecryptError, Field};
+use crate::domain::{AttemptOutcome, Channel};
 
 /// Where a volunteer's deliveries go, opened: a value that does not open fails the delivery.
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed
 #[derive(Debug, Clone)]
 pub struct Handed {
     pub id: i64,
-    pub channel: String,
+    pub channel: Channel,
     /// The provider's id for it (Twilio's SM…, Signal's timestamp), when it gave one.
     pub provider_id: Option<String>,
     pub took_ms: i64,
@@ -40,7 +41,7 @@ pub struct Handed {
 pub struct Claimed {
     pub id: i64,
     pub volunteer_id: i64,
-    pub channel: String,
+    pub channel: Channel,
     pub body: String,
     /// Lower goes first (`AlertPurpose::priority`; those coming before the rest).
     pub priority: i64,
@@ -55,7 +56,7 @@ impl Store {
     /// Claims up to `limit` due deliveries on these channels for `lease_ms`, most urgent first.
     pub async fn claim_deliveries(
         &self,
-        channels: &[&str],
+        channels: &[Channel],
         limit: i64,
         lease_ms: i64,
         now: i64,
@@ -84,7 +85,7 @@ impl Store {
         );
         let mut q = sqlx::query(&sql).bind(now + lease_ms).bind(now).bind(limit);
         for channel in channels {
-            q = q.bind(*channel);
+            q = q.bind(channel.as_str());
         }
         let rows = q.fetch_all(self.pool()).await?;
         let mut claimed = rows
@@ -93,7 +94,7 @@ impl Store {
                 Ok(Claimed {
                     id: r.try_get("id")?,
                     volunteer_id: r.try_get("volunteer_id")?,
-                    channel: r.try_get("channel")?,
+                    channel: decode(r.try_get::<String, _>("channel")?.as_str())?,
                     body: r.try_get("body")?,
                     priority: r.try_get("priority")?,
                     attempts: r.try_get("attempts")?,
@@ -164,7 +165,15 @@ impl Store {
                 .rows_affected()
                 == 1;
         }
-        attempt(&mut tx, id, now, took_ms, "failed_over", Some(reason)).await?;
+        attempt(
+            &mut tx,
+            id,
+            now,
+            took_ms,
+            AttemptOutcome::FailedOver,
+            Some(reason),
+        )
+        .await?;
         tx.commit().await?;
         Ok(made)
     }
@@ -201,9 +210,10 @@ impl Store {
         let rows: Vec<String> = (0..handed.len())
             .map(|i| {
                 format!(
-                    "(${}, $1, ${}, 'submitted', ${})",
+                    "(${}, $1, ${}, '{}', ${})",
                     2 + 3 * i,
                     3 + 3 * i,
+                    AttemptOutcome::Submitted.as_str(),
                     4 + 3 * i
                 )
             })
@@ -240,7 +250,7 @@ impl Store {
             let early = match h.provider_id.as_deref() {
                 Some(pid) if early_ids.contains(pid) => {
                     let mut tx = self.begin().await?;
-                    let early = super::receipts::apply_early(&mut tx, h.id, &h.channel, pid).await?;
+                    let early = super::receipts::apply_early(&mut tx, h.id, h.channel, pid).await?;
                     tx.commit().await?;
                     early
                 }
@@ -249,6 +259,15 @@ impl Store {
             out.push(early);
         }
         Ok(out)
+    }
+
+    /// How many deliveries are still queued (due or not, claimed or not): none means no send
+    /// is left to come, not even a retry.
+    pub async fn queued_deliveries(&self) -> Result<i64> {
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = 'queued'")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
     }
 
     /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down).
@@ -297,7 +316,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        attempt(&mut tx, id, now, took_ms, "retry", Some(detail)).await?;
+        attempt(&mut tx, id, now, took_ms, AttemptOutcome::Retry, Some(detail)).await?;
 
         tx.commit().await?;
         Ok(())
@@ -315,7 +334,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        attempt(&mut tx, id, now, took_ms, "failed", Some(detail)).await?;
+        attempt(&mut tx, id, now, took_ms, AttemptOutcome::Failed, Some(detail)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -326,7 +345,7 @@ async fn attempt(
     delivery_id: i64,
     now: i64,
     took_ms: i64,
-    outcome: &str,
+    outcome: AttemptOutcome,
     detail: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
@@ -335,9 +354,14 @@ async fn attempt(
     .bind(delivery_id)
     .bind(now)
     .bind(took_ms)
-    .bind(outcome)
+    .bind(outcome.as_str())
     .bind(detail)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A stored name decoded, or a decoding error naming what was found.
+fn decode<T: for<'a> TryFrom<&'a str, Error = crate::domain::UnknownName>>(s: &str) -> Result<T> {
+    T::try_from(s).map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
 }

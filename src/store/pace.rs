@@ -6,11 +6,21 @@
 
 use sqlx::Row;
 
-use super::{placeholders, Result, Store};
+use super::{placeholders, Backend, Result, Store};
 
 impl Store {
+    /// Whether sending slots are kept here, shared by every instance (PostgreSQL), rather than
+    /// in the one process's memory (SQLite): when they are, every sender gets its row.
+    pub async fn share_senders(&self, senders: &[String]) -> Result<bool> {
+        if self.backend() != Backend::Postgres {
+            return Ok(false);
+        }
+        self.add_senders(senders).await?;
+        Ok(true)
+    }
+
     /// Makes sure every sender has its row.
-    pub async fn add_senders(&self, senders: &[String]) -> Result<()> {
+    async fn add_senders(&self, senders: &[String]) -> Result<()> {
         for sender in senders {
             sqlx::query("INSERT INTO sender_slots (sender, next_at) VALUES ($1, 0) ON CONFLICT DO NOTHING")
                 .bind(sender)

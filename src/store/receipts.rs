@@ -8,7 +8,7 @@
 use sqlx::Row;
 
 use super::{now_ms, placeholders, Conn, Result, Store};
-use crate::domain::DeliveryStatus;
+use crate::domain::{Channel, DeliveryStatus};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
@@ -33,7 +33,7 @@ impl Store {
     /// Returns the delivery's volunteer when something changed.
     pub async fn apply_receipt(
         &self,
-        channel: &str,
+        channel: Channel,
         provider_id: &str,
         volunteer: Option<i64>,
         receipt: &Receipt,
@@ -47,13 +47,13 @@ impl Store {
                 None => sqlx::query(
                     "SELECT 1 AS one FROM deliveries WHERE channel = $1 AND provider_id = $2 LIMIT 1",
                 )
-                .bind(channel)
+                .bind(channel.as_str())
                 .bind(provider_id),
                 Some(v) => sqlx::query(
                     "SELECT 1 AS one FROM deliveries WHERE channel = $1 AND provider_id = $2 \
                      AND volunteer_id = $3 LIMIT 1",
                 )
-                .bind(channel)
+                .bind(channel.as_str())
                 .bind(provider_id)
                 .bind(v),
             }
@@ -67,7 +67,7 @@ impl Store {
                 "INSERT INTO early_receipts (channel, provider_id, status, error, received_at, volunteer_id) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(channel)
+            .bind(channel.as_str())
             .bind(provider_id)
             .bind(receipt.status.as_str())
             .bind(receipt.error.as_deref())
@@ -95,7 +95,7 @@ impl Store {
 
 async fn update(
     conn: &mut Conn,
-    channel: &str,
+    channel: Channel,
     provider_id: &str,
     volunteer: Option<i64>,
     receipt: &Receipt,
@@ -118,7 +118,7 @@ async fn update(
         .bind(receipt.status.as_str())
         .bind(receipt.error.as_deref())
         .bind(now_ms())
-        .bind(channel)
+        .bind(channel.as_str())
         .bind(provider_id);
     if let Some(v) = volunteer {
         q = q.bind(v);
@@ -138,13 +138,13 @@ const EARLY_FOR: &str = "channel = $1 AND provider_id = $2 AND (volunteer_id IS 
 pub(super) async fn apply_early(
     conn: &mut Conn,
     delivery_id: i64,
-    channel: &str,
+    channel: Channel,
     provider_id: &str,
 ) -> Result<Option<Receipt>> {
     let rows = sqlx::query(&format!(
         "SELECT status, error FROM early_receipts WHERE {EARLY_FOR}"
     ))
-    .bind(channel)
+    .bind(channel.as_str())
     .bind(provider_id)
     .bind(delivery_id)
     .fetch_all(&mut *conn)
@@ -179,7 +179,7 @@ pub(super) async fn apply_early(
     }
     q.execute(&mut *conn).await?;
     sqlx::query(&format!("DELETE FROM early_receipts WHERE {EARLY_FOR}"))
-        .bind(channel)
+        .bind(channel.as_str())
         .bind(provider_id)
         .bind(delivery_id)
         .execute(&mut *conn)
@@ -251,7 +251,7 @@ mod tests {
     fn sent(id: i64, timestamp: &str) -> Handed {
         Handed {
             id,
-            channel: "signal".into(),
+            channel: Channel::Signal,
             provider_id: Some(timestamp.into()),
             took_ms: 1,
         }
@@ -272,7 +272,7 @@ mod tests {
         let to_a = queued(&store, a).await;
         assert_eq!(
             store
-                .apply_receipt("signal", "1700000000001", Some(b), &read)
+                .apply_receipt(Channel::Signal, "1700000000001", Some(b), &read)
                 .await
                 .unwrap(),
             None
@@ -288,7 +288,7 @@ mod tests {
         let again = queued(&store, a).await;
         assert_eq!(
             store
-                .apply_receipt("signal", "1700000000002", Some(a), &read)
+                .apply_receipt(Channel::Signal, "1700000000002", Some(a), &read)
                 .await
                 .unwrap(),
             None
@@ -303,7 +303,7 @@ mod tests {
         // Once recorded, B's receipt still moves nothing; A's does.
         assert_eq!(
             store
-                .apply_receipt("signal", "1700000000001", Some(b), &read)
+                .apply_receipt(Channel::Signal, "1700000000001", Some(b), &read)
                 .await
                 .unwrap(),
             None
@@ -311,7 +311,7 @@ mod tests {
         assert_eq!(status(&store, to_a).await, "submitted");
         assert_eq!(
             store
-                .apply_receipt("signal", "1700000000001", Some(a), &read)
+                .apply_receipt(Channel::Signal, "1700000000001", Some(a), &read)
                 .await
                 .unwrap(),
             Some(a)

@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::super::{Accepted, Channel, SendError};
+use super::super::{Accepted, Contact, Provider, SendError, Sending};
+use crate::domain::Channel;
 
 pub struct SignalClient {
     http: reqwest::Client,
@@ -14,6 +15,7 @@ pub struct SignalClient {
     base: String,
     account: String,
     next_id: AtomicU64,
+    mps: f64,
 }
 
 #[derive(Deserialize)]
@@ -42,7 +44,14 @@ impl SignalClient {
             base,
             account: account.to_string(),
             next_id: AtomicU64::new(1),
+            mps: 1.0,
         })
+    }
+
+    /// Sends at most `mps` messages per second from the account (`signal.mps`).
+    pub fn paced(mut self, mps: f64) -> SignalClient {
+        self.mps = mps;
+        self
     }
 
     pub fn events_url(&self) -> String {
@@ -87,8 +96,35 @@ impl SignalClient {
     }
 }
 
-impl Channel for SignalClient {
-    async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
+impl Provider for SignalClient {
+    fn channel(&self) -> Channel {
+        Channel::Signal
+    }
+
+    fn senders(&self) -> Vec<String> {
+        vec![self.account.clone()]
+    }
+
+    fn mps(&self) -> f64 {
+        self.mps
+    }
+
+    /// Their Signal account id when they gave one, else their number.
+    fn address(&self, to: &Contact) -> Result<String, String> {
+        match &to.signal {
+            Some(signal) => signal.clone(),
+            None => to.number(),
+        }
+    }
+
+    /// There is one account: `sender` is it.
+    fn send_from<'a>(&'a self, _sender: &'a str, to: &'a str, body: &'a str) -> Sending<'a> {
+        Box::pin(self.send(to, body))
+    }
+}
+
+impl SignalClient {
+    pub async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
         let params = json!({"account": self.account, "recipient": [to], "message": body});
         let answer = self.call("send", params).await?;
         match (answer.result, answer.error) {

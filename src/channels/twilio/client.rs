@@ -7,7 +7,17 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::super::{Accepted, Channel, SendError};
+use super::super::{Accepted, Provider, SendError, Sending};
+use crate::domain::Channel;
+
+/// Twilio's "Attempt to send to unsubscribed recipient": the volunteer texted STOP to the
+/// carrier. Known here only; a receipt carries it as `Twilio 21610` (see `is_unsubscribed`).
+pub const UNSUBSCRIBED: u32 = 21610;
+
+/// Whether a provider error as stored (`Twilio 21610`) says the recipient unsubscribed.
+pub fn is_unsubscribed(error: &str) -> bool {
+    error.strip_prefix("Twilio ").and_then(|c| c.parse::<u32>().ok()) == Some(UNSUBSCRIBED)
+}
 
 #[derive(Clone)]
 pub struct TwilioClient {
@@ -18,6 +28,7 @@ pub struct TwilioClient {
     senders: Vec<String>,
     status_callback: String,
     validity_s: u32,
+    mps: f64,
 }
 
 pub struct TwilioParams {
@@ -29,6 +40,8 @@ pub struct TwilioParams {
     pub status_callback: String,
     pub validity_s: u32,
     pub timeout: Duration,
+    /// Messages per second each sender may send (`twilio.mps`).
+    pub mps: f64,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +74,7 @@ impl TwilioClient {
             senders: p.senders,
             status_callback: p.status_callback,
             validity_s: p.validity_s,
+            mps: p.mps,
         })
     }
 }
@@ -111,15 +125,33 @@ impl TwilioClient {
     }
 }
 
-impl Channel for TwilioClient {
+impl TwilioClient {
     /// From the first sender, unpaced (the outbox paces and spreads over the pool itself).
-    async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
+    pub async fn send(&self, to: &str, body: &str) -> Result<Accepted, SendError> {
         match self.senders.first() {
             Some(sender) => self.send_from(sender, to, body).await,
             None => Err(SendError::Config(
                 "no twilio.from or twilio.messaging_service_sid".into(),
             )),
         }
+    }
+}
+
+impl Provider for TwilioClient {
+    fn channel(&self) -> Channel {
+        Channel::Sms
+    }
+
+    fn senders(&self) -> Vec<String> {
+        self.senders.clone()
+    }
+
+    fn mps(&self) -> f64 {
+        self.mps
+    }
+
+    fn send_from<'a>(&'a self, sender: &'a str, to: &'a str, body: &'a str) -> Sending<'a> {
+        Box::pin(TwilioClient::send_from(self, sender, to, body))
     }
 }
 
@@ -131,7 +163,7 @@ pub fn classify(http_status: u16, code: Option<u32>) -> SendError {
         None => format!("HTTP {http_status}"),
     };
     match (http_status, code) {
-        (_, Some(21610)) => SendError::Permanent {
+        (_, Some(UNSUBSCRIBED)) => SendError::Permanent {
             reason: what,
             opted_out: true,
         },
@@ -169,7 +201,7 @@ mod tests {
     #[test]
     fn twilio_errors_are_classified_as_the_protocol_says() {
         assert!(matches!(
-            classify(400, Some(21610)),
+            classify(400, Some(UNSUBSCRIBED)),
             SendError::Permanent { opted_out: true, .. }
         ));
         assert!(matches!(
@@ -181,5 +213,12 @@ mod tests {
         assert!(matches!(classify(401, Some(20003)), SendError::Config(_)));
         assert!(matches!(classify(400, Some(21606)), SendError::Config(_)));
         assert!(matches!(classify(400, Some(21602)), SendError::Permanent { .. }));
+    }
+
+    #[test]
+    fn only_the_unsubscribed_code_opts_out() {
+        assert!(is_unsubscribed(&format!("Twilio {UNSUBSCRIBED}")));
+        assert!(!is_unsubscribed("Twilio 30003"));
+        assert!(!is_unsubscribed("21610"));
     }
 }

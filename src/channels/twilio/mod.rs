@@ -3,4 +3,4 @@
 pub mod client;
 pub mod signature;
 
-pub use client::TwilioClient;
+pub use client::{is_unsubscribed, TwilioClient, UNSUBSCRIBED};

@@ -118,7 +118,7 @@ pub async fn status(
         status,
         error: signed.get("ErrorCode").map(|code| format!("Twilio {code}")),
     };
-    match crate::outbox::receipts::apply(&core, "sms", sid, None, receipt).await {
+    match crate::outbox::receipts::apply(&core, crate::domain::Channel::Sms, sid, None, receipt).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => {
             tracing::error!(error = %e, "status callback could not be stored");
