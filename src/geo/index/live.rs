@@ -89,6 +89,11 @@ impl LiveIndex {
         self.lock_compaction().running
     }
 
+    /// Full replacements (`replace_all`) since this index was made.
+    pub fn full_builds(&self) -> u64 {
+        self.lock_compaction().epoch
+    }
+
     /// Repacks swapped in since this index was made.
     pub fn repacks(&self) -> u64 {
         self.lock_compaction().done
