@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::crypto::Vault;
 use crate::geo::places::Places;
 use crate::geo::zones::{Zone, Zones};
-use crate::geo::{Area, AreaIndex};
+use crate::geo::{Area, AreaIndex, LiveIndex};
 use crate::store::Store;
 
 /// What every step of the flow shares. Cheap to clone (`Arc`).
@@ -27,7 +27,7 @@ pub struct Core {
     /// The data key, for keyed hashes (lookups); the store seals and opens values itself.
     pub vault: Vault,
     /// Every alertable volunteer's home area; updated after each change is committed.
-    pub index: RwLock<AreaIndex>,
+    pub index: Arc<LiveIndex>,
     /// Wakes the dispatcher (new verified incident, closed incident).
     pub dispatch_wake: Notify,
     /// Wakes the outbox worker (new deliveries).
@@ -42,8 +42,9 @@ pub struct Core {
     places: RwLock<Arc<Places>>,
     /// The self-hosted Nominatim asked when nothing local places a report (`geocode.nominatim_url`).
     pub nominatim: Option<crate::geocode::Nominatim>,
-    /// The volunteer, zone and place tables' versions the index was built from (see `refresh_index`).
-    index_version: std::sync::Mutex<Option<[(i64, i64); 3]>>,
+    /// The zone and place tables' versions, and the last volunteer change, the index holds
+    /// (see `refresh_index`). Held through a refresh, so that refreshes apply in order.
+    index_version: tokio::sync::Mutex<Option<([(i64, i64); 2], i64)>>,
 }
 
 pub type Shared = Arc<Core>;
@@ -63,7 +64,7 @@ impl Core {
             settings,
             store,
             vault,
-            index: RwLock::new(AreaIndex::new()),
+            index: LiveIndex::new(),
             dispatch_wake: Notify::new(),
             outbox_wake: Notify::new(),
             events: crate::events::Bus::new(),
@@ -71,52 +72,82 @@ impl Core {
             zones: RwLock::new(Arc::new(Zones::default())),
             places: RwLock::new(Arc::new(Places::default())),
             nominatim,
-            index_version: std::sync::Mutex::new(None),
+            index_version: tokio::sync::Mutex::new(None),
         });
         core.refresh_index().await?;
         Ok(core)
     }
 
-    /// Rebuilds the zones, places and the geofence index when volunteers, zones or places changed since they
-    /// were built, so that changes made elsewhere (the CLI, another instance) are seen within
-    /// a dispatcher pass.
+    /// Reloads the zones and places when they changed, and brings the geofence index up to
+    /// date, so that changes made elsewhere (the CLI, another instance) are seen within a
+    /// dispatcher pass: volunteers changed since the last refresh are applied one by one
+    /// (`Store::volunteer_changes_since`); only a zone change (areas may name zones) or the
+    /// first call builds the index in full.
     pub async fn refresh_index(&self) -> anyhow::Result<()> {
+        let mut built = self.index_version.lock().await;
         let version = [
-            self.store.volunteers_version().await?,
             self.store.zones_version().await?,
             self.store.places_version().await?,
         ];
-        let built = *self.index_version.lock().unwrap_or_else(|e| e.into_inner());
-        if built == Some(version) {
-            return Ok(());
-        }
-        if built.map(|b| b[1]) != Some(version[1]) {
+        let known = built.map(|b| b.0);
+        if known.map(|b| b[0]) != Some(version[0]) {
             let zones = self.load_zones().await?;
             tracing::info!(zones = zones.len(), "zones loaded");
             *self.zones.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(zones);
         }
-        if built.map(|b| b[2]) != Some(version[2]) {
+        if known.map(|b| b[1]) != Some(version[1]) {
             let places = Places::new(self.store.places().await?);
             let (streets, addresses, named) = places.counts();
             tracing::info!(streets, addresses, places = named, "places loaded");
             *self.places.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(places);
         }
+        let seq = match *built {
+            Some((was, seq)) if was[0] == version[0] => self.apply_volunteer_changes(seq).await?,
+            _ => self.build_index().await?,
+        };
+        *built = Some((version, seq));
+        Ok(())
+    }
+
+    /// Builds the geofence index from every alertable volunteer; the change it is current to.
+    async fn build_index(&self) -> anyhow::Result<i64> {
+        // Read first: a change committed during the load is then applied again next time.
+        let seq = self.store.volunteer_change_head().await?;
         let rows = self.store.alertable_areas().await?;
         let mut items = Vec::with_capacity(rows.len());
         for (id, json) in rows {
-            match self.area_of(&json) {
-                Some(area) => items.push((id, area)),
-                None => tracing::error!(
-                    volunteer_id = id,
-                    "stored home area is unreadable; volunteer not alertable"
-                ),
+            if let Some(area) = self.area_of(&json).or_else(|| unreadable_area(id)) {
+                items.push((id, area));
             }
         }
         let index = AreaIndex::build(items);
         tracing::info!(volunteers = index.len(), "geofence index built");
-        *self.index.write().unwrap_or_else(|e| e.into_inner()) = index;
-        *self.index_version.lock().unwrap_or_else(|e| e.into_inner()) = Some(version);
-        Ok(())
+        self.index.replace_all(index);
+        Ok(seq)
+    }
+
+    /// Applies the volunteer changes after `seq` to the index; the last one applied.
+    async fn apply_volunteer_changes(&self, mut seq: i64) -> anyhow::Result<i64> {
+        const BATCH: i64 = 10_000;
+        loop {
+            let changes = self.store.volunteer_changes_since(seq, BATCH).await?;
+            let Some(last) = changes.last() else {
+                return Ok(seq);
+            };
+            seq = last.seq;
+            let n = changes.len();
+            let areas = changes.into_iter().map(|c| {
+                let area = c
+                    .area
+                    .and_then(|json| self.area_of(&json).or_else(|| unreadable_area(c.id)));
+                (c.id, area.into_iter().collect::<Vec<_>>())
+            });
+            self.index.apply(areas.collect::<Vec<_>>());
+            tracing::debug!(changes = n, seq, "geofence index updated");
+            if (n as i64) < BATCH {
+                return Ok(seq);
+            }
+        }
     }
 
     async fn load_zones(&self) -> anyhow::Result<Zones> {
@@ -156,24 +187,15 @@ impl Core {
     }
 
     pub fn index_set(&self, id: i64, area: Option<crate::geo::Area>) {
-        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
-        match area {
-            Some(area) => index.replace(id, vec![area]),
-            None => {
-                index.remove(id);
-            }
-        }
+        self.index.apply([(id, area.into_iter().collect())]);
     }
 
     pub fn targets(&self, lat: f64, lon: f64) -> Vec<i64> {
-        self.index
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .matching(lat, lon)
+        self.index.matching(lat, lon)
     }
 
     pub fn alertable_volunteers(&self) -> usize {
-        self.index.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.index.len()
     }
 
     /// The providers configured for this instance.
@@ -315,6 +337,15 @@ impl Running {
         }
         self.core.store.close().await;
     }
+}
+
+/// Logs a stored home area that does not read; such a volunteer is not alertable.
+fn unreadable_area(id: i64) -> Option<Area> {
+    tracing::error!(
+        volunteer_id = id,
+        "stored home area is unreadable; volunteer not alertable"
+    );
+    None
 }
 
 /// Sleeps until woken, `poll` passes, or shutdown; returns false on shutdown.

@@ -1,6 +1,7 @@
 //! `tocsin bench ...`: measurements an operator can repeat on their own machine.
 //! docs/benchmarks.md has the commands, the data and the figures measured so far.
 
+pub mod churn;
 pub mod fanout;
 mod figures;
 pub mod geofence;
@@ -17,6 +18,9 @@ pub enum BenchCommand {
     /// Which areas contain each point: build the geofence index from a GeoJSON-lines file of areas
     /// and query it with every point of a CSV file. The last line printed is one JSON object.
     Geofence(geofence::GeofenceArgs),
+    /// The geofence index kept current while it answers: lookups alone, then while volunteer
+    /// changes are applied at --rate per second. The last line printed is one JSON object.
+    Churn(churn::ChurnArgs),
     /// One sighting alerted to N volunteers through an unthrottled fake Twilio: time from the
     /// webhook to the first and the last send. The last line printed is one JSON object.
     Fanout(fanout::FanoutArgs),
@@ -34,6 +38,7 @@ pub enum BenchCommand {
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Geofence(args) => geofence::run(args),
+        BenchCommand::Churn(args) => churn::run(args),
         BenchCommand::Fanout(args) => fanout::run(args),
         BenchCommand::Throttle(args) => throttle::run(args),
         BenchCommand::Intake(args) => intake::run(args),

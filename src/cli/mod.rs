@@ -1,5 +1,5 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
-//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence`.
+//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod osm;
 pub mod places;

@@ -8,11 +8,15 @@
 //! it; removed ones become dead slots. When either grows past a fraction of the packed part,
 //! everything is repacked.
 //!
+//! `LiveIndex` (see `live`) holds one for the server: changes are applied in place and the
+//! repacking is done off to the side, so that lookups and changes never wait for it.
+//!
 //! Exactness: boxes only filter (each covers `Area::bbox`, rounded outwards), and the answer
 //! for each candidate is exactly `Area::contains` (see `shapes`), so `matching` agrees with a
 //! brute-force scan. `Area::bbox` is always finite, which both trees need.
 
 mod builder;
+mod live;
 mod packed;
 mod shapes;
 mod winding;
@@ -24,6 +28,7 @@ use rstar::{RTree, AABB};
 
 use super::area::Area;
 pub use builder::AreaIndexBuilder;
+pub use live::LiveIndex;
 use packed::Packed;
 use shapes::{Probe, Shapes, NONE};
 
@@ -51,6 +56,8 @@ pub struct AreaIndex {
     dead_packed: usize,
     /// Every id with at least one area, and the first slot of its chain (`Shapes::next`).
     by_id: HashMap<i64, usize>,
+    /// Repacking is left to the owner (`LiveIndex`, in the background): see `needs_repack`.
+    manual_repack: bool,
 }
 
 impl AreaIndex {
@@ -82,6 +89,7 @@ impl AreaIndex {
             free: Vec::new(),
             dead_packed: 0,
             by_id,
+            manual_repack: false,
         }
     }
 
@@ -179,26 +187,37 @@ impl AreaIndex {
     }
 
     fn maybe_repack(&mut self) {
-        let packed = self.packed.len();
-        let overlay = self.overlay.size();
-        let garbage = self.shapes.garbage();
-        if (overlay >= REPACK_MIN && overlay * OVERLAY_SHARE >= packed)
-            || (self.dead_packed >= REPACK_MIN && self.dead_packed * 2 >= packed)
-            || (garbage >= REPACK_MIN && garbage * 2 >= self.shapes.coords_len())
-        {
+        if !self.manual_repack && self.needs_repack() {
             self.repack();
         }
     }
 
+    /// Whether the overlay, the dead packed slots or the garbage coordinates have grown past
+    /// their share of the packed part, so that a repack is due.
+    pub fn needs_repack(&self) -> bool {
+        let packed = self.packed.len();
+        let overlay = self.overlay.size();
+        let garbage = self.shapes.garbage();
+        (overlay >= REPACK_MIN && overlay * OVERLAY_SHARE >= packed)
+            || (self.dead_packed >= REPACK_MIN && self.dead_packed * 2 >= packed)
+            || (garbage >= REPACK_MIN && garbage * 2 >= self.shapes.coords_len())
+    }
+
     /// Lays every live area out again in one packed tree.
     fn repack(&mut self) {
-        let old = std::mem::take(self);
-        let mut builder = AreaIndexBuilder::new();
-        for slot in (0..old.shapes.len()).filter(|&s| old.shapes.is_live(s)) {
-            builder.add_copy(&old.shapes, slot);
-        }
-        drop(old);
+        let manual = self.manual_repack;
+        let builder = std::mem::take(self).live_copy();
         *self = builder.finish();
+        self.manual_repack = manual;
+    }
+
+    /// A builder holding a copy of every live area; `finish` it for the repacked index.
+    fn live_copy(&self) -> AreaIndexBuilder {
+        let mut builder = AreaIndexBuilder::new();
+        for slot in (0..self.shapes.len()).filter(|&s| self.shapes.is_live(s)) {
+            builder.add_copy(&self.shapes, slot);
+        }
+        builder
     }
 }
 

@@ -33,5 +33,5 @@ mod ring;
 pub mod zones;
 
 pub use area::{Area, AreaError};
-pub use index::{AreaIndex, AreaIndexBuilder};
+pub use index::{AreaIndex, AreaIndexBuilder, LiveIndex};
 pub use locate::locate_text;

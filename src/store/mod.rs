@@ -25,6 +25,7 @@ pub mod answers;
 pub mod audit;
 pub mod board;
 pub mod bodies;
+pub mod changes;
 pub mod checks;
 pub mod conversations;
 pub mod escalation;

@@ -31,6 +31,7 @@ mod flow;
 mod followup;
 mod guard;
 mod instances;
+mod instances_churn;
 mod lifecycle;
 mod logins;
 mod numbers;

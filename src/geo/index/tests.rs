@@ -3,10 +3,10 @@ use ::geo::{Coord, LineString, MultiPolygon, Polygon};
 use std::collections::BTreeMap;
 
 /// Tiny deterministic generator (PCG constants), so failures reproduce.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -19,7 +19,7 @@ impl Lcg {
     fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -61,7 +61,7 @@ fn star(rng: &mut Lcg, lat: f64, lon: f64, size: f64) -> Area {
 }
 
 /// Areas in a busy patch of ~1 degree, plus a few at the poles and the antimeridian.
-fn random_area(rng: &mut Lcg) -> Area {
+pub(super) fn random_area(rng: &mut Lcg) -> Area {
     match rng.below(20) {
         0 => Area::Circle {
             lat: rng.range(88.0, 90.0),
@@ -89,7 +89,7 @@ fn random_area(rng: &mut Lcg) -> Area {
     }
 }
 
-fn random_point(rng: &mut Lcg) -> (f64, f64) {
+pub(super) fn random_point(rng: &mut Lcg) -> (f64, f64) {
     match rng.below(10) {
         0 => (rng.range(85.0, 90.0), rng.range(-180.0, 180.0)),
         1 => (
@@ -104,7 +104,7 @@ fn random_point(rng: &mut Lcg) -> (f64, f64) {
     }
 }
 
-fn brute(model: &BTreeMap<i64, Vec<Area>>, lat: f64, lon: f64) -> Vec<i64> {
+pub(super) fn brute(model: &BTreeMap<i64, Vec<Area>>, lat: f64, lon: f64) -> Vec<i64> {
     // BTreeMap keys come out ascending and once each.
     model
         .iter()
