@@ -9,8 +9,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::app::Core;
 use crate::domain::Role;
+use crate::state::Core;
 use crate::store::accounts::UserRow;
 use crate::store::{now_ms, StoreError};
 

@@ -2,7 +2,7 @@
 //! actor, so that an admin can see who did what and when. Entries hold ids and short words,
 //! never phone numbers or message text.
 
-use crate::app::Core;
+use crate::state::Core;
 use crate::store::audit::NewEntry;
 use crate::store::StoreError;
 

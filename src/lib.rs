@@ -19,6 +19,7 @@ pub mod intake;
 pub mod login;
 pub mod outbox;
 pub mod roster;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tokens;

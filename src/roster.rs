@@ -2,11 +2,11 @@
 //! the geofence index in step and writes the audit log. Used by the API, the dashboard and the
 //! CLI alike.
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::{Language, Phone, Reach, SignalId, Standing};
 use crate::events::Event;
 use crate::geo::{Area, AreaError};
+use crate::state::Core;
 use crate::store::volunteers::{NewVolunteer, VolunteerEdit, VolunteerRow};
 use crate::store::StoreError;
 

@@ -11,9 +11,9 @@ use secrecy::ExposeSecret;
 use subtle::ConstantTimeEq;
 
 use crate::accounts::{parse_user_name, token_hash};
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::Scope;
+use crate::state::Core;
 use crate::store::tokens::Revoked;
 use crate::store::StoreError;
 

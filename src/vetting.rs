@@ -3,10 +3,10 @@
 //! or rejects them (erased like a removal, and not told). Both are audited. Who may do it is
 //! the caller's to check: admins on the dashboard, the API's token holder.
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::Standing;
 use crate::events::Event;
+use crate::state::Core;
 use crate::store::StoreError;
 
 /// What came of approving or rejecting a joiner.

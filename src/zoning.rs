@@ -2,9 +2,9 @@
 //! and removing one, keep the database, this instance's index and the audit log in step. Used
 //! by the API, the CLI and `places import --zones` alike (as `roster` is for volunteers).
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::geo::zones::{parse_collection, Zone};
+use crate::state::Core;
 use crate::store::zones::ZoneRow;
 use crate::store::StoreError;
 

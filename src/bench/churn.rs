@@ -201,7 +201,10 @@ fn write(
                     (next_id, Some(areas[rng.below(areas.len())].1.clone()))
                 }
             },
-            _ => (areas[rng.below(areas.len())].0, Some(areas[rng.below(areas.len())].1.clone())),
+            _ => (
+                areas[rng.below(areas.len())].0,
+                Some(areas[rng.below(areas.len())].1.clone()),
+            ),
         };
         let t = Instant::now();
         index.apply([(id, area.iter().cloned().collect())]);

@@ -6,12 +6,12 @@
 use anyhow::Context;
 
 use super::PlacesCommand;
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::config::Settings;
 use crate::geo::places::Places;
 use crate::geo::zones::Zone;
 use crate::geo::Area;
+use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: PlacesCommand) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;

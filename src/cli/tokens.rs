@@ -4,10 +4,10 @@
 use anyhow::{anyhow, bail};
 
 use super::TokenCommand;
-use crate::app::Core;
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::domain::Scope;
+use crate::state::Core;
 use crate::store::tokens::Revoked;
 use crate::tokens::{self, AddError};
 

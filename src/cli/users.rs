@@ -3,9 +3,9 @@
 use anyhow::{anyhow, bail, Context};
 
 use super::UserCommand;
-use crate::app::Core;
 use crate::audit::Actor;
 use crate::config::Settings;
+use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;

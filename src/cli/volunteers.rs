@@ -4,11 +4,11 @@ use anyhow::{anyhow, bail, Context};
 use serde_json::json;
 
 use super::{AddVolunteer, VolunteerCommand};
-use crate::app::Core;
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::domain::{Language, Phone, Reach, SignalId};
 use crate::roster::{self, HomeArea, Signup};
+use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;

@@ -4,9 +4,9 @@
 use anyhow::{anyhow, bail, Context};
 
 use super::ZonesCommand;
-use crate::app::Core;
 use crate::audit::Actor;
 use crate::config::Settings;
+use crate::state::Core;
 use crate::zoning::{self, ZoningError};
 
 pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {

@@ -2,10 +2,10 @@
 //! there is one path, with one set of checks, for every action; each is written to the audit
 //! log with who did it.
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::{AlertPurpose, IncidentStatus, Kind};
 use crate::events::Event;
+use crate::state::Core;
 use crate::store::alerts::Audience;
 use crate::store::StoreError;
 

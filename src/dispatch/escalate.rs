@@ -6,11 +6,11 @@
 //! `escalate_to_everyone`) everyone available. Each step alerts only people not alerted yet, is written to the incident's history,
 //! and counts in `escalation_step`. A drill never reaches beyond the drill group.
 
-use crate::app::Core;
 use crate::dispatch::{alert_bodies, plan_step};
 use crate::domain::{AlertPurpose, IncidentStatus};
 use crate::geo::reach::{areas_meet, meets_circle};
 use crate::geo::Area;
+use crate::state::Core;
 use crate::store::alerts::Audience;
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::app::{Shared, Shutdown};
+use crate::state::{Shared, Shutdown};
 use crate::store::notify::{Change, Listener};
 
 /// Wait between attempts to (re)connect the listener.

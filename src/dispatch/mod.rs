@@ -13,8 +13,8 @@ pub mod verifiers;
 
 use std::time::Duration;
 
-use crate::app::{Core, Shared, Shutdown};
 use crate::domain::{AlertPurpose, ConfirmedBy, IncidentStatus, Kind, Language};
+use crate::state::{Core, Shared, Shutdown};
 use crate::store::alerts::{Audience, Bodies, Planned, Texts};
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
@@ -28,7 +28,7 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
         if let Err(e) = step(&core).await {
             tracing::error!(error = %e, "dispatch step failed; retrying");
         }
-        if !crate::app::wait(&core.dispatch_wake, POLL, &mut shutdown).await {
+        if !crate::state::wait(&core.dispatch_wake, POLL, &mut shutdown).await {
             return;
         }
     }

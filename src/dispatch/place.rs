@@ -2,10 +2,10 @@
 //! street): the best place known with the reporter's own words; and, once a later report or a
 //! dispatcher gives the exact place, that place to those coming and to verifiers still asked.
 
-use crate::app::Core;
 use crate::dispatch::message::{self, Head, Label, Place};
 use crate::dispatch::{in_every_language, plan, quote};
 use crate::domain::{AlertPurpose, ConfirmedBy, IncidentStatus, Kind};
+use crate::state::Core;
 use crate::store::alerts::Audience;
 use crate::store::incidents::IncidentRow;
 use crate::store::StoreError;

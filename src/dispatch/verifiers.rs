@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use ::geo::InteriorPoint;
 
-use crate::app::Core;
 use crate::dispatch::{in_every_language, message, plan};
 use crate::domain::{AlertPurpose, Kind};
 use crate::geo::area::haversine_m;
 use crate::geo::Area;
+use crate::state::Core;
 use crate::store::alerts::Audience;
 use crate::store::escalation::Available;
 use crate::store::incidents::IncidentRow;

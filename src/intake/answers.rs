@@ -10,13 +10,13 @@
 //! Every answer applied records the provider's message id in its transaction, so that a
 //! redelivered webhook changes nothing.
 
-use crate::app::Core;
 use crate::dispatch::{message, place};
 use crate::domain::{Answer, Kind, Language};
 use crate::events::Event;
 use crate::i18n::text;
 use crate::intake::message::{Inbound, Reply};
 use crate::intake::phrases::parse_answer;
+use crate::state::Core;
 use crate::store::answers::OpenAlert;
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{alerts, inbound, now_ms, StoreError};

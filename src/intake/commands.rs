@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::fold::fold;
 use crate::domain::{Language, Standing};
 use crate::i18n::text;
 use crate::intake::phrases::{command_word, exact_command_word, unspaced_command, Word};
 use crate::roster::{describe_area, HomeArea};
+use crate::state::Core;
 use crate::store::volunteers::{SelfChange, VolunteerRow};
 use crate::store::{now_ms, StoreError};
 

@@ -7,11 +7,11 @@
 //! `asked`) and its sender asked what and where; an answer with a sighting word or a place
 //! opens the incident with both texts.
 
-use crate::app::Core;
 use crate::dispatch::message;
 use crate::domain::{ConfirmedBy, Kind};
 use crate::i18n::text;
 use crate::intake::report::{self, confirmed_by, open_incident, Opening, Received, Sighting};
+use crate::state::Core;
 use crate::store::followups::{self, Asked, Followup};
 use crate::store::{now_ms, StoreError};
 

@@ -6,10 +6,10 @@
 //! whether or not that is a valid number (a short code, an alphanumeric id, a number missing
 //! from libphonenumber's data); blocked senders and those past their own limit get no replies.
 
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::Location;
 use crate::geo::area::haversine_m;
+use crate::state::Core;
 use crate::store::StoreError;
 
 const HOUR_MS: i64 = 3_600_000;

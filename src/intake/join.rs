@@ -5,7 +5,6 @@
 //! that is not an answer is a report, not a failed answer: it ends the conversation and goes on
 //! as a report. Volunteers are never in a conversation.
 
-use crate::app::Core;
 use crate::domain::fold::fold;
 use crate::domain::{Kind, Language, Phone, Reach, SignalId, Standing};
 use crate::geo::locate_text;
@@ -13,6 +12,7 @@ use crate::i18n::text;
 use crate::intake::commands::language_named;
 use crate::intake::words::guess_kind;
 use crate::roster::{self, HomeArea, Signup};
+use crate::state::Core;
 use crate::store::conversations::Conversation;
 use crate::store::{now_ms, StoreError};
 

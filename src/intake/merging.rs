@@ -4,11 +4,11 @@
 //! its area; an exact report inside a rough incident's area joins it and gives it its place.
 //! All within `dispatch.merge_s` of the incident's opening.
 
-use crate::app::Core;
 use crate::domain::{LocatedBy, Location};
 use crate::geo::area::haversine_m;
 use crate::geo::zones::Zones;
 use crate::intake::report::Opening;
+use crate::state::Core;
 use crate::store::incidents::{self, IncidentRow};
 use crate::store::{now_ms, rough, StoreError};
 

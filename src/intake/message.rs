@@ -2,7 +2,6 @@
 //! new report. Every branch records the provider's message id in the transaction that applies
 //! it, so a redelivered webhook or event changes nothing.
 
-use crate::app::Core;
 use crate::dispatch::message;
 use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
 use crate::i18n::text;
@@ -13,6 +12,7 @@ use crate::intake::join;
 use crate::intake::report::{self, Sighting};
 use crate::intake::verification::{self, Outcome};
 use crate::intake::words::{consent_word, guess_language, subscription_keyword};
+use crate::state::Core;
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{inbound, now_ms, StoreError};
 

@@ -2,9 +2,9 @@
 //! the zones, all on this machine; a self-hosted Nominatim only when one is configured and
 //! nothing local knew the place.
 
-use crate::app::Core;
 use crate::domain::{LocatedBy, Location};
 use crate::geo::locate::locate_text_by;
+use crate::state::Core;
 
 /// Coordinates given outside the text, else coordinates or a map link in it, else an address,
 /// intersection, named place or street from imported places, else a zone it names (also

@@ -2,13 +2,13 @@
 //! policy). The two steps are two transactions: if the second fails, the report is still there
 //! and the dispatcher picks it up again.
 
-use crate::app::Core;
 use crate::config::AutoVerify;
 use crate::domain::{ConfirmedBy, IncidentStatus, Kind, Language, LocatedBy, Location};
 use crate::intake::followup;
 use crate::intake::guard;
 use crate::intake::placing::{locate, locate_remote};
 use crate::intake::words::guess_kind;
+use crate::state::Core;
 use crate::store::followups::{Asked, Followup};
 use crate::store::incidents::{IncidentRow, NewIncident};
 use crate::store::reports::{self, NewReport};

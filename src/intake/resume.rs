@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::app::{Core, Shared, Shutdown};
 use crate::intake::report::{open_incident, Opening};
+use crate::state::{Core, Shared, Shutdown};
 use crate::store::reports::ReportRow;
 use crate::store::{now_ms, StoreError};
 
@@ -20,7 +20,7 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
         if let Err(e) = pass(&core, now_ms() - GRACE_MS).await {
             tracing::error!(error = %e, "resuming interrupted reports failed");
         }
-        if !crate::app::wait(&never, POLL, &mut shutdown).await {
+        if !crate::state::wait(&never, POLL, &mut shutdown).await {
             return;
         }
     }

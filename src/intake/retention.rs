@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::app::{Core, Shared, Shutdown};
+use crate::state::{Core, Shared, Shutdown};
 use crate::store::{now_ms, StoreError};
 
 /// What one pass erased.
@@ -41,7 +41,7 @@ pub async fn run(core: Shared, mut shutdown: Shutdown) {
             Err(e) => tracing::error!(error = %e, "erasing past retention failed"),
         }
         let never = tokio::sync::Notify::new();
-        if !crate::app::wait(&never, Duration::from_secs(600), &mut shutdown).await {
+        if !crate::state::wait(&never, Duration::from_secs(600), &mut shutdown).await {
             return;
         }
     }

@@ -12,11 +12,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use crate::app::{Core, Shared, Shutdown};
 use crate::channels::signal::events::{parse, Sender, SignalEvent, SseReader};
 use crate::channels::signal::SignalClient;
 use crate::domain::{DeliveryStatus, Phone, SignalId};
 use crate::intake::message::{self, Inbound, Via};
+use crate::state::{Core, Shared, Shutdown};
 use crate::store::inbound::signal_message_id;
 use crate::store::receipts::Receipt;
 

@@ -7,10 +7,10 @@
 
 use std::time::Duration;
 
-use crate::app::{Core, Shared, Shutdown};
 use crate::channels::{Channels, SendError};
 use crate::domain::{Kind, Language, Phone};
 use crate::i18n::text;
+use crate::state::{Core, Shared, Shutdown};
 use crate::store::followups::{News, ToTell};
 use crate::store::{now_ms, StoreError};
 
@@ -41,7 +41,7 @@ pub async fn run(core: Shared, channels: Channels, mut shutdown: Shutdown) {
                 BACKOFF
             }
         };
-        if !crate::app::wait(&never, wait, &mut shutdown).await {
+        if !crate::state::wait(&never, wait, &mut shutdown).await {
             return;
         }
     }

@@ -6,7 +6,6 @@
 //! it is a sighting in itself it goes on as a report too. Every answer is kept (encrypted) and
 //! noted in the incident's history, without its text. A dispatcher decides at any time and wins.
 
-use crate::app::Core;
 use crate::audit::Actor;
 use crate::dispatch::actions::{self, ActionError};
 use crate::dispatch::message;
@@ -18,6 +17,7 @@ use crate::intake::message::{Inbound, Reply};
 use crate::intake::phrases::parse_answer;
 use crate::intake::placing;
 use crate::intake::words::guess_kind;
+use crate::state::Core;
 use crate::store::checks::{Check, NewCheckAnswer, Which};
 use crate::store::volunteers::VolunteerRow;
 use crate::store::StoreError;

@@ -19,9 +19,9 @@ pub use csrf::LoginCsrf;
 pub use gate::CHECKS_AT_ONCE;
 
 use crate::accounts::User;
-use crate::app::Core;
 use crate::audit::{self, Actor, Subject};
 use crate::crypto::Vault;
+use crate::state::Core;
 use crate::store::{now_ms, StoreError};
 
 /// One set of password-checking threads for the process.

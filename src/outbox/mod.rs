@@ -27,9 +27,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::Shared;
 use crate::channels::{Contact, Registry};
 use crate::domain::Channel;
+use crate::state::Shared;
 use crate::store::now_ms;
 use crate::store::outbox::Claimed;
 

@@ -4,12 +4,12 @@
 use tocsin_fakes::{FakeSignal, FakeSignalConfig, FakeTwilio, FakeTwilioConfig, SignalOutcome};
 
 use super::{run_pending_deliveries, Pass};
-use crate::app::{Core, Shared};
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::domain::{Language, Phone, Reach};
 use crate::geo::Area;
 use crate::roster::{self, HomeArea, Signup};
+use crate::state::{Core, Shared};
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";

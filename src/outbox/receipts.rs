@@ -1,10 +1,10 @@
 //! What a provider's receipt changes beyond the delivery itself: live views are told, and a
 //! carrier opt-out (`channels::twilio::is_unsubscribed`) takes the volunteer off the alert list.
 
-use crate::app::Core;
 use crate::channels::twilio::is_unsubscribed;
 use crate::domain::Channel;
 use crate::events::Event;
+use crate::state::Core;
 use crate::store::receipts::Receipt;
 use crate::store::StoreError;
 

@@ -6,7 +6,7 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::app::Shared;
+use crate::state::Shared;
 use crate::store::outbox::Handed;
 
 /// The most outcomes written in one transaction.

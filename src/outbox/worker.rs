@@ -9,9 +9,9 @@ use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
 
 use super::Outbox;
-use crate::app::{Shared, Shutdown};
 use crate::channels::Registry;
 use crate::domain::Channel;
+use crate::state::{Shared, Shutdown};
 
 /// Fallback poll when nobody wakes the worker (retries coming due, other instances).
 const POLL: Duration = Duration::from_millis(500);
@@ -22,7 +22,7 @@ pub async fn run(core: Shared, registry: Registry, mut shutdown: Shutdown) {
             Ok(o) => break o,
             Err(e) => {
                 tracing::error!(error = %e, "setting up the senders' pace failed; retrying");
-                if !crate::app::wait(&core.outbox_wake, POLL, &mut shutdown).await {
+                if !crate::state::wait(&core.outbox_wake, POLL, &mut shutdown).await {
                     return;
                 }
             }
@@ -67,7 +67,7 @@ impl Outbox {
             };
             if batch.is_empty() {
                 drop(first);
-                if !crate::app::wait(wake, POLL, shutdown).await {
+                if !crate::state::wait(wake, POLL, shutdown).await {
                     break;
                 }
                 continue;

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::app::{Core, Shared};
+use crate::state::{Core, Shared};
 
 pub fn router() -> Router<Shared> {
     Router::new().route("/healthz", get(health))

@@ -17,7 +17,7 @@ use axum::Router;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::{Shared, Shutdown};
+use crate::state::{Shared, Shutdown};
 
 pub use error::ApiError;
 

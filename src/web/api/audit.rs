@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::app::Shared;
+use crate::state::Shared;
 use crate::web::ApiError;
 
 const DEFAULT_LIMIT: i64 = 100;

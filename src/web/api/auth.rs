@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::app::Shared;
 use crate::domain::Scope;
+use crate::state::Shared;
 use crate::tokens::{self, Caller};
 use crate::web::ApiError;
 

@@ -7,9 +7,9 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::{self, Body};
-use crate::app::Shared;
 use crate::dispatch::actions;
 use crate::domain::{IncidentStatus, Kind, Scope};
+use crate::state::Shared;
 use crate::store::incidents::{Counts, IncidentRow};
 use crate::tokens::Caller;
 use crate::web::ApiError;

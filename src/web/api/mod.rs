@@ -18,8 +18,8 @@ use axum::middleware;
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
-use crate::app::Shared;
 use crate::domain::Scope;
+use crate::state::Shared;
 
 pub fn router(core: Shared) -> Router<Shared> {
     // Incidents and counts.

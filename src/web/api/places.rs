@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::app::Shared;
+use crate::state::Shared;
 use crate::web::ApiError;
 
 /// At most this many matches; a query longer than `MAX_CHARS` is refused.

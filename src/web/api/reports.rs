@@ -7,11 +7,11 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::{self, Body};
-use crate::app::Shared;
 use crate::domain::{Kind, Language};
 use crate::intake::guard;
 use crate::intake::report::{self, Sighting};
 use crate::intake::words::guess_language;
+use crate::state::Shared;
 use crate::tokens::Caller;
 use crate::web::ApiError;
 

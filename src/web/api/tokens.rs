@@ -8,8 +8,8 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::Body;
-use crate::app::Shared;
 use crate::domain::Scope;
+use crate::state::Shared;
 use crate::store::tokens::Revoked;
 use crate::tokens::{self, AddError, Caller};
 use crate::web::ApiError;

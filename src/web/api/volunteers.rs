@@ -11,10 +11,10 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::body::{self, Body};
-use crate::app::Shared;
 use crate::audit;
 use crate::domain::{Language, Phone, Reach, SignalId, Standing};
 use crate::roster::{self, HomeArea, Signup};
+use crate::state::Shared;
 use crate::store::volunteers::VolunteerRow;
 use crate::tokens::Caller;
 use crate::vetting::{self, Vetting};

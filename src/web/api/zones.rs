@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::app::Shared;
+use crate::state::Shared;
 use crate::tokens::Caller;
 use crate::web::ApiError;
 use crate::zoning::{self, ZoningError};

@@ -16,9 +16,9 @@ use super::queue::{self, Item};
 use super::session::{Signed, SignedForm};
 use super::view::{self, Chrome, Notice};
 use super::Dash;
-use crate::app::Core;
 use crate::dispatch::actions::{self, ActionError};
 use crate::domain::{CheckAnswer, IncidentStatus, Kind};
+use crate::state::Core;
 use crate::store::board::UpdateRow;
 use crate::store::StoreError;
 

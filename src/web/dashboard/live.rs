@@ -36,7 +36,7 @@ pub async fn events(State(dash): State<Dash>, _signed: Signed) -> Response {
 
 fn changes(
     receiver: tokio::sync::broadcast::Receiver<Event>,
-    shutdown: crate::app::Shutdown,
+    shutdown: crate::state::Shutdown,
 ) -> impl Stream<Item = Result<SseEvent, Infallible>> {
     stream::unfold((receiver, shutdown), |(mut rx, mut stop)| async move {
         if *stop.borrow() {

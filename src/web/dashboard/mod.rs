@@ -31,7 +31,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 
-use crate::app::{Shared, Shutdown};
+use crate::state::{Shared, Shutdown};
 
 /// What the dashboard's handlers share.
 #[derive(Clone)]

@@ -10,8 +10,8 @@ use axum::response::Response;
 use super::session::Signed;
 use super::view::{self, Chrome};
 use super::Dash;
-use crate::app::Core;
 use crate::domain::IncidentStatus;
+use crate::state::Core;
 use crate::store::incidents::{Counts, IncidentRow};
 use crate::store::StoreError;
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::session::SignedForm;
 use super::view;
-use crate::app::Core;
+use crate::state::Core;
 use crate::store::volunteers::VolunteerRow;
 use crate::vetting::{self, Vetting};
 

@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use super::session::SignedForm;
-use crate::app::Core;
 use crate::domain::{Language, Reach};
 use crate::roster::{self, HomeArea};
+use crate::state::Core;
 
 /// A refusal: (field, why).
 pub type Refusal = (&'static str, String);

@@ -6,7 +6,7 @@ mod twilio;
 use axum::routing::post;
 use axum::Router;
 
-use crate::app::Shared;
+use crate::state::Shared;
 
 pub fn router() -> Router<Shared> {
     Router::new()

@@ -6,11 +6,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 
-use crate::app::Shared;
 use crate::channels::twilio::signature::{form_pairs, is_valid};
 use crate::domain::DeliveryStatus;
 use crate::domain::{Phone, SubscriptionKeyword};
 use crate::intake::message::{self, Inbound, Via};
+use crate::state::Shared;
 use crate::store::receipts::Receipt;
 
 use crate::web::twiml;
