@@ -94,7 +94,12 @@ pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
         bail!("{missed} changes were not visible after apply returned");
     }
     visible.sort_unstable();
-    let us = |sorted: &[Duration], p: f64| (percentile_ms(sorted, p) * 1000.0).round();
+    let us = |sorted: &[Duration], p: f64| {
+        let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
+        sorted
+            .get(i)
+            .map_or(0.0, |d| (d.as_secs_f64() * 1e7).round() / 10.0)
+    };
     let result = json!({
         "areas": areas.len(),
         "readers": readers,

@@ -192,6 +192,14 @@ impl AreaIndex {
         }
     }
 
+    /// Room for the inserts expected before the next repack (twice the overlay's share, as
+    /// changes go on while a repack is built), so that none of them reallocates.
+    pub fn reserve_headroom(&mut self) {
+        let slots = 2 * (REPACK_MIN + self.packed.len() / OVERLAY_SHARE);
+        self.shapes.reserve(slots);
+        self.by_id.reserve(slots);
+    }
+
     /// Whether the overlay, the dead packed slots or the garbage coordinates have grown past
     /// their share of the packed part, so that a repack is due.
     pub fn needs_repack(&self) -> bool {

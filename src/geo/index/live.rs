@@ -42,6 +42,7 @@ impl LiveIndex {
     /// Replaces everything (a full build); a repack under way is dropped.
     pub fn replace_all(&self, mut index: AreaIndex) {
         index.manual_repack = true;
+        index.reserve_headroom();
         let mut live = self.index.write().unwrap_or_else(|e| e.into_inner());
         let mut compaction = self.lock_compaction();
         compaction.epoch += 1;
@@ -128,6 +129,7 @@ impl LiveIndex {
         };
         let mut packed = builder.finish();
         packed.manual_repack = true;
+        packed.reserve_headroom();
         let mut live = self.index.write().unwrap_or_else(|e| e.into_inner());
         let mut compaction = self.lock_compaction();
         let pending = compaction.pending.take().unwrap_or_default();
