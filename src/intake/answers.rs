@@ -14,7 +14,7 @@ use crate::dispatch::{message, place};
 use crate::domain::{Answer, Kind, Language};
 use crate::events::Event;
 use crate::i18n::text;
-use crate::intake::message::{Inbound, Reply};
+use crate::intake::inbound::{Inbound, Reply};
 use crate::intake::phrases::parse_answer;
 use crate::state::Core;
 use crate::store::answers::OpenAlert;

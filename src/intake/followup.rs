@@ -10,7 +10,8 @@
 use crate::dispatch::message;
 use crate::domain::{ConfirmedBy, Kind};
 use crate::i18n::text;
-use crate::intake::report::{self, confirmed_by, open_incident, Opening, Received, Sighting};
+use crate::intake::merging::{note, Opening};
+use crate::intake::report::{self, confirmed_by, open_incident, Received, Sighting};
 use crate::state::Core;
 use crate::store::followups::{self, Asked, Followup};
 use crate::store::{now_ms, StoreError};
@@ -129,21 +130,6 @@ pub async fn report(
         answered: received.answered,
         reply,
     }))
-}
-
-/// A line in the incident's history, for the dispatcher; a failure is logged, nothing more.
-pub(crate) async fn note(core: &Core, incident_id: i64, what: &str) {
-    let status = match core.store.incident(incident_id).await {
-        Ok(Some(incident)) => incident.status,
-        Ok(None) => return,
-        Err(e) => {
-            tracing::warn!(incident_id, error = %e, "could not read the incident to note it");
-            return;
-        }
-    };
-    if let Err(e) = core.store.note_history(incident_id, status, what).await {
-        tracing::warn!(incident_id, error = %e, "could not note it in the incident's history");
-    }
 }
 
 /// "Added to your report": names the report that asked.

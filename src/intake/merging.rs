@@ -7,10 +7,19 @@
 use crate::domain::{LocatedBy, Location};
 use crate::geo::area::haversine_m;
 use crate::geo::zones::Zones;
-use crate::intake::report::Opening;
 use crate::state::Core;
 use crate::store::incidents::{self, IncidentRow};
 use crate::store::{now_ms, rough, StoreError};
+
+/// A stored report that may open (or join) an incident.
+pub(crate) struct Opening<'a> {
+    pub report_id: i64,
+    pub kind: &'a str,
+    pub location: &'a Location,
+    /// From a trusted volunteer's number.
+    pub trusted: bool,
+    pub drill: bool,
+}
 
 /// The open incident the report joins, and how far its point is from the report's.
 pub(crate) async fn nearby(
@@ -123,16 +132,23 @@ pub(crate) async fn sharpen(core: &Core, incident: &IncidentRow, o: &Opening<'_>
                 by = by.as_str(),
                 "rough incident placed exactly"
             );
-            crate::intake::followup::note(core, incident.id, why).await;
+            note(core, incident.id, why).await;
             crate::dispatch::place::tell_exact(core, incident.id).await;
             core.dispatch_wake.notify_one();
         }
         Ok(false) => {
             let why = "a later report gives an exact place: a dispatcher may place it there";
-            crate::intake::followup::note(core, incident.id, why).await;
+            note(core, incident.id, why).await;
         }
         Err(e) => {
             tracing::error!(incident_id = incident.id, error = %e, "could not place the incident exactly")
         }
+    }
+}
+
+/// A line in the incident's history, for the dispatcher; a failure is logged, nothing more.
+pub(crate) async fn note(core: &Core, incident_id: i64, what: &str) {
+    if let Err(e) = core.store.note_incident(incident_id, what).await {
+        tracing::warn!(incident_id, error = %e, "could not note it in the incident's history");
     }
 }

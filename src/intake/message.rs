@@ -3,7 +3,7 @@
 //! it, so a redelivered webhook or event changes nothing.
 
 use crate::dispatch::message;
-use crate::domain::{Language, Phone, SignalId, SubscriptionKeyword};
+use crate::domain::{Language, SubscriptionKeyword};
 use crate::i18n::text;
 use crate::intake::answers;
 use crate::intake::commands::{self, parse_command, Command};
@@ -16,46 +16,7 @@ use crate::state::Core;
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{inbound, now_ms, StoreError};
 
-/// Where a message came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    Sms,
-    Signal,
-}
-
-impl Via {
-    /// The provider name under which message ids are remembered.
-    pub(crate) fn provider(self) -> &'static str {
-        match self {
-            Via::Sms => "twilio",
-            Via::Signal => "signal",
-        }
-    }
-
-    pub(crate) fn channel(self) -> &'static str {
-        match self {
-            Via::Sms => "sms",
-            Via::Signal => "signal",
-        }
-    }
-}
-
-pub struct Inbound {
-    pub via: Via,
-    /// Who sent it, as the provider named them (Twilio's `From`; Signal's account id or number),
-    /// valid number or not: limits and blocks are keyed on it.
-    pub sender: String,
-    /// The sender's number, when known and valid.
-    pub phone: Option<Phone>,
-    /// The sender's Signal account id, for Signal messages.
-    pub signal_id: Option<SignalId>,
-    pub body: String,
-    /// The provider's id of this message (Twilio's MessageSid; Signal's sender + timestamp).
-    pub message_id: String,
-    /// A subscription keyword the carrier recognised and answered itself (Twilio's Advanced
-    /// Opt-Out sends `OptOutType`), whatever the words.
-    pub carrier_keyword: Option<SubscriptionKeyword>,
-}
+pub use crate::intake::inbound::{Inbound, Reply, Via};
 
 /// A message about the subscription: what it asks, in which language to confirm it, and whether
 /// the carrier already answered (then tocsin must not answer again: carriers forbid a second
@@ -97,9 +58,6 @@ fn consent(msg: &Inbound, language: Language) -> Option<Consent> {
         carrier_replied: false,
     })
 }
-
-/// What to answer the sender with (None: nothing).
-pub type Reply = Option<String>;
 
 pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> {
     let bounded = crate::domain::body::bound(&msg.body);

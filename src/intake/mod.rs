@@ -6,6 +6,7 @@ pub mod commands;
 pub mod decision;
 pub mod followup;
 pub mod guard;
+pub mod inbound;
 pub mod join;
 pub mod merging;
 pub mod message;

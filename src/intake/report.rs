@@ -3,9 +3,10 @@
 //! and the dispatcher picks it up again.
 
 use crate::config::AutoVerify;
-use crate::domain::{ConfirmedBy, IncidentStatus, Kind, Language, LocatedBy, Location};
+use crate::domain::{ConfirmedBy, IncidentStatus, Kind, Language, LocatedBy};
 use crate::intake::followup;
 use crate::intake::guard;
+pub(crate) use crate::intake::merging::Opening;
 use crate::intake::placing::{locate, locate_remote};
 use crate::intake::words::guess_kind;
 use crate::state::Core;
@@ -177,16 +178,6 @@ pub(crate) async fn receive_as(
         placed,
         held: false,
     }))
-}
-
-/// A stored report that may open (or join) an incident.
-pub(crate) struct Opening<'a> {
-    pub report_id: i64,
-    pub kind: &'a str,
-    pub location: &'a Location,
-    /// From a trusted volunteer's number.
-    pub trusted: bool,
-    pub drill: bool,
 }
 
 /// Who confirms a report as it arrives, under `dispatch.auto_verify`: a trusted reporter, or

@@ -13,7 +13,7 @@ use crate::domain::{AlertPurpose, CheckAnswer, IncidentStatus, Kind, Language};
 use crate::events::Event;
 use crate::i18n::text;
 use crate::intake::decision;
-use crate::intake::message::{Inbound, Reply};
+use crate::intake::inbound::{Inbound, Reply};
 use crate::intake::phrases::parse_answer;
 use crate::intake::placing;
 use crate::intake::words::guess_kind;

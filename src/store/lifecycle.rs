@@ -161,6 +161,21 @@ impl Store {
             .collect()
     }
 
+    /// Adds a line to the history at the incident's current status, in one statement (nothing
+    /// when there is no such incident).
+    pub async fn note_incident(&self, id: i64, cause: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
+             SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
+        )
+        .bind(id)
+        .bind(cause)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Adds a line to the history that is not a change of status (an escalation step).
     pub async fn note_history(&self, id: i64, status: IncidentStatus, cause: &str) -> Result<()> {
         sqlx::query(
