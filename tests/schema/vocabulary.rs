@@ -1,19 +1,20 @@
 //! The enum-like columns (migration 0022) take the values the code writes and refuse others,
 //! on each backend.
 
-use tocsin::domain::{AlertPurpose, Answer, ConfirmedBy, DeliveryStatus, IncidentStatus, Reach};
+use tocsin::domain::{
+    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, IncidentStatus, Reach,
+};
 use tocsin::store::Store;
 
 use crate::backends::{with_stores, Backend};
 
 /// Channels a delivery or a provider receipt is on (`Reach` less `both`: a volunteer on both
-/// gets one delivery per channel). No domain type yet: written as literals in store/alerts.rs,
-/// store/outbox.rs, web/webhooks/twilio.rs and intake/signal.rs.
-const DELIVERY_CHANNELS: &[&str] = &["sms", "signal"];
+/// gets one delivery per channel).
+const DELIVERY_CHANNELS: &[&str] = Channel::NAMES;
 /// Where a report came in: `intake::message::Via::channel`, or the API (web/api/reports.rs).
 const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
-/// What one try to hand a delivery over came to (store/outbox.rs).
-const ATTEMPT_OUTCOMES: &[&str] = &["submitted", "retry", "failed", "failed_over"];
+/// What one try to hand a delivery over came to.
+const ATTEMPT_OUTCOMES: &[&str] = AttemptOutcome::NAMES;
 
 /// Every column 0022 constrains, with the values the code may write into it.
 pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
