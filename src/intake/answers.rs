@@ -189,7 +189,7 @@ async fn apply(
     tx.commit().await?;
     // A question asked earlier is answered by this.
     core.store.take_held_answer(volunteer_id, i64::MAX).await?;
-    tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.channel(), "confirmation");
+    tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.as_str(), "confirmation");
     core.events.publish(Event::Incident { id: incident_id });
     let vetted = v.standing.vetted();
     Ok(Some(

@@ -1,34 +1,11 @@
 //! A message as it arrived from a provider, before intake tells what it is, and what intake
 //! answers it with. Shared by every part of intake that reads messages.
 
-use crate::domain::{Phone, SignalId, SubscriptionKeyword};
-
-/// Where a message came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    Sms,
-    Signal,
-}
-
-impl Via {
-    /// The provider name under which message ids are remembered.
-    pub(crate) fn provider(self) -> &'static str {
-        match self {
-            Via::Sms => "twilio",
-            Via::Signal => "signal",
-        }
-    }
-
-    pub(crate) fn channel(self) -> &'static str {
-        match self {
-            Via::Sms => "sms",
-            Via::Signal => "signal",
-        }
-    }
-}
+use crate::domain::{Channel, Phone, SignalId, SubscriptionKeyword};
 
 pub struct Inbound {
-    pub via: Via,
+    /// The channel it came in on (its provider names the message ids: `Channel::provider`).
+    pub via: Channel,
     /// Who sent it, as the provider named them (Twilio's `From`; Signal's account id or number),
     /// valid number or not: limits and blocks are keyed on it.
     pub sender: String,

@@ -3,7 +3,7 @@
 //! it, so a redelivered webhook or event changes nothing.
 
 use crate::dispatch::message;
-use crate::domain::{Language, SubscriptionKeyword};
+use crate::domain::{Channel, Language, SubscriptionKeyword};
 use crate::i18n::text;
 use crate::intake::answers;
 use crate::intake::commands::{self, parse_command, Command};
@@ -16,7 +16,7 @@ use crate::state::Core;
 use crate::store::volunteers::VolunteerRow;
 use crate::store::{inbound, now_ms, StoreError};
 
-pub use crate::intake::inbound::{Inbound, Reply, Via};
+pub use crate::intake::inbound::{Inbound, Reply};
 
 /// A message about the subscription: what it asks, in which language to confirm it, and whether
 /// the carrier already answered (then tocsin must not answer again: carriers forbid a second
@@ -41,7 +41,7 @@ fn consent(msg: &Inbound, language: Language) -> Option<Consent> {
         return Some(Consent {
             keyword,
             language,
-            carrier_replied: msg.via == Via::Sms && keyword != SubscriptionKeyword::Help,
+            carrier_replied: msg.via == Channel::Sms && keyword != SubscriptionKeyword::Help,
         });
     }
     if let Some((keyword, said_in)) = consent_word(&msg.body) {
@@ -83,7 +83,7 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
     let mut check_reply = None;
     if let Some(v) = &volunteer {
         // Twilio treats YES as an opt-in keyword: an opted-out volunteer saying YES is back.
-        if v.opted_out && msg.via == Via::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
+        if v.opted_out && msg.via == Channel::Sms && msg.body.trim().eq_ignore_ascii_case("yes") {
             let consent = Consent {
                 keyword: SubscriptionKeyword::Start,
                 language,
@@ -119,7 +119,7 @@ pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> 
         (v.id, trusted)
     });
     let sighting = Sighting {
-        channel: msg.via.channel(),
+        channel: msg.via.as_str(),
         text: msg.body,
         language,
         point: None,
@@ -189,7 +189,7 @@ async fn self_service(
         key,
         phone: msg.phone.as_ref(),
         signal_id: msg.signal_id.as_ref(),
-        via_signal: msg.via == Via::Signal,
+        via_signal: msg.via == Channel::Signal,
     });
     if let (Some(who), None, None | Some(Command::Join)) = (&joiner, volunteer, &command) {
         if let Some(conversation) = core.store.conversation(who.key).await? {
@@ -269,7 +269,7 @@ fn sender_key(core: &Core, msg: &Inbound) -> String {
 /// answers requests to check, only on Signal; their SMS still count as an answer to an alert
 /// (an alert that failed over to SMS is answered by SMS) and as a stranger's report.
 fn forgeable(msg: &Inbound, v: &VolunteerRow) -> bool {
-    msg.via == Via::Sms && v.channel == "signal"
+    msg.via == Channel::Sms && v.channel == "signal"
 }
 
 /// The volunteer who sent it: by number, else by Signal account id.

@@ -14,8 +14,9 @@ use anyhow::{bail, Context};
 
 use crate::channels::signal::events::{parse, Sender, SignalEvent, SseReader};
 use crate::channels::signal::SignalClient;
+use crate::domain::Channel;
 use crate::domain::{DeliveryStatus, Phone, SignalId};
-use crate::intake::message::{self, Inbound, Via};
+use crate::intake::message::{self, Inbound};
 use crate::state::{Core, Shared, Shutdown};
 use crate::store::inbound::signal_message_id;
 use crate::store::receipts::Receipt;
@@ -104,7 +105,7 @@ async fn handle(core: &Shared, client: &Arc<SignalClient>, event: SignalEvent) -
                 return Ok(());
             };
             let inbound = Inbound {
-                via: Via::Signal,
+                via: Channel::Signal,
                 sender: key.clone(),
                 carrier_keyword: None,
                 phone: sender.number.as_deref().and_then(|n| Phone::parse(n).ok()),

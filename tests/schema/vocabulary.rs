@@ -11,7 +11,7 @@ use crate::backends::{with_stores, Backend};
 /// Channels a delivery or a provider receipt is on (`Reach` less `both`: a volunteer on both
 /// gets one delivery per channel).
 const DELIVERY_CHANNELS: &[&str] = Channel::NAMES;
-/// Where a report came in: `intake::message::Via::channel`, or the API (web/api/reports.rs).
+/// Where a report came in: a `Channel` (`Inbound::via`), or the API (web/api/reports.rs).
 const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
 /// What one try to hand a delivery over came to.
 const ATTEMPT_OUTCOMES: &[&str] = AttemptOutcome::NAMES;

@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 
 use crate::channels::twilio::signature::{form_pairs, is_valid};
+use crate::domain::Channel;
 use crate::domain::DeliveryStatus;
 use crate::domain::{Phone, SubscriptionKeyword};
-use crate::intake::message::{self, Inbound, Via};
+use crate::intake::message::{self, Inbound};
 use crate::state::Shared;
 use crate::store::receipts::Receipt;
 
@@ -64,7 +65,7 @@ pub async fn sms(State(core): State<Shared>, uri: OriginalUri, headers: HeaderMa
         return (StatusCode::BAD_REQUEST, "From and MessageSid are required").into_response();
     };
     let message = Inbound {
-        via: Via::Sms,
+        via: Channel::Sms,
         // Short codes and alphanumeric senders are not numbers: they are still senders, limited
         // and blockable by what Twilio calls them.
         sender: from.to_string(),
