@@ -164,3 +164,36 @@ fn the_lower_layers_import_nothing_above_them() {
     }
     assert!(broken.is_empty(), "imports against the layering: {broken:#?}");
 }
+
+#[test]
+fn only_the_store_speaks_sql() {
+    // The benches create and inspect their own databases; everything else asks the store.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut speaking = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("an entry").path();
+            let rel = path
+                .strip_prefix(&root)
+                .expect("under src")
+                .to_string_lossy()
+                .to_string();
+            if rel.starts_with("store") || rel.starts_with("bench") || rel.ends_with("tests.rs") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text.contains("sqlx::query") || text.contains(".begin()") || text.contains("store::Conn") {
+                speaking.push(rel);
+            }
+        }
+    }
+    assert!(
+        speaking.is_empty(),
+        "SQL or raw transactions outside the store: {speaking:?}"
+    );
+}

@@ -156,7 +156,7 @@ fn listing(language: Language, open: &[OpenAlert]) -> String {
 
 /// Records the message id alone; false when it was seen already.
 async fn first_time(core: &Core, msg: &Inbound) -> Result<bool, StoreError> {
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     let first = inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
     tx.commit().await?;
     Ok(first)
@@ -173,7 +173,7 @@ async fn apply(
 ) -> Result<Reply, StoreError> {
     let (incident_id, volunteer_id) = (open.incident_id, v.id);
     let now = now_ms();
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now).await? {
         return Ok(None);
     }

@@ -140,7 +140,7 @@ fn noted(language: crate::domain::Language, answered: Option<&Followup>) -> Stri
 
 /// The held report joins the incident its answer opened.
 async fn release(core: &Core, report_id: i64, incident_id: i64) -> Result<(), StoreError> {
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     let released = followups::release_held(&mut tx, report_id, incident_id).await?;
     tx.commit().await?;
     if released {
@@ -170,7 +170,7 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
         .filter(|k| *k != Kind::Other.as_str())
         .unwrap_or(o.kind);
     let same = Opening { kind, ..*o };
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     core.store.serialise_intake(&mut tx).await?;
     if !followups::attach_report(&mut tx, o.report_id, incident_id).await? {
         drop(tx);
@@ -193,7 +193,7 @@ pub(crate) async fn place(core: &Core, o: &Opening<'_>, incident_id: i64) -> Res
                 .publish(crate::events::Event::Incident { id: incident_id });
             return Ok(other.id);
         }
-        tx = core.store.begin().await?;
+        tx = core.store.write().await?;
     }
     let placed = followups::place_incident(&mut tx, incident_id, o.location, now).await?;
     if o.kind != Kind::Other.as_str() {

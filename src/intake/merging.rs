@@ -24,7 +24,7 @@ pub(crate) struct Opening<'a> {
 /// The open incident the report joins, and how far its point is from the report's.
 pub(crate) async fn nearby(
     core: &Core,
-    conn: &mut crate::store::Conn,
+    tx: &mut crate::store::Tx,
     o: &Opening<'_>,
 ) -> Result<Option<(f64, IncidentRow)>, StoreError> {
     let location = o.location;
@@ -37,7 +37,7 @@ pub(crate) async fn nearby(
     let away = |i: &IncidentRow| Some(haversine_m(lat, lon, i.lat?, i.lon?));
     let zones = core.zones();
     if !location.approximate {
-        let exact = incidents::open_near(conn, since, lat, lon, d.merge_m)
+        let exact = incidents::open_near(tx, since, lat, lon, d.merge_m)
             .await?
             .into_iter()
             .filter(|i| fits(i) && !i.approximate)
@@ -48,7 +48,7 @@ pub(crate) async fn nearby(
             return Ok(exact);
         }
         // Else the most precise rough incident whose area holds it: it is made exact.
-        return Ok(rough::open_rough_since(conn, since)
+        return Ok(rough::open_rough_since(tx, since)
             .await?
             .into_iter()
             .filter(|i| fits(i) && holds(&zones, &area_of(i), (lat, lon)))
@@ -60,8 +60,8 @@ pub(crate) async fn nearby(
     }
     // Placed roughly: an incident that lies in its area, or a rough one whose area holds it.
     let reach = location.uncertainty_m.unwrap_or(0.0).max(d.merge_m);
-    let mut candidates = incidents::open_near(conn, since, lat, lon, reach).await?;
-    for i in rough::open_rough_since(conn, since).await? {
+    let mut candidates = incidents::open_near(tx, since, lat, lon, reach).await?;
+    for i in rough::open_rough_since(tx, since).await? {
         if candidates.iter().all(|c| c.id != i.id) {
             candidates.push(i);
         }
@@ -119,7 +119,7 @@ pub(crate) async fn sharpen(core: &Core, incident: &IncidentRow, o: &Opening<'_>
     }
     let by = at.located_by.unwrap_or(LocatedBy::Coordinates);
     let done = async {
-        let mut tx = core.store.begin().await?;
+        let mut tx = core.store.write().await?;
         let done = rough::sharpen(&mut tx, incident.id, (at, by), o.trusted, now_ms()).await?;
         tx.commit().await?;
         Ok::<bool, StoreError>(done)

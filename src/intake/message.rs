@@ -243,7 +243,7 @@ fn resolves(core: &Core, command: &Command) -> bool {
 
 /// Remembers the provider's message id, so that a redelivery is not applied again.
 async fn mark_seen(core: &Core, msg: &Inbound) -> Result<(), StoreError> {
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
     tx.commit().await?;
     Ok(())
@@ -311,7 +311,7 @@ async fn subscription(
         (SubscriptionKeyword::Start, Some(v)) => Some((v.id, false)),
         _ => None,
     };
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     if !inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await? {
         return Ok(None);
     }

@@ -114,7 +114,7 @@ pub(crate) async fn receive_as(
         drill: sighting.drill,
         truncated: sighting.truncated,
     };
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     if let Some((provider, message_id)) = dedupe {
         if !inbound::first_time(&mut tx, provider, message_id, now).await? {
             return Ok(None);
@@ -200,7 +200,7 @@ pub(crate) async fn open_incident(core: &Core, o: &Opening<'_>) -> Result<i64, S
     } = *o;
     // Finding a nearby incident and opening one happen in one transaction, serialised with every
     // other report's: five people reporting one raid in the same second make one incident.
-    let mut tx = core.store.begin().await?;
+    let mut tx = core.store.write().await?;
     core.store.serialise_intake(&mut tx).await?;
     let near = crate::intake::merging::nearby(core, &mut tx, o).await?;
     let confirmed_by = confirmed_by(core, o.trusted).filter(|_| location.point.is_some());

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::vocab::{In, OPEN, UNDECIDED};
-use super::{placeholders, Conn, Result, Store};
+use super::{placeholders, Result, Store};
 use crate::domain::{AlertPurpose, IncidentStatus};
 
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
@@ -335,13 +335,14 @@ impl Store {
 
 /// Records a volunteer's answer (their latest one counts).
 pub async fn confirm(
-    conn: &mut Conn,
+    tx: &mut super::Tx,
     incident_id: i64,
     volunteer_id: i64,
     alert_id: i64,
     answer: &str,
     now: i64,
 ) -> Result<()> {
+    let conn = tx.conn();
     sqlx::query(
         "INSERT INTO confirmations (incident_id, volunteer_id, alert_id, answer, answered_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (incident_id, volunteer_id) \

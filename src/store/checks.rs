@@ -108,7 +108,7 @@ impl Store {
         let now = now_ms();
         let mut tx = self.begin().await?;
         if let Some((provider, message_id)) = seen {
-            if !inbound::first_time(&mut tx, provider, message_id, now).await? {
+            if !inbound::first_time_on(&mut tx, provider, message_id, now).await? {
                 return Ok(false);
             }
         }

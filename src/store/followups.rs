@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::vocab::{In, OPEN};
-use super::{Conn, Result, Store};
+use super::{Result, Store};
 use crate::crypto::Field;
 use crate::domain::{IncidentStatus, LocatedBy, Location};
 
@@ -223,7 +223,8 @@ impl Store {
 }
 
 /// Links a report held for an answer (flagged `asked`) to the incident its answer opened.
-pub async fn release_held(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
+pub async fn release_held(tx: &mut super::Tx, report_id: i64, incident_id: i64) -> Result<bool> {
+    let conn = tx.conn();
     let done = sqlx::query(
         "UPDATE reports SET incident_id = $2, flagged = NULL \
          WHERE id = $1 AND incident_id IS NULL AND flagged = 'asked'",
@@ -237,7 +238,8 @@ pub async fn release_held(conn: &mut Conn, report_id: i64, incident_id: i64) -> 
 
 /// Places an open incident that had no place and has alerted nobody yet, saying how it was
 /// placed (`located_by`, `uncertainty_m`) as `locate_incident` does. False otherwise.
-pub async fn place_incident(conn: &mut Conn, id: i64, at: &Location, now: i64) -> Result<bool> {
+pub async fn place_incident(tx: &mut super::Tx, id: i64, at: &Location, now: i64) -> Result<bool> {
+    let conn = tx.conn();
     let Some((lat, lon)) = at.point else {
         return Ok(false);
     };
@@ -260,12 +262,13 @@ pub async fn place_incident(conn: &mut Conn, id: i64, at: &Location, now: i64) -
 }
 
 /// Links the answer's report to the incident it places (whatever the answer said).
-pub async fn attach_report(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
-    super::reports::set_incident(conn, report_id, incident_id).await
+pub async fn attach_report(tx: &mut super::Tx, report_id: i64, incident_id: i64) -> Result<bool> {
+    super::reports::set_incident(tx, report_id, incident_id).await
 }
 
 /// Names the kind of an incident still of kind `other` (a sighting word in the answer).
-pub async fn name_kind(conn: &mut Conn, id: i64, kind: &str, now: i64) -> Result<()> {
+pub async fn name_kind(tx: &mut super::Tx, id: i64, kind: &str, now: i64) -> Result<()> {
+    let conn = tx.conn();
     sqlx::query("UPDATE incidents SET kind = $2, updated_at = $3 WHERE id = $1 AND kind = 'other'")
         .bind(id)
         .bind(kind)

@@ -2,7 +2,7 @@
 //! a provider may redeliver them (the reporter retention window). A Signal message is known by
 //! a keyed hash of its sender and its timestamp: no number or UUID in clear.
 
-use super::{Conn, Result};
+use super::{Conn, Result, Tx};
 use crate::crypto::Vault;
 
 /// The id under which a Signal message is remembered: `{keyed hash of the sender}:{timestamp}`.
@@ -14,7 +14,17 @@ pub fn signal_message_id(vault: &Vault, sender: &str, timestamp: impl std::fmt::
 
 /// Records the message; false when it was already seen (a provider's redelivery).
 /// Call it in the transaction that applies the message, so that a crash loses neither.
-pub async fn first_time(conn: &mut Conn, provider: &str, message_id: &str, now: i64) -> Result<bool> {
+pub async fn first_time(tx: &mut Tx, provider: &str, message_id: &str, now: i64) -> Result<bool> {
+    first_time_on(tx.conn(), provider, message_id, now).await
+}
+
+/// `first_time` on a transaction of the store's own.
+pub(super) async fn first_time_on(
+    conn: &mut Conn,
+    provider: &str,
+    message_id: &str,
+    now: i64,
+) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO inbound_messages (provider, message_id, received_at) VALUES ($1, $2, $3) \
          ON CONFLICT DO NOTHING",

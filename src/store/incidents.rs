@@ -114,7 +114,12 @@ pub struct NewIncident<'a> {
     pub uncertainty_m: Option<f64>,
 }
 
-pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
+pub async fn create(tx: &mut super::Tx, new: &NewIncident<'_>) -> Result<i64> {
+    create_on(tx.conn(), new).await
+}
+
+/// `create` on a transaction of the store's own.
+pub(super) async fn create_on(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
     let now = now_ms();
     let verified_at = new.confirmed_by.map(|_| now);
     let (lat, lon) = super::point_sql(new.point, 11);
@@ -146,12 +151,13 @@ pub async fn create(conn: &mut Conn, new: &NewIncident<'_>) -> Result<i64> {
 /// (lat, lon) by latitude and longitude (a box around the circle; the caller measures).
 /// Asked for every located report: the box keeps it cheap during a flood of incidents.
 pub async fn open_near(
-    conn: &mut Conn,
+    tx: &mut super::Tx,
     since: i64,
     lat: f64,
     lon: f64,
     metres: f64,
 ) -> Result<Vec<IncidentRow>> {
+    let conn = tx.conn();
     let dlat = metres / 111_000.0;
     let dlon = dlat / lat.to_radians().cos().max(0.01);
     // Near the antimeridian the box would wrap: there, every longitude is asked.

@@ -140,10 +140,10 @@ impl Store {
 
     /// Serialises opening incidents from reports, for the rest of `tx`: on PostgreSQL a
     /// transaction-scoped advisory lock; SQLite has one connection, which `tx` holds already.
-    pub async fn serialise_intake(&self, tx: &mut super::Conn) -> Result<()> {
+    pub async fn serialise_intake(&self, tx: &mut super::Tx) -> Result<()> {
         if self.backend() == super::Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(7413001) AS locked")
-                .fetch_one(&mut *tx)
+                .fetch_one(tx.conn())
                 .await?;
         }
         Ok(())

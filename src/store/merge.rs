@@ -149,7 +149,7 @@ impl Store {
             located_by: report.location.located_by,
             uncertainty_m: report.location.uncertainty_m,
         };
-        let id = incidents::create(&mut tx, &new).await?;
+        let id = incidents::create_on(&mut tx, &new).await?;
         let moved = sqlx::query("UPDATE reports SET incident_id = $3 WHERE id = $1 AND incident_id = $2")
             .bind(report.id)
             .bind(from)

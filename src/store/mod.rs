@@ -195,6 +195,12 @@ impl Store {
         Ok(self.pool.begin().await?)
     }
 
+    /// A write transaction for the layers above the store (`Tx`): they pass it to the store's
+    /// functions and commit it, and never run SQL on it.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(Tx(self.begin().await?))
+    }
+
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
@@ -301,6 +307,22 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
 
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A write transaction as intake and the use cases hold it: only the store's functions open
+/// it (`conn`), so every statement of the flow stays in `store`. Dropped without `commit`, it
+/// rolls back.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.0.commit().await?;
+        Ok(())
+    }
+
+    pub(in crate::store) fn conn(&mut self) -> &mut Conn {
+        &mut self.0
+    }
 }
 
 #[cfg(test)]

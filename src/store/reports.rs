@@ -79,7 +79,8 @@ const COLUMNS: &str =
 impl Store {
     /// Stores the report in `conn`'s transaction: the row first, for its id, then its sealed text
     /// and reporter, bound to that id.
-    pub async fn insert_report(&self, conn: &mut Conn, r: &NewReport) -> Result<i64> {
+    pub async fn insert_report(&self, tx: &mut super::Tx, r: &NewReport) -> Result<i64> {
+        let conn = tx.conn();
         let id = insert_row(conn, r).await?;
         let reporter = r
             .reporter
@@ -127,7 +128,8 @@ async fn insert_row(conn: &mut Conn, r: &NewReport) -> Result<i64> {
 /// Links the report to its incident; false when it already has one (another pass got there
 /// first), in which case the caller must roll back the incident it made, or when the incident
 /// closed meanwhile (the report then opens its own).
-pub async fn set_incident(conn: &mut Conn, report_id: i64, incident_id: i64) -> Result<bool> {
+pub async fn set_incident(tx: &mut super::Tx, report_id: i64, incident_id: i64) -> Result<bool> {
+    let conn = tx.conn();
     let done = sqlx::query(&format!(
         "UPDATE reports SET incident_id = $2 WHERE id = $1 AND incident_id IS NULL \
          AND EXISTS (SELECT 1 FROM incidents WHERE id = $2 AND status IN {OPEN})"

@@ -6,12 +6,13 @@ use sqlx::Row;
 use super::alerts::REACHED;
 use super::incidents::{from_row, IncidentRow, COLUMNS};
 use super::vocab::{OPEN, UNDECIDED};
-use super::{never_null, Conn, Result, Store};
+use super::{never_null, Result, Store};
 use crate::domain::{LocatedBy, Location};
 
 /// Open incidents placed only roughly, opened since `since` (few: rough reports of one area
 /// merge into one incident).
-pub async fn open_rough_since(conn: &mut Conn, since: i64) -> Result<Vec<IncidentRow>> {
+pub async fn open_rough_since(tx: &mut super::Tx, since: i64) -> Result<Vec<IncidentRow>> {
+    let conn = tx.conn();
     let sql = format!(
         "SELECT {COLUMNS} FROM incidents WHERE approximate = TRUE AND created_at >= $1 \
          AND status IN {OPEN} AND merged_into IS NULL ORDER BY id"
@@ -24,12 +25,13 @@ pub async fn open_rough_since(conn: &mut Conn, since: i64) -> Result<Vec<Inciden
 /// is undecided, or, with `confirmed_too`, once confirmed. False when it is closed, exact
 /// already (nothing is moved twice behind anyone's back), or confirmed without `confirmed_too`.
 pub async fn sharpen(
-    conn: &mut Conn,
+    tx: &mut super::Tx,
     id: i64,
     (at, by): (&Location, LocatedBy),
     confirmed_too: bool,
     now: i64,
 ) -> Result<bool> {
+    let conn = tx.conn();
     let Some((lat, lon)) = at.point.filter(|_| !at.approximate) else {
         return Ok(false);
     };

@@ -311,11 +311,15 @@ impl Store {
 
     pub async fn set_opted_out(&self, id: i64, opted_out: bool) -> Result<()> {
         let mut conn = self.pool().acquire().await?;
-        set_opted_out(&mut conn, id, opted_out).await
+        set_opted_out_on(&mut conn, id, opted_out).await
     }
 }
 
-pub async fn set_opted_out(conn: &mut Conn, id: i64, opted_out: bool) -> Result<()> {
+pub async fn set_opted_out(tx: &mut super::Tx, id: i64, opted_out: bool) -> Result<()> {
+    set_opted_out_on(tx.conn(), id, opted_out).await
+}
+
+async fn set_opted_out_on(conn: &mut Conn, id: i64, opted_out: bool) -> Result<()> {
     sqlx::query("UPDATE volunteers SET opted_out = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(opted_out)

@@ -43,7 +43,7 @@ async fn an_interrupted_report_is_taken_up_by_intake(backend: Backend) {
         truncated: false,
     };
     // As the crash left them: the report is written, its incident is not.
-    let mut tx = core.store.begin().await.unwrap();
+    let mut tx = core.store.write().await.unwrap();
     let held = core
         .store
         .insert_report(&mut tx, &stored(Some("rate_limited")))
