@@ -102,7 +102,7 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         let vault = upgrade::open(&pool, backend, migrator, crypto).await?;
-        let store = Store {
+        let mut store = Store {
             pool,
             backend,
             url: database.url.clone(),
@@ -110,7 +110,6 @@ impl Store {
             opened_areas: Arc::default(),
             wal: None,
         };
-        let mut store = store;
         if backend == Backend::Sqlite {
             files::warn_if_key_beside(&database.url, crypto);
             store.wal = durable::WalSync::new(files::sqlite_path(&database.url));
