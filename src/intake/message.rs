@@ -59,7 +59,15 @@ fn consent(msg: &Inbound, language: Language) -> Option<Consent> {
     })
 }
 
-pub async fn handle(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> {
+/// Applies one inbound message and returns once what it stored is on disk.
+pub async fn handle(core: &Core, msg: Inbound) -> Result<Reply, StoreError> {
+    let reply = apply(core, msg).await?;
+    // What was stored (a report, an opt-out, an answer) is on disk before the sender is told.
+    core.store.durable().await?;
+    Ok(reply)
+}
+
+async fn apply(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> {
     let bounded = crate::domain::body::bound(&msg.body);
     let truncated = bounded.truncated;
     if truncated {

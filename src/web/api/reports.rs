@@ -51,6 +51,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
     let received = report::receive(&core, sighting, None)
         .await?
         .ok_or_else(|| ApiError::internal("an API report was taken for a duplicate"))?;
+    core.store.durable().await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "report_id": received.report_id, "incident_id": received.incident_id })),
