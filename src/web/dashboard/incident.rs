@@ -260,7 +260,10 @@ pub async fn page(
     let Some(id) = view::id(&id) else {
         return view::not_found("incident");
     };
-    let notice = query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok);
+    let notice = query
+        .get("done")
+        .and_then(|d| view::incident_done_text(d))
+        .and_then(Notice::ok);
     render_page(&dash, &signed, id, notice, StatusCode::OK).await
 }
 
@@ -386,21 +389,4 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
             .await
         }
     }
-}
-
-/// The line shown after a redirect from a successful action (`?done=`): fixed words only, so a
-/// crafted link cannot put text on the page.
-pub fn done_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "placed" => "Placed on the map.",
-        "kind" => "Kind changed.",
-        "confirmed" => "Confirmed: volunteers around it are being alerted (once it is placed).",
-        "update" => "Update sent to everyone alerted.",
-        "merged" => "Merged into this incident.",
-        "all_clear" => "All clear: everyone alerted is told, those coming first.",
-        "dismissed" => "Dismissed as not found: nobody is alerted.",
-        "split" => "Split out: this is the report's own incident now, verified like any new report.",
-        "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down, those coming first.",
-        _ => return None,
-    })
 }

@@ -122,6 +122,23 @@ pub fn not_found(what: &str) -> Response {
     )
 }
 
+/// The line shown on an incident's page after a redirect from a successful action (`?done=`): fixed words only, so a
+/// crafted link cannot put text on the page.
+pub fn incident_done_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "placed" => "Placed on the map.",
+        "kind" => "Kind changed.",
+        "confirmed" => "Confirmed: volunteers around it are being alerted (once it is placed).",
+        "update" => "Update sent to everyone alerted.",
+        "merged" => "Merged into this incident.",
+        "all_clear" => "All clear: everyone alerted is told, those coming first.",
+        "dismissed" => "Dismissed as not found: nobody is alerted.",
+        "split" => "Split out: this is the report's own incident now, verified like any new report.",
+        "false_alarm" => "Marked a false alarm: everyone alerted is told to stand down, those coming first.",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
