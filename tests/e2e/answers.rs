@@ -10,12 +10,12 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_backends;
 
-const REPORTER: &str = "+13235550301";
+pub(crate) const REPORTER: &str = "+13235550301";
 const ANN: &str = "+13235550302";
 const BETO: &str = "+13235550303";
 const WAIT: Duration = Duration::from_secs(15);
 
-async fn with_zones(backend: Backend) -> TestApp {
+pub(crate) async fn with_zones(backend: Backend) -> TestApp {
     let app = spawn_app(backend).await;
     let zones: Value =
         serde_json::from_str(include_str!("../../examples/zones-los-angeles.geojson")).unwrap();
@@ -26,7 +26,7 @@ async fn with_zones(backend: Backend) -> TestApp {
 
 /// A trusted reporter's sighting at a point; waits until `n` messages went out in all, and the
 /// incident's alerts are delivered. Returns the incident's id.
-async fn sighting(app: &TestApp, text: &str, n: usize, delivered: i64) -> i64 {
+pub(crate) async fn sighting(app: &TestApp, text: &str, n: usize, delivered: i64) -> i64 {
     let reply = app.text(REPORTER, text).await;
     assert_eq!(reply.status, 200);
     app.twilio.wait_for_messages(n, WAIT).await;
@@ -36,7 +36,7 @@ async fn sighting(app: &TestApp, text: &str, n: usize, delivered: i64) -> i64 {
     id
 }
 
-fn counts(view: &Value) -> (i64, i64, i64) {
+pub(crate) fn counts(view: &Value) -> (i64, i64, i64) {
     let c = &view["counts"];
     let n = |k: &str| c[k].as_i64().unwrap_or(-1);
     (n("coming"), n("cant"), n("on_scene"))
@@ -186,6 +186,31 @@ async fn commands_in_every_language_and_with_one_typo(backend: Backend) {
 }
 on_both_backends!(commands_in_every_language_and_with_one_typo);
 
+/// Every natural answer the issue lists, and the (coming, can't, on scene) counts it leaves.
+pub(crate) const NATURAL_ANSWERS: [(&str, (i64, i64, i64)); 21] = [
+    ("coming", (1, 0, 0)),
+    ("can't", (0, 1, 0)),
+    ("on my way", (1, 0, 0)),
+    ("no puedo", (0, 1, 0)),
+    ("omw", (1, 0, 0)),
+    ("못가요", (0, 1, 0)),
+    ("voy", (1, 0, 0)),
+    ("不行", (0, 1, 0)),
+    ("si voy", (1, 0, 0)),
+    ("here", (0, 0, 1)),
+    ("ya voy", (1, 0, 0)),
+    ("aquí", (0, 0, 1)),
+    ("네", (1, 0, 0)),
+    ("ya llegué", (0, 0, 1)),
+    ("예", (1, 0, 0)),
+    ("도착", (0, 0, 1)),
+    ("갑니다", (1, 0, 0)),
+    ("到了", (0, 0, 1)),
+    ("是", (1, 0, 0)),
+    ("好", (1, 0, 0)),
+    ("来", (1, 0, 0)),
+];
+
 async fn every_listed_natural_answer_counts(backend: Backend) {
     let app = with_zones(backend).await;
     app.volunteer("Rosa", REPORTER, "en", true, 34.2, -118.5, 1000.0)
@@ -193,30 +218,7 @@ async fn every_listed_natural_answer_counts(backend: Backend) {
     app.volunteer("Ann", ANN, "en", false, 34.06, -118.285, 5000.0)
         .await;
     let id = sighting(&app, "ICE raid at 34.0670, -118.3000", 1, 1).await;
-    let words: [(&str, (i64, i64, i64)); 21] = [
-        ("coming", (1, 0, 0)),
-        ("can't", (0, 1, 0)),
-        ("on my way", (1, 0, 0)),
-        ("no puedo", (0, 1, 0)),
-        ("omw", (1, 0, 0)),
-        ("못가요", (0, 1, 0)),
-        ("voy", (1, 0, 0)),
-        ("不行", (0, 1, 0)),
-        ("si voy", (1, 0, 0)),
-        ("here", (0, 0, 1)),
-        ("ya voy", (1, 0, 0)),
-        ("aquí", (0, 0, 1)),
-        ("네", (1, 0, 0)),
-        ("ya llegué", (0, 0, 1)),
-        ("예", (1, 0, 0)),
-        ("도착", (0, 0, 1)),
-        ("갑니다", (1, 0, 0)),
-        ("到了", (0, 0, 1)),
-        ("是", (1, 0, 0)),
-        ("好", (1, 0, 0)),
-        ("来", (1, 0, 0)),
-    ];
-    for (text, expected) in words {
+    for (text, expected) in NATURAL_ANSWERS {
         let ack = app.text(ANN, text).await;
         assert!(ack.body.contains(&format!("#{id}")), "{text}: {}", ack.body);
         assert_eq!(counts(&app.incident(id).await), expected, "{text}");

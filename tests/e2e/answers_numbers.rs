@@ -3,45 +3,15 @@
 //! reply to an unclear message shows the volunteer's own open incident's number, or none; an
 //! incident placed by the reporter's answer to "where?" says how it was placed.
 
-use std::time::Duration;
+use serde_json::json;
 
-use serde_json::{json, Value};
-
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::answers::{counts, sighting, with_zones, REPORTER};
+use crate::helpers::Backend;
 use crate::on_both_backends;
 
-const REPORTER: &str = "+13235550401";
 const ANN: &str = "+13235550402";
 const BETO: &str = "+13235550403";
 const STRANGER: &str = "+13235550404";
-const WAIT: Duration = Duration::from_secs(15);
-
-async fn with_zones(backend: Backend) -> TestApp {
-    let app = spawn_app(backend).await;
-    let zones: Value =
-        serde_json::from_str(include_str!("../../examples/zones-los-angeles.geojson")).unwrap();
-    let (status, body) = app.post("/zones", zones).await;
-    assert_eq!(status, 201, "{body}");
-    app
-}
-
-/// A trusted reporter's sighting at a point, alerted to `delivered` volunteers; `n` messages
-/// went out in all. Returns the incident's id.
-async fn sighting(app: &TestApp, text: &str, n: usize, delivered: i64) -> i64 {
-    let reply = app.text(REPORTER, text).await;
-    assert_eq!(reply.status, 200);
-    app.twilio.wait_for_messages(n, WAIT).await;
-    let id = app.latest_incident_id().await;
-    app.wait_incident(id, "delivered", |v| v["counts"]["delivered"] == delivered)
-        .await;
-    id
-}
-
-fn counts(view: &Value) -> (i64, i64, i64) {
-    let c = &view["counts"];
-    let n = |k: &str| c[k].as_i64().unwrap_or(-1);
-    (n("coming"), n("cant"), n("on_scene"))
-}
 
 /// Two volunteers alerted for #A and #B; the dispatcher merges #B into #A.
 async fn an_answer_naming_a_merged_incident_counts_for_the_one_it_was_merged_into(backend: Backend) {

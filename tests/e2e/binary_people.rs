@@ -213,30 +213,7 @@ async fn scenario(pg_url: Option<String>) {
     assert_eq!(news.len(), 1, "one piece of news, once: {news:?}");
 
     // §1: with one incident open for her, every listed natural answer, bare, answers it.
-    let words: [(&str, (i64, i64, i64)); 21] = [
-        ("coming", (1, 0, 0)),
-        ("can't", (0, 1, 0)),
-        ("on my way", (1, 0, 0)),
-        ("no puedo", (0, 1, 0)),
-        ("omw", (1, 0, 0)),
-        ("못가요", (0, 1, 0)),
-        ("voy", (1, 0, 0)),
-        ("不行", (0, 1, 0)),
-        ("si voy", (1, 0, 0)),
-        ("here", (0, 0, 1)),
-        ("ya voy", (1, 0, 0)),
-        ("aquí", (0, 0, 1)),
-        ("네", (1, 0, 0)),
-        ("ya llegué", (0, 0, 1)),
-        ("예", (1, 0, 0)),
-        ("도착", (0, 0, 1)),
-        ("갑니다", (1, 0, 0)),
-        ("到了", (0, 0, 1)),
-        ("是", (1, 0, 0)),
-        ("好", (1, 0, 0)),
-        ("来", (1, 0, 0)),
-    ];
-    for (text, expected) in words {
+    for (text, expected) in crate::answers::NATURAL_ANSWERS {
         let ack = net.text(ANN, text).await;
         assert!(ack.contains(&format!("#{wl}")), "{text}: {ack}");
         assert_eq!(net.counts(wl).await, expected, "{text}");

@@ -16,10 +16,9 @@ const REPORTER: &str = "+13235550191";
 /// Where Aumakatu and Siirinraitti meet in the extract (OSM node 1879809963).
 const CORNER: (f64, f64) = (60.5213267, 26.9372119);
 
+/// Metres between two points, as tocsin measures them.
 fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let dlat = (a.0 - b.0).to_radians();
-    let dlon = (a.1 - b.1).to_radians() * a.0.to_radians().cos();
-    6_371_000.0 * (dlat * dlat + dlon * dlon).sqrt()
+    tocsin::geo::area::haversine_m(a.0, a.1, b.0, b.1)
 }
 
 async fn get(http: &reqwest::Client, url: String) -> Value {

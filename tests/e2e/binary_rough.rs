@@ -45,10 +45,9 @@ fn has_exact_link(text: &str) -> bool {
     })
 }
 
+/// Metres between two points, as tocsin measures them.
 fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let dlat = (a.0 - b.0).to_radians();
-    let dlon = (a.1 - b.1).to_radians() * a.0.to_radians().cos();
-    6_371_000.0 * (dlat * dlat + dlon * dlon).sqrt()
+    tocsin::geo::area::haversine_m(a.0, a.1, b.0, b.1)
 }
 
 async fn scenario(pg_url: Option<String>) {
