@@ -1,5 +1,5 @@
 //! The wiring: builds the providers, starts the background tasks (intake's resume, dispatch,
-//! follow, the outbox, reporters' news, retention) and the HTTP server. `main` and the tests
+//! follow, the outbox, the pager, reporters' news, retention) and the HTTP server. `main` and the tests
 //! start it the same way, so tests exercise what operators run. The shared state itself is
 //! `state::Core`.
 
@@ -107,6 +107,12 @@ impl Running {
                 shutdown.clone(),
             )));
         }
+        // Its own providers' clients too: a page never waits behind a fan-out.
+        tasks.push(tokio::spawn(crate::oncall::run(
+            core.clone(),
+            core.channels()?,
+            shutdown.clone(),
+        )));
         tasks.push(tokio::spawn(crate::intake::resume::run(
             core.clone(),
             shutdown.clone(),

@@ -9,9 +9,14 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod dispatch;
+mod oncall;
 mod values;
 
-use values::{env_layer, numbers, one_or_many};
+pub use dispatch::{AutoVerify, Dispatch};
+pub use oncall::Oncall;
+
+use values::{env_layer, one_or_many};
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -29,6 +34,7 @@ pub struct Settings {
     pub join: Join,
     pub dashboard: Dashboard,
     pub intake: Intake,
+    pub oncall: Oncall,
     #[serde(default)]
     pub geocode: Geocode,
 }
@@ -111,59 +117,6 @@ pub struct Signal {
     pub timeout_s: u64,
     /// Messages per second the bridge's account may send.
     pub mps: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AutoVerify {
-    Trusted,
-    All,
-    None,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Dispatch {
-    pub auto_verify: AutoVerify,
-    pub alert_ttl_s: u64,
-    pub merge_m: f64,
-    pub merge_s: u64,
-    /// Merge nearby reports whatever their kind (a raid reported as "police" is the same event).
-    pub merge_any_kind: bool,
-    /// How many verifiers are asked to check an unverified report.
-    pub verifiers: usize,
-    pub verifier_max_m: f64,
-    /// NOTHING answers from different verifiers that close an incident as not found (or
-    /// every verifier asked, when fewer were asked).
-    pub not_found_after: usize,
-    /// Requests to check sent to one verifier per hour at most.
-    pub max_checks_per_verifier_per_hour: u32,
-    /// Responders wanted per incident (stated in its alert); escalation widens the alert until
-    /// this many say they are coming. 0: no number, no escalation.
-    pub wanted: i64,
-    /// Per kind (`raid = 8`), instead of `wanted`.
-    #[serde(default)]
-    pub wanted_by_kind: std::collections::BTreeMap<String, i64>,
-    pub escalate_after_s: u64,
-    /// Escalation steps: everyone available whose home area meets a circle of this radius
-    /// around the point (a list; in the environment comma-separated).
-    #[serde(deserialize_with = "numbers")]
-    pub escalation_radii_m: Vec<f64>,
-    /// After the radii, a step to everyone whose home area meets the incident's zone or a zone
-    /// that touches it (incidents in no zone skip it).
-    pub escalate_to_neighbouring_zones: bool,
-    /// Then a last step to everyone available.
-    pub escalate_to_everyone: bool,
-    /// The first alert names the zone or a rough place; the exact place goes to those coming.
-    pub progressive_disclosure: bool,
-    /// A drill alerts only volunteers with this role, at every step.
-    pub drill_role: String,
-}
-
-impl Dispatch {
-    /// Responders wanted for an incident of this kind.
-    pub fn wanted_for(&self, kind: &str) -> i64 {
-        self.wanted_by_kind.get(kind).copied().unwrap_or(self.wanted)
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -326,6 +279,13 @@ impl Settings {
         if self.dispatch.max_checks_per_verifier_per_hour == 0 {
             bail!("dispatch.max_checks_per_verifier_per_hour: must be at least 1");
         }
+        if !(5..=86_400).contains(&self.dispatch.verifier_timeout_s) {
+            bail!("dispatch.verifier_timeout_s: must be between 5 and 86400 seconds");
+        }
+        if !(1..=10).contains(&self.dispatch.verifier_rounds) {
+            bail!("dispatch.verifier_rounds: must be between 1 and 10");
+        }
+        self.oncall.validate()?;
         if !(60..=3600).contains(&self.intake.followup_s) {
             bail!("intake.followup_s: must be between 60 and 3600 seconds");
         }

@@ -50,6 +50,8 @@ pub enum Field {
     ConversationAreaLabel,
     /// What a verifier sent while asked to check (message text).
     CheckAnswerText,
+    /// A dashboard account's phone, for paging (issue 14).
+    UserPhone,
 }
 
 impl Field {
@@ -65,6 +67,7 @@ impl Field {
             Field::ConversationArea => "conversations.area_enc",
             Field::ConversationAreaLabel => "conversations.area_label_enc",
             Field::CheckAnswerText => "verifier_answers.text_enc",
+            Field::UserPhone => "users.phone_enc",
         }
     }
 

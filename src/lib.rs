@@ -17,6 +17,7 @@ pub mod geocode;
 pub mod i18n;
 pub mod intake;
 pub mod login;
+pub mod oncall;
 pub mod outbox;
 pub mod roster;
 pub mod state;

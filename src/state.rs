@@ -28,6 +28,8 @@ pub struct Core {
     pub dispatch_wake: Notify,
     /// Wakes the outbox worker (new deliveries).
     pub outbox_wake: Notify,
+    /// Wakes the pager (an incident now needs a person).
+    pub oncall_wake: Notify,
     /// What changed, for live views.
     pub events: crate::events::Bus,
     /// Whether the Signal bridge's event stream is connected.
@@ -63,6 +65,7 @@ impl Core {
             index: LiveIndex::new(),
             dispatch_wake: Notify::new(),
             outbox_wake: Notify::new(),
+            oncall_wake: Notify::new(),
             events: crate::events::Bus::new(),
             signal_up: AtomicBool::new(false),
             zones: RwLock::new(Arc::new(Zones::default())),

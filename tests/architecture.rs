@@ -135,16 +135,22 @@ fn the_lower_layers_import_nothing_above_them() {
         (
             "domain",
             &[
-                "store", "state", "app", "web", "intake", "dispatch", "outbox", "channels",
+                "store", "state", "app", "web", "intake", "dispatch", "outbox", "channels", "oncall",
             ],
         ),
         (
             "geo",
-            &["store", "state", "app", "web", "intake", "dispatch", "outbox"],
+            &[
+                "store", "state", "app", "web", "intake", "dispatch", "outbox", "oncall",
+            ],
         ),
-        ("store", &["state", "app", "web", "intake", "dispatch", "outbox"]),
-        ("state", &["app", "web", "intake", "dispatch", "outbox"]),
-        ("dispatch", &["app", "web", "intake"]),
+        (
+            "store",
+            &["state", "app", "web", "intake", "dispatch", "outbox", "oncall"],
+        ),
+        ("state", &["app", "web", "intake", "dispatch", "outbox", "oncall"]),
+        ("dispatch", &["app", "web", "intake", "oncall"]),
+        ("oncall", &["app", "web", "intake", "outbox"]),
         ("intake", &["app", "web"]),
         ("outbox", &["app", "web", "intake", "dispatch"]),
     ];

@@ -114,3 +114,16 @@ verify-request-around = { $head } CHECK { $what } around { $link } Reporter: "{ 
 answer-coming-zone = Thank you: you are coming to #{ $id }, somewhere in { $zone }. Reporter: "{ $words }" We will text the exact place if we get it. Stay safe.
 answer-coming-around = Thank you: you are coming to #{ $id }, around { $link } Reporter: "{ $words }" We will text the exact place if we get it. Stay safe.
 place-known = { $head }: exact place of the { $what }: { $link } HERE{ $id }=arrived
+
+# --- Issue 14: dispatchers paged from their phones (keys page-*, why-*, ack-*, duty-*) ---
+page = TOCSIN #{ $id } NEEDS A DISPATCHER: { $what } near { $where }: "{ $words }". { $why }. Reply ACK{ $id }.
+page-nowhere = an unknown place
+why-no_verifier = No verifier in reach
+why-verifiers_silent = No verifier answered
+why-unplaced = Not placed yet
+why-flood = Hotline over its limit
+ack-taken = #{ $id } is yours; the others will not be paged. Open { $link }
+ack-already = #{ $id } was already taken by { $name }.
+ack-unknown = Nothing to acknowledge. Reply ACK and the number you were paged for, like ACK12.
+duty-on = You are on duty: tocsin will text you when a report needs a dispatcher. DUTY OFF to stop.
+duty-off = You are off duty: no pages until you text DUTY ON.

@@ -107,3 +107,16 @@ verify-request-around = { $head } VERIFICA { $what } por { $link } Aviso: "{ $wo
 answer-coming-zone = Gracias: vas a #{ $id }, en algun lugar de { $zone }. Aviso: "{ $words }" Te mandamos el lugar exacto si lo sabemos. Cuidate.
 answer-coming-around = Gracias: vas a #{ $id }, por { $link } Aviso: "{ $words }" Te mandamos el lugar exacto si lo sabemos. Cuidate.
 place-known = { $head }: lugar exacto de { $what }: { $link } AQUI{ $id }=llegue
+
+# --- Issue 14: dispatchers paged from their phones (keys page-*, why-*, ack-*, duty-*) ---
+page = TOCSIN #{ $id } NECESITA UN DESPACHADOR: { $what } cerca de { $where }: "{ $words }". { $why }. Responda ACK{ $id }.
+page-nowhere = un lugar desconocido
+why-no_verifier = Ningún verificador cerca
+why-verifiers_silent = Ningún verificador respondió
+why-unplaced = Aún sin ubicar
+why-flood = Línea por encima de su límite
+ack-taken = #{ $id } es suyo; no se avisará a los demás. Abra { $link }
+ack-already = #{ $id } ya lo tomó { $name }.
+ack-unknown = Nada que confirmar. Responda ACK y el número del aviso, como ACK12.
+duty-on = Está de turno: tocsin le escribirá cuando un reporte necesite un despachador. DUTY OFF para dejarlo.
+duty-off = Fuera de turno: ningún aviso hasta que escriba DUTY ON.

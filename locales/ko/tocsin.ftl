@@ -105,3 +105,16 @@ verify-request-around = { $head } 확인 요청: { $link } 부근 { $what } 가�
 answer-coming-zone = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 위치: { $zone } 어딘가. 제보: "{ $words }" 정확한 위치를 알게 되면 문자로 보내드립니다. 안전하세요.
 answer-coming-around = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 위치: { $link } 부근. 제보: "{ $words }" 정확한 위치를 알게 되면 문자로 보내드립니다. 안전하세요.
 place-known = { $head }: { $what } 정확한 위치: { $link } HERE{ $id }=도착
+
+# --- Issue 14: dispatchers paged from their phones (keys page-*, why-*, ack-*, duty-*) ---
+page = TOCSIN #{ $id } 상황실 담당자 필요: { $where } 부근 { $what }: "{ $words }". { $why }. ACK{ $id } 로 답장하세요.
+page-nowhere = 알 수 없는 장소
+why-no_verifier = 근처에 확인자 없음
+why-verifiers_silent = 확인자 응답 없음
+why-unplaced = 위치 미확인
+why-flood = 핫라인 한도 초과
+ack-taken = #{ $id } 담당이 되었습니다. 다른 사람에게는 알리지 않습니다. { $link }
+ack-already = #{ $id } 은(는) 이미 { $name } 님이 맡았습니다.
+ack-unknown = 확인할 호출이 없습니다. ACK12 처럼 ACK 와 번호를 보내세요.
+duty-on = 당번입니다: 담당자가 필요한 제보가 있으면 tocsin 이 문자를 보냅니다. 끝내려면 DUTY OFF.
+duty-off = 당번이 아닙니다: DUTY ON 을 보낼 때까지 호출하지 않습니다.

@@ -105,3 +105,16 @@ verify-request-around = { $head } 请核实：{ $link } 附近可能有{ $what }
 answer-coming-zone = 谢谢：已记录你会去 #{ $id }，在{ $zone }某处。报告：“{ $words }” 知道确切地点后会发短信给你。注意安全。
 answer-coming-around = 谢谢：已记录你会去 #{ $id }，在{ $link } 附近。报告：“{ $words }” 知道确切地点后会发短信给你。注意安全。
 place-known = { $head }: { $what }的确切地点：{ $link } 回复HERE{ $id }=到了
+
+# --- Issue 14: dispatchers paged from their phones (keys page-*, why-*, ack-*, duty-*) ---
+page = TOCSIN #{ $id } 需要调度员：{ $where }附近{ $what }："{ $words }"。{ $why }。回复 ACK{ $id }。
+page-nowhere = 未知地点
+why-no_verifier = 附近没有核实员
+why-verifiers_silent = 核实员都未回复
+why-unplaced = 尚未定位
+why-flood = 热线超出上限
+ack-taken = #{ $id } 由您负责，不再呼叫其他人。打开 { $link }
+ack-already = #{ $id } 已由 { $name } 接手。
+ack-unknown = 没有需要确认的呼叫。请回复 ACK 加编号，例如 ACK12。
+duty-on = 您在值班：有报告需要调度员时 tocsin 会发短信给您。回复 DUTY OFF 结束。
+duty-off = 您已下班：回复 DUTY ON 之前不会再呼叫您。

@@ -7,13 +7,30 @@ use std::sync::Arc;
 
 use super::signal::SignalClient;
 use super::twilio::TwilioClient;
-use super::Provider;
+use super::{Accepted, Provider, SendError};
 use crate::domain::Channel;
 
 /// The configured clients, as built from the settings (absent: not configured).
 pub struct Channels {
     pub sms: Option<TwilioClient>,
     pub signal: Option<SignalClient>,
+}
+
+impl Channels {
+    /// Sends one message outside the outbox (a reporter's news, a dispatcher's page) to `to`
+    /// (a number in E.164) on `channel`; a channel not configured is a configuration error.
+    pub async fn send(&self, channel: Channel, to: &str, body: &str) -> Result<Accepted, SendError> {
+        match channel {
+            Channel::Sms => match &self.sms {
+                Some(sms) => sms.send(to, body).await,
+                None => Err(SendError::Config("SMS is not configured".into())),
+            },
+            Channel::Signal => match &self.signal {
+                Some(signal) => signal.send(to, body).await,
+                None => Err(SendError::Config("Signal is not configured".into())),
+            },
+        }
+    }
 }
 
 /// Providers by channel; a channel without one is not sent on (its deliveries wait).

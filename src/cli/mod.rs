@@ -87,7 +87,29 @@ pub enum UserCommand {
         /// dispatcher, or admin (also sees whole phone numbers and the audit log).
         #[arg(long, default_value = "dispatcher")]
         role: String,
+        /// A phone to page this account on when a report needs a dispatcher (E.164, +1...).
+        #[arg(long)]
+        phone: Option<String>,
+        /// sms or signal: how pages reach this phone.
+        #[arg(long, default_value = "sms")]
+        channel: String,
+        /// The language of pages: en, es, ko or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
+    /// Set the phone an account is paged on (or `none` to stop paging it).
+    Phone {
+        name: String,
+        phone: String,
+        /// sms or signal.
+        #[arg(long, default_value = "sms")]
+        channel: String,
+        /// en, es, ko or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Put an account on duty (paged when a report needs a dispatcher) or off: `on` or `off`.
+    Duty { name: String, state: String },
     /// List accounts.
     List,
     /// Remove an account and end its sessions.

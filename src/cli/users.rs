@@ -5,17 +5,35 @@ use anyhow::{anyhow, bail, Context};
 use super::UserCommand;
 use crate::audit::Actor;
 use crate::config::Settings;
+use crate::oncall::duty::{parse_switch, set_duty, set_paging, Paging};
 use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let core = Core::open(settings).await?;
     match cmd {
-        UserCommand::Add { name, role } => {
+        UserCommand::Add {
+            name,
+            role,
+            phone,
+            channel,
+            lang,
+        } => {
             let role = crate::domain::Role::parse(&role)
                 .ok_or_else(|| anyhow!("--role: must be one of {}", crate::domain::Role::NAMES.join(", ")))?;
             let name = crate::accounts::parse_user_name(&name).map_err(|e| anyhow!("NAME: {e}"))?;
             let password = read_password(&name)?;
             let id = crate::accounts::add_user(&core, &name, role, &password).await?;
+            if let Some(phone) = phone.as_deref() {
+                let paging = Paging {
+                    phone: Some(phone),
+                    channel: &channel,
+                    language: &lang,
+                };
+                if let Err(e) = set_paging(&core, &name, paging).await {
+                    core.store.remove_user(&name).await?;
+                    return Err(e);
+                }
+            }
             crate::audit::record(
                 &core,
                 &Actor::Cli,
@@ -26,9 +44,60 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
             .await;
             println!("added {role} {name} (account {id})");
         }
+        UserCommand::Phone {
+            name,
+            phone,
+            channel,
+            lang,
+        } => {
+            let phone = (!phone.eq_ignore_ascii_case("none")).then_some(phone.as_str());
+            let paging = Paging {
+                phone,
+                channel: &channel,
+                language: &lang,
+            };
+            set_paging(&core, &name, paging).await?;
+            let action = if phone.is_some() {
+                "user_phone"
+            } else {
+                "user_phone_removed"
+            };
+            crate::audit::record(&core, &Actor::Cli, action, crate::audit::Subject::None, &name).await;
+            match phone {
+                Some(_) => println!("{name} is paged on {channel}"),
+                None => println!("{name} is no longer paged"),
+            }
+        }
+        UserCommand::Duty { name, state } => {
+            let on = parse_switch(&state)?;
+            set_duty(&core, &name, on).await?;
+            let action = if on { "duty_on" } else { "duty_off" };
+            crate::audit::record(&core, &Actor::Cli, action, crate::audit::Subject::None, &name).await;
+            println!("{name} is {} duty", if on { "on" } else { "off" });
+        }
         UserCommand::List => {
             let now = crate::store::now_ms();
+            let paged: std::collections::HashMap<i64, _> = core
+                .store
+                .dispatchers()
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d))
+                .collect();
             for u in core.store.users().await? {
+                // The number's last two digits only: enough to tell phones apart.
+                let paging = match paged.get(&u.id) {
+                    Some(d) => {
+                        let phone = d.phone.as_deref().unwrap_or_default();
+                        let tail: String = phone
+                            .chars()
+                            .skip(phone.chars().count().saturating_sub(2))
+                            .collect();
+                        let duty = if d.on_duty { "on duty" } else { "off duty" };
+                        format!("\tpaged by {} on ...{tail}, {duty}", d.channel)
+                    }
+                    None => "\tno phone".to_string(),
+                };
                 let locked = match u.locked_until.filter(|_| u.locked_at(now)) {
                     Some(until) => format!(
                         "\tlocked for {} more minutes",
@@ -36,7 +105,7 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
                     ),
                     None => String::new(),
                 };
-                println!("{}\t{}\t{}{locked}", u.id, u.name, u.role);
+                println!("{}\t{}\t{}{paging}{locked}", u.id, u.name, u.role);
             }
         }
         UserCommand::Unlock { name } => {

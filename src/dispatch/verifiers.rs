@@ -58,15 +58,18 @@ pub async fn page_all(core: &Core, waiting: Vec<IncidentRow>) -> anyhow::Result<
     Ok(())
 }
 
+/// Nobody can be asked: the incident needs a dispatcher, who is paged (`oncall`).
 async fn nobody_in_reach(core: &Core, ids: &[i64]) -> anyhow::Result<()> {
-    for incident_id in core.store.no_verifier_for(ids, now_ms()).await? {
-        tracing::warn!(
-            incident_id,
-            "no verifier within reach: the dispatcher must verify"
-        );
+    let marked = core.store.no_verifier_for(ids, now_ms()).await?;
+    core.store
+        .mark_needs_person(&marked, crate::domain::NeedsPerson::NoVerifier)
+        .await?;
+    for incident_id in marked {
+        tracing::warn!(incident_id, "no verifier within reach: paging the dispatcher");
         core.events
             .publish(crate::events::Event::Incident { id: incident_id });
     }
+    core.oncall_wake.notify_one();
     Ok(())
 }
 
@@ -133,12 +136,13 @@ async fn page(
     match plan(core, incident_id, AlertPurpose::Verify, audience, &bodies).await? {
         // Chosen, but none could be written (paused or opted out meanwhile): the dispatcher decides.
         Some(0) => {
-            tracing::warn!(
-                incident_id,
-                "no verifier could be asked: the dispatcher must verify"
-            );
+            core.store
+                .mark_needs_person(&[incident_id], crate::domain::NeedsPerson::NoVerifier)
+                .await?;
+            tracing::warn!(incident_id, "no verifier could be asked: paging the dispatcher");
             core.events
                 .publish(crate::events::Event::Incident { id: incident_id });
+            core.oncall_wake.notify_one();
         }
         Some(n) => {
             for id in &chosen {

@@ -73,6 +73,13 @@ named!(super::DeliveryStatus {
     Canceled => "canceled",
     FailedOver => "failed_over",
 });
+named!(super::NeedsPerson {
+    NoVerifier => "no_verifier",
+    VerifiersSilent => "verifiers_silent",
+    Unplaced => "unplaced",
+    Flood => "flood",
+});
+named!(super::PageStatus { Queued => "queued", Sent => "sent", Failed => "failed", Canceled => "canceled" });
 named!(super::ConfirmedBy {
     Trusted => "trusted",
     Verifier => "verifier",

@@ -73,6 +73,10 @@ async fn apply(core: &Core, mut msg: Inbound) -> Result<Reply, StoreError> {
     if truncated {
         msg.body = bounded.text;
     }
+    // A dispatcher's DUTY or ACK from their registered phone.
+    if let Some(reply) = crate::intake::dispatchers::handle(core, &msg).await? {
+        return Ok(reply);
+    }
     let volunteer = sender(core, &msg).await?;
     let language = volunteer
         .as_ref()
@@ -250,7 +254,7 @@ fn resolves(core: &Core, command: &Command) -> bool {
 }
 
 /// Remembers the provider's message id, so that a redelivery is not applied again.
-async fn mark_seen(core: &Core, msg: &Inbound) -> Result<(), StoreError> {
+pub(super) async fn mark_seen(core: &Core, msg: &Inbound) -> Result<(), StoreError> {
     let mut tx = core.store.write().await?;
     inbound::first_time(&mut tx, msg.via.provider(), &msg.message_id, now_ms()).await?;
     tx.commit().await?;

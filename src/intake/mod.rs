@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod commands;
 pub mod decision;
+pub mod dispatchers;
 pub mod followup;
 pub mod guard;
 pub mod inbound;

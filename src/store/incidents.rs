@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
-use crate::domain::{ConfirmedBy, IncidentStatus, LocatedBy};
+use crate::domain::{ConfirmedBy, IncidentStatus, LocatedBy, NeedsPerson};
 
 use super::{now_ms, placeholders, Conn, Result, Store};
 
@@ -36,6 +36,9 @@ pub struct IncidentRow {
     pub escalation_step: i64,
     /// When the latest escalation step (or, before any, the first alert) went out.
     pub escalated_at: Option<i64>,
+    /// Why it waits for a dispatcher, if it does (issue 14), and when one acknowledged it.
+    pub needs_person: Option<NeedsPerson>,
+    pub acked_at: Option<i64>,
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -63,7 +66,8 @@ pub struct Counts {
 
 pub(crate) const COLUMNS: &str =
     "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, \
-     approximate, confirmed_by, drill, wanted, escalation_step, escalated_at, located_by, uncertainty_m";
+     approximate, confirmed_by, drill, wanted, escalation_step, escalated_at, located_by, uncertainty_m, \
+     needs_person, acked_at";
 
 pub(crate) use super::vocab::OPEN;
 use super::vocab::{decode, In};
@@ -95,6 +99,11 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
         wanted: row.try_get("wanted")?,
         escalation_step: row.try_get("escalation_step")?,
         escalated_at: row.try_get("escalated_at")?,
+        needs_person: match row.try_get::<Option<String>, _>("needs_person")? {
+            Some(why) => Some(decode("needs_person", &why, NeedsPerson::parse)?),
+            None => None,
+        },
+        acked_at: row.try_get("acked_at")?,
     })
 }
 

@@ -12,6 +12,7 @@ mod binary_cli;
 mod binary_lifecycle;
 mod binary_logins;
 mod binary_net;
+mod binary_oncall;
 mod binary_people;
 mod binary_places;
 mod binary_roles;

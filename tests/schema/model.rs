@@ -58,6 +58,7 @@ pub const BOOLEANS: &[(&str, &str)] = &[
     ("reports", "approximate"),
     ("reports", "drill"),
     ("reports", "truncated"),
+    ("users", "on_duty"),
     ("volunteers", "active"),
     ("volunteers", "opted_out"),
     ("volunteers", "paused"),

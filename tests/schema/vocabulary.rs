@@ -2,7 +2,8 @@
 //! on each backend.
 
 use tocsin::domain::{
-    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, IncidentStatus, Reach,
+    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, IncidentStatus, NeedsPerson,
+    PageStatus, Reach,
 };
 use tocsin::store::Store;
 
@@ -16,7 +17,7 @@ const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
 /// What one try to hand a delivery over came to.
 const ATTEMPT_OUTCOMES: &[&str] = AttemptOutcome::NAMES;
 
-/// Every column 0022 constrains, with the values the code may write into it.
+/// Every column 0022 (and later migrations) constrain, with the values the code may write into it.
 pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
     ("incidents", "status", IncidentStatus::NAMES),
     ("incidents", "confirmed_by", ConfirmedBy::NAMES),
@@ -29,6 +30,10 @@ pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
     ("reports", "channel", REPORT_CHANNELS),
     ("early_receipts", "status", DeliveryStatus::NAMES),
     ("early_receipts", "channel", DELIVERY_CHANNELS),
+    ("users", "channel", Channel::NAMES),
+    ("incidents", "needs_person", NeedsPerson::NAMES),
+    ("pages", "status", PageStatus::NAMES),
+    ("pages", "channel", Channel::NAMES),
 ];
 
 enum V {
@@ -59,6 +64,7 @@ const ROWS: &[(&str, &[(&str, V)])] = &[
             ("created_at", I(0)),
             ("updated_at", I(0)),
             ("confirmed_by", T("trusted")),
+            ("needs_person", T("unplaced")),
         ],
     ),
     (
@@ -121,6 +127,30 @@ const ROWS: &[(&str, &[(&str, V)])] = &[
             ("received_at", I(0)),
         ],
     ),
+    (
+        "users",
+        &[
+            ("name", T("ana")),
+            ("role", T("dispatcher")),
+            ("password_hash", T("x")),
+            ("created_at", I(0)),
+            ("channel", T("sms")),
+        ],
+    ),
+    (
+        "pages",
+        &[
+            ("topic", T("incident:1")),
+            ("incident_id", I(1)),
+            ("user_id", I(1)),
+            ("round", I(1)),
+            ("channel", T("sms")),
+            ("status", T("queued")),
+            ("next_attempt_at", I(0)),
+            ("created_at", I(0)),
+            ("updated_at", I(0)),
+        ],
+    ),
 ];
 
 /// Inserts `table`'s row, with `column` set to `value` when given.
@@ -151,14 +181,17 @@ async fn insert(store: &Store, table: &str, replace: Option<(&str, &str)>) -> Re
 }
 
 /// The database's refusal names the column: PostgreSQL's constraint `<table>_<column>_check`,
-/// SQLite's trigger message `<table>.<column>: ...`.
+/// SQLite's trigger message `<table>.<column>: ...` (columns constrained when 0022 came), or its
+/// CHECK's own words `CHECK constraint failed: <column> IN` (columns added since, with a CHECK).
 fn refused(result: Result<(), sqlx::Error>, table: &str, column: &str, what: &str) {
     let e = match result {
         Ok(()) => panic!("{table}.{column}: {what} was accepted"),
         Err(e) => e.to_string(),
     };
     assert!(
-        e.contains(&format!("{table}_{column}_check")) || e.contains(&format!("{table}.{column}:")),
+        e.contains(&format!("{table}_{column}_check"))
+            || e.contains(&format!("{table}.{column}:"))
+            || e.contains(&format!("CHECK constraint failed: {column} IN")),
         "{table}.{column}: {what} was refused, but not by its constraint: {e}"
     );
 }

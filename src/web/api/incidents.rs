@@ -214,6 +214,7 @@ fn render(row: &IncidentRow, c: &Counts) -> Value {
         "located_by": row.located_by, "uncertainty_m": row.uncertainty_m,
         "reporters": c.reporters, "drill": row.drill, "confirmed_by": row.confirmed_by.map(|c| c.as_str()),
         "wanted": row.wanted, "escalation_step": row.escalation_step,
+        "needs_person": row.needs_person.map(|n| n.as_str()), "acked_at": row.acked_at,
         "created_at": row.created_at, "updated_at": row.updated_at,
         "counts": counts,
     })

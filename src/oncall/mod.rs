@@ -1,0 +1,38 @@
+//! Nobody at the dashboard at 3 a.m. (issue 14): an incident that needs a person pages the
+//! dispatchers on duty by SMS or Signal; without an ACK within `oncall.repage_after_s`, or with
+//! nobody on duty, every dispatcher with a phone. What needs a person is written by the steps
+//! that find it (`dispatch::verifiers`: nobody in reach, nobody answered); this task adds the
+//! reports nobody could place, takes the rounds and sends the pages. Everything it does is in
+//! the database first, so several instances share it and a restart carries on.
+
+pub mod duty;
+mod rounds;
+mod send;
+pub mod words;
+
+use std::time::Duration;
+
+use crate::channels::Channels;
+use crate::state::{Core, Shared, Shutdown};
+
+/// How often the pager looks even when nobody woke it (timers: unplaced, re-paging, retries).
+const POLL: Duration = Duration::from_secs(1);
+
+pub async fn run(core: Shared, channels: Channels, mut shutdown: Shutdown) {
+    loop {
+        if let Err(e) = step(&core, &channels).await {
+            tracing::error!(error = %e, "paging step failed; retrying");
+        }
+        if !crate::state::wait(&core.oncall_wake, POLL, &mut shutdown).await {
+            return;
+        }
+    }
+}
+
+/// One pass: mark what waits too long unplaced, take the rounds due, send the pages due.
+pub async fn step(core: &Core, channels: &Channels) -> anyhow::Result<()> {
+    rounds::mark_unplaced(core).await?;
+    rounds::take_due(core).await?;
+    send::due(core, channels).await?;
+    Ok(())
+}
