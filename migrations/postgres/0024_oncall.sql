@@ -22,8 +22,11 @@ ALTER TABLE incidents ADD COLUMN paged_round BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN paged_at BIGINT;
 ALTER TABLE incidents ADD COLUMN acked_by BIGINT REFERENCES users (id) ON DELETE SET NULL;
 ALTER TABLE incidents ADD COLUMN acked_at BIGINT;
--- How many rounds of verifiers were asked, and when the latest was.
+-- How many rounds of verifiers were asked (the latest at verifiers_paged_at); before this
+-- migration, one at most.
 ALTER TABLE incidents ADD COLUMN verifier_rounds BIGINT NOT NULL DEFAULT 0;
+UPDATE incidents SET verifier_rounds = 1
+    WHERE id IN (SELECT incident_id FROM alerts WHERE purpose = 'verify');
 CREATE INDEX incidents_needs_person ON incidents (needs_person_at) WHERE needs_person IS NOT NULL;
 
 -- One page per dispatcher, subject ("incident:12", "flood:<hour>") and round. The text is written

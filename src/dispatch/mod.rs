@@ -41,6 +41,9 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
     if let Err(e) = verifiers::page_all(core, core.store.incidents_to_check().await?).await {
         tracing::error!(error = %e, "asking verifiers failed");
     }
+    if let Err(e) = verifiers::ask_again(core).await {
+        tracing::error!(error = %e, "asking the next verifiers failed");
+    }
     // Alerts whose deliveries were not all written (the process stopped between batches).
     for planned in core.store.incomplete_alerts(now_ms() - 10_000).await? {
         if let Err(e) = finish(core, planned).await {

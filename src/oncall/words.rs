@@ -61,6 +61,7 @@ mod tests {
             escalated_at: None,
             needs_person: Some(why),
             acked_at: None,
+            verifier_rounds: 0,
         }
     }
 

@@ -106,11 +106,17 @@ impl Store {
                 In(IncidentStatus::ENDED_ALOUD)
             ),
             AlertPurpose::Update => format!("status = status WHERE id = $1 AND status IN {OPEN}"),
-            // Asking verifiers puts an unverified incident in `verifying`.
-            AlertPurpose::Verify => format!(
-                "verifiers_paged_at = $2, \
+            // Asking verifiers puts an unverified incident in `verifying`; round k + 1 (step k)
+            // follows round k while nobody needs to be paged for it.
+            AlertPurpose::Verify if step == 0 => format!(
+                "verifiers_paged_at = $2, verifier_rounds = 1, \
                  status = 'verifying', status_cause = 'verifiers asked to check' \
                  WHERE id = $1 AND verifiers_paged_at IS NULL AND status IN {UNDECIDED}"
+            ),
+            AlertPurpose::Verify => format!(
+                "verifiers_paged_at = $2, verifier_rounds = {} \
+                 WHERE id = $1 AND verifier_rounds = {step} AND needs_person IS NULL AND status IN {UNDECIDED}",
+                step + 1
             ),
         };
         let claimed = sqlx::query(&format!("UPDATE incidents SET updated_at = $2, {claim}"))
@@ -129,8 +135,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("seq")?,
-            AlertPurpose::First => step,
-            AlertPurpose::AllClear | AlertPurpose::Verify => 0,
+            AlertPurpose::First | AlertPurpose::Verify => step,
+            AlertPurpose::AllClear => 0,
         };
         let alert = sqlx::query(
             "INSERT INTO alerts (incident_id, purpose, seq, created_at, complete) VALUES ($1, $2, $3, $4, FALSE) \

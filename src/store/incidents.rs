@@ -39,6 +39,8 @@ pub struct IncidentRow {
     /// Why it waits for a dispatcher, if it does (issue 14), and when one acknowledged it.
     pub needs_person: Option<NeedsPerson>,
     pub acked_at: Option<i64>,
+    /// Rounds of verifiers asked so far.
+    pub verifier_rounds: i64,
 }
 
 /// Per incident: deliveries of its first alert by state, and volunteers' latest answers.
@@ -67,7 +69,7 @@ pub struct Counts {
 pub(crate) const COLUMNS: &str =
     "id, kind, status, lat, lon, created_at, updated_at, first_alert_at, merged_into, zone, \
      approximate, confirmed_by, drill, wanted, escalation_step, escalated_at, located_by, uncertainty_m, \
-     needs_person, acked_at";
+     needs_person, acked_at, verifier_rounds";
 
 pub(crate) use super::vocab::OPEN;
 use super::vocab::{decode, In};
@@ -104,6 +106,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<IncidentRow> {
             None => None,
         },
         acked_at: row.try_get("acked_at")?,
+        verifier_rounds: row.try_get("verifier_rounds")?,
     })
 }
 

@@ -47,6 +47,7 @@ pub mod places;
 pub mod receipts;
 pub mod reports;
 pub mod rough;
+pub mod rounds;
 pub mod tokens;
 mod upgrade;
 pub mod vetting;

@@ -20,6 +20,7 @@ mod binary_rough;
 mod binary_run;
 mod binary_tokens;
 mod binary_trust;
+mod binary_verifier_rounds;
 mod crash;
 mod dashboard;
 mod dashboard_http;
