@@ -120,3 +120,4 @@ ack-already = #{ $id } ya lo tomó { $name }.
 ack-unknown = Nada que confirmar. Responda ACK y el número del aviso, como ACK12.
 duty-on = Está de turno: tocsin le escribirá cuando un reporte necesite un despachador. DUTY OFF para dejarlo.
 duty-off = Fuera de turno: ningún aviso hasta que escriba DUTY ON.
+enough = #{ $id }: ya van suficientes personas. Espere; le escribiremos si hacen falta más.

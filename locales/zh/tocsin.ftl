@@ -118,3 +118,4 @@ ack-already = #{ $id } 已由 { $name } 接手。
 ack-unknown = 没有需要确认的呼叫。请回复 ACK 加编号，例如 ACK12。
 duty-on = 您在值班：有报告需要调度员时 tocsin 会发短信给您。回复 DUTY OFF 结束。
 duty-off = 您已下班：回复 DUTY ON 之前不会再呼叫您。
+enough = #{ $id }：已有足够的人前往。请待命；如需更多人我们会再发短信。

@@ -27,6 +27,10 @@ ALTER TABLE incidents ADD COLUMN acked_at INTEGER;
 ALTER TABLE incidents ADD COLUMN verifier_rounds INTEGER NOT NULL DEFAULT 0;
 UPDATE incidents SET verifier_rounds = 1
     WHERE id IN (SELECT incident_id FROM alerts WHERE purpose = 'verify');
+-- Escalation driven by answers: replacements alerted for those who said they can't, and when
+-- everyone still silent was told that enough are coming.
+ALTER TABLE incidents ADD COLUMN replacements INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN enough_at INTEGER;
 CREATE INDEX incidents_needs_person ON incidents (needs_person_at) WHERE needs_person IS NOT NULL;
 
 -- One page per dispatcher, subject ("incident:12", "flood:<hour>") and round. The text is written

@@ -48,6 +48,8 @@ pub struct Dispatch {
     pub escalate_to_neighbouring_zones: bool,
     /// Then a last step to everyone available.
     pub escalate_to_everyone: bool,
+    /// Once `wanted` are coming, everyone alerted who has not answered is told to stand by.
+    pub enough_notice: bool,
     /// The first alert names the zone or a rough place; the exact place goes to those coming.
     pub progressive_disclosure: bool,
     /// A drill alerts only volunteers with this role, at every step.

@@ -87,7 +87,7 @@ async fn escalate(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> {
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
-    let bodies = alert_bodies(core, incident, lat, lon);
+    let bodies = alert_bodies(core, incident, lat, lon, responding);
     // A step that finds nobody new is recorded and the next one is taken at once.
     let mut step = incident.escalation_step;
     while step < steps(core) {

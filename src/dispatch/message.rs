@@ -70,6 +70,9 @@ pub struct Alert<'a> {
     pub place: &'a Place<'a>,
     /// Responders wanted; 0 says nothing.
     pub wanted: i64,
+    /// Responders already coming, for an escalation step or a replacement, which then say how
+    /// many are still needed ("Need 3." of 5 wanted, 2 coming); 0 in the first alert.
+    pub coming: i64,
     /// The exact place in the alert; otherwise only the zone or a rough place, and the exact
     /// one to those who answer "coming" (progressive disclosure).
     pub exact: bool,
@@ -80,8 +83,10 @@ pub struct Alert<'a> {
 /// What every first alert says whatever its place: label, kind, responders wanted, and the
 /// incident's number for the reply words (Y26: an answer names what it answers).
 fn alert_args(language: Language, alert: &Alert) -> Vec<(&'static str, String)> {
+    // An escalation step or a replacement says how many are still needed, not how many in all.
+    let still = (alert.wanted - alert.coming).max(1);
     let need = if alert.wanted > 0 {
-        format!("{} ", text(language, "need", &[("n", alert.wanted.to_string())]))
+        format!("{} ", text(language, "need", &[("n", still.to_string())]))
     } else {
         String::new()
     };

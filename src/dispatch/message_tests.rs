@@ -14,6 +14,7 @@ const LABELS: [Label; 2] = [Label::Confirmed, Label::Unconfirmed];
 
 fn alert<'a>(id: i64, drill: bool, label: Label, kind: Kind, place: &'a Place<'a>, exact: bool) -> Alert<'a> {
     Alert {
+        coming: 0,
         head: Head { id, drill, label },
         kind,
         place,
@@ -37,6 +38,14 @@ fn english_and_spanish_alerts_fit_one_gsm7_segment_even_at_their_longest() {
                     let a = alert(99_999, false, label, kind, &FAR, exact);
                     texts.push(first_alert(language, &a));
                     texts.push(first_alert_unvetted(language, &a));
+                    // An escalation step or a replacement says how many are still needed.
+                    let more = Alert {
+                        coming: 7,
+                        ..alert(99_999, false, label, kind, &FAR, exact)
+                    };
+                    let text = first_alert(language, &more);
+                    assert!(text.contains(" 3."), "{text}");
+                    texts.push(text);
                 }
             }
             for text in texts {

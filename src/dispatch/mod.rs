@@ -9,6 +9,7 @@ pub mod follow;
 pub mod message;
 pub mod place;
 pub mod quote;
+pub mod responding;
 pub mod verifiers;
 
 use std::time::Duration;
@@ -55,6 +56,10 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
             tracing::error!(incident_id = incident.id, error = %e, "planning the first alert failed");
         }
     }
+    // Answers act at once (a "can't" brings in the next person), before the timer's steps.
+    if let Err(e) = responding::due(core).await {
+        tracing::error!(error = %e, "acting on answers failed");
+    }
     escalate::due(core).await?;
     for incident in core.store.incidents_to_all_clear().await? {
         if let Err(e) = all_clear(core, &incident).await {
@@ -75,7 +80,7 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
         ..incident.clone()
     };
     let targets = area_targets(core, &incident, lat, lon).await?;
-    let bodies = alert_bodies(core, &incident, lat, lon);
+    let bodies = alert_bodies(core, &incident, lat, lon, 0);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),
@@ -98,11 +103,12 @@ async fn area_targets(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -
     Ok(targets)
 }
 
-/// The text of a first alert (and of its escalation steps). Confirmed by a person, it says
+/// The text of a first alert (and of its escalation steps and replacements, which say how many
+/// are `coming` already). Confirmed by a person, it says
 /// CONFIRMED; sent under `auto_verify = "all"` without anyone confirming it, UNCONFIRMED.
 /// Volunteers not yet vetted get the zone or a rough place only, whatever
 /// `dispatch.progressive_disclosure` says.
-pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> Bodies {
+pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f64, coming: i64) -> Bodies {
     let kind = Kind::parse(&incident.kind).unwrap_or(Kind::Other);
     let place = Place {
         lat,
@@ -122,6 +128,7 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
         kind,
         place: &place,
         wanted: incident.wanted,
+        coming,
         exact: !core.settings.dispatch.progressive_disclosure,
         approximate: incident.approximate,
     };
@@ -177,7 +184,7 @@ async fn finish(core: &Core, planned: Planned) -> anyhow::Result<()> {
             .await?
             .unwrap_or_default(),
     };
-    let bodies = alert_bodies(core, &incident, lat, lon);
+    let bodies = alert_bodies(core, &incident, lat, lon, 0);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),

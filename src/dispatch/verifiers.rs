@@ -9,25 +9,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ::geo::InteriorPoint;
-
 use crate::dispatch::{in_every_language, message, plan_step};
 use crate::domain::{AlertPurpose, Kind, NeedsPerson};
 use crate::geo::area::haversine_m;
-use crate::geo::Area;
 use crate::state::Core;
 use crate::store::alerts::Audience;
 use crate::store::escalation::Available;
 use crate::store::incidents::IncidentRow;
 use crate::store::now_ms;
-
-/// Where a home area is, for "nearest": a circle's centre, a polygon's interior point.
-fn centre(area: &Area) -> Option<(f64, f64)> {
-    match area {
-        Area::Circle { lat, lon, .. } => Some((*lat, *lon)),
-        Area::Polygon(shape) => shape.interior_point().map(|p| (p.y(), p.x())),
-    }
-}
 
 /// The vetted verifiers who can be asked now: an infiltrator must never be the one who says
 /// "nothing here".
@@ -160,7 +149,7 @@ async fn page(
         // A drill asks only verifiers who are in the drill group.
         .filter(|v| !incident.drill || v.has_role(&d.drill_role))
         .filter_map(|v| {
-            let (vlat, vlon) = centre(&core.area_of(&v.area)?)?;
+            let (vlat, vlon) = core.area_of(&v.area)?.centre()?;
             let m = haversine_m(lat, lon, vlat, vlon);
             (m <= d.verifier_max_m).then_some((m, v.id))
         })

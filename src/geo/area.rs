@@ -48,6 +48,15 @@ impl AreaError {
 }
 
 impl Area {
+    /// Where the area is, for "nearest": a circle's centre, a polygon's interior point.
+    pub fn centre(&self) -> Option<(f64, f64)> {
+        use ::geo::InteriorPoint;
+        match self {
+            Area::Circle { lat, lon, .. } => Some((*lat, *lon)),
+            Area::Polygon(shape) => shape.interior_point().map(|p| (p.y(), p.x())),
+        }
+    }
+
     /// Accepts `{"type":"circle","lat":..,"lon":..,"radius_m":..}`, a GeoJSON
     /// Polygon or MultiPolygon geometry, or a GeoJSON Feature wrapping one.
     /// Everything else, and every invalid area, is refused with the field at fault.

@@ -191,6 +191,8 @@ async fn apply(
     core.store.take_held_answer(volunteer_id, i64::MAX).await?;
     tracing::info!(incident_id, volunteer_id, answer = %answer, via = msg.via.as_str(), "confirmation");
     core.events.publish(Event::Incident { id: incident_id });
+    // Answers drive escalation: a "can't" brings in the next person now, not at the next poll.
+    core.dispatch_wake.notify_one();
     let vetted = v.standing.vetted();
     Ok(Some(
         answer_reply(core, language, answer, incident_id, vetted).await?,

@@ -96,6 +96,13 @@ impl Store {
                  AND status = 'confirmed'"
                     .to_string()
             }
+            // A replacement for someone who can't: the k-th follows the (k - 1)-th.
+            AlertPurpose::First if step > super::responding::REPLACEMENT_SEQ => format!(
+                "replacements = {} WHERE id = $1 AND replacements = {} AND status = 'confirmed' \
+                 AND first_alert_at IS NOT NULL",
+                step - super::responding::REPLACEMENT_SEQ,
+                step - super::responding::REPLACEMENT_SEQ - 1
+            ),
             AlertPurpose::First => format!(
                 "escalation_step = {step}, escalated_at = $2 WHERE id = $1 \
                  AND escalation_step = {} AND status = 'confirmed'",

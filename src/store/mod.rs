@@ -46,6 +46,7 @@ pub mod pages;
 pub mod places;
 pub mod receipts;
 pub mod reports;
+pub mod responding;
 pub mod rough;
 pub mod rounds;
 pub mod tokens;

@@ -125,9 +125,12 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
         (Some(1), Some(1))
     );
 
-    // Nothing went out twice, and no reply became a new incident.
+    // The "can't" brought in the nearest volunteer not alerted yet (issue 14 §4); nothing went
+    // out twice, and no reply became a new incident.
     app.dispatch_now().await;
-    assert_eq!(app.twilio.messages().len(), 3);
+    let far = app.twilio.wait_for_messages(4, std::time::Duration::from_secs(15)).await;
+    assert_eq!(far.len(), 4);
+    assert_eq!(far[3].to, OUTSIDE, "the replacement");
     assert_eq!(
         app.get("/incidents").await.1["incidents"]
             .as_array()
@@ -141,15 +144,15 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
     assert_eq!(status, 200, "{body}");
     let all = app
         .twilio
-        .wait_for_messages(6, std::time::Duration::from_secs(15))
+        .wait_for_messages(8, std::time::Duration::from_secs(15))
         .await;
-    assert_eq!(all.len(), 6);
-    let clears: Vec<_> = all[3..].iter().collect();
+    assert_eq!(all.len(), 8);
+    let clears: Vec<_> = all[4..].iter().collect();
     let mut to: Vec<&str> = clears.iter().map(|m| m.to.as_str()).collect();
     to.sort();
     assert_eq!(
         to,
-        vec![INSIDE_EN, INSIDE_ES, POLYGON],
+        vec![INSIDE_EN, INSIDE_ES, OUTSIDE, POLYGON],
         "the all-clear reaches everyone alerted"
     );
     assert!(app.twilio.messages_to(INSIDE_EN)[1].body.contains("ALL CLEAR"));

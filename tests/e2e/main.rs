@@ -15,6 +15,7 @@ mod binary_net;
 mod binary_oncall;
 mod binary_people;
 mod binary_places;
+mod binary_responding;
 mod binary_roles;
 mod binary_rough;
 mod binary_run;

@@ -1,0 +1,122 @@
+//! Issue 14 §4 through the real binary, on SQLite and on PostgreSQL: answers drive escalation.
+//! Each "can't" brings in the nearest volunteer not alerted yet, whose alert says how many are
+//! still needed; once `wanted` are coming, everyone alerted who is silent is told to stand by;
+//! when someone drops out after that, the next person is brought in.
+
+use reqwest::Method;
+use serde_json::json;
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
+
+use crate::binary::start_with;
+use crate::binary_net::Net;
+use crate::helpers::{ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
+
+const A1: &str = "+13235550801";
+const A2: &str = "+13235550802";
+const A3: &str = "+13235550803";
+/// 800 m, 2000 m and 2500 m north of the point: outside the first alert, inside 3000 m.
+const B1: &str = "+13235550811";
+const B2: &str = "+13235550812";
+const B3: &str = "+13235550813";
+const REPORTER: &str = "+13235550821";
+const POINT: (f64, f64) = (34.0633, -118.2846);
+
+mod answers {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Sqlite, super::scenario).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Postgres, super::scenario).await
+    }
+}
+
+async fn scenario(pg_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    // Two wanted; the timer's escalation is far off: only answers act here.
+    let mut env = vec![
+        ("TOCSIN_DISPATCH__AUTO_VERIFY", "all"),
+        ("TOCSIN_DISPATCH__WANTED", "2"),
+        ("TOCSIN_DISPATCH__ESCALATION_RADII_M", "3000"),
+        ("TOCSIN_DISPATCH__ESCALATE_AFTER_S", "3600"),
+    ];
+    if let Some(url) = &pg_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
+    }
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let server = start_with(dir.path(), Some(&twilio), &env).await;
+    let net = Net {
+        twilio: &twilio,
+        base: server.base.clone(),
+        http: reqwest::Client::new(),
+    };
+    let north = |m: f64| (POINT.0 + m / 111_195.0, POINT.1);
+    for (name, phone, (lat, lon), radius) in [
+        ("A1", A1, POINT, 500.0),
+        ("A2", A2, POINT, 500.0),
+        ("A3", A3, POINT, 500.0),
+        ("B1", B1, north(800.0), 200.0),
+        ("B2", B2, north(2000.0), 200.0),
+        ("B3", B3, north(2500.0), 200.0),
+    ] {
+        let body = json!({"name": name, "phone": phone, "language": "en",
+            "area": {"type": "circle", "lat": lat, "lon": lon, "radius_m": radius}});
+        let (status, v) = net.api(Method::POST, "/volunteers", Some(body)).await;
+        assert_eq!(status, 201, "{v}");
+    }
+
+    net.text(REPORTER, "ICE raid at 34.0633, -118.2846").await;
+    let id = net.latest().await;
+    let y = format!("Y{id}=coming");
+    for phone in [A1, A2, A3] {
+        let alert = net.sent_to(phone, &[&y]).await;
+        assert!(alert.contains("Need 2."), "{alert}");
+    }
+    assert!(net.all_to(B1).is_empty(), "B1 is outside the first alert");
+
+    // A1 can't: B1, the nearest not alerted, is brought in at once.
+    net.text(A1, &format!("N{id}")).await;
+    let alert = net.sent_to(B1, &[&y]).await;
+    assert!(alert.contains("Need 2."), "{alert}");
+    // A2 is coming and A3 can't: B2 is next, told only one more is needed.
+    net.text(A2, &format!("Y{id}")).await;
+    net.text(A3, &format!("N{id}")).await;
+    let alert = net.sent_to(B2, &[&y]).await;
+    assert!(alert.contains("Need 1."), "{alert}");
+    assert!(
+        net.all_to(B3).is_empty(),
+        "one replacement per can't: {}",
+        net.all_to(B3)
+    );
+
+    // B1 is coming: two are. B2, alerted and silent, is told to stand by; those who answered are not.
+    net.text(B1, &format!("Y{id}")).await;
+    let standby = net
+        .sent_to(B2, &[&format!("#{id}: enough people are coming")])
+        .await;
+    assert!(standby.contains("Stand by"), "{standby}");
+    for phone in [A1, A2, A3, B1] {
+        assert!(
+            !net.all_to(phone).contains("enough people"),
+            "{phone}: {}",
+            net.all_to(phone)
+        );
+    }
+    // B1 drops out: escalation resumes with the next person, B3.
+    net.text(B1, &format!("N{id}")).await;
+    let alert = net.sent_to(B3, &[&y]).await;
+    assert!(alert.contains("Need 1."), "{alert}");
+
+    let history = net.incident(id).await["history"].to_string();
+    for line in [
+        "a volunteer can't come: the next nearest alerted (0 of 2 responding)",
+        "a volunteer can't come: the next nearest alerted (1 of 2 responding)",
+        "2 of 2 coming: escalation stops; 1 told to stand by",
+    ] {
+        assert!(history.contains(line), "{line}: {history}");
+    }
+    drop(server);
+}
