@@ -5,6 +5,10 @@
 mod support;
 
 mod alerts;
+mod changes;
 mod inbound;
 mod incidents;
+mod outbox;
+mod receipts;
 mod reports;
+mod tokens;

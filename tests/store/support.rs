@@ -190,6 +190,16 @@ pub async fn plan_first(store: &Store, incident: i64, ids: &[i64]) -> Option<u64
         .expect("alert planned")
 }
 
+/// A confirmed incident whose first alert queued one SMS delivery to each of `n` new
+/// volunteers (planned at 0, due at once): (incident, delivery ids in order).
+pub async fn queued(store: &Store, n: u32) -> (i64, Vec<i64>) {
+    let ids = volunteers(store, 0, n).await;
+    let id = incident(store, IncidentStatus::Confirmed).await;
+    assert_eq!(plan_first(store, id, &ids).await, Some(u64::from(n)));
+    let deliveries = deliveries_of(store, id).await.iter().map(|d| d.0).collect();
+    (id, deliveries)
+}
+
 /// (delivery id, volunteer, status) of an incident's deliveries, by id.
 pub async fn deliveries_of(store: &Store, incident: i64) -> Vec<(i64, i64, String)> {
     let rows = sqlx::query(

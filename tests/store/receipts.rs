@@ -1,0 +1,168 @@
+//! Provider receipts never move a delivery backwards (`store::receipts`), in whatever order
+//! they come, and a receipt that comes before its send was recorded is kept and applied then.
+
+use tocsin::domain::{Channel, DeliveryStatus};
+use tocsin::store::outbox::Handed;
+use tocsin::store::receipts::Receipt;
+use tocsin::store::Store;
+
+use crate::on_both_backends;
+use crate::support::{delivery_status, queued};
+
+/// What Twilio's callbacks can say, in the order a message goes.
+const RECEIPTS: [DeliveryStatus; 6] = [
+    DeliveryStatus::Submitted,
+    DeliveryStatus::Sent,
+    DeliveryStatus::Delivered,
+    DeliveryStatus::Read,
+    DeliveryStatus::Undelivered,
+    DeliveryStatus::Failed,
+];
+
+fn receipt(status: DeliveryStatus) -> Receipt {
+    Receipt { status, error: None }
+}
+
+/// Claims and records as handed to Twilio every queued delivery, as `SM{delivery id}`.
+async fn submit_all(store: &Store, deliveries: &[i64]) {
+    let claimed = store
+        .claim_deliveries(&[Channel::Sms], 1_000, 60_000, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), deliveries.len());
+    let handed: Vec<Handed> = deliveries
+        .iter()
+        .map(|id| Handed {
+            id: *id,
+            channel: Channel::Sms,
+            provider_id: Some(format!("SM{id}")),
+            took_ms: 5,
+        })
+        .collect();
+    let early = store.deliveries_submitted(&handed, 1_100).await.unwrap();
+    assert!(early.iter().all(Option::is_none));
+}
+
+async fn apply(store: &Store, provider_id: &str, status: DeliveryStatus) -> Option<i64> {
+    store
+        .apply_receipt(Channel::Sms, provider_id, None, &receipt(status))
+        .await
+        .expect("receipt applied")
+}
+
+async fn any_two_receipts_leave_the_further_one(store: Store) {
+    let pairs: Vec<(DeliveryStatus, DeliveryStatus)> = RECEIPTS
+        .iter()
+        .flat_map(|a| RECEIPTS.iter().map(move |b| (*a, *b)))
+        .collect();
+    let (_, deliveries) = queued(&store, pairs.len() as u32).await;
+    submit_all(&store, &deliveries).await;
+    for ((a, b), id) in pairs.iter().zip(&deliveries) {
+        let pid = format!("SM{id}");
+        let mut expected = DeliveryStatus::Submitted;
+        for next in [*a, *b] {
+            let moved = apply(&store, &pid, next).await;
+            let forward = next.rank() > expected.rank();
+            assert_eq!(moved.is_some(), forward, "{a} then {b}: {next} moved it?");
+            if forward {
+                expected = next;
+            }
+        }
+        assert_eq!(
+            delivery_status(&store, *id).await,
+            expected.as_str(),
+            "{a} then {b}"
+        );
+    }
+}
+
+async fn an_ending_is_never_revived(store: Store) {
+    let (_, deliveries) = queued(&store, 1).await;
+    submit_all(&store, &deliveries).await;
+    let pid = format!("SM{}", deliveries[0]);
+    let error = Receipt {
+        status: DeliveryStatus::Undelivered,
+        error: Some("Twilio 30003".into()),
+    };
+    let volunteer = store
+        .apply_receipt(Channel::Sms, &pid, None, &error)
+        .await
+        .unwrap();
+    assert!(volunteer.is_some(), "the volunteer whose delivery moved");
+    for late in RECEIPTS {
+        assert_eq!(apply(&store, &pid, late).await, None, "{late} after undelivered");
+    }
+    assert_eq!(delivery_status(&store, deliveries[0]).await, "undelivered");
+    // A receipt of another channel with the same id is not this delivery's.
+    let signal = store
+        .apply_receipt(Channel::Signal, &pid, None, &receipt(DeliveryStatus::Read))
+        .await
+        .unwrap();
+    assert_eq!(signal, None);
+    assert_eq!(delivery_status(&store, deliveries[0]).await, "undelivered");
+}
+
+async fn an_early_receipt_is_applied_when_the_send_is_recorded(store: Store) {
+    let (_, deliveries) = queued(&store, 1).await;
+    let id = deliveries[0];
+    store
+        .claim_deliveries(&[Channel::Sms], 1, 60_000, 1_000)
+        .await
+        .unwrap();
+    // The callbacks beat our own write of the provider's id, out of order.
+    for status in [DeliveryStatus::Delivered, DeliveryStatus::Sent] {
+        assert_eq!(apply(&store, "SMearly", status).await, None, "kept for later");
+    }
+    assert_eq!(delivery_status(&store, id).await, "queued");
+    let handed = Handed {
+        id,
+        channel: Channel::Sms,
+        provider_id: Some("SMearly".into()),
+        took_ms: 5,
+    };
+    let early = store.deliveries_submitted(&[handed], 1_100).await.unwrap();
+    assert_eq!(
+        early,
+        vec![Some(receipt(DeliveryStatus::Delivered))],
+        "the furthest one"
+    );
+    assert_eq!(delivery_status(&store, id).await, "delivered");
+    // Applied once: nothing is left to purge.
+    assert_eq!(store.purge_early_receipts(i64::MAX).await.unwrap(), 0);
+    // A receipt that never finds its delivery is purged.
+    assert_eq!(apply(&store, "SMnobody", DeliveryStatus::Sent).await, None);
+    assert_eq!(store.purge_early_receipts(i64::MAX).await.unwrap(), 1);
+}
+
+async fn a_receipt_racing_the_send_record_is_never_lost(store: Store) {
+    let (_, deliveries) = queued(&store, 30).await;
+    store
+        .claim_deliveries(&[Channel::Sms], 100, 60_000, 1_000)
+        .await
+        .unwrap();
+    for id in &deliveries {
+        let pid = format!("SMrace{id}");
+        let (a, b) = (store.clone(), store.clone());
+        let (id, pid2) = (*id, pid.clone());
+        let record = tokio::spawn(async move {
+            let handed = Handed {
+                id,
+                channel: Channel::Sms,
+                provider_id: Some(pid2),
+                took_ms: 5,
+            };
+            a.deliveries_submitted(&[handed], 1_100).await.unwrap()
+        });
+        let callback = tokio::spawn(async move { apply(&b, &pid, DeliveryStatus::Delivered).await });
+        record.await.unwrap();
+        callback.await.unwrap();
+        assert_eq!(delivery_status(&store, id).await, "delivered", "delivery {id}");
+    }
+}
+
+on_both_backends!(
+    any_two_receipts_leave_the_further_one,
+    an_ending_is_never_revived,
+    an_early_receipt_is_applied_when_the_send_is_recorded,
+    a_receipt_racing_the_send_record_is_never_lost,
+);
