@@ -12,3 +12,4 @@ mod outbox;
 mod receipts;
 mod reports;
 mod tokens;
+mod volunteers;

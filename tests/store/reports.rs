@@ -10,7 +10,7 @@ use tocsin::store::reports::set_incident;
 use tocsin::store::{Store, UNREADABLE};
 
 use crate::on_both_backends;
-use crate::support::{incident, new_report};
+use crate::support::{holds, incident, new_report, raw_values};
 
 const BODY: &str = "ICE van outside the Zion Market on Vermont, two agents";
 const REPORTER: &str = "+13235550177";
@@ -23,22 +23,6 @@ async fn store_report(store: &Store, body: &str, reporter: &str, at: i64) -> i64
         .expect("report stored");
     tx.commit().await.expect("commit");
     id
-}
-
-/// Every text and byte value of a raw row.
-fn raw_values(row: &AnyRow) -> Vec<Vec<u8>> {
-    (0..row.len())
-        .filter_map(|i| match row.try_get::<Option<String>, _>(i) {
-            Ok(text) => text.map(String::into_bytes),
-            Err(_) => row.try_get::<Option<Vec<u8>>, _>(i).ok().flatten(),
-        })
-        .collect()
-}
-
-fn holds(values: &[Vec<u8>], needle: &str) -> bool {
-    values
-        .iter()
-        .any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()))
 }
 
 async fn raw_report(store: &Store, id: i64) -> AnyRow {

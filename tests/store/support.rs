@@ -5,6 +5,7 @@
 use std::future::Future;
 
 use base64::Engine;
+use sqlx::any::AnyRow;
 use sqlx::{Connection, Row};
 use tocsin::config::{Crypto, Database};
 use tocsin::domain::{AlertPurpose, IncidentStatus, LocatedBy, Location, Standing};
@@ -274,4 +275,20 @@ pub async fn wait_for_lock_waiters(store: &Store, n: i64) {
         tokio::task::yield_now().await;
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+}
+
+/// Every text and byte value of a raw row.
+pub fn raw_values(row: &AnyRow) -> Vec<Vec<u8>> {
+    (0..row.len())
+        .filter_map(|i| match row.try_get::<Option<String>, _>(i) {
+            Ok(text) => text.map(String::into_bytes),
+            Err(_) => row.try_get::<Option<Vec<u8>>, _>(i).ok().flatten(),
+        })
+        .collect()
+}
+
+pub fn holds(values: &[Vec<u8>], needle: &str) -> bool {
+    values
+        .iter()
+        .any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()))
 }
