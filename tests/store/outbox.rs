@@ -4,12 +4,13 @@
 
 use std::collections::HashSet;
 
-use tocsin::domain::{Channel, IncidentStatus};
+use tocsin::domain::{AlertPurpose, Channel, IncidentStatus};
+use tocsin::store::alerts::Audience;
 use tocsin::store::outbox::{Claimed, Handed};
 use tocsin::store::{now_ms, Store};
 
 use crate::on_both_backends;
-use crate::support::{delivery_status, queued};
+use crate::support::{delivery_status, incident, queued, texts, volunteer_on};
 
 const LEASE: i64 = 30_000;
 
@@ -173,7 +174,56 @@ async fn concurrent_claimers_never_share_a_delivery(store: Store) {
     );
 }
 
+async fn a_signal_delivery_fails_over_to_one_sms(store: Store) {
+    let only_signal = volunteer_on(&store, "+13235550301", "signal").await;
+    let both = volunteer_on(&store, "+13235550302", "both").await;
+    let incident = incident(&store, IncidentStatus::Confirmed).await;
+    let audience = Audience::Volunteers {
+        ids: &[only_signal, both],
+        signal_on: true,
+    };
+    let planned = store
+        .plan_alert(
+            incident,
+            (AlertPurpose::First, 0),
+            audience,
+            &texts("TOCSIN #1"),
+            (0, i64::MAX / 2),
+            &|| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(planned, Some(3), "Signal for one, Signal and SMS for the other");
+    let signal = store
+        .claim_deliveries(&[Channel::Signal], 10, LEASE, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(signal.len(), 2);
+    for delivery in &signal {
+        let made = store
+            .fail_over(delivery.id, "signal-cli down", 3, 1_100)
+            .await
+            .unwrap();
+        assert_eq!(
+            made,
+            delivery.volunteer_id == only_signal,
+            "an SMS only for who has none"
+        );
+        assert_eq!(delivery_status(&store, delivery.id).await, "failed_over");
+        // Failing over again makes nothing more.
+        assert!(!store.fail_over(delivery.id, "again", 3, 1_200).await.unwrap());
+    }
+    let mut sms: Vec<i64> = claim(&store, 10, 2_000)
+        .await
+        .iter()
+        .map(|c| c.volunteer_id)
+        .collect();
+    sms.sort_unstable();
+    assert_eq!(sms, vec![only_signal, both], "one SMS each");
+}
+
 on_both_backends!(
+    a_signal_delivery_fails_over_to_one_sms,
     a_claim_holds_until_its_lease_runs_out,
     a_claim_is_extended_only_by_its_holder,
     released_and_retried_deliveries_come_back_when_due,
