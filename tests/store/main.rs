@@ -5,6 +5,7 @@
 mod support;
 
 mod alerts;
+mod answers;
 mod changes;
 mod inbound;
 mod incidents;
