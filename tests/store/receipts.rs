@@ -160,6 +160,52 @@ async fn a_receipt_racing_the_send_record_is_never_lost(store: Store) {
     }
 }
 
+/// Twilio's `queued`, `accepted` and `sending` callbacks are `Submitted` receipts; one can beat
+/// our record of the send (a Messaging Service sends them at once).
+async fn an_early_submitted_receipt_does_not_break_the_send_record(store: Store) {
+    let (_, deliveries) = queued(&store, 1).await;
+    store
+        .claim_deliveries(&[Channel::Sms], 1, 60_000, 1_000)
+        .await
+        .unwrap();
+    assert_eq!(apply(&store, "SMfast", DeliveryStatus::Submitted).await, None);
+    let handed = Handed {
+        id: deliveries[0],
+        channel: Channel::Sms,
+        provider_id: Some("SMfast".into()),
+        took_ms: 5,
+    };
+    let recorded = store.deliveries_submitted(&[handed], 1_100).await;
+    assert!(recorded.is_ok(), "the send is recorded: {:?}", recorded.err());
+    assert_eq!(delivery_status(&store, deliveries[0]).await, "submitted");
+    assert_eq!(
+        store.purge_early_receipts(i64::MAX).await.unwrap(),
+        0,
+        "the early receipt was used"
+    );
+}
+
+mod known_bugs {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_early_submitted_receipt_does_not_break_the_send_record_on_sqlite() {
+        crate::support::with_store(
+            crate::support::Backend::Sqlite,
+            super::an_early_submitted_receipt_does_not_break_the_send_record,
+        )
+        .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "bug: an early `submitted` receipt makes store::receipts::apply_early write `status IN ()`, \
+                which PostgreSQL refuses, so Store::deliveries_submitted fails"]
+    async fn an_early_submitted_receipt_does_not_break_the_send_record_on_postgres() {
+        crate::support::with_store(
+            crate::support::Backend::Postgres,
+            super::an_early_submitted_receipt_does_not_break_the_send_record,
+        )
+        .await
+    }
+}
+
 on_both_backends!(
     any_two_receipts_leave_the_further_one,
     an_ending_is_never_revived,
