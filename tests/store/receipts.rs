@@ -1,13 +1,14 @@
 //! Provider receipts never move a delivery backwards (`store::receipts`), in whatever order
 //! they come, and a receipt that comes before its send was recorded is kept and applied then.
 
-use tocsin::domain::{Channel, DeliveryStatus};
+use tocsin::domain::{AlertPurpose, Channel, DeliveryStatus, IncidentStatus};
+use tocsin::store::alerts::Audience;
 use tocsin::store::outbox::Handed;
 use tocsin::store::receipts::Receipt;
 use tocsin::store::Store;
 
 use crate::on_both_backends;
-use crate::support::{delivery_status, queued};
+use crate::support::{delivery_status, incident, queued, texts, volunteer_on};
 
 /// What Twilio's callbacks can say, in the order a message goes.
 const RECEIPTS: [DeliveryStatus; 6] = [
@@ -160,6 +161,59 @@ async fn a_receipt_racing_the_send_record_is_never_lost(store: Store) {
     }
 }
 
+/// Signal's ids are timestamps, shared by every recipient of one send: a receipt names its
+/// sender, and moves only that volunteer's delivery.
+async fn a_signal_receipt_moves_only_its_senders_delivery(store: Store) {
+    let a = volunteer_on(&store, "+13235550501", "signal").await;
+    let b = volunteer_on(&store, "+13235550502", "signal").await;
+    let id = incident(&store, IncidentStatus::Confirmed).await;
+    let audience = Audience::Volunteers {
+        ids: &[a, b],
+        signal_on: true,
+    };
+    let planned = store
+        .plan_alert(
+            id,
+            (AlertPurpose::First, 0),
+            audience,
+            &texts("TOCSIN #1"),
+            (0, i64::MAX / 2),
+            &|| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(planned, Some(2));
+    let claimed = store
+        .claim_deliveries(&[Channel::Signal], 10, 60_000, 1_000)
+        .await
+        .unwrap();
+    let handed: Vec<Handed> = claimed
+        .iter()
+        .map(|c| Handed {
+            id: c.id,
+            channel: Channel::Signal,
+            provider_id: Some("1700000000001".into()),
+            took_ms: 5,
+        })
+        .collect();
+    store.deliveries_submitted(&handed, 1_100).await.unwrap();
+    let read = receipt(DeliveryStatus::Read);
+    let moved = store
+        .apply_receipt(Channel::Signal, "1700000000001", Some(a), &read)
+        .await
+        .unwrap();
+    assert_eq!(moved, Some(a));
+    for c in &claimed {
+        let expected = if c.volunteer_id == a { "read" } else { "submitted" };
+        assert_eq!(
+            delivery_status(&store, c.id).await,
+            expected,
+            "volunteer {}",
+            c.volunteer_id
+        );
+    }
+}
+
 /// Twilio's `queued`, `accepted` and `sending` callbacks are `Submitted` receipts; one can beat
 /// our record of the send (a Messaging Service sends them at once).
 async fn an_early_submitted_receipt_does_not_break_the_send_record(store: Store) {
@@ -207,6 +261,7 @@ mod known_bugs {
 }
 
 on_both_backends!(
+    a_signal_receipt_moves_only_its_senders_delivery,
     any_two_receipts_leave_the_further_one,
     an_ending_is_never_revived,
     an_early_receipt_is_applied_when_the_send_is_recorded,
