@@ -2,7 +2,10 @@
 //! through the store's public API; raw SQL here only reads (or, where a test says so, plays
 //! an outside writer).
 
+use std::collections::hash_map::DefaultHasher;
 use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use base64::Engine;
 use sqlx::any::AnyRow;
@@ -14,6 +17,7 @@ use tocsin::store::incidents::{self, NewIncident};
 use tocsin::store::reports::NewReport;
 use tocsin::store::volunteers::NewVolunteer;
 use tocsin::store::Store;
+use tokio::sync::OnceCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -61,8 +65,8 @@ pub fn pg_admin_url() -> String {
 }
 
 /// Runs `scenario` on a fresh, migrated store (`Store::open`, as every instance opens it).
-/// PostgreSQL's is a database of its own, dropped afterwards, also when the scenario panics;
-/// PostgreSQL unreachable: the test fails.
+/// PostgreSQL's is a database of its own, a copy of `template()`, dropped afterwards, also when
+/// the scenario panics; PostgreSQL unreachable: the test fails.
 pub async fn with_store<F, Fut>(backend: Backend, scenario: F)
 where
     F: FnOnce(Store) -> Fut,
@@ -70,35 +74,26 @@ where
 {
     let dir = tempfile::tempdir().expect("temp dir");
     let admin = pg_admin_url();
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_string();
     let mut pg = None;
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
         Backend::Postgres => {
+            let template = TEMPLATE.get_or_init(|| make_template(&admin, &base)).await;
             let name = format!("tocsin_store_{:016x}", rand::random::<u64>());
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for this test: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}"))
+            let mut conn = admin_connection(&admin).await;
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                 .execute(&mut conn)
                 .await
                 .expect("create database");
-            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-            let url = format!("{base}/{name}");
-            pg = Some((conn, name));
-            url
+            pg = Some((conn, name.clone()));
+            format!("{base}/{name}")
         }
     };
-    let database = Database {
-        url,
-        max_connections: 8,
-    };
-    let crypto = Crypto {
-        key: Some(base64::engine::general_purpose::STANDARD.encode([7u8; 32]).into()),
-        key_file: dir.path().join("unused.key").display().to_string(),
-    };
-    let store = Store::open(&database, &crypto)
-        .await
-        .expect("store opens, migrated");
+    let store = open(url, dir.path()).await;
     let outcome = tokio::spawn(scenario(store.clone())).await;
     store.close().await;
     if let Some((mut conn, name)) = pg {
@@ -110,6 +105,93 @@ where
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
+}
+
+async fn open(url: String, dir: &Path) -> Store {
+    let database = Database {
+        url,
+        max_connections: 8,
+    };
+    let crypto = Crypto {
+        key: Some(base64::engine::general_purpose::STANDARD.encode([7u8; 32]).into()),
+        key_file: dir.join("unused.key").display().to_string(),
+    };
+    Store::open(&database, &crypto)
+        .await
+        .expect("store opens, migrated")
+}
+
+async fn admin_connection(admin: &str) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} for this test: {e}"))
+}
+
+/// A PostgreSQL database migrated once by `Store::open` and copied for every test: a copy
+/// takes a fraction of the migrations' time. Named by the migrations it holds, it is kept for
+/// later runs and made again (the older ones dropped) when they change.
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+async fn make_template(admin: &str, base: &str) -> String {
+    let name = format!("tocsin_store_tmpl_{:016x}", migrations_hash());
+    let mut conn = admin_connection(admin).await;
+    // One test process at a time makes it; the others wait, then find it.
+    sqlx::query("SELECT pg_advisory_lock(7413990)")
+        .execute(&mut conn)
+        .await
+        .expect("lock");
+    let exists = sqlx::query("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut conn)
+        .await
+        .expect("pg_database")
+        .is_some();
+    if !exists {
+        let older: Vec<String> =
+            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'tocsin_store_tmpl_%'")
+                .fetch_all(&mut conn)
+                .await
+                .expect("pg_database");
+        for old in older {
+            // Built for other migrations, or left half-made; one in use stays (and errs here).
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old}"))
+                .execute(&mut conn)
+                .await;
+        }
+        let building = format!("{name}_build");
+        sqlx::query(&format!("CREATE DATABASE {building}"))
+            .execute(&mut conn)
+            .await
+            .expect("create the template");
+        let dir = tempfile::tempdir().expect("temp dir");
+        open(format!("{base}/{building}"), dir.path()).await.close().await;
+        // Whole or absent: a template is named only once migrated.
+        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("name the template");
+    }
+    sqlx::query("SELECT pg_advisory_unlock(7413990)")
+        .execute(&mut conn)
+        .await
+        .expect("unlock");
+    name
+}
+
+/// The PostgreSQL migrations' names and contents, hashed.
+fn migrations_hash() -> u64 {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("migrations/postgres")
+        .map(|e| e.expect("migration").path())
+        .collect();
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    for file in files {
+        file.file_name().hash(&mut hasher);
+        std::fs::read(&file).expect("migration").hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// An approved volunteer reached by SMS, with a circle around Koreatown as home area.
