@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sqlx::Row;
-use tocsin::domain::{AlertPurpose, IncidentStatus, Standing};
-use tocsin::store::alerts::{Audience, Bodies, Planned};
+use tocsin::domain::{AlertPurpose, Channel, IncidentStatus, Standing};
+use tocsin::store::alerts::{confirm, Audience, Bodies, Planned};
+use tocsin::store::outbox::Handed;
 use tocsin::store::volunteers::NewVolunteer;
 use tocsin::store::Store;
 
@@ -231,6 +232,79 @@ async fn a_fanout_cut_short_is_finished_once(store: Store) {
     );
 }
 
+/// The all-clear goes to everyone the first alert reached or may have reached (in flight,
+/// sent), those coming first, once; not to whom it never left for (cancelled unsent).
+async fn the_all_clear_goes_to_everyone_the_alert_may_have_reached(store: Store) {
+    let ids = volunteers(&store, 600, 3).await;
+    let id = incident(&store, IncidentStatus::Confirmed).await;
+    assert_eq!(plan_first(&store, id, &ids).await, Some(3));
+    let now = tocsin::store::now_ms();
+    let claimed = store
+        .claim_deliveries(&[Channel::Sms], 2, 60_000, now)
+        .await
+        .unwrap();
+    let (in_flight, sent) = (claimed[0].volunteer_id, claimed[1].volunteer_id);
+    let handed = Handed {
+        id: claimed[1].id,
+        channel: Channel::Sms,
+        provider_id: Some("SMac".into()),
+        took_ms: 4,
+    };
+    store.deliveries_submitted(&[handed], now).await.unwrap();
+    let alert_id: i64 = sqlx::query_scalar("SELECT alert_id FROM deliveries WHERE id = $1")
+        .bind(claimed[1].id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let mut tx = store.write().await.unwrap();
+    confirm(&mut tx, id, sent, alert_id, "coming", now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store
+        .close_incident(id, IncidentStatus::AllClear, "over")
+        .await
+        .unwrap());
+    assert_eq!(store.reached_by_first_alert(id).await.unwrap(), {
+        let mut r = vec![in_flight, sent];
+        r.sort_unstable();
+        r
+    });
+    let to_end: Vec<i64> = store
+        .incidents_to_all_clear()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(to_end, vec![id]);
+
+    let bodies = texts("ALL CLEAR");
+    for expected in [Some(2), None] {
+        let planned = store
+            .plan_alert(
+                id,
+                (AlertPurpose::AllClear, 0),
+                Audience::ReachedByFirstAlert,
+                &bodies,
+                (now, now + 60_000),
+                &|| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(planned, expected, "written once");
+    }
+    assert!(store.incidents_to_all_clear().await.unwrap().is_empty());
+    let order = sqlx::query(
+        "SELECT d.volunteer_id, d.priority FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
+         WHERE a.incident_id = $1 AND a.purpose = 'all_clear' ORDER BY d.priority, d.id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let order: Vec<i64> = order.iter().map(|r| r.get("volunteer_id")).collect();
+    assert_eq!(order, vec![sent, in_flight], "those coming first");
+}
+
 /// A `Bodies` of one text (one language only) is a valid value, but `bodies::language_case`
 /// then writes `CASE v.language ELSE $5 END`, which neither SQLite nor PostgreSQL accepts.
 /// Dispatch always passes every language, so it does not show today.
@@ -283,4 +357,5 @@ on_both_backends!(
     a_failed_plan_leaves_nothing_half_written,
     concurrent_plans_write_one_alert,
     a_fanout_cut_short_is_finished_once,
+    the_all_clear_goes_to_everyone_the_alert_may_have_reached,
 );
