@@ -128,3 +128,4 @@ ack-unknown = Nothing to acknowledge. Reply ACK and the number you were paged fo
 duty-on = You are on duty: tocsin will text you when a report needs a dispatcher. DUTY OFF to stop.
 duty-off = You are off duty: no pages until you text DUTY ON.
 enough = #{ $id }: enough people are coming. Stand by; we will text you if more are needed.
+surplus = #{ $id } has enough. #{ $other }, { $km } km away, needs { $n }: reply Y{ $other }.

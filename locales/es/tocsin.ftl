@@ -121,3 +121,4 @@ ack-unknown = Nada que confirmar. Responda ACK y el número del aviso, como ACK1
 duty-on = Está de turno: tocsin le escribirá cuando un reporte necesite un despachador. DUTY OFF para dejarlo.
 duty-off = Fuera de turno: ningún aviso hasta que escriba DUTY ON.
 enough = #{ $id }: ya van suficientes personas. Espere; le escribiremos si hacen falta más.
+surplus = #{ $id } ya tiene suficientes. #{ $other }, a { $km } km, necesita { $n }: responda SI{ $other }.

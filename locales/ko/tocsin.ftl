@@ -119,3 +119,4 @@ ack-unknown = 확인할 호출이 없습니다. ACK12 처럼 ACK 와 번호를 �
 duty-on = 당번입니다: 담당자가 필요한 제보가 있으면 tocsin 이 문자를 보냅니다. 끝내려면 DUTY OFF.
 duty-off = 당번이 아닙니다: DUTY ON 을 보낼 때까지 호출하지 않습니다.
 enough = #{ $id }: 충분한 인원이 가고 있습니다. 대기해 주세요. 더 필요하면 문자 드립니다.
+surplus = #{ $id } 은(는) 인원이 충분합니다. { $km } km 떨어진 #{ $other } 에 { $n }명 필요: Y{ $other } 로 답장.

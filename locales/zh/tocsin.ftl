@@ -119,3 +119,4 @@ ack-unknown = 没有需要确认的呼叫。请回复 ACK 加编号，例如 ACK
 duty-on = 您在值班：有报告需要调度员时 tocsin 会发短信给您。回复 DUTY OFF 结束。
 duty-off = 您已下班：回复 DUTY ON 之前不会再呼叫您。
 enough = #{ $id }：已有足够的人前往。请待命；如需更多人我们会再发短信。
+surplus = #{ $id } 人数已够。{ $km } 公里外的 #{ $other } 还需要{ $n }人：回复 Y{ $other }。

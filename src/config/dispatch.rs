@@ -50,6 +50,9 @@ pub struct Dispatch {
     pub escalate_to_everyone: bool,
     /// Once `wanted` are coming, everyone alerted who has not answered is told to stand by.
     pub enough_notice: bool,
+    /// One more volunteer coming to an incident that has enough is offered the nearest short
+    /// one within this many metres (0: never).
+    pub surplus_m: f64,
     /// The first alert names the zone or a rough place; the exact place goes to those coming.
     pub progressive_disclosure: bool,
     /// A drill alerts only volunteers with this role, at every step.

@@ -135,3 +135,78 @@ async fn enough(core: &Core, tally: &Tally) -> anyhow::Result<()> {
     tracing::info!(incident_id = id, silent = silent.len(), "enough are coming");
     Ok(())
 }
+
+/// Surplus redirected (issue 14 §5): a volunteer who says they are coming to an incident that
+/// already has `wanted` coming is offered the nearest confirmed incident within
+/// `dispatch.surplus_m` that is short, in the same reply ("#12 has enough. #14, 2 km away,
+/// needs 3: reply Y14"). Only the vetted are offered (only they count). None: nothing to offer.
+pub async fn surplus_offer(
+    core: &Core,
+    incident_id: i64,
+    volunteer_id: i64,
+    channel: crate::domain::Channel,
+    language: Language,
+) -> anyhow::Result<Option<String>> {
+    let d = &core.settings.dispatch;
+    if d.surplus_m <= 0.0 {
+        return Ok(None);
+    }
+    let tallies = core.store.tallies().await?;
+    let Some(own) = tallies.iter().find(|t| t.incident_id == incident_id) else {
+        return Ok(None);
+    };
+    // Their own Y is counted already: more than wanted means they are one too many.
+    if own.responding <= own.wanted {
+        return Ok(None);
+    }
+    let Some(here) = core.store.incident(incident_id).await? else {
+        return Ok(None);
+    };
+    let (Some(lat), Some(lon)) = (here.lat, here.lon) else {
+        return Ok(None);
+    };
+    let mut best: Option<(f64, IncidentRow, i64)> = None;
+    for t in tallies
+        .iter()
+        .filter(|t| t.incident_id != incident_id && t.responding < t.wanted)
+    {
+        let Some(other) = core.store.incident(t.incident_id).await? else {
+            continue;
+        };
+        let (Some(olat), Some(olon)) = (other.lat, other.lon) else {
+            continue;
+        };
+        let m = haversine_m(lat, lon, olat, olon);
+        if m <= d.surplus_m && other.drill == here.drill && best.as_ref().is_none_or(|(b, _, _)| m < *b) {
+            best = Some((m, other, t.wanted - t.responding));
+        }
+    }
+    let Some((m, other, short)) = best else {
+        return Ok(None);
+    };
+    let km = format!("{:.1}", m / 1000.0);
+    let args = [
+        ("id", incident_id.to_string()),
+        ("other", other.id.to_string()),
+        ("km", km),
+        ("n", short.to_string()),
+    ];
+    let offer = text(language, "surplus", &args);
+    if !core
+        .store
+        .record_offer(other.id, volunteer_id, channel.as_str(), &offer, now_ms())
+        .await?
+    {
+        return Ok(None);
+    }
+    core.store
+        .note_history(
+            other.id,
+            IncidentStatus::Confirmed,
+            &format!("a volunteer with #{incident_id}, which has enough, was offered this one"),
+        )
+        .await?;
+    core.events
+        .publish(crate::events::Event::Incident { id: other.id });
+    Ok(Some(offer))
+}

@@ -194,9 +194,23 @@ async fn apply(
     // Answers drive escalation: a "can't" brings in the next person now, not at the next poll.
     core.dispatch_wake.notify_one();
     let vetted = v.standing.vetted();
-    Ok(Some(
-        answer_reply(core, language, answer, incident_id, vetted).await?,
-    ))
+    let reply = answer_reply(core, language, answer, incident_id, vetted).await?;
+    // One too many at this incident: offered a nearby one that is short, in the same reply.
+    let offer = match (answer, vetted) {
+        (Answer::Coming, true) => {
+            crate::dispatch::responding::surplus_offer(core, incident_id, volunteer_id, msg.via, language)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(incident_id, error = %e, "looking for a short incident failed");
+                    None
+                })
+        }
+        _ => None,
+    };
+    Ok(Some(match offer {
+        Some(offer) => format!("{offer} {reply}"),
+        None => reply,
+    }))
 }
 
 /// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place

@@ -79,3 +79,49 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 }
+
+/// An offer's alert: one per incident and volunteer, told in the reply to their answer to
+/// another incident (`OFFER_SEQ` + the volunteer's id).
+pub const OFFER_SEQ: i64 = 2_000_000_000;
+
+impl Store {
+    /// Records that `volunteer_id` was offered the incident in a reply on `channel`: a first
+    /// alert of it that reached them (so that their Y14 answers it, and its updates and
+    /// all-clear reach them), already sent. False when they were offered it before.
+    pub async fn record_offer(
+        &self,
+        incident_id: i64,
+        volunteer_id: i64,
+        channel: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let alert = sqlx::query(
+            "INSERT INTO alerts (incident_id, purpose, seq, created_at, complete) VALUES ($1, 'first', $2, $3, TRUE) \
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(incident_id)
+        .bind(OFFER_SEQ + volunteer_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(alert) = alert else {
+            return Ok(false);
+        };
+        let alert_id: i64 = alert.try_get("id")?;
+        sqlx::query(
+            "INSERT INTO deliveries (alert_id, volunteer_id, channel, body, priority, status, attempts, \
+             next_attempt_at, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 0, 'sent', 1, $5, $5, $5, $5)",
+        )
+        .bind(alert_id)
+        .bind(volunteer_id)
+        .bind(channel)
+        .bind(body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

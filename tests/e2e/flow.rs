@@ -128,7 +128,10 @@ async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Bac
     // The "can't" brought in the nearest volunteer not alerted yet (issue 14 §4); nothing went
     // out twice, and no reply became a new incident.
     app.dispatch_now().await;
-    let far = app.twilio.wait_for_messages(4, std::time::Duration::from_secs(15)).await;
+    let far = app
+        .twilio
+        .wait_for_messages(4, std::time::Duration::from_secs(15))
+        .await;
     assert_eq!(far.len(), 4);
     assert_eq!(far[3].to, OUTSIDE, "the replacement");
     assert_eq!(
