@@ -55,6 +55,9 @@ async fn too_few_coming_widens_the_alert_to_new_people_only(backend: Backend) {
         .await
         .expect("the last step moved back a minute");
     app.dispatch_now().await;
+    let view = app.incident(id).await;
+    assert_eq!(view["escalation_step"], 1, "{view}");
+    assert_eq!(view["counts"]["targeted"], 3, "nobody else planned: {view}");
     app.send_now().await;
     assert!(
         app.twilio.messages_to(&phone(4)).is_empty(),
@@ -63,7 +66,6 @@ async fn too_few_coming_widens_the_alert_to_new_people_only(backend: Backend) {
     for i in 1..=3 {
         assert_eq!(app.twilio.messages_to(&phone(i)).len(), 1, "{}", phone(i));
     }
-    assert_eq!(app.incident(id).await["escalation_step"], 1);
     app.stop().await;
 }
 on_both_backends!(too_few_coming_widens_the_alert_to_new_people_only);
