@@ -164,7 +164,7 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
         language: e.language.as_str(),
         trusted,
         area: e.area.to_json().to_string(),
-        channel: e.reach.map(Reach::as_str).unwrap_or(&before.channel),
+        channel: e.reach.unwrap_or(before.channel).as_str(),
         roles: roles_text(&e.roles),
     };
     if !core.store.update_volunteer(id, edit).await? {

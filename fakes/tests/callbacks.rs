@@ -131,10 +131,22 @@ async fn no_receipt_stops_at_sent() {
     let fake = start().await;
     let receiver = Receiver::start(200).await;
     fake.set_outcome(VOLUNTEER, Outcome::NoReceipt);
-    send_with_callback(&fake, &receiver, VOLUNTEER).await;
+    let (sid, _) = send_with_callback(&fake, &receiver, VOLUNTEER).await;
     receiver.wait_for(1).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(statuses(&receiver.requests()), ["sent"]);
+    // A later message, delivered: statuses come one `callback_delay` apart, so a further status
+    // of the first would be posted before the later one's first.
+    let (later, _) = send_with_callback(&fake, &receiver, "+13235550111").await;
+    let requests = receiver.wait_for(3).await;
+    let of = |sid: &str| -> Vec<Captured> {
+        let sid = Some(sid.to_owned());
+        requests
+            .iter()
+            .filter(|r| r.param("MessageSid") == sid)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(statuses(&of(&sid)), ["sent"]);
+    assert_eq!(statuses(&of(&later)), ["sent", "delivered"]);
     assert_eq!(fake.messages()[0].status, "sent");
 }
 
@@ -160,8 +172,6 @@ async fn errors_from_tocsin_are_recorded_not_retried() {
         records.iter().map(|r| r.response_status).collect::<Vec<_>>(),
         [Some(500), Some(500)]
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(failing.requests().len(), 2, "one post per status, no retries");
 
     // Nobody listening: a connection error is recorded as `None`.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -176,6 +186,12 @@ async fn errors_from_tocsin_are_recorded_not_retried() {
     send(&fake, &form).await;
     let records = fake.wait_for_callbacks(4, WAIT).await;
     assert_eq!(records[2].response_status, None);
+    // The later message's statuses were posted after the first's: a retry would have come first.
+    assert_eq!(
+        records.iter().map(|r| r.response_status).collect::<Vec<_>>(),
+        [Some(500), Some(500), None, None]
+    );
+    assert_eq!(failing.requests().len(), 2, "one post per status, no retries");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! it, so a redelivered webhook or event changes nothing.
 
 use crate::dispatch::message;
-use crate::domain::{Channel, Language, SubscriptionKeyword};
+use crate::domain::{Channel, Language, Reach, SubscriptionKeyword};
 use crate::i18n::text;
 use crate::intake::answers;
 use crate::intake::commands::{self, parse_command, Command};
@@ -281,7 +281,7 @@ fn sender_key(core: &Core, msg: &Inbound) -> String {
 /// answers requests to check, only on Signal; their SMS still count as an answer to an alert
 /// (an alert that failed over to SMS is answered by SMS) and as a stranger's report.
 fn forgeable(msg: &Inbound, v: &VolunteerRow) -> bool {
-    msg.via == Channel::Sms && v.channel == "signal"
+    msg.via == Channel::Sms && v.channel == Reach::Signal
 }
 
 /// The volunteer who sent it: by number, else by Signal account id.

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::channels::{Channels, SendError};
-use crate::domain::{Kind, Language, Phone};
+use crate::domain::{Channel, Kind, Language, Phone};
 use crate::i18n::text;
 use crate::state::{Core, Shared, Shutdown};
 use crate::store::followups::{News, ToTell};
@@ -80,12 +80,12 @@ async fn send(channels: &Channels, report: &ToTell, news: News) -> Result<(), Se
         return Err(SendError::permanent("the reporter's number does not open"));
     };
     let body = words(report, news);
-    match report.channel.as_str() {
-        "signal" => match &channels.signal {
+    match report.channel {
+        Channel::Signal => match &channels.signal {
             Some(signal) => signal.send(to, &body).await.map(drop),
             None => Err(SendError::permanent("Signal is not configured")),
         },
-        _ => {
+        Channel::Sms => {
             let phone = Phone::parse(to).map_err(|_| SendError::permanent("no number to text"))?;
             match &channels.sms {
                 Some(sms) => sms.send(phone.e164(), &body).await.map(drop),
@@ -119,7 +119,7 @@ mod tests {
         ToTell {
             report_id: 12,
             incident_id: 3,
-            channel: "sms".into(),
+            channel: Channel::Sms,
             language: language.into(),
             reporter: None,
             status: status.into(),

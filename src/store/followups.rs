@@ -4,10 +4,10 @@
 
 use sqlx::Row;
 
-use super::vocab::{In, OPEN};
+use super::vocab::{decode, In, OPEN};
 use super::{Result, Store};
 use crate::crypto::Field;
-use crate::domain::{IncidentStatus, LocatedBy, Location};
+use crate::domain::{Channel, IncidentStatus, LocatedBy, Location};
 
 /// What a reporter was asked, and about which report.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +51,8 @@ impl Asked {
 pub struct ToTell {
     pub report_id: i64,
     pub incident_id: i64,
-    pub channel: String,
+    /// The channel the report came in on, which the news goes back on.
+    pub channel: Channel,
     pub language: String,
     /// The reporter's number or Signal account id; None when it does not open.
     pub reporter: Option<String>,
@@ -157,10 +158,11 @@ impl Store {
              FROM reports r JOIN incidents i ON i.id = r.incident_id \
              WHERE r.reporter_enc IS NOT NULL AND r.told_ended_at IS NULL AND r.{} IS NULL \
              AND i.status IN {} \
-             AND r.channel IN ('sms', 'signal') AND (r.flagged IS NULL OR r.flagged = 'repeat') \
+             AND r.channel IN {} AND (r.flagged IS NULL OR r.flagged = 'repeat') \
              ORDER BY r.id LIMIT $1",
             news.column(),
-            news.statuses()
+            news.statuses(),
+            In(&Channel::ALL)
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         let vault = self.vault();
@@ -171,7 +173,7 @@ impl Store {
                 Ok(ToTell {
                     report_id: id,
                     incident_id: r.try_get("incident_id")?,
-                    channel: r.try_get("channel")?,
+                    channel: decode("channel", &r.try_get::<String, _>("channel")?, Channel::parse)?,
                     language: r.try_get("language")?,
                     reporter: vault.open(Field::ReportReporter, id, &sealed).ok(),
                     status: r.try_get("status")?,

@@ -7,9 +7,10 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::vocab::decode;
 use super::{flag, is_unique_violation, now_ms, Conn, Result, Store, StoreError};
 use crate::crypto::Field;
-use crate::domain::Standing;
+use crate::domain::{Reach, Standing};
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
@@ -27,8 +28,8 @@ pub struct VolunteerRow {
     /// Not alerted until then (PAUSE 8h).
     pub paused_until: Option<i64>,
     pub created_at: i64,
-    /// `sms`, `signal` or `both`.
-    pub channel: String,
+    /// How they are reached: stored as `sms`, `signal` or `both`.
+    pub channel: Reach,
     /// Their Signal account id when it is not their number, opened.
     pub signal: Option<String>,
     /// Comma-separated roles ("verifier").
@@ -85,7 +86,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<VolunteerRow> {
         paused: flag(row, "paused")?,
         paused_until: row.try_get("paused_until")?,
         created_at: row.try_get("created_at")?,
-        channel: row.try_get("channel")?,
+        channel: decode("channel", &row.try_get::<String, _>("channel")?, Reach::parse)?,
         signal: signal.map(|s| store.open_value(Field::VolunteerSignal, id, &s)),
         roles: row.try_get("roles")?,
         standing: Standing::from_stored(&row.try_get::<String, _>("standing")?),

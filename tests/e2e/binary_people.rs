@@ -5,8 +5,6 @@
 //! unplaced incident and is asked where, and the answer places that same incident; a bare word
 //! opens nothing and is asked what and where; Korean and Chinese sightings get their kind.
 
-use std::time::Duration;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
@@ -173,6 +171,7 @@ async fn scenario(pg_url: Option<String>) {
     assert!(held["incident_id"].is_null(), "{held}");
 
     // §4: Korean and Chinese sightings get their kind, and are answered in their language.
+    let mut sightings = Vec::new();
     for (from, text, kind, words) in [
         (MIN, "이민단속 34.1000, -118.2000", "raid", "접수"),
         (WEI, "很多警察", "police", "在哪里"),
@@ -184,6 +183,7 @@ async fn scenario(pg_url: Option<String>) {
         );
         let id = net.latest().await;
         assert_eq!(net.incident(id).await["kind"], kind, "{text}");
+        sightings.push(id);
     }
     assert_eq!(net.incidents().await.len(), 5);
 
@@ -207,8 +207,15 @@ async fn scenario(pg_url: Option<String>) {
         .await;
         assert!(told, "{to}: {:?}", twilio.messages_to(to));
     }
-    // The teller polls each second: a second telling would have come by now.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // The teller tells in passes, one after the other. Two more incidents end, the second once
+    // the first's reporter was told: that takes two more passes after the one that told Rosa,
+    // and a second telling would have come in the first of them.
+    for (id, to, words) in [(asked, STRANGER, "false alarm"), (sightings[0], MIN, "오경보")] {
+        let path = format!("/incidents/{id}/false-alarm");
+        let (status, body) = net.api(Method::POST, &path, Some(json!({}))).await;
+        assert_eq!(status, 200, "{body}");
+        net.sent_to(to, &[words]).await;
+    }
     let news = twilio.messages_to(ROSA);
     assert_eq!(news.len(), 1, "one piece of news, once: {news:?}");
 

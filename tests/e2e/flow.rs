@@ -2,25 +2,22 @@
 //! volunteers around it, once each, in their language; their replies are counted; the
 //! all-clear reaches everyone who was alerted.
 
-use std::time::Duration;
-
 use serde_json::json;
-use tocsin_fakes::Outcome;
 
-use crate::helpers::{eventually, spawn_app, Backend};
+use crate::helpers::{spawn_app, Backend};
 use crate::on_both_backends;
 
-const TRUSTED: &str = "+13235550101";
-const INSIDE_EN: &str = "+13235550102";
-const INSIDE_ES: &str = "+13235550103";
+pub(crate) const TRUSTED: &str = "+13235550101";
+pub(crate) const INSIDE_EN: &str = "+13235550102";
+pub(crate) const INSIDE_ES: &str = "+13235550103";
 const OUTSIDE: &str = "+13235550104";
 const REMOVED: &str = "+13235550105";
-const POLYGON: &str = "+13235550106";
-const STRANGER: &str = "+13235550199";
+pub(crate) const POLYGON: &str = "+13235550106";
+pub(crate) const STRANGER: &str = "+13235550199";
 
 // 7-Eleven, 3rd & Vermont, Los Angeles.
-const LAT: f64 = 34.0617;
-const LON: f64 = -118.3005;
+pub(crate) const LAT: f64 = 34.0617;
+pub(crate) const LON: f64 = -118.3005;
 
 async fn a_trusted_sighting_alerts_exactly_the_volunteers_around_it(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -248,104 +245,6 @@ async fn an_unlocated_report_is_placed_by_a_dispatcher_then_dispatched(backend: 
 }
 on_both_backends!(an_unlocated_report_is_placed_by_a_dispatcher_then_dispatched);
 
-async fn failed_and_unsubscribed_deliveries_are_counted_and_remembered(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.volunteer("Rosa", TRUSTED, "en", true, 34.2, -118.5, 1000.0)
-        .await;
-    app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
-        .await;
-    let beto = app
-        .volunteer("Beto", INSIDE_ES, "es", false, LAT, LON, 1000.0)
-        .await;
-    app.volunteer("Poly", POLYGON, "en", false, LAT, LON, 1000.0)
-        .await;
-    app.twilio.set_outcome(INSIDE_EN, Outcome::Undelivered(30003));
-    app.twilio.opt_out(INSIDE_ES);
-
-    app.text(TRUSTED, "police raid 34.0617, -118.3005").await;
-    let incident = app.latest_incident_id().await;
-    let view = app
-        .wait_incident(incident, "1 delivered, 2 failed", |v| {
-            v["counts"]["delivered"] == 1 && v["counts"]["failed"] == 2
-        })
-        .await;
-    assert_eq!(view["counts"]["targeted"], 3);
-    // Twilio said 21610: Beto unsubscribed, and is no longer alerted.
-    let (_, beto_view) = app.get(&format!("/volunteers/{beto}")).await;
-    assert_eq!(beto_view["opted_out"], true, "{beto_view}");
-    app.text(STRANGER, "second raid 34.0618, -118.3004").await;
-    let second = app.latest_incident_id().await;
-    app.post(&format!("/incidents/{second}/verify"), json!({})).await;
-    app.wait_incident(second, "2 targeted", |v| v["counts"]["targeted"] == 2)
-        .await;
-    app.stop().await;
-}
-on_both_backends!(failed_and_unsubscribed_deliveries_are_counted_and_remembered);
-
-async fn without_twilio_credentials_alerts_wait_and_are_not_lost(backend: Backend) {
-    let app = crate::helpers::spawn_app_with(backend, |s| {
-        s.twilio.account_sid = None;
-        s.twilio.auth_token = None;
-    })
-    .await;
-    let resp = app
-        .http
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let health: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(health["sms"], "not configured");
-    app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
-        .await;
-    let (status, body) = app
-        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let incident = body["incident_id"].as_i64().unwrap();
-    app.post(&format!("/incidents/{incident}/verify"), json!({}))
-        .await;
-    let view = app
-        .wait_incident(incident, "1 queued", |v| v["counts"]["queued"] == 1)
-        .await;
-    assert_eq!(view["counts"]["targeted"], 1);
-    assert!(app.twilio.messages().is_empty());
-    app.stop().await;
-}
-on_both_backends!(without_twilio_credentials_alerts_wait_and_are_not_lost);
-
-async fn a_carrier_opt_out_in_a_status_callback_stops_alerts(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let ann = app
-        .volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)
-        .await;
-    // The carrier reports the volunteer unsubscribed only after the send (ErrorCode 21610).
-    app.twilio.set_outcome(INSIDE_EN, Outcome::Undelivered(21610));
-    let (_, body) = app
-        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
-        .await;
-    let first = body["incident_id"].as_i64().unwrap();
-    app.post(&format!("/incidents/{first}/verify"), json!({})).await;
-    app.wait_incident(first, "1 failed", |v| v["counts"]["failed"] == 1)
-        .await;
-    // The opt-out is written just after the receipt that carries it.
-    let opted_out = eventually(Duration::from_secs(5), || async {
-        app.get(&format!("/volunteers/{ann}")).await.1["opted_out"] == true
-    })
-    .await;
-    assert!(opted_out, "Ann is opted out");
-    let (_, body) = app
-        .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
-        .await;
-    let second = body["incident_id"].as_i64().unwrap();
-    app.post(&format!("/incidents/{second}/verify"), json!({})).await;
-    app.dispatch_now().await;
-    assert_eq!(app.incident(second).await["counts"]["targeted"], 0);
-    app.stop().await;
-}
-on_both_backends!(a_carrier_opt_out_in_a_status_callback_stops_alerts);
-
 async fn the_verification_policy_decides_what_dispatches_by_itself(backend: Backend) {
     use tocsin::config::AutoVerify;
     for (policy, stranger_dispatches, trusted_dispatches) in
@@ -375,6 +274,7 @@ async fn the_verification_policy_decides_what_dispatches_by_itself(backend: Back
     }
 }
 on_both_backends!(the_verification_policy_decides_what_dispatches_by_itself);
+
 async fn merged_incidents_alert_nobody_twice_and_updates_reach_everyone_once(backend: Backend) {
     let app = spawn_app(backend).await;
     app.volunteer("Ann", INSIDE_EN, "en", false, LAT, LON, 1000.0)

@@ -259,6 +259,14 @@ impl TestApp {
         tocsin::dispatch::step(self.core()).await.expect("dispatch step");
     }
 
+    /// Runs one outbox pass now: whatever was due has gone to the fakes when it returns, so
+    /// that "nobody was alerted" is a checked fact too.
+    pub async fn send_now(&self) {
+        tocsin::outbox::run_pending_deliveries(self.core())
+            .await
+            .expect("outbox pass");
+    }
+
     /// A second instance on the same database and key, with its own HTTP port and its own
     /// fake Twilio (so that each instance's sends can be counted). Stop it before `self`.
     pub async fn second_instance(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {

@@ -31,6 +31,7 @@ mod escalation;
 mod fanout;
 mod faults;
 mod flow;
+mod flow_undelivered;
 mod followup;
 mod guard;
 mod instances;

@@ -239,10 +239,14 @@ async fn an_sms_in_a_signal_volunteers_name_carries_no_trust(backend: Backend) {
         "Vera is asked to check, on Signal"
     );
     assert_eq!(app.incident(incident).await["status"], "verifying");
-    // A forged CONFIRM in Vera's name decides nothing.
+    // A forged CONFIRM in Vera's name decides nothing: applied by the time the webhook is
+    // answered, it left the incident as it was, and a dispatcher pass then plans no alert.
     app.text(VERA, "CONFIRM").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.incident(incident).await["status"], "verifying");
+    app.dispatch_now().await;
+    let view = app.incident(incident).await;
+    assert_eq!(view["status"], "verifying", "{view}");
+    assert_eq!(view["counts"]["targeted"], 0, "nobody alerted: {view}");
+    app.send_now().await;
     assert!(app.twilio.messages_to(ON_SMS).is_empty(), "nobody alerted");
     // Vera's own CONFIRM, on Signal, does.
     bridge(&app).incoming(VERA, "CONFIRM");

@@ -223,7 +223,7 @@ fn view(row: &VolunteerRow, full_phone: bool) -> Value {
         "id": row.id,
         "name": row.name,
         "phone_last4": roster::last4(&phone),
-        "channel": row.channel,
+        "channel": row.channel.as_str(),
         "roles": row.roles.split(',').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
         "has_signal_address": row.signal.is_some(),
 

@@ -26,7 +26,8 @@ pub struct Row {
     pub roles: Vec<String>,
     /// `approved`, `pending` or `unvetted`.
     pub standing: &'static str,
-    pub channel: String,
+    /// `sms`, `signal` or `both`.
+    pub channel: &'static str,
     /// How long ago they joined (or were added).
     pub joined: String,
 }
@@ -75,7 +76,7 @@ pub(super) fn row(v: &VolunteerRow) -> Row {
             .map(str::to_string)
             .collect(),
         standing: v.standing.as_str(),
-        channel: v.channel.clone(),
+        channel: v.channel.as_str(),
         joined: view::age(v.created_at),
     }
 }

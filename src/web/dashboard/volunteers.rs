@@ -106,7 +106,7 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
         }
     }
     page.language = v.language.clone();
-    page.channel = v.channel.clone();
+    page.channel = v.channel.as_str().into();
     page.trusted = v.trusted;
     page.verifier = r.roles.iter().any(|role| role == "verifier");
     page.drill = r.roles.contains(&page.drill_role);
