@@ -1,7 +1,8 @@
 //! Issue 14 §4 through the real binary, on SQLite and on PostgreSQL: answers drive escalation.
 //! Each "can't" brings in the nearest volunteer not alerted yet, whose alert says how many are
 //! still needed; once `wanted` are coming, everyone alerted who is silent is told to stand by;
-//! when someone drops out after that, the next person is brought in.
+//! when someone drops out after that, the next person is brought in. One too many at an
+//! incident is offered a short one nearby in the same reply, and their answer to it counts.
 
 use reqwest::Method;
 use serde_json::json;
@@ -20,6 +21,17 @@ const B2: &str = "+13235550812";
 const B3: &str = "+13235550813";
 const REPORTER: &str = "+13235550821";
 const POINT: (f64, f64) = (34.0633, -118.2846);
+
+mod surplus {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Sqlite, super::surplus_scenario).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Postgres, super::surplus_scenario).await
+    }
+}
 
 mod answers {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,5 +130,67 @@ async fn scenario(pg_url: Option<String>) {
     ] {
         assert!(history.contains(line), "{line}: {history}");
     }
+    drop(server);
+}
+
+async fn surplus_scenario(pg_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = vec![
+        ("TOCSIN_DISPATCH__AUTO_VERIFY", "all"),
+        ("TOCSIN_DISPATCH__WANTED", "1"),
+        ("TOCSIN_DISPATCH__ESCALATE_AFTER_S", "3600"),
+    ];
+    if let Some(url) = &pg_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
+    }
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let server = start_with(dir.path(), Some(&twilio), &env).await;
+    let net = Net {
+        twilio: &twilio,
+        base: server.base.clone(),
+        http: reqwest::Client::new(),
+    };
+    // A1 and A2 live at the point; B1 two kilometres north, where the second raid is.
+    let second = (POINT.0 + 2000.0 / 111_195.0, POINT.1);
+    for (name, phone, (lat, lon)) in [("A1", A1, POINT), ("A2", A2, POINT), ("B1", B1, second)] {
+        let body = json!({"name": name, "phone": phone, "language": "en",
+            "area": {"type": "circle", "lat": lat, "lon": lon, "radius_m": 500.0}});
+        let (status, v) = net.api(Method::POST, "/volunteers", Some(body)).await;
+        assert_eq!(status, 201, "{v}");
+    }
+    net.text(REPORTER, "ICE raid at 34.0633, -118.2846").await;
+    let a = net.latest().await;
+    net.text(B2, &format!("ICE raid at {:.5}, {:.5}", second.0, second.1))
+        .await;
+    let b = net.latest().await;
+    assert!(b > a, "two incidents");
+    net.sent_to(A2, &[&format!("Y{a}=coming")]).await;
+    net.sent_to(B1, &[&format!("Y{b}=coming")]).await;
+
+    // A1 is enough for the first; A2, one too many, is offered the second in the same reply.
+    net.text(A1, &format!("Y{a}")).await;
+    let reply = net.text(A2, &format!("Y{a}")).await;
+    assert!(
+        reply.starts_with(&format!(
+            "#{a} has enough. #{b}, 2.0 km away, needs 1: reply Y{b}."
+        )),
+        "{reply}"
+    );
+    // A2 takes it: the answer counts there, and the first keeps its one.
+    let took = net.text(A2, &format!("Y{b}")).await;
+    assert!(took.contains(&format!("#{b}")), "{took}");
+    assert_eq!(net.counts(b).await.0, 1, "A2 is coming to the second");
+    let history = net.incident(b).await["history"].to_string();
+    assert!(
+        history.contains(&format!(
+            "a volunteer with #{a}, which has enough, was offered this one"
+        )),
+        "{history}"
+    );
+    // B1 is one too many at the second too, but nothing nearby is short: nothing is offered.
+    let plain = net.text(B1, &format!("Y{b}")).await;
+    assert!(!plain.contains("has enough"), "{plain}");
     drop(server);
 }
