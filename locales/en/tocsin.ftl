@@ -129,3 +129,4 @@ duty-on = You are on duty: tocsin will text you when a report needs a dispatcher
 duty-off = You are off duty: no pages until you text DUTY ON.
 enough = #{ $id }: enough people are coming. Stand by; we will text you if more are needed.
 surplus = #{ $id } has enough. #{ $other }, { $km } km away, needs { $n }: reply Y{ $other }.
+page-flood = TOCSIN: the hotline is over its limit ({ $n } reports in an hour). New reports are held, not alerted. Check them: { $link }

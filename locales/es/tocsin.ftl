@@ -122,3 +122,4 @@ duty-on = Está de turno: tocsin le escribirá cuando un reporte necesite un des
 duty-off = Fuera de turno: ningún aviso hasta que escriba DUTY ON.
 enough = #{ $id }: ya van suficientes personas. Espere; le escribiremos si hacen falta más.
 surplus = #{ $id } ya tiene suficientes. #{ $other }, a { $km } km, necesita { $n }: responda SI{ $other }.
+page-flood = TOCSIN: la línea pasó su límite ({ $n } reportes en una hora). Los nuevos reportes quedan retenidos, sin alertas. Revíselos: { $link }

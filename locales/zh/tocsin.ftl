@@ -120,3 +120,4 @@ duty-on = 您在值班：有报告需要调度员时 tocsin 会发短信给您�
 duty-off = 您已下班：回复 DUTY ON 之前不会再呼叫您。
 enough = #{ $id }：已有足够的人前往。请待命；如需更多人我们会再发短信。
 surplus = #{ $id } 人数已够。{ $km } 公里外的 #{ $other } 还需要{ $n }人：回复 Y{ $other }。
+page-flood = TOCSIN：热线超出上限（一小时 { $n } 条报告）。新报告被暂扣，不会发出警报。请查看：{ $link }

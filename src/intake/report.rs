@@ -124,6 +124,9 @@ pub(crate) async fn receive_as(
     tx.commit().await?;
     let located = location.located_by.map_or("no", LocatedBy::as_str);
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
+    if flagged == Some(guard::Flag::OverHotlineLimit) {
+        crate::oncall::flood(core).await;
+    }
     let answered = flagged.is_none_or(guard::Flag::answered);
     let placed = location.point.is_some();
     if held || !flagged.is_none_or(guard::Flag::may_act) {

@@ -29,6 +29,37 @@ pub async fn run(core: Shared, channels: Channels, mut shutdown: Shutdown) {
     }
 }
 
+/// The hotline is over `intake.max_reports_per_hour`: reports are held, a person must look.
+/// Pages those on duty (everyone with a phone, if nobody is) once per hour of flood.
+pub async fn flood(core: &Core) {
+    if let Err(e) = page_flood(core).await {
+        tracing::error!(error = %e, "paging for a flood failed");
+    }
+}
+
+async fn page_flood(core: &Core) -> anyhow::Result<()> {
+    let hour = crate::store::now_ms() / 3_600_000;
+    let dispatchers = core.store.dispatchers().await?;
+    let on_duty: Vec<_> = dispatchers.iter().filter(|d| d.on_duty).collect();
+    let (round, to) = match on_duty.is_empty() {
+        false => (crate::domain::Round::OnDuty, on_duty),
+        true => (crate::domain::Round::Everyone, dispatchers.iter().collect()),
+    };
+    let recipients: Vec<_> = to.iter().map(|d| (d.id, d.channel)).collect();
+    let queued = core
+        .store
+        .page_topic(&format!("flood:{hour}"), round, &recipients)
+        .await?;
+    if queued > 0 {
+        tracing::warn!(
+            pages = queued,
+            "the hotline is over its limit: paging the dispatchers"
+        );
+        core.oncall_wake.notify_one();
+    }
+    Ok(())
+}
+
 /// One pass: mark what waits too long unplaced, take the rounds due, send the pages due.
 pub async fn step(core: &Core, channels: &Channels) -> anyhow::Result<()> {
     rounds::mark_unplaced(core).await?;

@@ -47,8 +47,19 @@ async fn send_one(
     page: &DuePage,
     to: &Dispatcher,
 ) -> Result<String, SendError> {
+    let number = to
+        .phone
+        .as_deref()
+        .ok_or_else(|| SendError::permanent("no phone"))?;
     let Some(incident_id) = page.incident_id else {
-        return Err(SendError::permanent("a page without an incident"));
+        // A flood: no incident to take, the held reports to look at.
+        let n = core.settings.intake.max_reports_per_hour.to_string();
+        let link = format!("{}/reports", core.settings.public_base());
+        let body = crate::i18n::text(to.language, "page-flood", &[("n", n), ("link", link)]);
+        return channels
+            .send(page.channel, number, &body)
+            .await
+            .map(|a| a.provider_id);
     };
     let incident = core
         .store

@@ -301,3 +301,27 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Queues one page per dispatcher for a subject with no incident (a flood: `flood:<hour>`);
+    /// pages for the same subject and dispatcher are queued once. How many were queued now.
+    pub async fn page_topic(&self, topic: &str, round: Round, to: &[(i64, Channel)]) -> Result<u64> {
+        let now = now_ms();
+        let mut queued = 0;
+        for (user_id, channel) in to {
+            let done = sqlx::query(
+                "INSERT INTO pages (topic, user_id, round, channel, status, next_attempt_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'queued', $5, $5, $5) ON CONFLICT (topic, round, user_id) DO NOTHING",
+            )
+            .bind(topic)
+            .bind(*user_id)
+            .bind(round.number())
+            .bind(channel.as_str())
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+            queued += done.rows_affected();
+        }
+        Ok(queued)
+    }
+}

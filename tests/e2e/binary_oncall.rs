@@ -17,6 +17,17 @@ const STRANGER: &str = "+13235550611";
 const OTHER: &str = "+13235550612";
 const PASSWORD: &str = "a long enough passphrase";
 
+mod flood {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Sqlite, super::flood_scenario).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        crate::binary_run::on_backend(crate::helpers::Backend::Postgres, super::flood_scenario).await
+    }
+}
+
 mod paging {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_sqlite() {
@@ -175,5 +186,45 @@ async fn scenario(pg_url: Option<String>) {
         !log.contains("5550601") && !log.contains("5550602"),
         "a number in the log"
     );
+    drop(server);
+}
+
+/// A flood of reports over `intake.max_reports_per_hour` pages the dispatcher on duty, once.
+async fn flood_scenario(pg_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = vec![("TOCSIN_INTAKE__MAX_REPORTS_PER_HOUR", "3")];
+    if let Some(url) = &pg_url {
+        env.push(("TOCSIN_DATABASE__URL", url.as_str()));
+    }
+    assert!(
+        run_cli(
+            dir.path(),
+            &env,
+            &["user", "add", "ana", "--phone", ANA],
+            Some(PASSWORD)
+        )
+        .ok
+    );
+    assert!(run_cli(dir.path(), &env, &["user", "duty", "ana", "on"], None).ok);
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .unwrap();
+    let server = start_with(dir.path(), Some(&twilio), &env).await;
+    let net = Net {
+        twilio: &twilio,
+        base: server.base.clone(),
+        http: reqwest::Client::new(),
+    };
+    for i in 0..5 {
+        let from = format!("+1323555090{i}");
+        net.text(&from, &format!("ICE raid at 34.06{i}, -118.2846")).await;
+    }
+    let page = net.sent_to(ANA, &["over its limit"]).await;
+    assert!(
+        page.contains("(3 reports in an hour)") && page.contains("/reports"),
+        "{page}"
+    );
+    let flagged = net.latest_report().await;
+    assert_eq!(flagged["flagged"], "rate_limited", "{flagged}");
     drop(server);
 }
