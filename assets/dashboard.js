@@ -65,3 +65,66 @@
     status.hidden = true;
   }
 })();
+
+// Attention (issue 14): the tab's title counts the incidents waiting for a dispatcher; a new one
+// can ring a short sound and show a browser notification (its number only: lock screens are
+// seen by others). Permission is asked once, on a click, and nothing waits for it.
+(function () {
+  'use strict';
+  var box = document.getElementById('attention');
+  var queue = document.getElementById('queue');
+  if (!box || !queue) return;
+  var base = document.title.replace(/^\(\d+\)\s*/, '');
+  var sound = document.getElementById('attend-sound');
+  var notify = document.getElementById('attend-notify');
+  var seen = null;
+  box.hidden = false;
+  try { sound.checked = window.localStorage.getItem('tocsin.sound') === '1'; } catch (_) { /* private mode */ }
+  sound.addEventListener('change', function () {
+    try { window.localStorage.setItem('tocsin.sound', sound.checked ? '1' : '0'); } catch (_) { /* private mode */ }
+  });
+
+  function notifications() { return 'Notification' in window; }
+  function askable() { notify.hidden = !notifications() || Notification.permission !== 'default'; }
+  askable();
+  notify.addEventListener('click', function () {
+    var asked = Notification.requestPermission(askable);
+    if (asked && asked.then) asked.then(askable, askable);
+  });
+
+  function beep() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try {
+      var ctx = new Context();
+      var tone = ctx.createOscillator();
+      var gain = ctx.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.1;
+      tone.connect(gain);
+      gain.connect(ctx.destination);
+      tone.start();
+      tone.stop(ctx.currentTime + 0.3);
+    } catch (_) { /* no audio: the title still counts */ }
+  }
+
+  function check() {
+    var head = document.getElementById('waiting');
+    if (!head) return;
+    var n = Number(head.getAttribute('data-waiting')) || 0;
+    document.title = (n > 0 ? '(' + n + ') ' : '') + base;
+    var ids = (head.getAttribute('data-ids') || '').split(',').filter(Boolean);
+    if (seen !== null) {
+      var fresh = ids.filter(function (id) { return seen.indexOf(id) < 0; });
+      if (fresh.length && sound.checked) beep();
+      if (fresh.length && notifications() && Notification.permission === 'granted') {
+        fresh.forEach(function (id) {
+          try { new Notification('tocsin #' + id + ' needs a dispatcher', { tag: 'tocsin-' + id }); } catch (_) { /* unsupported */ }
+        });
+      }
+    }
+    seen = ids;
+  }
+  check();
+  new MutationObserver(check).observe(queue, { childList: true });
+})();

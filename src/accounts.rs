@@ -20,6 +20,8 @@ pub struct User {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// Paging (issue 14): None without a phone; else whether the account is on duty.
+    pub on_duty: Option<bool>,
 }
 
 impl User {
@@ -40,6 +42,7 @@ impl User {
             name: row.name.clone(),
             // An unknown stored role gets the lesser rights.
             role: Role::parse(&row.role).unwrap_or(Role::Dispatcher),
+            on_duty: row.has_phone.then_some(row.on_duty),
         }
     }
 }

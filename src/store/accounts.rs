@@ -18,6 +18,9 @@ pub struct UserRow {
     pub failed_logins: i64,
     /// Locked until then (ms since the epoch), if locked.
     pub locked_until: Option<i64>,
+    /// Whether it has a phone to be paged on, and its on-duty switch.
+    pub has_phone: bool,
+    pub on_duty: bool,
 }
 
 impl UserRow {
@@ -45,10 +48,13 @@ fn user_from(row: &AnyRow) -> Result<UserRow> {
         created_at: row.try_get("created_at")?,
         failed_logins: row.try_get("failed_logins")?,
         locked_until: row.try_get("locked_until")?,
+        has_phone: row.try_get::<Option<String>, _>("phone_hash")?.is_some(),
+        on_duty: super::flag(row, "on_duty")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, name, role, password_hash, created_at, failed_logins, locked_until";
+const USER_COLUMNS: &str =
+    "id, name, role, password_hash, created_at, failed_logins, locked_until, phone_hash, on_duty";
 
 impl Store {
     pub async fn insert_user(&self, name: &str, role: &str, password_hash: &str) -> Result<i64> {
@@ -179,7 +185,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT u.id AS id, u.name AS name, u.role AS role, u.password_hash AS password_hash, \
              u.created_at AS created_at, u.failed_logins AS failed_logins, \
-             u.locked_until AS locked_until, s.csrf AS csrf, s.expires_at AS expires_at \
+             u.locked_until AS locked_until, u.phone_hash AS phone_hash, u.on_duty AS on_duty, \
+             s.csrf AS csrf, s.expires_at AS expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)

@@ -218,8 +218,8 @@ impl Store {
     pub async fn open_incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM incidents WHERE status IN {OPEN} \
-             ORDER BY CASE status WHEN 'verifying' THEN 0 WHEN 'unverified' THEN 1 ELSE 2 END, id DESC LIMIT $1"
-
+             ORDER BY CASE WHEN needs_person IS NOT NULL AND acked_at IS NULL THEN 0 ELSE 1 END, \
+             CASE status WHEN 'verifying' THEN 0 WHEN 'unverified' THEN 1 ELSE 2 END, id DESC LIMIT $1"
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()

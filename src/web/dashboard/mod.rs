@@ -8,6 +8,7 @@
 
 mod assets;
 mod audit_page;
+mod duty;
 mod incident;
 mod live;
 mod login;
@@ -74,6 +75,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/fragments/queue", get(queue::fragment))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/duty", post(duty::set))
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
         .route("/incidents/{id}/act", post(incident::act))

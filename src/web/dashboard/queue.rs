@@ -1,4 +1,5 @@
-//! `/`: the live queue. Open incidents, unverified first, then newest; each with its kind,
+//! `/`: the live queue. Open incidents, those waiting for a dispatcher first (no verifier in
+//! reach, none answered, not placed), then unverified, then newest; each with its kind,
 //! place, age, first words and how far its alert got. The list is a fragment the page
 //! refetches whenever the live stream says something changed.
 
@@ -34,6 +35,8 @@ pub struct Item {
     /// Responders wanted, and escalation steps taken.
     pub wanted: i64,
     pub escalation_step: i64,
+    /// Why it waits for a dispatcher, while nobody acknowledged it and it is undecided.
+    pub waiting: Option<&'static str>,
 }
 
 pub fn status_label(status: IncidentStatus) -> &'static str {
@@ -79,6 +82,10 @@ pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
         excerpt,
         counts,
         merged_into: row.merged_into,
+        waiting: row
+            .needs_person
+            .filter(|_| row.acked_at.is_none() && row.status.is_pending())
+            .map(|n| n.describe()),
     })
 }
 
@@ -88,6 +95,10 @@ struct QueueList {
     open: Vec<Item>,
     closed: Vec<Item>,
     unverified: usize,
+    /// Open incidents waiting for a person: the tab's title counts them.
+    waiting: usize,
+    /// Their ids, for the page's notifications of new ones.
+    waiting_ids: String,
 }
 
 #[derive(Template)]
@@ -107,10 +118,17 @@ async fn list(core: &Core) -> Result<QueueList, StoreError> {
         closed.push(item(core, &row).await?);
     }
     let unverified = open.iter().filter(|i| i.status.is_pending()).count();
+    let waiting: Vec<String> = open
+        .iter()
+        .filter(|i| i.waiting.is_some())
+        .map(|i| i.id.to_string())
+        .collect();
     Ok(QueueList {
         open,
         closed,
         unverified,
+        waiting: waiting.len(),
+        waiting_ids: waiting.join(","),
     })
 }
 

@@ -13,6 +13,8 @@ pub struct Chrome {
     pub admin: bool,
     pub csrf: String,
     pub v: &'static str,
+    /// Paging: None without a phone; else whether this account is on duty.
+    pub on_duty: Option<bool>,
 }
 
 impl Chrome {
@@ -22,6 +24,7 @@ impl Chrome {
             admin: signed.user.is_admin(),
             csrf: signed.csrf.clone(),
             v: super::assets::version(),
+            on_duty: signed.user.on_duty,
         }
     }
 }
