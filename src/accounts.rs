@@ -164,11 +164,20 @@ pub async fn open_session(core: &Core, user: &User) -> Result<NewSession, StoreE
 
 /// The user and CSRF token of a live session.
 pub async fn session(core: &Core, token: &str) -> Result<Option<(User, String)>, StoreError> {
-    Ok(core
-        .store
-        .session(&token_hash(token))
-        .await?
-        .map(|s| (User::from_row(&s.user), s.csrf)))
+    Ok(core.store.session(&token_hash(token)).await?.map(|s| {
+        let mut user = User::from_row(&s.user);
+        // Shown as paged or not: the switch, or a scheduled shift.
+        if user.on_duty.is_some() {
+            let (u, switch) = (&s.user, s.user.on_duty);
+            user.on_duty = Some(crate::oncall::duty::is_on_duty(
+                core,
+                &u.name,
+                switch,
+                u.duty_set_at,
+            ));
+        }
+        (user, s.csrf)
+    }))
 }
 
 pub async fn close_session(core: &Core, token: &str) -> Result<(), StoreError> {

@@ -49,6 +49,15 @@ pub struct Geocode {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Network {
     pub name: String,
+    /// IANA time zone name (`America/Los_Angeles`): schedules and local times are in it.
+    pub timezone: String,
+}
+
+impl Network {
+    /// The network's time zone (checked at start; UTC if it cannot be found).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
 }
 
 /// Who may join by text, and with what standing (see `join.approval`).
@@ -284,6 +293,12 @@ impl Settings {
         }
         if !(1..=10).contains(&self.dispatch.verifier_rounds) {
             bail!("dispatch.verifier_rounds: must be between 1 and 10");
+        }
+        if jiff::tz::TimeZone::get(&self.network.timezone).is_err() {
+            bail!(
+                "network.timezone: {:?} is not an IANA time zone name (like America/Los_Angeles)",
+                self.network.timezone
+            );
         }
         self.oncall.validate()?;
         if !(60..=3600).contains(&self.intake.followup_s) {

@@ -93,7 +93,8 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
                             .chars()
                             .skip(phone.chars().count().saturating_sub(2))
                             .collect();
-                        let duty = if d.on_duty { "on duty" } else { "off duty" };
+                        let on = crate::oncall::duty::is_on_duty(&core, &d.name, d.on_duty, d.duty_set_at);
+                        let duty = if on { "on duty" } else { "off duty" };
                         format!("\tpaged by {} on ...{tail}, {duty}", d.channel)
                     }
                     None => "\tno phone".to_string(),

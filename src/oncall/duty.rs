@@ -67,3 +67,15 @@ pub fn parse_switch(text: &str) -> anyhow::Result<bool> {
         _ => bail!("STATE: must be on or off"),
     }
 }
+
+/// Whether the account is on duty now: its switch, or a shift of `oncall.schedule`.
+pub fn is_on_duty(core: &Core, name: &str, switch: bool, set_at: Option<i64>) -> bool {
+    let schedule = core.settings.oncall.schedule_of(name);
+    super::schedule::on_duty(
+        switch,
+        set_at,
+        schedule.as_ref(),
+        &core.settings.network.tz(),
+        crate::store::now_ms(),
+    )
+}

@@ -42,7 +42,10 @@ pub(super) async fn take_due(core: &Core) -> anyhow::Result<()> {
 }
 
 async fn take(core: &Core, incident: &ToPage, dispatchers: &[Dispatcher]) -> anyhow::Result<()> {
-    let on_duty: Vec<&Dispatcher> = dispatchers.iter().filter(|d| d.on_duty).collect();
+    let on_duty: Vec<&Dispatcher> = dispatchers
+        .iter()
+        .filter(|d| super::duty::is_on_duty(core, &d.name, d.on_duty, d.duty_set_at))
+        .collect();
     let (round, to) = match (incident.paged_round, on_duty.is_empty()) {
         (0, false) => (Round::OnDuty, on_duty),
         _ => (Round::Everyone, dispatchers.iter().collect()),

@@ -21,6 +21,7 @@ pub struct UserRow {
     /// Whether it has a phone to be paged on, and its on-duty switch.
     pub has_phone: bool,
     pub on_duty: bool,
+    pub duty_set_at: Option<i64>,
 }
 
 impl UserRow {
@@ -50,11 +51,12 @@ fn user_from(row: &AnyRow) -> Result<UserRow> {
         locked_until: row.try_get("locked_until")?,
         has_phone: row.try_get::<Option<String>, _>("phone_hash")?.is_some(),
         on_duty: super::flag(row, "on_duty")?,
+        duty_set_at: row.try_get("duty_set_at")?,
     })
 }
 
 const USER_COLUMNS: &str =
-    "id, name, role, password_hash, created_at, failed_logins, locked_until, phone_hash, on_duty";
+    "id, name, role, password_hash, created_at, failed_logins, locked_until, phone_hash, on_duty, duty_set_at";
 
 impl Store {
     pub async fn insert_user(&self, name: &str, role: &str, password_hash: &str) -> Result<i64> {
@@ -185,7 +187,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT u.id AS id, u.name AS name, u.role AS role, u.password_hash AS password_hash, \
              u.created_at AS created_at, u.failed_logins AS failed_logins, \
-             u.locked_until AS locked_until, u.phone_hash AS phone_hash, u.on_duty AS on_duty, \
+             u.locked_until AS locked_until, u.phone_hash AS phone_hash, u.on_duty AS on_duty, u.duty_set_at AS duty_set_at, \
              s.csrf AS csrf, s.expires_at AS expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )

@@ -189,23 +189,36 @@ async fn scenario(pg_url: Option<String>) {
     drop(server);
 }
 
-/// A flood of reports over `intake.max_reports_per_hour` pages the dispatcher on duty, once.
+/// A flood of reports over `intake.max_reports_per_hour` pages the dispatcher on duty (here by
+/// `oncall.schedule`, in `network.timezone`), once.
 async fn flood_scenario(pg_url: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut env = vec![("TOCSIN_INTAKE__MAX_REPORTS_PER_HOUR", "3")];
+    let mut env = vec![
+        ("TOCSIN_INTAKE__MAX_REPORTS_PER_HOUR", "3"),
+        ("TOCSIN_NETWORK__TIMEZONE", "America/Los_Angeles"),
+    ];
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    // A schedule with a mistake is refused at start, naming the account and the line.
+    let mut bad = env.clone();
+    bad.push(("TOCSIN_ONCALL__SCHEDULE__ANA", "weekdays 9-5"));
+    let refused = run_cli(dir.path(), &bad, &["user", "list"], None);
+    let says = |w: &str| refused.err.contains(w);
     assert!(
-        run_cli(
-            dir.path(),
-            &env,
-            &["user", "add", "ana", "--phone", ANA],
-            Some(PASSWORD)
-        )
-        .ok
+        !refused.ok && says("oncall.schedule.ana:") && says("not a day"),
+        "{}",
+        refused.err
     );
-    assert!(run_cli(dir.path(), &env, &["user", "duty", "ana", "on"], None).ok);
+    // Ana is on duty by her schedule (every day, all day), her switch untouched.
+    env.push(("TOCSIN_ONCALL__SCHEDULE__ANA", "mon-sun 00:00-24:00"));
+    let add = ["user", "add", "ana", "--phone", ANA];
+    assert!(run_cli(dir.path(), &env, &add, Some(PASSWORD)).ok);
+    let list = run_cli(dir.path(), &env, &["user", "list"], None).out;
+    assert!(
+        list.contains("ana\tdispatcher\tpaged by sms on ...01, on duty"),
+        "{list}"
+    );
     let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
         .await
         .unwrap();
