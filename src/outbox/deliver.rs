@@ -18,7 +18,8 @@ const RENEW_AFTER_MS: i64 = 1_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Done {
     Applied(Kind),
-    /// The claim ran out while it waited; another worker sends it and records the outcome.
+    /// The claim ran out while it waited, or before its outcome was written; another worker
+    /// has the delivery and records the outcome.
     TakenOver,
     /// Writing the outcome failed: the lease runs out and it is tried again.
     Unrecorded,
@@ -66,6 +67,8 @@ impl Outbox {
             jitter: rand::random(),
         };
         let started = Instant::now();
+        // The lease we hold, as renewed: the outcome is written only while the claim is still it.
+        let mut held = d.claimed_until;
         let outcome = match (
             policy::before_send(&facts, now_ms()),
             self.registry.get(d.channel),
@@ -79,7 +82,8 @@ impl Outbox {
                     Ok(address) => match self.paced(&d).await {
                         Ok(None) => return Done::TakenOver,
                         Err(e) => Err(SendError::retry(format!("no sending slot: {e}"))),
-                        Ok(Some(from)) => {
+                        Ok(Some((from, lease))) => {
+                            held = lease;
                             provider
                                 .send_from(&from, &address, &d.body)
                                 .instrument(span)
@@ -91,8 +95,17 @@ impl Outbox {
         };
         let took_ms = started.elapsed().as_millis() as i64;
         let next = policy::decide(outcome, &facts, now_ms());
-        let done = match self.apply(&d, next, took_ms).await {
-            Ok(kind) => Done::Applied(kind),
+        let done = match self.apply(&d, held, next, took_ms).await {
+            Ok(Some(kind)) => Done::Applied(kind),
+            Ok(None) => {
+                // We stalled past the lease and another worker has the delivery: its outcome
+                // decides, ours would release or end its claim.
+                tracing::warn!(
+                    delivery_id = d.id,
+                    "the claim ran out before the outcome was written; dropped"
+                );
+                Done::TakenOver
+            }
             Err(e) => {
                 // The lease will run out and the delivery be tried again: a possible duplicate,
                 // never a loss.
@@ -104,9 +117,9 @@ impl Outbox {
         done
     }
 
-    /// Waits for the channel's next sending slot; the sender to send from, or None when the
-    /// claim ran out meanwhile and another worker has the delivery.
-    async fn paced(&self, d: &Claimed) -> anyhow::Result<Option<String>> {
+    /// Waits for the channel's next sending slot; the sender to send from and the lease now held,
+    /// or None when the claim ran out meanwhile and another worker has the delivery.
+    async fn paced(&self, d: &Claimed) -> anyhow::Result<Option<(String, i64)>> {
         let sender = match self.pacers.get(&d.channel) {
             Some(pacer) => {
                 let (sender, wait) = pacer.reserve().await?;
@@ -121,22 +134,28 @@ impl Outbox {
         // must still cover the send: renew it. A claim that ran out and was taken over meanwhile
         // (by another instance, or by this one's next claim) is no longer ours: not sent here.
         let claimed_at = d.claimed_until - self.lease_ms;
-        if now_ms() - claimed_at > RENEW_AFTER_MS
-            && !self
-                .core
-                .store
-                .extend_claim(d.id, d.claimed_until, now_ms() + self.lease_ms)
-                .await?
+        let now = now_ms();
+        if now - claimed_at <= RENEW_AFTER_MS {
+            return Ok(Some((sender, d.claimed_until)));
+        }
+        let renewed = now + self.lease_ms;
+        if !self
+            .core
+            .store
+            .extend_claim(d.id, d.claimed_until, renewed)
+            .await?
         {
             return Ok(None);
         }
-        Ok(Some(sender))
+        Ok(Some((sender, renewed)))
     }
 
-    /// Writes what the policy decided.
-    async fn apply(&self, d: &Claimed, next: Next, took_ms: i64) -> anyhow::Result<Kind> {
+    /// Writes what the policy decided while the claim is still `held`; None when it is not
+    /// (nothing written). A submission is recorded whoever holds the claim (see
+    /// `Store::deliveries_submitted`).
+    async fn apply(&self, d: &Claimed, held: i64, next: Next, took_ms: i64) -> anyhow::Result<Option<Kind>> {
         let (core, now) = (&self.core, now_ms());
-        Ok(match next {
+        Ok(Some(match next {
             Next::Submitted { provider_id } => {
                 tracing::info!(delivery_id = d.id, took_ms, "delivery handed to provider");
                 let handed = Handed {
@@ -158,31 +177,58 @@ impl Outbox {
                 } else {
                     tracing::warn!(delivery_id = d.id, error = %reason, "send failed; will retry");
                 }
-                core.store.delivery_retry(d.id, at, &reason, took_ms, now).await?;
+                if !core
+                    .store
+                    .delivery_retry(d.id, held, at, &reason, took_ms, now)
+                    .await?
+                {
+                    return Ok(None);
+                }
                 Kind::Retry
             }
             Next::Fail { reason } => {
                 tracing::warn!(delivery_id = d.id, %reason, "delivery failed permanently");
-                core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
+                if !core
+                    .store
+                    .delivery_failed(d.id, held, &reason, took_ms, now)
+                    .await?
+                {
+                    return Ok(None);
+                }
                 Kind::Fail
             }
             Next::OptedOut { reason } => {
                 tracing::warn!(delivery_id = d.id, %reason, "delivery failed permanently");
-                core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
+                // The opt-out is the volunteer's whoever holds the claim.
+                let ours = core
+                    .store
+                    .delivery_failed(d.id, held, &reason, took_ms, now)
+                    .await?;
                 crate::roster::set_opted_out(core, d.volunteer_id, true).await?;
+                if !ours {
+                    return Ok(None);
+                }
                 Kind::OptedOut
             }
             Next::Stale { reason } => {
                 tracing::warn!(delivery_id = d.id, %reason, "delivery failed");
-                core.store.delivery_failed(d.id, &reason, took_ms, now).await?;
+                if !core
+                    .store
+                    .delivery_failed(d.id, held, &reason, took_ms, now)
+                    .await?
+                {
+                    return Ok(None);
+                }
                 Kind::Stale
             }
             Next::FailOver { reason } => {
-                let made = core.store.fail_over(d.id, &reason, took_ms, now).await?;
+                let Some(made) = core.store.fail_over(d.id, held, &reason, took_ms, now).await? else {
+                    return Ok(None);
+                };
                 tracing::warn!(delivery_id = d.id, %reason, sms = made, "Signal delivery failed over to SMS");
                 core.outbox_wake.notify_one();
                 Kind::FailOver
             }
-        })
+        }))
     }
 }

@@ -54,7 +54,8 @@ pub struct Pass {
     pub opted_out: usize,
     pub stale: usize,
     pub failed_over: usize,
-    /// Claims that ran out while waiting to send: another worker has those deliveries.
+    /// Claims that ran out while waiting to send, or before the outcome was written: another
+    /// worker has those deliveries.
     pub taken_over: usize,
     /// Outcomes that could not be written: their lease runs out and they are tried again.
     pub unrecorded: usize,
@@ -117,8 +118,7 @@ impl Outbox {
         let recipients = match store.recipients_of(&ids).await {
             Ok(r) => r,
             Err(e) => {
-                let claimed: Vec<i64> = batch.iter().map(|d| d.id).collect();
-                let _ = store.release(&claimed).await;
+                let _ = store.release(&batch).await;
                 return Err(anyhow::anyhow!(
                     "reading recipients failed; batch given back: {e}"
                 ));

@@ -59,8 +59,12 @@ impl Bodies {
 }
 
 /// `CASE v.language WHEN .. THEN .. ELSE $default_at END` for `n` texts whose default is bound
-/// at `$default_at` and the (code, text) pairs of the others right after it.
+/// at `$default_at` and the (code, text) pairs of the others right after it; one text alone is
+/// just `$default_at` (a CASE needs at least one WHEN).
 fn language_case(default_at: usize, n: usize) -> String {
+    if n <= 1 {
+        return format!("${default_at}");
+    }
     let mut case = String::from("CASE v.language");
     for i in 1..n {
         case.push_str(&format!(
@@ -93,6 +97,24 @@ mod tests {
         let binds: Vec<&str> = bodies.in_bind_order().collect();
         assert_eq!(binds, ["E", "es", "S", "e", "es", "s"]);
         let same = Bodies::same(vec![("en", "E".into())]);
-        assert_eq!(same.sql(5), ("CASE v.language ELSE $5 END".to_string(), 5));
+        assert_eq!(same.sql(5), ("$5".to_string(), 5));
+        assert_eq!(same.in_bind_order().collect::<Vec<_>>(), ["E"]);
+    }
+
+    #[test]
+    fn one_text_alone_needs_no_case() {
+        let bodies = Bodies {
+            texts: vec![("en", "E".into())],
+            unvetted: Some(vec![("en", "e".into())]),
+        };
+        assert_eq!(
+            bodies.sql(5),
+            (
+                "CASE WHEN v.standing = 'unvetted' THEN ($6) ELSE ($5) END".to_string(),
+                6
+            )
+        );
+        let binds: Vec<&str> = bodies.in_bind_order().collect();
+        assert_eq!(binds, ["E", "e"]);
     }
 }

@@ -27,6 +27,15 @@ const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed
      JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
      WHERE a.purpose IN ('first', 'update', 'verify') AND t.status IN ('all_clear', 'false_alarm', 'not_found'))";
 
+/// The delivery is still queued and its claim is still the caller's: `claimed_until` is the lease
+/// it holds, bound at `$held_at`. Leases only grow (a claim takes an expired one, an extension a later
+/// time), so a worker that stalled past its lease and was taken over matches no more: its
+/// outcome is dropped rather than release or end the claim of whoever sends the delivery now
+/// (a release would let a third worker claim and send it again).
+fn still_held(held_at: usize) -> String {
+    format!("status = 'queued' AND claimed_until = ${held_at}")
+}
+
 /// A delivery a provider took, to be recorded (`Store::deliveries_submitted`).
 #[derive(Debug, Clone)]
 pub struct Handed {
@@ -139,20 +148,32 @@ impl Store {
     }
 
     /// Signal could not take the delivery: it is marked `failed_over` and an SMS delivery of
-    /// the same alert replaces it, unless the volunteer has one already. True when one was made.
-    pub async fn fail_over(&self, id: i64, reason: &str, took_ms: i64, now: i64) -> Result<bool> {
+    /// the same alert replaces it, unless the volunteer has one already. `held` is the claim's
+    /// lease the caller holds: None when the claim is no longer that (nothing changed), else
+    /// whether an SMS delivery was made.
+    pub async fn fail_over(
+        &self,
+        id: i64,
+        held: i64,
+        reason: &str,
+        took_ms: i64,
+        now: i64,
+    ) -> Result<Option<bool>> {
         let mut tx = self.begin().await?;
-        let moved = sqlx::query(
+        let moved = sqlx::query(&format!(
             "UPDATE deliveries SET status = 'failed_over', claimed_until = NULL, error = $2, updated_at = $3 \
-             WHERE id = $1 AND status = 'queued'",
-        )
+             WHERE id = $1 AND {}",
+            still_held(4)
+        ))
         .bind(id)
         .bind(reason)
         .bind(now)
+        .bind(held)
         .execute(&mut *tx)
         .await?;
+        let ours = moved.rows_affected() == 1;
         let mut made = false;
-        if moved.rows_affected() == 1 {
+        if ours {
             let sql = format!(
                 "{INSERT_FAILOVER} SELECT alert_id, volunteer_id, 'sms', body, priority, 'queued', $2, \
                  expires_at, $2, $2, id FROM deliveries WHERE id = $1 ON CONFLICT DO NOTHING"
@@ -175,7 +196,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(made)
+        Ok(ours.then_some(made))
     }
 
     /// Records, in one transaction, that the provider took these deliveries; then applies any
@@ -194,9 +215,15 @@ impl Store {
         for i in 0..handed.len() {
             case.push_str(&format!(" WHEN ${} THEN ${}", 2 + 2 * i, 3 + 2 * i));
         }
+        // Not fenced by the claim, unlike the other outcomes: the provider took the message, a
+        // fact whoever holds the claim now cannot undo. Recording it ends the delivery's time in
+        // the queue (a worker that took it over and has not sent yet then finds it gone, see
+        // `extend_claim`), where dropping it would leave it to be sent again, or a third time
+        // if the new holder's send times out and is retried. Only a delivery already recorded
+        // (sent, failed, failed over, cancelled) is left as it is.
         let sql = format!(
             "UPDATE deliveries SET status = 'submitted', provider_id = {case} END, claimed_until = NULL, \
-             error = NULL, updated_at = $1 WHERE status = 'queued' AND id IN ({})",
+             error = NULL, updated_at = $1 WHERE status = 'queued' AND id IN ({}) RETURNING id",
             placeholders(1 + 2 * handed.len(), handed.len())
         );
         let mut q = sqlx::query(&sql).bind(now);
@@ -206,7 +233,10 @@ impl Store {
         for h in handed {
             q = q.bind(h.id);
         }
-        q.execute(&mut *tx).await?;
+        let mut recorded = std::collections::HashSet::new();
+        for row in q.fetch_all(&mut *tx).await? {
+            recorded.insert(row.try_get::<i64, _>("id")?);
+        }
         let rows: Vec<String> = (0..handed.len())
             .map(|i| {
                 format!(
@@ -247,18 +277,36 @@ impl Store {
         }
         let mut out = Vec::with_capacity(handed.len());
         for h in handed {
+            if !recorded.contains(&h.id) {
+                tracing::warn!(
+                    delivery_id = h.id,
+                    "a provider took a delivery already recorded otherwise; its record stands"
+                );
+                out.push(None);
+                continue;
+            }
             let early = match h.provider_id.as_deref() {
-                Some(pid) if early_ids.contains(pid) => {
-                    let mut tx = self.begin().await?;
-                    let early = super::receipts::apply_early(&mut tx, h.id, h.channel, pid).await?;
-                    tx.commit().await?;
-                    early
-                }
+                // The sends are committed: one early receipt that cannot be applied must not
+                // fail them all, nor keep the others from being applied. It stays kept.
+                Some(pid) if early_ids.contains(pid) => match self.early(h, pid).await {
+                    Ok(early) => early,
+                    Err(e) => {
+                        tracing::error!(delivery_id = h.id, error = %e, "applying an early receipt failed");
+                        None
+                    }
+                },
                 _ => None,
             };
             out.push(early);
         }
         Ok(out)
+    }
+
+    async fn early(&self, h: &Handed, provider_id: &str) -> Result<Option<super::receipts::Receipt>> {
+        let mut tx = self.begin().await?;
+        let early = super::receipts::apply_early(&mut tx, h.id, h.channel, provider_id).await?;
+        tx.commit().await?;
+        Ok(early)
     }
 
     /// How many deliveries are still queued (due or not, claimed or not): none means no send
@@ -270,73 +318,97 @@ impl Store {
         Ok(n)
     }
 
-    /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down).
-    pub async fn release(&self, ids: &[i64]) -> Result<()> {
-        if ids.is_empty() {
+    /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down),
+    /// those whose claim is still the one the caller holds.
+    pub async fn release(&self, claims: &[Claimed]) -> Result<()> {
+        if claims.is_empty() {
             return Ok(());
         }
+        let held: Vec<String> = (0..claims.len())
+            .map(|i| format!("(id = ${} AND claimed_until = ${})", 1 + 2 * i, 2 + 2 * i))
+            .collect();
         let sql = format!(
             "UPDATE deliveries SET claimed_until = NULL, attempts = attempts - 1 \
-             WHERE status = 'queued' AND id IN ({})",
-            placeholders(0, ids.len())
+             WHERE status = 'queued' AND ({})",
+            held.join(" OR ")
         );
         let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(*id);
+        for c in claims {
+            q = q.bind(c.id).bind(c.claimed_until);
         }
         q.execute(self.pool()).await?;
         Ok(())
     }
 
-    /// A transient failure: back to the queue, due again at `next_at`.
+    /// A transient failure: back to the queue, due again at `next_at`. `held` is the claim's
+    /// lease the caller holds; false when the claim is no longer that (nothing changed).
     pub async fn delivery_retry(
         &self,
         id: i64,
+        held: i64,
         next_at: i64,
         detail: &str,
         took_ms: i64,
         now: i64,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let ours = sqlx::query(&format!(
             "UPDATE deliveries SET claimed_until = NULL, next_attempt_at = $2, error = $3, updated_at = $4 \
-             WHERE id = $1 AND status = 'queued'",
-        )
+             WHERE id = $1 AND {}",
+            still_held(5)
+        ))
         .bind(id)
         .bind(next_at)
         .bind(detail)
         .bind(now)
+        .bind(held)
         .execute(&mut *tx)
-        .await?;
-        // The incident may have closed while this was in flight: then it is over, not retried.
-        sqlx::query(&format!(
-            "UPDATE deliveries SET status = 'canceled' WHERE id = $2 AND {OF_CLOSED}"
-        ))
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
+        if ours {
+            // The incident may have closed while this was in flight: then it is over, not retried.
+            sqlx::query(&format!(
+                "UPDATE deliveries SET status = 'canceled' WHERE id = $2 AND {OF_CLOSED}"
+            ))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         attempt(&mut tx, id, now, took_ms, AttemptOutcome::Retry, Some(detail)).await?;
 
         tx.commit().await?;
-        Ok(())
+        Ok(ours)
     }
 
-    /// A permanent failure (or the alert went stale): not retried.
-    pub async fn delivery_failed(&self, id: i64, detail: &str, took_ms: i64, now: i64) -> Result<()> {
+    /// A permanent failure (or the alert went stale): not retried. `held` is the claim's lease
+    /// the caller holds; false when the claim is no longer that (nothing changed).
+    pub async fn delivery_failed(
+        &self,
+        id: i64,
+        held: i64,
+        detail: &str,
+        took_ms: i64,
+        now: i64,
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let ours = sqlx::query(&format!(
             "UPDATE deliveries SET status = 'failed', claimed_until = NULL, error = $2, updated_at = $3 \
-             WHERE id = $1 AND status = 'queued'",
-        )
+             WHERE id = $1 AND {}",
+            still_held(4)
+        ))
         .bind(id)
         .bind(detail)
         .bind(now)
+        .bind(held)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
         attempt(&mut tx, id, now, took_ms, AttemptOutcome::Failed, Some(detail)).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(ours)
     }
 }
 

@@ -134,7 +134,8 @@ async fn update(
 const EARLY_FOR: &str = "channel = $1 AND provider_id = $2 AND (volunteer_id IS NULL OR \
      volunteer_id = (SELECT volunteer_id FROM deliveries WHERE id = $3))";
 
-/// Applies the most advanced early receipt for a delivery whose provider id was just recorded.
+/// Applies the most advanced early receipt for a delivery whose provider id was just recorded;
+/// the receipt when it moved the delivery.
 pub(super) async fn apply_early(
     conn: &mut Conn,
     delivery_id: i64,
@@ -165,26 +166,33 @@ pub(super) async fn apply_early(
     let Some(receipt) = best else {
         return Ok(None);
     };
+    // A `submitted` receipt (Twilio's queued/accepted/sending) replaces nothing: the delivery
+    // is submitted already. `IN ()` is not SQL on PostgreSQL, so there is no UPDATE to write.
     let lower = replaceable(receipt.status);
-    let sql = format!(
-        "UPDATE deliveries SET status = $1, error = COALESCE($2, error) WHERE id = $3 AND status IN ({})",
-        placeholders(3, lower.len())
-    );
-    let mut q = sqlx::query(&sql)
-        .bind(receipt.status.as_str())
-        .bind(receipt.error.as_deref())
-        .bind(delivery_id);
-    for name in lower {
-        q = q.bind(name);
-    }
-    q.execute(&mut *conn).await?;
+    let moved = if lower.is_empty() {
+        false
+    } else {
+        let sql = format!(
+            "UPDATE deliveries SET status = $1, error = COALESCE($2, error) WHERE id = $3 AND status IN ({})",
+            placeholders(3, lower.len())
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(receipt.status.as_str())
+            .bind(receipt.error.as_deref())
+            .bind(delivery_id);
+        for name in lower {
+            q = q.bind(name);
+        }
+        q.execute(&mut *conn).await?.rows_affected() > 0
+    };
+    // Used either way: it has said all it can.
     sqlx::query(&format!("DELETE FROM early_receipts WHERE {EARLY_FOR}"))
         .bind(channel.as_str())
         .bind(provider_id)
         .bind(delivery_id)
         .execute(&mut *conn)
         .await?;
-    Ok(Some(receipt))
+    Ok(moved.then_some(receipt))
 }
 
 #[cfg(test)]

@@ -330,28 +330,8 @@ async fn a_single_language_alert_is_planned(store: Store) {
     }
 }
 
-mod known_bugs {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "bug: one text alone makes `CASE v.language ELSE $5 END` (store::bodies::language_case), a syntax error"]
-    async fn a_single_language_alert_is_planned_on_sqlite() {
-        crate::support::with_store(
-            crate::support::Backend::Sqlite,
-            super::a_single_language_alert_is_planned,
-        )
-        .await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "bug: one text alone makes `CASE v.language ELSE $5 END` (store::bodies::language_case), a syntax error"]
-    async fn a_single_language_alert_is_planned_on_postgres() {
-        crate::support::with_store(
-            crate::support::Backend::Postgres,
-            super::a_single_language_alert_is_planned,
-        )
-        .await
-    }
-}
-
 on_both_backends!(
+    a_single_language_alert_is_planned,
     planning_writes_the_alert_and_a_delivery_per_reachable_volunteer,
     only_a_confirmed_incident_gets_a_first_alert,
     a_failed_plan_leaves_nothing_half_written,

@@ -2,8 +2,8 @@
 //! fresh SQLite database and on a fresh PostgreSQL database (a copy of one migrated template,
 //! see `support`), through `tocsin::store::Store`'s public API; raw SQL only reads, or plays
 //! someone writing to the database behind tocsin's back. PostgreSQL unreachable
-//! (`TOCSIN_TEST_PG`): the PostgreSQL half fails. Known bugs are `#[ignore]`d with the reason
-//! (`alerts::known_bugs`, `receipts::known_bugs`).
+//! (`TOCSIN_TEST_PG`): the PostgreSQL half fails. A known bug, until fixed, is a test
+//! `#[ignore]`d with the reason.
 
 mod support;
 

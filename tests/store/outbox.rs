@@ -1,6 +1,7 @@
 //! The outbox's claims (`Store::claim_deliveries`): a claimed delivery is nobody else's until
 //! its lease runs out, and claimable again after; concurrent claimers never get the same
-//! delivery; what is recorded as sent, failed or cancelled is never claimed again.
+//! delivery; what is recorded as sent, failed or cancelled is never claimed again; a worker
+//! whose claim was taken over cannot release or end the new one.
 
 use std::collections::HashSet;
 
@@ -75,14 +76,95 @@ async fn a_claim_is_extended_only_by_its_holder(store: Store) {
         .unwrap());
 }
 
+/// A worker that stalled past its lease (and was taken over) writes its outcomes late: they
+/// neither release nor end the claim of the worker that has the delivery now, or a third
+/// worker could claim and send it again. A late submission is a fact and is recorded; the
+/// worker that took over then cannot renew its claim, so does not send if it has not yet.
+async fn a_stale_worker_leaves_the_claim_that_took_over(store: Store) {
+    let (_, deliveries) = queued(&store, 5).await;
+    let stale = claim(&store, 5, 1_000).await;
+    assert_eq!(ids(&stale), deliveries);
+    let now = claim(&store, 5, 1_001 + LEASE).await;
+    assert_eq!(ids(&now), deliveries, "taken over once the lease ran out");
+    let late = 2_000 + LEASE;
+    assert!(!store
+        .delivery_retry(stale[0].id, stale[0].claimed_until, late, "Twilio 503", 5, late)
+        .await
+        .unwrap());
+    assert!(!store
+        .delivery_failed(stale[1].id, stale[1].claimed_until, "Twilio 21211", 5, late)
+        .await
+        .unwrap());
+    store.release(&stale[2..3]).await.unwrap();
+    for id in &deliveries[..3] {
+        assert_eq!(delivery_status(&store, *id).await, "queued");
+    }
+    assert!(
+        claim(&store, 5, late).await.is_empty(),
+        "the new claims still hold: nobody else sends these"
+    );
+
+    // The late submission is recorded; the new holder's claim is then gone.
+    let handed = Handed {
+        id: stale[3].id,
+        channel: Channel::Sms,
+        provider_id: Some("SMlate".into()),
+        took_ms: 40_000,
+    };
+    store.deliveries_submitted(&[handed], late).await.unwrap();
+    assert_eq!(delivery_status(&store, deliveries[3]).await, "submitted");
+    assert!(!store
+        .extend_claim(now[3].id, now[3].claimed_until, late + LEASE)
+        .await
+        .unwrap());
+    assert!(!store
+        .delivery_retry(now[3].id, now[3].claimed_until, late, "timeout", 5, late)
+        .await
+        .unwrap());
+    assert_eq!(delivery_status(&store, deliveries[3]).await, "submitted");
+
+    // The holder's own outcomes apply, under its claim as renewed.
+    let renewed = late + LEASE;
+    assert!(store
+        .extend_claim(now[0].id, now[0].claimed_until, renewed)
+        .await
+        .unwrap());
+    assert!(!store
+        .delivery_retry(now[0].id, now[0].claimed_until, late, "Twilio 503", 5, late)
+        .await
+        .unwrap());
+    assert!(store
+        .delivery_retry(now[0].id, renewed, late, "Twilio 503", 5, late)
+        .await
+        .unwrap());
+    assert!(store
+        .delivery_failed(now[1].id, now[1].claimed_until, "Twilio 21211", 5, late)
+        .await
+        .unwrap());
+    store.release(&now[2..3]).await.unwrap();
+    assert_eq!(delivery_status(&store, deliveries[1]).await, "failed");
+    assert_eq!(
+        ids(&claim(&store, 5, late).await),
+        vec![deliveries[0], deliveries[2]],
+        "retried and released by their holder"
+    );
+}
+
 async fn released_and_retried_deliveries_come_back_when_due(store: Store) {
     let (_, deliveries) = queued(&store, 2).await;
     let claimed = claim(&store, 2, 1_000).await;
-    store.release(&[claimed[0].id]).await.unwrap();
-    store
-        .delivery_retry(claimed[1].id, 10_000, "Twilio 503", 5, 1_000)
+    store.release(&claimed[..1]).await.unwrap();
+    assert!(store
+        .delivery_retry(
+            claimed[1].id,
+            claimed[1].claimed_until,
+            10_000,
+            "Twilio 503",
+            5,
+            1_000
+        )
         .await
-        .unwrap();
+        .unwrap());
     let back = claim(&store, 2, 2_000).await;
     assert_eq!(
         ids(&back),
@@ -109,10 +191,10 @@ async fn recorded_outcomes_are_never_claimed_again(store: Store) {
         store.deliveries_submitted(&[handed], 1_100).await.unwrap(),
         vec![None]
     );
-    store
-        .delivery_failed(claimed[1].id, "Twilio 21211", 8, 1_100)
+    assert!(store
+        .delivery_failed(claimed[1].id, claimed[1].claimed_until, "Twilio 21211", 8, 1_100)
         .await
-        .unwrap();
+        .unwrap());
     assert_eq!(delivery_status(&store, deliveries[0]).await, "submitted");
     assert_eq!(delivery_status(&store, deliveries[1]).await, "failed");
     let later = claim(&store, 10, 100 * LEASE).await;
@@ -134,10 +216,17 @@ async fn a_closed_incident_cancels_what_has_not_left(store: Store) {
     assert_eq!(delivery_status(&store, deliveries[2]).await, "canceled");
     // The one in flight is its worker's to finish; a retry of it is not sent late.
     assert_eq!(delivery_status(&store, deliveries[0]).await, "queued");
-    store
-        .delivery_retry(deliveries[0], now + 2_000, "timeout", 10_000, now + 1_500)
+    assert!(store
+        .delivery_retry(
+            deliveries[0],
+            in_flight[0].claimed_until,
+            now + 2_000,
+            "timeout",
+            10_000,
+            now + 1_500
+        )
         .await
-        .unwrap();
+        .unwrap());
     assert_eq!(delivery_status(&store, deliveries[0]).await, "canceled");
     assert!(claim(&store, 10, now + 100 * LEASE).await.is_empty());
 }
@@ -199,11 +288,22 @@ async fn a_signal_delivery_fails_over_to_one_sms(store: Store) {
         .await
         .unwrap();
     assert_eq!(signal.len(), 2);
+    // A worker whose claim was not this one (stale) fails nothing over.
+    let stale = signal[0].claimed_until - 1;
+    assert_eq!(
+        store
+            .fail_over(signal[0].id, stale, "signal-cli down", 3, 1_100)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(delivery_status(&store, signal[0].id).await, "queued");
     for delivery in &signal {
         let made = store
-            .fail_over(delivery.id, "signal-cli down", 3, 1_100)
+            .fail_over(delivery.id, delivery.claimed_until, "signal-cli down", 3, 1_100)
             .await
-            .unwrap();
+            .unwrap()
+            .expect("the claim is ours");
         assert_eq!(
             made,
             delivery.volunteer_id == only_signal,
@@ -211,7 +311,13 @@ async fn a_signal_delivery_fails_over_to_one_sms(store: Store) {
         );
         assert_eq!(delivery_status(&store, delivery.id).await, "failed_over");
         // Failing over again makes nothing more.
-        assert!(!store.fail_over(delivery.id, "again", 3, 1_200).await.unwrap());
+        assert_eq!(
+            store
+                .fail_over(delivery.id, delivery.claimed_until, "again", 3, 1_200)
+                .await
+                .unwrap(),
+            None
+        );
     }
     let mut sms: Vec<i64> = claim(&store, 10, 2_000)
         .await
@@ -226,6 +332,7 @@ on_both_backends!(
     a_signal_delivery_fails_over_to_one_sms,
     a_claim_holds_until_its_lease_runs_out,
     a_claim_is_extended_only_by_its_holder,
+    a_stale_worker_leaves_the_claim_that_took_over,
     released_and_retried_deliveries_come_back_when_due,
     recorded_outcomes_are_never_claimed_again,
     a_closed_incident_cancels_what_has_not_left,

@@ -239,28 +239,8 @@ async fn an_early_submitted_receipt_does_not_break_the_send_record(store: Store)
     );
 }
 
-mod known_bugs {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn an_early_submitted_receipt_does_not_break_the_send_record_on_sqlite() {
-        crate::support::with_store(
-            crate::support::Backend::Sqlite,
-            super::an_early_submitted_receipt_does_not_break_the_send_record,
-        )
-        .await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "bug: an early `submitted` receipt makes store::receipts::apply_early write `status IN ()`, \
-                which PostgreSQL refuses, so Store::deliveries_submitted fails"]
-    async fn an_early_submitted_receipt_does_not_break_the_send_record_on_postgres() {
-        crate::support::with_store(
-            crate::support::Backend::Postgres,
-            super::an_early_submitted_receipt_does_not_break_the_send_record,
-        )
-        .await
-    }
-}
-
 on_both_backends!(
+    an_early_submitted_receipt_does_not_break_the_send_record,
     a_signal_receipt_moves_only_its_senders_delivery,
     any_two_receipts_leave_the_further_one,
     an_ending_is_never_revived,
