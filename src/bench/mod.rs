@@ -8,7 +8,6 @@ pub mod geofence;
 mod harness;
 pub mod intake;
 pub mod login;
-mod sink;
 pub mod throttle;
 
 use clap::Subcommand;
