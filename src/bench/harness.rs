@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use sqlx::Connection;
 
 use crate::app::{Running, Shared};
 use crate::audit::Actor;
@@ -23,6 +22,8 @@ use crate::geo::Area;
 use crate::roster::{self, HomeArea, Signup};
 
 use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
+
+use super::pg::{create_pg, drop_pg};
 
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -88,7 +89,7 @@ pub struct Bench {
 }
 
 /// A fresh name: the process id and random bits.
-fn fresh(prefix: &str) -> String {
+pub(super) fn fresh(prefix: &str) -> String {
     format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
 }
 
@@ -375,33 +376,6 @@ pub fn numbers(from: usize, n: usize) -> anyhow::Result<Vec<String>> {
         i += 1;
     }
     Ok(out)
-}
-
-/// Creates a database for this run on the server of `admin`; its URL and name.
-async fn create_pg(admin: &str) -> anyhow::Result<(String, String)> {
-    let name = fresh("tocsin_bench");
-    let mut conn = sqlx::PgConnection::connect(admin)
-        .await
-        .with_context(|| format!("--database-url: cannot connect to PostgreSQL at {admin}"))?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .with_context(|| format!("creating database {name}"))?;
-    let _ = conn.close().await;
-    let base = admin.split('?').next().unwrap_or(admin);
-    let Some((server, _db)) = base.rsplit_once('/') else {
-        bail!("--database-url: expected postgres://USER@HOST:PORT/DATABASE");
-    };
-    Ok((format!("{server}/{name}"), name))
-}
-
-async fn drop_pg(admin: &str, name: &str) -> anyhow::Result<()> {
-    let mut conn = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await?;
-    let _ = conn.close().await;
-    Ok(())
 }
 
 #[cfg(test)]
