@@ -2,17 +2,17 @@
 //! signed inbound webhook to the first and to the last send handed to the provider.
 //!
 //! The server is `tocsin serve`'s application in-process (see `harness`) on a fresh database,
-//! sending to the in-process Twilio sink (no throttling, no callbacks). Its settings are the
+//! sending to the in-process fake Twilio (no throttling, no callbacks). Its settings are the
 //! defaults except `twilio.mps = 10000` (the highest accepted: the provider is not throttled,
 //! but every send still takes a slot of the pacer, 102 µs apart, so N sends take at least
 //! N × 0.102 ms) and `twilio.concurrency` (`--concurrency`). The volunteers are added
 //! through the roster (untimed), and one dispatcher pass is run first so that the geofence
 //! index is current. Then a trusted volunteer texts a sighting with coordinates: verified at
 //! once, it is alerted to all N. The clock starts just before the webhook request is written
-//! (on an open connection) and stops when the sink receives each send.
+//! (on an open connection) and stops when the fake accepts each send.
 //!
 //! The last line printed is one JSON object: `backend`, `volunteers`, `concurrency`, `sends`
-//! (messages the sink accepted), `duplicates` (sends beyond one per volunteer, counted after
+//! (messages the fake accepted), `duplicates` (sends beyond one per volunteer, counted after
 //! a settling second), `first_send_ms`, `last_send_ms`, `webhook_ms` (the webhook's response
 //! time), `sends_per_s` (between the first and the last send), `setup_s`.
 
@@ -94,11 +94,11 @@ async fn measure(bench: &Bench, args: &FanoutArgs) -> anyhow::Result<serde_json:
         bail!("the sighting's webhook answered {status}");
     }
 
-    let complete = bench.sink.wait_for(n, Duration::from_secs(30)).await;
+    let complete = bench.twilio.wait_for_count(n, Duration::from_secs(30)).await;
     // Late duplicates (a send answered twice) come from deliveries still queued for a retry:
     // once none is, nothing more can come (at most the second we used to wait).
     bench.drained(Duration::from_secs(1)).await?;
-    let accepted = bench.sink.accepted();
+    let accepted = bench.twilio.messages();
     if !complete {
         eprintln!(
             "stalled: {} of {n} sends after 30 s without progress",
@@ -111,8 +111,8 @@ async fn measure(bench: &Bench, args: &FanoutArgs) -> anyhow::Result<serde_json:
     if strangers > 0 {
         bail!("{strangers} numbers that are not the volunteers' were sent to");
     }
-    let first = accepted.iter().map(|a| a.at).min().unwrap_or(t0);
-    let last = accepted.iter().map(|a| a.at).max().unwrap_or(t0);
+    let first = accepted.iter().map(|a| a.accepted_at).min().unwrap_or(t0);
+    let last = accepted.iter().map(|a| a.accepted_at).max().unwrap_or(t0);
     let span = last.saturating_duration_since(first).as_secs_f64();
     let sends = accepted.len();
     let result = json!({
@@ -127,7 +127,7 @@ async fn measure(bench: &Bench, args: &FanoutArgs) -> anyhow::Result<serde_json:
         "last_send_ms": ms(last.saturating_duration_since(t0)),
         "webhook_ms": ms(webhook),
         "sends_per_s": if span > 0.0 { ((sends - 1) as f64 / span).round() } else { 0.0 },
-        "refused": bench.sink.refused_other(),
+        "refused": bench.refused_other(),
         "setup_s": (setup_s * 10.0).round() / 10.0,
     });
     println!(

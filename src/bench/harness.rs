@@ -1,8 +1,10 @@
 //! What the server benchmarks share: `tocsin serve`'s application started in-process on
 //! 127.0.0.1 (the same `Running::start_on` the binary and the tests use) on a fresh database,
 //! SQLite in a temporary directory or a PostgreSQL database created for the run and dropped
-//! after; the Twilio sink it sends to; volunteers added through the roster (as the API and the
-//! CLI add them); signed inbound SMS webhooks (PROTOCOLS §1–2).
+//! after; the fake Twilio it sends to (`tocsin-fakes`, the one the e2e tests use, set up to do
+//! no work a benchmark should not time: no status callbacks, no limit on requests in flight);
+//! volunteers added through the roster (as the API and the CLI add them); signed inbound SMS
+//! webhooks (PROTOCOLS §1–2).
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -10,7 +12,6 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use sqlx::Connection;
 
 use crate::app::{Running, Shared};
 use crate::audit::Actor;
@@ -20,7 +21,9 @@ use crate::domain::{Language, Phone, Reach};
 use crate::geo::Area;
 use crate::roster::{self, HomeArea, Signup};
 
-use super::sink::Sink;
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
+
+use super::pg::{create_pg, drop_pg};
 
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -72,9 +75,12 @@ where
     .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
-/// A running server on a fresh database, with the sink as its Twilio.
+/// Twilio's code for "Too Many Requests" (PROTOCOLS §3.3): the fake's rate limit.
+const TOO_MANY_REQUESTS: u32 = 20429;
+
+/// A running server on a fresh database, with the fake as its Twilio.
 pub struct Bench {
-    pub sink: Sink,
+    pub twilio: FakeTwilio,
     pub http: reqwest::Client,
     pub base: String,
     running: Option<Running>,
@@ -83,18 +89,25 @@ pub struct Bench {
 }
 
 /// A fresh name: the process id and random bits.
-fn fresh(prefix: &str) -> String {
+pub(super) fn fresh(prefix: &str) -> String {
     format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
 }
 
 impl Bench {
-    /// Starts the sink and the server. `adjust` changes the benchmark's settings.
+    /// Starts the fake Twilio (limited to `max_mps` messages per rolling second, if given) and
+    /// the server. `adjust` changes the benchmark's settings.
     pub async fn start(
         db: &DbArgs,
         max_mps: Option<u32>,
         adjust: impl FnOnce(&mut Settings),
     ) -> anyhow::Result<Bench> {
-        let sink = Sink::start(ACCOUNT_SID, AUTH_TOKEN, max_mps).await?;
+        let config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE])
+            .max_concurrent(usize::MAX)
+            .max_mps(max_mps)
+            .status_callbacks(false);
+        let twilio = FakeTwilio::start(config)
+            .await
+            .context("starting the fake Twilio")?;
         let dir = std::env::temp_dir().join(fresh("tocsin-bench"));
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let (url, pg) = match db.backend {
@@ -108,7 +121,7 @@ impl Bench {
             },
         };
         let mut bench = Bench {
-            sink,
+            twilio,
             http: reqwest::Client::builder().no_proxy().build()?,
             base: String::new(),
             running: None,
@@ -135,7 +148,7 @@ impl Bench {
         s.twilio.account_sid = Some(ACCOUNT_SID.into());
         s.twilio.auth_token = Some(AUTH_TOKEN.into());
         s.twilio.from = vec![HOTLINE.into()];
-        s.twilio.api_base = self.sink.base_url();
+        s.twilio.api_base = self.twilio.base_url();
         adjust(&mut s);
         s.validate()?;
         self.running = Some(Running::start_on(s, listener).await?);
@@ -230,6 +243,25 @@ impl Bench {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         Ok(())
+    }
+
+    /// Sends the fake Twilio refused with 429 / 20429 (over its rate limit).
+    pub fn refused_429(&self) -> usize {
+        let rejected = self.twilio.rejected();
+        rejected
+            .iter()
+            .filter(|(_, code)| *code == TOO_MANY_REQUESTS)
+            .count()
+    }
+
+    /// Requests the fake Twilio refused for any other reason (bad auth, a bad `To`…): a
+    /// broken benchmark.
+    pub fn refused_other(&self) -> usize {
+        let rejected = self.twilio.rejected();
+        rejected
+            .iter()
+            .filter(|(_, code)| *code != TOO_MANY_REQUESTS)
+            .count()
     }
 
     pub fn sms_url(&self) -> String {
@@ -344,33 +376,6 @@ pub fn numbers(from: usize, n: usize) -> anyhow::Result<Vec<String>> {
         i += 1;
     }
     Ok(out)
-}
-
-/// Creates a database for this run on the server of `admin`; its URL and name.
-async fn create_pg(admin: &str) -> anyhow::Result<(String, String)> {
-    let name = fresh("tocsin_bench");
-    let mut conn = sqlx::PgConnection::connect(admin)
-        .await
-        .with_context(|| format!("--database-url: cannot connect to PostgreSQL at {admin}"))?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .with_context(|| format!("creating database {name}"))?;
-    let _ = conn.close().await;
-    let base = admin.split('?').next().unwrap_or(admin);
-    let Some((server, _db)) = base.rsplit_once('/') else {
-        bail!("--database-url: expected postgres://USER@HOST:PORT/DATABASE");
-    };
-    Ok((format!("{server}/{name}"), name))
-}
-
-async fn drop_pg(admin: &str, name: &str) -> anyhow::Result<()> {
-    let mut conn = sqlx::PgConnection::connect(admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await?;
-    let _ = conn.close().await;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ async fn measure(bench: &Bench, args: &IntakeArgs) -> anyhow::Result<serde_json:
         "with_incident": row.try_get::<i64, _>("located")?,
         "flagged": row.try_get::<i64, _>("flagged")?,
         "incidents": incidents.try_get::<i64, _>("n")?,
-        "sends": bench.sink.count(),
+        "sends": bench.twilio.message_count(),
     });
     println!(
         "{} of {total} answered 200: p50 {} ms, p99 {} ms, max {} ms; {} errors",

@@ -8,7 +8,7 @@ pub mod geofence;
 mod harness;
 pub mod intake;
 pub mod login;
-mod sink;
+mod pg;
 pub mod throttle;
 
 use clap::Subcommand;

@@ -1,14 +1,14 @@
 //! `tocsin bench throttle`: a sender limited to `--mps` messages per second, and tocsin told
 //! so (`twilio.mps`): how close to the limit it sends, and how often the provider refuses.
 //!
-//! The same server and sink as `bench fanout`, but the sink refuses with 429 / Twilio 20429
+//! The same server and fake Twilio as `bench fanout`, but the fake refuses with 429 / 20429
 //! any message that would make more than `--mps` accepted within one second (a rolling
-//! window, as the fake Twilio and a throttled account do), and the sighting is alerted to
+//! window, as a throttled account does: PROTOCOLS §8.1), and the sighting is alerted to
 //! `--mps × --seconds` volunteers, so the fan-out lasts about `--seconds`. Refused sends are
 //! retried by the outbox as Twilio's "always safe to retry" says, and counted.
 //!
 //! The last line printed is one JSON object: `mps`, `achieved_mps` (accepted messages less one,
-//! over the time from the first to the last, as the sink saw them), `ratio` (achieved / mps),
+//! over the time from the first to the last, as the fake saw them), `ratio` (achieved / mps),
 //! `refused_429`, `sends`, `duplicates`, `volunteers`, `seconds` (the fan-out's length), `backend`.
 
 use std::collections::HashSet;
@@ -76,25 +76,25 @@ async fn measure(bench: &Bench, args: &ThrottleArgs) -> anyhow::Result<serde_jso
         bail!("the sighting's webhook answered {}", response.status());
     }
     // A refused send waits for its retry's backoff: allow for that before calling it stalled.
-    if !bench.sink.wait_for(n, Duration::from_secs(60)).await {
+    if !bench.twilio.wait_for_count(n, Duration::from_secs(60)).await {
         eprintln!(
             "stalled: {} of {n} sends after 60 s without progress",
-            bench.sink.count()
+            bench.twilio.message_count()
         );
     }
     // Late duplicates (a send answered twice) come from deliveries still queued for a retry:
     // once none is, nothing more can come (at most the second we used to wait).
     bench.drained(Duration::from_secs(1)).await?;
 
-    let accepted = bench.sink.accepted();
+    let accepted = bench.twilio.messages();
     let targets: HashSet<&str> = phones.iter().map(String::as_str).collect();
     let distinct: HashSet<&str> = accepted.iter().map(|a| a.to.as_str()).collect();
     if distinct.iter().any(|to| !targets.contains(*to)) {
         bail!("a number that is not a volunteer's was sent to");
     }
     let (Some(first), Some(last)) = (
-        accepted.iter().map(|a| a.at).min(),
-        accepted.iter().map(|a| a.at).max(),
+        accepted.iter().map(|a| a.accepted_at).min(),
+        accepted.iter().map(|a| a.accepted_at).max(),
     ) else {
         bail!("nothing was sent");
     };
@@ -110,12 +110,12 @@ async fn measure(bench: &Bench, args: &ThrottleArgs) -> anyhow::Result<serde_jso
         "mps": args.mps,
         "achieved_mps": (achieved * 100.0).round() / 100.0,
         "ratio": (achieved / f64::from(args.mps) * 10_000.0).round() / 10_000.0,
-        "refused_429": bench.sink.refused_429(),
+        "refused_429": bench.refused_429(),
         "sends": accepted.len(),
         "duplicates": accepted.len() - distinct.len(),
         "volunteers": n,
         "seconds": (span * 100.0).round() / 100.0,
-        "refused": bench.sink.refused_other(),
+        "refused": bench.refused_other(),
     });
     println!(
         "{} messages in {span:.2} s: {achieved:.2}/s of {} allowed, {} refused with 429",

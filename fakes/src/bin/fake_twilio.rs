@@ -89,7 +89,8 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                // The per-request lines (SIDs and codes, never numbers or texts) are debug.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tocsin_fakes=debug")),
         )
         .init();
 

@@ -94,6 +94,11 @@ impl FakeTwilio {
             .collect()
     }
 
+    /// How many messages were created, without copying them.
+    pub fn message_count(&self) -> usize {
+        self.shared.lock().messages.len()
+    }
+
     pub fn messages_to(&self, to: &str) -> Vec<SentMessage> {
         self.messages().into_iter().filter(|m| m.to == to).collect()
     }
@@ -112,6 +117,31 @@ impl FakeTwilio {
     pub async fn wait_for_messages(&self, n: usize, timeout: Duration) -> Vec<SentMessage> {
         self.wait_until(timeout, || self.messages(), |m| m.len() >= n)
             .await
+    }
+
+    /// Waits until at least `n` messages exist, or until none was created for `idle` (the
+    /// sender stalled); returns whether all `n` came. For long runs (benchmarks): it never
+    /// gives up while messages keep coming, and copies none.
+    pub async fn wait_for_count(&self, n: usize, idle: Duration) -> bool {
+        let mut seen = self.message_count();
+        let mut deadline = Instant::now() + idle;
+        loop {
+            let changed = self.shared.changed().notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let now = self.message_count();
+            if now >= n {
+                return true;
+            }
+            if now > seen {
+                seen = now;
+                deadline = Instant::now() + idle;
+            }
+            // Counts only grow: the same count after the wait means no progress for `idle`.
+            if tokio::time::timeout_at(deadline, changed).await.is_err() && self.message_count() == seen {
+                return false;
+            }
+        }
     }
 
     /// Returns as soon as at least `n` callbacks were posted; on timeout returns what there is.

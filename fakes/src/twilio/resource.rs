@@ -10,9 +10,7 @@ use super::state::StoredMessage;
 
 /// `prefix` + 32 lowercase hex, the shape of every Twilio SID (`SM…`, `MG…`, `AC…`).
 pub(crate) fn new_sid(prefix: &str) -> String {
-    let bytes: [u8; 16] = rand::thread_rng().gen();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}{hex}")
+    format!("{prefix}{:032x}", rand::thread_rng().gen::<u128>())
 }
 
 /// RFC 2822 as Twilio writes it: `Thu, 24 Aug 2023 05:01:45 +0000`.

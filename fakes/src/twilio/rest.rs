@@ -48,12 +48,8 @@ pub(crate) async fn serve_rest(shared: &Shared, handle: impl FnOnce() -> RestRes
     };
     if let Err(error) = &result {
         shared.record_rejection(error);
-        tracing::info!(
-            status = error.status,
-            code = error.code,
-            "refused: {}",
-            error.message
-        );
+        // Not the message: Twilio's texts quote the recipient's number.
+        tracing::debug!(status = error.status, code = error.code, "request refused");
     }
     let latency = shared.lock().latency;
     if !latency.is_zero() {

@@ -1,7 +1,9 @@
 //! `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`: parse the raw form (repeated keys
 //! kept), validate in Twilio's order with Twilio's codes (PROTOCOLS §3.3 / §8.1), apply
 //! scripted failures, opt-outs, rejections and the MPS cap, then create the message, answer
-//! 201 with the §3.2 resource and start its status callbacks. A refused send creates nothing.
+//! 201 with the §3.2 resource and start its status callbacks (unless the fake is set up
+//! without them). A refused send creates nothing. The log line per message names its SID and
+//! segments only: a fake never logs a phone number or a message's text.
 
 use std::sync::Arc;
 
@@ -86,7 +88,7 @@ fn create(shared: &Arc<Shared>, account_sid: &str, headers: &HeaderMap, body: &B
             "A 'From' phone number is required.",
         ));
     }
-    if let Some(from) = from.filter(|f| !config.numbers.iter().any(|n| n == f)) {
+    if let Some(from) = from.filter(|f| !shared.is_our_number(f)) {
         return Err(TwilioError::bad_request(
             21606,
             format!("The 'From' phone number provided ({from}) is not a valid message-capable Twilio phone number for this destination."),
@@ -155,6 +157,7 @@ fn create(shared: &Arc<Shared>, account_sid: &str, headers: &HeaderMap, body: &B
             // With a Messaging Service the first status is `accepted`, else `queued` (§3.2).
             status: if service.is_some() { "accepted" } else { "queued" }.to_owned(),
             num_segments: segments(text),
+            accepted_at: std::time::Instant::now(), // stamped again when admitted
         },
         sender,
         num_media: u32::try_from(num_media).unwrap_or(u32::MAX),
@@ -165,8 +168,9 @@ fn create(shared: &Arc<Shared>, account_sid: &str, headers: &HeaderMap, body: &B
     };
     shared.admit(message.clone())?;
     let m = &message.public;
-    tracing::info!(sid = %m.sid, to = %m.to, from = ?m.from, service = ?m.messaging_service_sid,
-        segments = m.num_segments, "message created: {:?}", m.body);
-    callbacks::spawn(shared.clone(), m.sid.clone(), outcome);
+    tracing::debug!(sid = %m.sid, segments = m.num_segments, "message created");
+    if config.status_callbacks {
+        callbacks::spawn(shared.clone(), m.sid.clone(), outcome);
+    }
     Ok((StatusCode::CREATED, message_json(account_sid, &message)))
 }

@@ -2,6 +2,8 @@
 //! Guarantees: every access goes through one `std::sync::Mutex` that is never held across an
 //! `.await`; every change that a waiter may care about (message created, status moved,
 //! callback recorded) wakes `wait_for_*`; a message's status never moves backwards.
+//! Nothing on the send path scans the messages: a SID finds its message through an index, so
+//! a fake that has taken 100,000 messages answers as fast as a fresh one (benchmarks use it).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +19,8 @@ use super::types::{CallbackMode, CallbackRecord, FakeTwilioConfig, Outcome, Sent
 /// State shared by the HTTP handlers, the callback tasks and the test-facing handle.
 pub(crate) struct Shared {
     pub config: FakeTwilioConfig,
+    /// `config.numbers` as a set: the `From` check.
+    numbers: HashSet<String>,
     /// Client for status callbacks (Twilio-like timeout, no proxy, no redirects).
     pub http: reqwest::Client,
     inner: Mutex<Inner>,
@@ -27,6 +31,8 @@ pub(crate) struct Shared {
 /// Everything behind the mutex.
 pub(crate) struct Inner {
     pub messages: Vec<StoredMessage>,
+    /// Position in `messages` of each SID.
+    by_sid: HashMap<String, usize>,
     pub rejected: Vec<(u16, u32)>,
     pub callbacks: Vec<CallbackRecord>,
     pub outcomes: HashMap<String, Outcome>,
@@ -37,7 +43,7 @@ pub(crate) struct Inner {
     pub latency: Duration,
     pub max_mps: Option<u32>,
     /// When recently accepted messages were accepted (rolling one-second window).
-    pub accepted_at: VecDeque<Instant>,
+    pub window: VecDeque<Instant>,
     pub callback_mode: CallbackMode,
 }
 
@@ -78,6 +84,7 @@ impl Shared {
     pub fn new(config: FakeTwilioConfig, http: reqwest::Client) -> Self {
         let inner = Inner {
             messages: Vec::new(),
+            by_sid: HashMap::new(),
             rejected: Vec::new(),
             callbacks: Vec::new(),
             outcomes: HashMap::new(),
@@ -86,10 +93,11 @@ impl Shared {
             fail_status: 500,
             latency: Duration::ZERO,
             max_mps: config.max_mps,
-            accepted_at: VecDeque::new(),
+            window: VecDeque::new(),
             callback_mode: CallbackMode::default(),
         };
         Self {
+            numbers: config.numbers.iter().cloned().collect(),
             config,
             http,
             inner: Mutex::new(inner),
@@ -99,7 +107,14 @@ impl Shared {
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap()
+        // Every change under the lock is a single push or field write: a panic elsewhere while
+        // it was held leaves nothing half-done, so carry on rather than fail every later call.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `number` is one of ours (a `From` tocsin may use).
+    pub fn is_our_number(&self, number: &str) -> bool {
+        self.numbers.contains(number)
     }
 
     /// Notified whenever messages, statuses or callbacks change.
@@ -131,24 +146,28 @@ impl Shared {
         })
     }
 
-    /// Stores a new message unless that would exceed `max_mps` in the last second.
-    /// Checking and inserting under one lock keeps concurrent sends from both slipping in.
-    pub fn admit(&self, message: StoredMessage) -> Result<(), TwilioError> {
+    /// Stores a new message unless that would exceed `max_mps` in the last second, and stamps
+    /// its `accepted_at`. Checking and inserting under one lock keeps concurrent sends from
+    /// both slipping in, and acceptance times in the order of `messages`.
+    pub fn admit(&self, mut message: StoredMessage) -> Result<(), TwilioError> {
         let mut inner = self.lock();
         let now = Instant::now();
         while inner
-            .accepted_at
+            .window
             .front()
             .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
         {
-            inner.accepted_at.pop_front();
+            inner.window.pop_front();
         }
         if let Some(mps) = inner.max_mps {
-            if inner.accepted_at.len() >= mps as usize {
+            if inner.window.len() >= mps as usize {
                 return Err(TwilioError::too_many_requests());
             }
         }
-        inner.accepted_at.push_back(now);
+        inner.window.push_back(now);
+        message.public.accepted_at = now;
+        let position = inner.messages.len();
+        inner.by_sid.insert(message.public.sid.clone(), position);
         inner.messages.push(message);
         drop(inner);
         self.notify();
@@ -156,13 +175,16 @@ impl Shared {
     }
 
     pub fn find(&self, sid: &str) -> Option<StoredMessage> {
-        self.lock().messages.iter().find(|m| m.public.sid == sid).cloned()
+        let inner = self.lock();
+        let position = *inner.by_sid.get(sid)?;
+        inner.messages.get(position).cloned()
     }
 
     /// Moves a message to `status` (unless it is already further along) and returns it.
     pub fn advance(&self, sid: &str, status: &str, error_code: Option<u32>) -> Option<StoredMessage> {
         let mut inner = self.lock();
-        let message = inner.messages.iter_mut().find(|m| m.public.sid == sid)?;
+        let position = *inner.by_sid.get(sid)?;
+        let message = inner.messages.get_mut(position)?;
         if rank(status) >= rank(&message.public.status) {
             let now = Utc::now();
             message.public.status = status.to_owned();

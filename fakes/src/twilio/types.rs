@@ -1,9 +1,10 @@
 //! Public value types of the fake Twilio: configuration, scripted outcomes and the records
 //! tests assert on. Plain data; the only behaviour here is the documented defaults.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How the fake is set up. Build with [`FakeTwilioConfig::new`] and adjust the public fields.
+/// How the fake is set up. Build with [`FakeTwilioConfig::new`], then adjust the public fields
+/// or chain the setters below.
 #[derive(Clone, Debug)]
 pub struct FakeTwilioConfig {
     /// `AC` + 32 hex. Must match the basic-auth user and the SID in the REST path.
@@ -20,6 +21,9 @@ pub struct FakeTwilioConfig {
     pub max_mps: Option<u32>,
     /// Delay before the first status callback, and between consecutive ones.
     pub callback_delay: Duration,
+    /// `false`: a created message stays at its first status and no callback is posted (a
+    /// carrier that never reports back). For benchmarks, which should time tocsin, not this.
+    pub status_callbacks: bool,
 }
 
 impl FakeTwilioConfig {
@@ -33,7 +37,26 @@ impl FakeTwilioConfig {
             max_concurrent: 4,
             max_mps: None,
             callback_delay: Duration::from_millis(20),
+            status_callbacks: true,
         }
+    }
+
+    /// At most `n` REST requests in flight (`usize::MAX`: no limit).
+    pub fn max_concurrent(mut self, n: usize) -> Self {
+        self.max_concurrent = n;
+        self
+    }
+
+    /// At most `mps` messages accepted per rolling second (`None`: no limit).
+    pub fn max_mps(mut self, mps: Option<u32>) -> Self {
+        self.max_mps = mps;
+        self
+    }
+
+    /// Whether created messages move on and post status callbacks (default: yes).
+    pub fn status_callbacks(mut self, on: bool) -> Self {
+        self.status_callbacks = on;
+        self
     }
 }
 
@@ -81,6 +104,9 @@ pub struct SentMessage {
     pub status: String,
     /// Segments per PROTOCOLS §9 (see [`crate::segments`]).
     pub num_segments: u32,
+    /// When the fake accepted it (taken under the lock that orders acceptances, so later
+    /// messages never have earlier times); benchmarks time sends with it.
+    pub accepted_at: Instant,
 }
 
 /// One status callback the fake posted.
