@@ -80,19 +80,15 @@ async fn send(channels: &Channels, report: &ToTell, news: News) -> Result<(), Se
         return Err(SendError::permanent("the reporter's number does not open"));
     };
     let body = words(report, news);
-    match report.channel {
-        Channel::Signal => match &channels.signal {
-            Some(signal) => signal.send(to, &body).await.map(drop),
-            None => Err(SendError::permanent("Signal is not configured")),
-        },
-        Channel::Sms => {
-            let phone = Phone::parse(to).map_err(|_| SendError::permanent("no number to text"))?;
-            match &channels.sms {
-                Some(sms) => sms.send(phone.e164(), &body).await.map(drop),
-                None => Err(SendError::permanent("SMS is not configured")),
-            }
-        }
-    }
+    // Signal takes an account id as well as a number; SMS needs a number.
+    let to = match report.channel {
+        Channel::Signal => to.clone(),
+        Channel::Sms => Phone::parse(to)
+            .map_err(|_| SendError::permanent("no number to text"))?
+            .e164()
+            .to_string(),
+    };
+    channels.send(report.channel, &to, &body).await.map(drop)
 }
 
 /// What the reporter reads: short, in their language, what comes next.
