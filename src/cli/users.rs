@@ -106,7 +106,7 @@ pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
                     ),
                     None => String::new(),
                 };
-                println!("{}\t{}\t{}{paging}{locked}", u.id, u.name, u.role);
+                println!("{}\t{}\t{}{locked}{paging}", u.id, u.name, u.role);
             }
         }
         UserCommand::Unlock { name } => {

@@ -344,3 +344,7 @@ pub fn help(language: Language, network: &str) -> String {
 #[cfg(test)]
 #[path = "message_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "message_rough_tests.rs"]
+mod rough_tests;

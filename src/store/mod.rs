@@ -41,6 +41,7 @@ pub mod meta;
 pub mod notify;
 pub mod oncall;
 pub mod outbox;
+mod outcomes;
 pub mod pace;
 pub mod pages;
 pub mod places;

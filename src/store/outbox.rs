@@ -22,7 +22,7 @@ const INSERT_FAILOVER: &str = "INSERT INTO deliveries (alert_id, volunteer_id, c
 
 /// Queued first alerts, updates and requests to check of closed incidents (not claimed by a
 /// live worker); an incident merged into another is closed when that one is.
-const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1) \
+pub(super) const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1) \
      AND alert_id IN (SELECT a.id FROM alerts a JOIN incidents i ON i.id = a.incident_id \
      JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
      WHERE a.purpose IN ('first', 'update', 'verify') AND t.status IN ('all_clear', 'false_alarm', 'not_found'))";
@@ -32,7 +32,7 @@ const OF_CLOSED: &str = "status = 'queued' AND (claimed_until IS NULL OR claimed
 /// time), so a worker that stalled past its lease and was taken over matches no more: its
 /// outcome is dropped rather than release or end the claim of whoever sends the delivery now
 /// (a release would let a third worker claim and send it again).
-fn still_held(held_at: usize) -> String {
+pub(super) fn still_held(held_at: usize) -> String {
     format!("status = 'queued' AND claimed_until = ${held_at}")
 }
 
@@ -317,102 +317,9 @@ impl Store {
             .await?;
         Ok(n)
     }
-
-    /// Gives claimed deliveries back unsent (their recipients could not be read; shutting down),
-    /// those whose claim is still the one the caller holds.
-    pub async fn release(&self, claims: &[Claimed]) -> Result<()> {
-        if claims.is_empty() {
-            return Ok(());
-        }
-        let held: Vec<String> = (0..claims.len())
-            .map(|i| format!("(id = ${} AND claimed_until = ${})", 1 + 2 * i, 2 + 2 * i))
-            .collect();
-        let sql = format!(
-            "UPDATE deliveries SET claimed_until = NULL, attempts = attempts - 1 \
-             WHERE status = 'queued' AND ({})",
-            held.join(" OR ")
-        );
-        let mut q = sqlx::query(&sql);
-        for c in claims {
-            q = q.bind(c.id).bind(c.claimed_until);
-        }
-        q.execute(self.pool()).await?;
-        Ok(())
-    }
-
-    /// A transient failure: back to the queue, due again at `next_at`. `held` is the claim's
-    /// lease the caller holds; false when the claim is no longer that (nothing changed).
-    pub async fn delivery_retry(
-        &self,
-        id: i64,
-        held: i64,
-        next_at: i64,
-        detail: &str,
-        took_ms: i64,
-        now: i64,
-    ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let ours = sqlx::query(&format!(
-            "UPDATE deliveries SET claimed_until = NULL, next_attempt_at = $2, error = $3, updated_at = $4 \
-             WHERE id = $1 AND {}",
-            still_held(5)
-        ))
-        .bind(id)
-        .bind(next_at)
-        .bind(detail)
-        .bind(now)
-        .bind(held)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if ours {
-            // The incident may have closed while this was in flight: then it is over, not retried.
-            sqlx::query(&format!(
-                "UPDATE deliveries SET status = 'canceled' WHERE id = $2 AND {OF_CLOSED}"
-            ))
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        attempt(&mut tx, id, now, took_ms, AttemptOutcome::Retry, Some(detail)).await?;
-
-        tx.commit().await?;
-        Ok(ours)
-    }
-
-    /// A permanent failure (or the alert went stale): not retried. `held` is the claim's lease
-    /// the caller holds; false when the claim is no longer that (nothing changed).
-    pub async fn delivery_failed(
-        &self,
-        id: i64,
-        held: i64,
-        detail: &str,
-        took_ms: i64,
-        now: i64,
-    ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let ours = sqlx::query(&format!(
-            "UPDATE deliveries SET status = 'failed', claimed_until = NULL, error = $2, updated_at = $3 \
-             WHERE id = $1 AND {}",
-            still_held(4)
-        ))
-        .bind(id)
-        .bind(detail)
-        .bind(now)
-        .bind(held)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        attempt(&mut tx, id, now, took_ms, AttemptOutcome::Failed, Some(detail)).await?;
-        tx.commit().await?;
-        Ok(ours)
-    }
 }
 
-async fn attempt(
+pub(super) async fn attempt(
     conn: &mut Conn,
     delivery_id: i64,
     now: i64,

@@ -6,6 +6,7 @@
 //! `roster`, the same code as the JSON API; no page runs inline script (CSP `script-src
 //! 'self'`), and report text is only ever rendered escaped.
 
+mod account;
 mod assets;
 mod audit_page;
 mod duty;
@@ -76,6 +77,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/duty", post(duty::set))
+        .route("/account", get(account::page).post(account::save))
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
         .route("/incidents/{id}/act", post(incident::act))
