@@ -62,7 +62,8 @@ pub fn relative(at_ms: i64, now_ms: i64) -> String {
     };
     match s {
         s if s >= 0 => format!("{} ago", span(s)),
-        s => format!("in {}", span(s.saturating_neg())),
+        // Ahead, a part minute counts: a pause of 3 h that began seconds ago ends "in 3 h".
+        s => format!("in {}", span(s.saturating_neg().saturating_add(59))),
     }
 }
 
@@ -95,6 +96,8 @@ mod tests {
             "Dec 2 23:10 (6 h ago)"
         );
         assert_eq!(when(ms("2026-12-03T21:30:00Z"), now, &la()), "13:30 (in 7 h)");
+        assert_eq!(relative(now + 3 * 3_600_000 - 5_000, now), "in 3 h");
+        assert_eq!(relative(now - 3 * 3_600_000 + 5_000, now), "2 h ago");
         assert_eq!(clock(ms("2025-12-31T20:00:00Z"), now, &la()), "2025-12-31 12:00");
         assert_eq!(
             when(ms("2026-12-03T13:42:00Z"), now, &TimeZone::UTC),

@@ -38,6 +38,7 @@ mod guard;
 mod instances;
 mod instances_churn;
 mod lifecycle;
+mod local_time;
 mod logins;
 mod numbers;
 mod pace;
