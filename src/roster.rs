@@ -201,7 +201,8 @@ pub async fn set_roles(core: &Core, actor: &Actor, id: i64, roles: &[String]) ->
 
 /// A paused volunteer is not alerted until un-paused; false if there is no such volunteer.
 pub async fn set_paused(core: &Core, actor: &Actor, id: i64, paused: bool) -> Result<bool, StoreError> {
-    if !core.store.set_paused(id, paused).await? {
+    let by = actor.cause();
+    if !core.store.set_paused_by(id, paused, Some(&by)).await? {
         return Ok(false);
     }
     if !paused {

@@ -48,6 +48,7 @@ not-volunteer = You are not a volunteer yet. Send JOIN to become one.
 status-active = Area: { $area }. Language: English. Receiving alerts.
 status-paused = Area: { $area }. Language: English. Paused until { $until }.
 pause-ok = Alerts paused until { $until }. Send RESUME to get them again.
+time-on-day = { $time } on { $month }/{ $day }
 resume-ok = Alerts resumed. Thank you.
 area-ok = Your area is now { $area }.
 area-unknown = We did not find the area { $zone }.

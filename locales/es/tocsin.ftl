@@ -49,6 +49,7 @@ not-volunteer = Aun no eres voluntario. Envia UNIRSE para serlo.
 status-active = Zona: { $area }. Idioma: espanol. Recibes alertas.
 status-paused = Zona: { $area }. Idioma: espanol. En pausa hasta { $until }.
 pause-ok = Alertas en pausa hasta { $until }. Envia RESUME para recibirlas de nuevo.
+time-on-day = las { $time } del { $day }/{ $month }
 resume-ok = Alertas reanudadas. Gracias.
 area-ok = Tu zona ahora es { $area }.
 area-unknown = No encontramos la zona { $zone }.

@@ -47,6 +47,7 @@ not-volunteer = 아직 자원봉사자가 아닙니다. 가입 이라고 보내�
 status-active = 지역: { $area }. 언어: 한국어. 알림을 받는 중입니다.
 status-paused = 지역: { $area }. 언어: 한국어. { $until }까지 일시 중지.
 pause-ok = { $until }까지 알림을 일시 중지합니다. 다시 받으려면 RESUME.
+time-on-day = { $month }월 { $day }일 { $time }
 resume-ok = 알림을 다시 받습니다. 감사합니다.
 area-ok = 이제 지역은 { $area }입니다.
 area-unknown = { $zone } 지역을 찾지 못했습니다.

@@ -47,6 +47,7 @@ not-volunteer = 你还不是志愿者。发送 加入 成为志愿者。
 status-active = 区域：{ $area }。语言：中文。正在接收警报。
 status-paused = 区域：{ $area }。语言：中文。暂停至 { $until }。
 pause-ok = 警报暂停至 { $until }。发送RESUME重新接收。
+time-on-day = { $month }月{ $day }日 { $time }
 resume-ok = 已恢复接收警报。谢谢。
 area-ok = 你的区域现在是{ $area }。
 area-unknown = 没有找到区域 { $zone }。

@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod check;
+pub mod clock;
 pub mod fold;
 pub mod incident;
 pub mod located;

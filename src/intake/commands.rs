@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use crate::audit::{self, Actor, Subject};
+use crate::domain::clock;
 use crate::domain::fold::fold;
 use crate::domain::{Language, Standing};
 use crate::i18n::text;
@@ -102,7 +103,42 @@ fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs).min(MAX_PAUSE))
 }
 
-/// A time as volunteers read it in an SMS.
+/// A time as volunteers read it in an SMS, short, on the network's clock (`network.timezone`)
+/// and in their language: "17:30" today, "17:30 on 12/4" (or "12월 4일 17:30") another day.
+pub fn local_time(core: &Core, language: Language, ms: i64) -> String {
+    let at = clock::local(ms, now_ms(), &core.settings.network.tz());
+    if at.today {
+        return at.time;
+    }
+    let args = [
+        ("time", at.time),
+        ("month", at.month.to_string()),
+        ("day", at.day.to_string()),
+    ];
+    text(language, "time-on-day", &args)
+}
+
+/// A home area as STATUS names it: the zone, or the zone a circle or drawn area lies in, never
+/// raw coordinates.
+fn status_area(core: &Core, area_json: &str) -> String {
+    let described = describe_area(area_json);
+    let value: serde_json::Value = serde_json::from_str(area_json).unwrap_or_default();
+    if value["type"] == "zone" {
+        return described;
+    }
+    let zone = core
+        .area_of(area_json)
+        .and_then(|a| a.centre())
+        .and_then(|(lat, lon)| core.zones().containing(lat, lon).map(|z| z.name.clone()));
+    match (value["type"].as_str(), value["radius_m"].as_f64(), zone) {
+        (Some("circle"), Some(r), Some(zone)) => format!("{r:.0} m in {zone}"),
+        (_, _, Some(zone)) => zone,
+        (Some("circle"), Some(r), None) => format!("{r:.0} m circle"),
+        _ => "a drawn area".to_string(),
+    }
+}
+
+/// A time as the audit log keeps it, in UTC.
 pub fn format_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
@@ -152,7 +188,11 @@ pub async fn run(
                 .await?;
             let detail = format!("until {}", format_time(until));
             audit::record(core, &actor, "volunteer_pause", subject, &detail).await;
-            text(language, "pause-ok", &[("until", format_time(until))])
+            text(
+                language,
+                "pause-ok",
+                &[("until", local_time(core, language, until))],
+            )
         }
         Command::Resume => {
             core.store
@@ -162,7 +202,7 @@ pub async fn run(
             text(language, "resume-ok", &[])
         }
         Command::Status => {
-            let area = describe_area(&v.area);
+            let area = status_area(core, &v.area);
             let until = v.paused_until.filter(|u| *u > now_ms());
             let resume = text(language, "resume-word", &[]);
             match (v.paused, until) {
@@ -173,7 +213,7 @@ pub async fn run(
                 (false, Some(until)) => text(
                     language,
                     "status-paused",
-                    &[("area", area), ("until", format_time(until))],
+                    &[("area", area), ("until", local_time(core, language, until))],
                 ),
                 (false, None) => text(language, "status-active", &[("area", area)]),
             }

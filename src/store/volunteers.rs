@@ -25,8 +25,10 @@ pub struct VolunteerRow {
     pub opted_out: bool,
     /// Not alerted until un-paused (by a dispatcher, or PAUSE without a time).
     pub paused: bool,
-    /// Not alerted until then (PAUSE 8h).
+    /// Not alerted until then (PAUSE 8h): always the volunteer's own pause, by text.
     pub paused_until: Option<i64>,
+    /// Who set `paused` ("dispatcher maria"), when it was recorded (since migration 0025).
+    pub paused_by: Option<String>,
     pub created_at: i64,
     /// How they are reached: stored as `sms`, `signal` or `both`.
     pub channel: Reach,
@@ -67,7 +69,7 @@ pub struct NewVolunteer<'a> {
 
 const COLUMNS: &str =
     "id, name_enc, phone_enc, language, trusted, area_enc, opted_out, paused, paused_until, \
-     created_at, channel, signal_enc, roles, standing";
+     paused_by, created_at, channel, signal_enc, roles, standing";
 
 fn from_row(store: &Store, row: &AnyRow) -> Result<VolunteerRow> {
     let id: i64 = row.try_get("id")?;
@@ -85,6 +87,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<VolunteerRow> {
         opted_out: flag(row, "opted_out")?,
         paused: flag(row, "paused")?,
         paused_until: row.try_get("paused_until")?,
+        paused_by: row.try_get("paused_by")?,
         created_at: row.try_get("created_at")?,
         channel: decode("channel", &row.try_get::<String, _>("channel")?, Reach::parse)?,
         signal: signal.map(|s| store.open_value(Field::VolunteerSignal, id, &s)),
@@ -301,12 +304,21 @@ impl Store {
 
     /// Pauses or un-pauses an active volunteer; false if there is none.
     pub async fn set_paused(&self, id: i64, paused: bool) -> Result<bool> {
-        let done = sqlx::query("UPDATE volunteers SET paused = $2, updated_at = $3 WHERE id = $1 AND active")
-            .bind(id)
-            .bind(paused)
-            .bind(now_ms())
-            .execute(self.pool())
-            .await?;
+        self.set_paused_by(id, paused, None).await
+    }
+
+    /// Pauses (recording who, as the history names them) or un-pauses (forgetting who) an
+    /// active volunteer; false if there is none.
+    pub async fn set_paused_by(&self, id: i64, paused: bool, by: Option<&str>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE volunteers SET paused = $2, updated_at = $3, paused_by = $4 WHERE id = $1 AND active",
+        )
+        .bind(id)
+        .bind(paused)
+        .bind(now_ms())
+        .bind(by.filter(|_| paused))
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -39,6 +39,7 @@ mod guard;
 mod instances;
 mod instances_churn;
 mod lifecycle;
+mod local_time;
 mod logins;
 mod numbers;
 mod pace;

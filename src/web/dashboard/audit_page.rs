@@ -30,7 +30,7 @@ pub async fn page(State(dash): State<Dash>, signed: Signed) -> Response {
             let entries = rows
                 .into_iter()
                 .map(|e| {
-                    let at = view::age(e.at);
+                    let at = view::when(&dash.core, e.at);
                     (e, at)
                 })
                 .collect();

@@ -145,7 +145,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
                 delivery: r.status.clone(),
                 answer,
                 answer_class,
-                answered: r.answered_at.map(view::age).unwrap_or_default(),
+                answered: r.answered_at.map(|at| view::when(core, at)).unwrap_or_default(),
                 unvetted: r.unvetted,
             }
         })
@@ -157,7 +157,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
         .await?
         .into_iter()
         .map(|a| CheckAnswerItem {
-            age: view::age(a.at),
+            age: view::when(core, a.at),
             who: if a.name.is_empty() {
                 format!("volunteer #{}", a.volunteer_id)
             } else {
@@ -177,7 +177,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
         .await?
         .into_iter()
         .map(|t| HistoryItem {
-            age: view::age(t.at),
+            age: view::when(core, t.at),
             from: t
                 .from
                 .map(|f| queue::stored_status_label(&f).to_string())

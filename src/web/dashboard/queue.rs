@@ -27,6 +27,8 @@ pub struct Item {
     pub status: IncidentStatus,
     pub status_label: &'static str,
     pub place: String,
+    /// What is known of the place: zone, exact or approximate, how placed, how far off.
+    pub facts: String,
     pub age: String,
     pub excerpt: String,
     pub counts: Counts,
@@ -78,7 +80,13 @@ pub async fn item(core: &Core, row: &IncidentRow) -> Result<Item, StoreError> {
         wanted: row.wanted,
         escalation_step: row.escalation_step,
         place: view::place(row.lat, row.lon),
-        age: view::age(row.created_at),
+        facts: view::place_facts(
+            row.zone.as_deref(),
+            row.lat.is_some() && !row.approximate,
+            row.located_by.as_deref(),
+            row.uncertainty_m,
+        ),
+        age: view::when(core, row.created_at),
         excerpt,
         counts,
         merged_into: row.merged_into,

@@ -56,7 +56,7 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
         .into_iter()
         .map(|r| ReportItem {
             id: r.id,
-            age: view::age(r.received_at),
+            age: view::when(core, r.received_at),
             text: r.body,
             kind: r.kind,
             incident_id: r.incident_id,
@@ -69,7 +69,7 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
     let blocked = blocked
         .into_iter()
         .map(|b| {
-            let age = view::age(b.created_at);
+            let age = view::when(core, b.created_at);
             (b, age)
         })
         .collect();

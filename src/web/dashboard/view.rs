@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::session::Signed;
+use crate::domain::clock;
+use crate::state::Core;
 use crate::store::now_ms;
 
 /// The header of every signed-in page: who is signed in and the token their forms carry.
@@ -87,15 +89,10 @@ pub fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
     }
 }
 
-/// "12 s", "4 min", "3 h", "2 d" since `at_ms`.
-pub fn age(at_ms: i64) -> String {
-    let s = ((now_ms() - at_ms) / 1000).max(0);
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        3600..86400 => format!("{} h", s / 3600),
-        _ => format!("{} d", s / 86400),
-    }
+/// A time on the network's clock (`network.timezone`) and how long ago: "05:42 (3 min ago)",
+/// "Dec 2 23:10 (6 h ago)".
+pub fn when(core: &Core, at_ms: i64) -> String {
+    clock::when(at_ms, now_ms(), &core.settings.network.tz())
 }
 
 /// A number as lists show it, to everyone: only its last four digits.
@@ -110,6 +107,31 @@ pub fn place(lat: Option<f64>, lon: Option<f64>) -> String {
         (Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
         _ => String::new(),
     }
+}
+
+/// What is known of a place, in words: "Koreatown · approximate (by zone, ±900 m)",
+/// "Westlake · exact (by coordinates)". Empty when nothing is known.
+pub fn place_facts(
+    zone: Option<&str>,
+    exact: bool,
+    located_by: Option<&str>,
+    uncertainty_m: Option<f64>,
+) -> String {
+    let by = located_by.map(|b| format!("by {b}"));
+    let how = match (exact, by, uncertainty_m.filter(|m| m.is_finite() && *m > 0.0)) {
+        (true, Some(by), _) => format!("exact ({by})"),
+        (true, None, _) => "exact".to_string(),
+        (false, Some(by), Some(m)) => format!("approximate ({by}, ±{m:.0} m)"),
+        (false, Some(by), None) => format!("approximate ({by})"),
+        (false, None, Some(m)) => format!("approximate (±{m:.0} m)"),
+        (false, None, None) if zone.is_some() => "approximate".to_string(),
+        (false, None, None) => String::new(),
+    };
+    [zone.unwrap_or(""), how.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// A positive id from a path segment.
@@ -150,5 +172,22 @@ mod tests {
     fn lists_show_only_the_last_four_digits() {
         assert_eq!(masked("+13235550102"), "•••0102");
         assert_eq!(masked(""), "•••");
+    }
+
+    #[test]
+    fn places_say_zone_and_how_well_they_are_known() {
+        assert_eq!(
+            place_facts(Some("Koreatown"), false, Some("zone"), Some(900.4)),
+            "Koreatown · approximate (by zone, ±900 m)"
+        );
+        assert_eq!(
+            place_facts(Some("Westlake"), true, Some("coordinates"), Some(12.0)),
+            "Westlake · exact (by coordinates)"
+        );
+        assert_eq!(
+            place_facts(None, true, Some("dispatcher"), None),
+            "exact (by dispatcher)"
+        );
+        assert_eq!(place_facts(None, false, None, None), "");
     }
 }

@@ -12,6 +12,9 @@ use axum::response::Response;
 use super::session::Signed;
 use super::view::{self, Chrome, Notice};
 use super::Dash;
+use crate::intake::commands::UNTIL_RESUMED;
+use crate::state::Core;
+use crate::store::now_ms;
 use crate::store::volunteers::VolunteerRow;
 
 pub struct Row {
@@ -21,6 +24,8 @@ pub struct Row {
     pub language: String,
     pub trusted: bool,
     pub paused: bool,
+    /// Who paused them and until when ("paused by text until 17:30 (in 8 h)"), if paused.
+    pub pause: String,
     pub opted_out: bool,
     pub area: String,
     pub roles: Vec<String>,
@@ -58,7 +63,7 @@ fn summary(area: &str) -> String {
     }
 }
 
-pub(super) fn row(v: &VolunteerRow) -> Row {
+pub(super) fn row(core: &Core, v: &VolunteerRow) -> Row {
     let phone = &v.phone;
     Row {
         id: v.id,
@@ -66,7 +71,8 @@ pub(super) fn row(v: &VolunteerRow) -> Row {
         phone: view::masked(phone),
         language: v.language.clone(),
         trusted: v.trusted,
-        paused: v.paused,
+        paused: !pause(core, v).is_empty(),
+        pause: pause(core, v),
         opted_out: v.opted_out,
         area: summary(&v.area),
         roles: v
@@ -77,7 +83,27 @@ pub(super) fn row(v: &VolunteerRow) -> Row {
             .collect(),
         standing: v.standing.as_str(),
         channel: v.channel.as_str(),
-        joined: view::age(v.created_at),
+        joined: view::when(core, v.created_at),
+    }
+}
+
+/// Who paused a volunteer and until when, on the network's clock; empty when alerted. A
+/// dispatcher's pause (the `paused` flag) lasts until a dispatcher resumes them; the volunteer's
+/// own (PAUSE by text, `paused_until`) until that time or until they text RESUME.
+pub(super) fn pause(core: &Core, v: &VolunteerRow) -> String {
+    let by_text = match v.paused_until.filter(|u| *u > now_ms()) {
+        Some(UNTIL_RESUMED) => Some("paused by text until they text RESUME".to_string()),
+        Some(until) => Some(format!("paused by text until {}", view::when(core, until))),
+        None => None,
+    };
+    let by_dispatcher = v.paused.then(|| match &v.paused_by {
+        Some(who) => format!("paused by {who} until resumed here"),
+        None => "paused by a dispatcher until resumed here".to_string(),
+    });
+    match (by_dispatcher, by_text) {
+        (Some(d), Some(t)) => format!("{d}; also {t}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => String::new(),
     }
 }
 
@@ -115,11 +141,11 @@ pub async fn list(
                 chrome: Chrome::of(&signed),
                 notice: query.get("done").and_then(|d| done_text(d)).and_then(Notice::ok),
                 query: q,
-                rows: rows.iter().map(|v| row(v)).collect(),
+                rows: rows.iter().map(|v| row(&dash.core, v)).collect(),
                 waiting: all
                     .iter()
                     .filter(|v| !v.standing.vetted())
-                    .map(|v| row(v))
+                    .map(|v| row(&dash.core, v))
                     .collect(),
             };
             view::render(StatusCode::OK, &page)

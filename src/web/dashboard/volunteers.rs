@@ -43,6 +43,8 @@ struct FormPage {
     /// The drill group's role name (`dispatch.drill_role`).
     drill_role: String,
     paused: bool,
+    /// Who paused them and until when, empty when alerted.
+    pause: String,
     opted_out: bool,
     /// `approved`, `pending` or `unvetted`.
     standing: &'static str,
@@ -73,6 +75,7 @@ fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
         drill: false,
         drill_role: dash.core.settings.dispatch.drill_role.clone(),
         paused: false,
+        pause: String::new(),
         opted_out: false,
         standing: "approved",
         area: String::new(),
@@ -93,7 +96,7 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     let Some(v) = dash.core.store.volunteer(id).await? else {
         return Ok(None);
     };
-    let r = row(&v);
+    let r = row(&dash.core, &v);
     let mut page = blank_form(dash, signed);
     page.id = Some(v.id);
     page.name = v.name.clone();
@@ -110,7 +113,8 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     page.trusted = v.trusted;
     page.verifier = r.roles.iter().any(|role| role == "verifier");
     page.drill = r.roles.contains(&page.drill_role);
-    page.paused = v.paused;
+    page.paused = r.paused;
+    page.pause = r.pause.clone();
     page.opted_out = v.opted_out;
     page.standing = v.standing.as_str();
     // A zone is drawn by its shape (kept as the zone when the form is saved unchanged).
