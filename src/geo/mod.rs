@@ -24,6 +24,7 @@
 //! Coordinates are WGS84 degrees. Inside `geo` types x = lon and y = lat.
 
 pub mod area;
+pub mod coords;
 pub mod index;
 pub mod locate;
 mod parse;
@@ -33,5 +34,6 @@ mod ring;
 pub mod zones;
 
 pub use area::{Area, AreaError};
+pub use coords::{parse_coordinates, CoordsError};
 pub use index::{AreaIndex, AreaIndexBuilder, LiveIndex};
 pub use locate::locate_text;
