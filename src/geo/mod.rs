@@ -31,6 +31,7 @@ mod parse;
 pub mod places;
 pub mod reach;
 mod ring;
+pub mod words;
 pub mod zones;
 
 pub use area::{Area, AreaError};
