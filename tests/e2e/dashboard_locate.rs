@@ -268,6 +268,23 @@ async fn a_dispatcher_places_a_report_by_a_suggestion_in_the_browser() {
     assert!(close(&placed, CORNER), "{placed}");
     assert_eq!(placed["located_by"], "dispatcher");
     assert!(!browser.alert_open().await);
+
+    // A tap on the map places it too: the field gets the point, then says what it is.
+    let tapped = unplaced(&app, 10).await;
+    browser.resize(1280, 900).await;
+    browser.goto(&format!("{}/incidents/{tapped}", app.base)).await;
+    browser.find("#map.placeable").await;
+    browser.click("#map").await;
+    browser
+        .wait_text("#where-chosen", "the tapped point", |t| t.contains("coordinates"))
+        .await;
+    let typed = browser.js("return document.getElementById('where').value").await;
+    assert!(typed.as_str().unwrap_or("").contains(", -118."), "{typed}");
+    browser.click("#place").await;
+    browser
+        .wait_text("#notice", "placed", |t| t.contains("Placed"))
+        .await;
+    assert!(app.incident(tapped).await["lat"].is_number());
     browser.quit().await;
     app.stop().await;
 }
