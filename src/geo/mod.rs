@@ -18,6 +18,10 @@
 //!   index was made (`build`, `AreaIndexBuilder`, inserts, replacements, removals).
 //! - `locate_text` only returns coordinates with lat in [-90, 90] and lon in
 //!   [-180, 180]; it never resolves links over the network.
+//! - `coords::parse_coordinates` reads a text that is only coordinates (decimal, DMS, decimal
+//!   minutes, N/S/E/W in either order) and returns a point in range or the reason it cannot be
+//!   one; `words::read_place` reads any words a dispatcher types (coordinates, links, places,
+//!   zones) into the same matches the place search gives.
 //! - `places::Places` finds addresses, intersections, named places and streets only in what
 //!   was imported (`tocsin places import`); no lookup leaves the machine.
 //!
