@@ -1,20 +1,70 @@
 // tocsin maps (Leaflet, vendored). An incident's map shows its point and the home areas that
 // matched, and places an unplaced incident on click. A volunteer's map draws their home area
-// (circle or polygon) into the form's hidden `area` field. Tiles come from dashboard.tile_url;
-// when they cannot be reached the vector layers still show on the plain background.
+// (circle or polygon) into the form's hidden `area` field. The base map is tocsin's own (zones,
+// streets, places); tiles from dashboard.tile_url are optional on top.
 (function () {
   'use strict';
+
+  // tocsin's own base map: zones as labelled outlines, streets (named on hover) and places,
+  // fetched for the view from /map/features whenever it moves. Names are set as text.
+  function base(map) {
+    var layer = L.geoJSON(null, {
+      style: function (f) {
+        return f.properties.kind === 'zone'
+          ? { color: '#6b5b95', weight: 2, dashArray: '6 4', fill: false }
+          : { color: '#8a8a8a', weight: 2 };
+      },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: 3, color: '#555', weight: 1, fillOpacity: 0.6 });
+      },
+      onEachFeature: function (f, l) {
+        var label = document.createElement('span');
+        label.textContent = f.properties.name || '';
+        var kind = f.properties.kind;
+        // Zones always carry their name; streets and places from zoom 16, else on hover.
+        var shown = kind === 'zone' || map.getZoom() >= 16;
+        l.bindTooltip(label, shown
+          ? { permanent: true, direction: 'center', className: kind + '-label' }
+          : { sticky: true });
+      }
+    }).addTo(map);
+    layer.bringToBack();
+    var timer = null;
+    function load() {
+      var url = '/map/features?bbox=' + encodeURIComponent(map.getBounds().toBBoxString()) + '&zoom=' + map.getZoom();
+      fetch(url, { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          layer.clearLayers();
+          layer.addData(data);
+          layer.bringToBack();
+        })
+        .catch(function () { /* offline: what is drawn stays */ });
+    }
+    map.on('moveend', function () { clearTimeout(timer); timer = setTimeout(load, 200); });
+    load();
+  }
+
   var el = document.getElementById('map');
   if (!el || !window.L) return;
 
   var map = L.map(el, { zoomControl: true });
-  L.tileLayer(el.getAttribute('data-tiles'), {
-    maxZoom: 19,
-    attribution: el.getAttribute('data-attribution') || ''
-  }).addTo(map);
+  // Tiles are optional (dashboard.tile_url); tocsin's own base map is drawn below either way.
+  var tiles = el.getAttribute('data-tiles');
+  if (tiles) {
+    L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute('data-attribution') || '' }).addTo(map);
+  }
   var world = [34.05, -118.25];
   // A view first: circles can only measure their bounds on a map that has one.
   map.setView(world, 11);
+  base(map);
+  var homeView = null;
+  fetch('/map/home', { credentials: 'same-origin' })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (h) { homeView = h; if (h && !fitted) map.setView([h.lat, h.lon], h.zoom); })
+    .catch(function () { /* the default view stays */ });
+  var fitted = false;
 
   function areaLayer(a, style) {
     if (!a || !a.type) return null;
@@ -27,8 +77,9 @@
   }
 
   function fit(group, fallback) {
-    if (group.getLayers().length) map.fitBounds(group.getBounds().pad(0.15), { maxZoom: 16 });
-    else map.setView(fallback || world, fallback ? 15 : 11);
+    if (group.getLayers().length) { fitted = true; map.fitBounds(group.getBounds().pad(0.15), { maxZoom: 16 }); }
+    else if (fallback) { fitted = true; map.setView(fallback, 15); }
+    else if (homeView) map.setView([homeView.lat, homeView.lon], homeView.zoom);
   }
 
   var areaStyle = { color: '#2f6f9f', weight: 1, fillOpacity: 0.08 };

@@ -60,6 +60,21 @@ impl Network {
     }
 }
 
+impl Dashboard {
+    /// `dashboard.center` read: (lat, lon, zoom), if set and valid.
+    pub fn map_center(&self) -> Option<(f64, f64, u8)> {
+        let parts: Vec<&str> = self.center.split(',').map(str::trim).collect();
+        let [lat, lon, zoom] = parts[..] else { return None };
+        let (lat, lon, zoom) = (
+            lat.parse::<f64>().ok()?,
+            lon.parse::<f64>().ok()?,
+            zoom.parse::<u8>().ok()?,
+        );
+        let ok = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && (2..=19).contains(&zoom);
+        ok.then_some((lat, lon, zoom))
+    }
+}
+
 /// Who may join by text, and with what standing (see `join.approval`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -146,8 +161,12 @@ pub struct Privacy {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Dashboard {
+    /// Optional tiles on top of tocsin's own base map ("": none).
     pub tile_url: String,
     pub tile_attribution: String,
+    /// Where an empty map opens, "lat,lon,zoom" ("": the zones' box).
+    #[serde(default)]
+    pub center: String,
     pub session_hours: u64,
     /// Failed logins in a row that lock an account.
     pub lockout_after: u32,
@@ -279,7 +298,8 @@ impl Settings {
             bail!("dispatch.drill_role: 1 to 32 of a-z, 0-9, _ and -, and not \"verifier\"");
         }
         let tiles = &self.dashboard.tile_url;
-        if !(tiles.starts_with("https://") || tiles.starts_with("http://")) || !tiles.contains("{z}") {
+        let tiled = tiles.starts_with("https://") || tiles.starts_with("http://");
+        if !tiles.is_empty() && (!tiled || !tiles.contains("{z}")) {
             bail!("dashboard.tile_url: must be an http(s) URL template with {{z}}, {{x}} and {{y}}");
         }
         if self.dispatch.not_found_after == 0 {
@@ -299,6 +319,9 @@ impl Settings {
                 "network.timezone: {:?} is not an IANA time zone name (like America/Los_Angeles)",
                 self.network.timezone
             );
+        }
+        if !self.dashboard.center.is_empty() && self.dashboard.map_center().is_none() {
+            bail!("dashboard.center: \"lat,lon,zoom\", like \"34.05,-118.25,12\" (zoom 2 to 19)");
         }
         self.oncall.validate()?;
         if !(60..=3600).contains(&self.intake.followup_s) {

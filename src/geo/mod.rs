@@ -28,6 +28,7 @@
 //! Coordinates are WGS84 degrees. Inside `geo` types x = lon and y = lat.
 
 pub mod area;
+pub mod basemap;
 pub mod coords;
 pub mod index;
 pub mod locate;

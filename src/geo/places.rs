@@ -145,6 +145,16 @@ impl Places {
         self.keys.entry(key).or_default()
     }
 
+    /// Every imported street with its ways (for drawing the base map).
+    pub fn streets(&self) -> impl Iterator<Item = &Street> {
+        self.streets.iter().map(|(street, _, _)| street)
+    }
+
+    /// Every imported named place.
+    pub fn named(&self) -> &[Place] {
+        &self.places
+    }
+
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

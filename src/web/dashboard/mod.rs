@@ -9,6 +9,7 @@
 mod account;
 mod assets;
 mod audit_page;
+mod basemap;
 mod duty;
 mod incident;
 mod live;
@@ -78,6 +79,8 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/duty", post(duty::set))
+        .route("/map/features", get(basemap::features))
+        .route("/map/home", get(basemap::home))
         .route("/account", get(account::page).post(account::save))
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
@@ -123,7 +126,8 @@ async fn headers(
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if !is_asset {
+    // Pages are never stored; assets, and the base map's private answers, say their own.
+    if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -1,0 +1,114 @@
+//! Issue 15 §3: the dashboard draws its own base map from the imported zones and places, with
+//! no tile server: `/map/features` answers a box's zones, streets and places for signed-in
+//! dispatchers only; `/map/home` opens an empty map on the zones; in the browser the zone's
+//! name is drawn on the incident's map with no tiles configured.
+
+use serde_json::{json, Value};
+use tocsin::audit::Actor;
+use tocsin::domain::Role;
+use tocsin::geo::places::{Node, PlaceData, Street};
+
+use crate::dashboard_http::{client, login, set_cookie};
+use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::on_both_backends;
+use crate::webdriver::Browser;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn mapped(backend: Backend) -> TestApp {
+    let app = spawn_app(backend).await;
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, PASSWORD)
+        .await
+        .expect("account");
+    let zones = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"name": "Koreatown"},
+        "geometry": {"type": "Polygon", "coordinates": [[[-118.31, 34.05], [-118.28, 34.05],
+            [-118.28, 34.08], [-118.31, 34.08], [-118.31, 34.05]]]}}]});
+    tocsin::zoning::import_collection(app.core(), &Actor::Cli, &zones)
+        .await
+        .expect("zones");
+    let node = |id, lat, lon| Node { id, lat, lon };
+    let data = PlaceData {
+        streets: vec![Street {
+            name: "South Vermont Avenue".into(),
+            ways: vec![vec![node(1, 34.06, -118.2912), node(2, 34.07, -118.2912)]],
+        }],
+        ..PlaceData::default()
+    };
+    app.core().store.replace_places(&data).await.expect("places");
+    app.core().refresh_index().await.expect("reloaded");
+    app
+}
+
+async fn base_map_for_dispatchers_only(backend: Backend) {
+    let app = mapped(backend).await;
+    let http = client();
+    let resp = login(&app, &http, "maria", PASSWORD).await;
+    let (cookie, _) = set_cookie(&resp, "tocsin_session").expect("signed in");
+    let get = |path: &str, signed: bool| {
+        let mut req = http.get(format!("{}{path}", app.base));
+        if signed {
+            req = req.header("cookie", &cookie);
+        }
+        req.send()
+    };
+    let box_14 = "/map/features?bbox=-118.30,34.055,-118.28,34.075&zoom=14";
+    let resp = get(box_14, true).await.expect("answered");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["cache-control"], "private, max-age=60");
+    let map: Value = resp.json().await.expect("GeoJSON");
+    let names: Vec<&str> = map["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Koreatown", "South Vermont Avenue"], "{map}");
+    // Zoomed out, streets are left out; a stranger gets nothing; a bad box is named.
+    let far: Value = get("/map/features?bbox=-118.5,33.9,-118.1,34.2&zoom=10", true)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(far["features"].as_array().map(Vec::len), Some(1), "{far}");
+    let stranger = get(box_14, false).await.unwrap();
+    assert!(
+        stranger.status() == 401 || stranger.status() == 303,
+        "{}",
+        stranger.status()
+    );
+    let bad = get("/map/features?bbox=1,2,3&zoom=14", true).await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().starts_with("bbox:"));
+    let home: Value = get("/map/home", true).await.unwrap().json().await.unwrap();
+    assert!((home["lat"].as_f64().unwrap() - 34.065).abs() < 1e-6, "{home}");
+    app.stop().await;
+}
+on_both_backends!(base_map_for_dispatchers_only);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_incident_map_draws_the_zone_without_tiles() {
+    let app = mapped(Backend::Sqlite).await;
+    app.text("+13235550199", "ICE raid at 34.0617, -118.2912").await;
+    let id = app.latest_incident_id().await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/login", app.base)).await;
+    browser.type_in("#username", "maria").await;
+    browser.type_in("#password", PASSWORD).await;
+    browser.click("button[type=submit]").await;
+    browser.find("#queue").await;
+    browser.resize(390, 844).await;
+    browser.goto(&format!("{}/incidents/{id}", app.base)).await;
+    browser
+        .wait_text(".zone-label", "the zone drawn", |t| t == "Koreatown")
+        .await;
+    let tiles = browser
+        .js("return document.querySelectorAll('.leaflet-tile').length")
+        .await;
+    assert_eq!(tiles, 0, "no tile server asked");
+    browser.screenshot_at("map-phone", 390, 844).await;
+    browser.screenshot_at("map", 1280, 900).await;
+    browser.quit().await;
+    app.stop().await;
+}
