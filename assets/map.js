@@ -96,15 +96,25 @@
     }
     if (data.point) { mark(data.point); group.addLayer(L.circleMarker(data.point, { radius: 1, opacity: 0 })); }
     fit(group, data.point);
-    var lat = document.getElementById('lat'), lon = document.getElementById('lon');
-    if (data.placeable && lat && lon) {
+    // The locate form (locate.js): a tap fills the field and its hidden lat/lon; a chosen
+    // suggestion moves the marker here.
+    var where = document.getElementById('where');
+    var lat = document.getElementById('where-lat'), lon = document.getElementById('where-lon');
+    if (data.placeable && where && lat && lon) {
       el.classList.add('placeable');
       map.on('click', function (e) {
         lat.value = e.latlng.lat.toFixed(6);
         lon.value = e.latlng.lng.toFixed(6);
+        where.value = lat.value + ', ' + lon.value;
         mark(e.latlng);
+        document.dispatchEvent(new CustomEvent('tocsin:picked', { detail: { lat: e.latlng.lat, lon: e.latlng.lng } }));
         var place = document.getElementById('place');
         if (place) place.focus();
+      });
+      document.addEventListener('tocsin:mark', function (e) {
+        var ll = [e.detail.lat, e.detail.lon];
+        mark(ll);
+        map.setView(ll, Math.max(map.getZoom(), 16));
       });
     }
     return;

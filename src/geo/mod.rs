@@ -18,6 +18,10 @@
 //!   index was made (`build`, `AreaIndexBuilder`, inserts, replacements, removals).
 //! - `locate_text` only returns coordinates with lat in [-90, 90] and lon in
 //!   [-180, 180]; it never resolves links over the network.
+//! - `coords::parse_coordinates` reads a text that is only coordinates (decimal, DMS, decimal
+//!   minutes, N/S/E/W in either order) and returns a point in range or the reason it cannot be
+//!   one; `words::read_place` reads any words a dispatcher types (coordinates, links, places,
+//!   zones) into the same matches the place search gives.
 //! - `places::Places` finds addresses, intersections, named places and streets only in what
 //!   was imported (`tocsin places import`); no lookup leaves the machine.
 //!
@@ -25,14 +29,17 @@
 
 pub mod area;
 pub mod basemap;
+pub mod coords;
 pub mod index;
 pub mod locate;
 mod parse;
 pub mod places;
 pub mod reach;
 mod ring;
+pub mod words;
 pub mod zones;
 
 pub use area::{Area, AreaError};
+pub use coords::{parse_coordinates, CoordsError};
 pub use index::{AreaIndex, AreaIndexBuilder, LiveIndex};
 pub use locate::locate_text;

@@ -72,8 +72,7 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     // Place the eviction (typed coordinates), verify, and watch the alert go out.
     browser.click("#incident-1 a").await;
     browser.find("#map").await;
-    browser.type_in("#lat", &LAT.to_string()).await;
-    browser.type_in("#lon", &LON.to_string()).await;
+    browser.type_in("#where", &format!("{LAT}, {LON}")).await;
     browser.click("#place").await;
     browser
         .wait_text("#notice", "placed", |t| t.contains("Placed"))

@@ -156,14 +156,9 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.incident(incident).await["status"], "confirmed");
     let again = http
-        .post(&url)
+        .post(url.replace("/act", "/locate"))
         .header("cookie", &session)
-        .form(&[
-            ("action", "locate"),
-            ("lat", "95"),
-            ("lon", "0"),
-            ("csrf", csrf.as_str()),
-        ])
+        .form(&[("where", "95, 0"), ("csrf", csrf.as_str())])
         .send()
         .await
         .unwrap();
@@ -172,7 +167,7 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
         .text()
         .await
         .unwrap()
-        .contains("lat: lat 95 is outside -90..90"));
+        .contains("where: latitude 95 is outside -90..90"));
 
     let audit = http
         .get(format!("{}/audit", app.base))

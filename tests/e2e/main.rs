@@ -25,6 +25,7 @@ mod binary_verifier_rounds;
 mod crash;
 mod dashboard;
 mod dashboard_http;
+mod dashboard_locate;
 mod dashboard_map;
 mod dashboard_oncall;
 mod disk;

@@ -172,6 +172,18 @@ impl Browser {
         .await;
     }
 
+    /// Sends keys to an element without clearing it first (`\u{E015}` arrow down,
+    /// `\u{E007}` Enter).
+    pub async fn press(&self, css: &str, keys: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": keys })),
+        )
+        .await;
+    }
+
     /// Runs a script in the page (the test's own, not the page's: CSP binds the page only).
     pub async fn js(&self, script: &str) -> Value {
         self.call(

@@ -7,7 +7,7 @@ mod audit;
 mod auth;
 mod body;
 mod incidents;
-mod places;
+pub(crate) mod places;
 mod reports;
 mod tokens;
 mod volunteers;

@@ -1,6 +1,8 @@
-//! `GET /api/v1/places/search?q=`: what the imported places make of a text, for the
-//! dashboard's locate form. Answered from memory; only when that finds nothing, and only if
-//! `geocode.nominatim_url` is set, from the network's own Nominatim.
+//! `GET /api/v1/places/search?q=`: what the imported places make of a text (coordinates in
+//! any common form, map links, addresses, intersections, places, streets, zones; see
+//! `geo::words`). Answered from memory; only when that finds nothing, and only if
+//! `geocode.nominatim_url` is set, from the network's own Nominatim. The dashboard's locate
+//! form asks the same through its session (`/fragments/places`).
 
 use std::collections::HashMap;
 
@@ -8,52 +10,48 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::state::Shared;
+use crate::geo::places::Found;
+use crate::geo::words::{read_place, what};
+use crate::state::{Core, Shared};
 use crate::web::ApiError;
 
 /// At most this many matches; a query longer than `MAX_CHARS` is refused.
-const LIMIT: usize = 10;
-const MAX_CHARS: usize = 200;
+pub const LIMIT: usize = 10;
+pub const MAX_CHARS: usize = 200;
+
+/// The places the words name, best first; or why they cannot be one (coordinates out of
+/// range, a text too long or empty), for the field that holds them.
+pub async fn lookup(core: &Core, q: &str) -> Result<Vec<Found>, String> {
+    let q = q.trim();
+    if q.is_empty() || q.chars().count() > MAX_CHARS {
+        return Err(format!("must be 1 to {MAX_CHARS} characters"));
+    }
+    let found = read_place(q, &core.places(), &core.zones(), LIMIT)?;
+    if found.is_empty() {
+        if let Some(nominatim) = &core.nominatim {
+            return Ok(nominatim.search(q, LIMIT).await);
+        }
+    }
+    Ok(found)
+}
+
+/// One match as JSON: where, what it is (in words too), and the zone it lies in.
+pub fn match_json(core: &Core, f: &Found) -> Value {
+    let zones = core.zones();
+    let zone = zones.containing(f.lat, f.lon).map(|z| z.name.clone());
+    json!({ "lat": f.lat, "lon": f.lon, "label": f.label, "located_by": f.by.as_str(),
+            "uncertainty_m": f.uncertainty_m, "approximate": f.uncertainty_m.is_some(),
+            "what": what(f), "zone": zone })
+}
 
 pub async fn search(
     State(core): State<Shared>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
-    let q = query.get("q").map(|q| q.trim()).unwrap_or_default();
-    if q.is_empty() || q.chars().count() > MAX_CHARS {
-        return Err(ApiError::invalid(
-            "q",
-            format!("must be 1 to {MAX_CHARS} characters"),
-        ));
-    }
-    let mut matches: Vec<Value> = core
-        .places()
-        .search(q, LIMIT)
-        .into_iter()
-        .map(|f| {
-            json!({ "lat": f.lat, "lon": f.lon, "label": f.label, "located_by": f.by.as_str(),
-                    "uncertainty_m": f.uncertainty_m })
-        })
-        .collect();
-    // A zone named in the query comes after what the places found (it is vaguer).
-    if let Some(z) = core.zones().find_in_text(q).filter(|_| matches.len() < LIMIT) {
-        matches.push(
-            json!({ "lat": z.lat, "lon": z.lon, "label": z.name, "located_by": "zone",
-                             "uncertainty_m": z.radius_m() }),
-        );
-    }
-    if matches.is_empty() {
-        if let Some(nominatim) = &core.nominatim {
-            matches = nominatim
-                .search(q, LIMIT)
-                .await
-                .into_iter()
-                .map(|f| {
-                    json!({ "lat": f.lat, "lon": f.lon, "label": f.label, "located_by": f.by.as_str(),
-                            "uncertainty_m": f.uncertainty_m })
-                })
-                .collect();
-        }
-    }
+    let q = query.get("q").map(String::as_str).unwrap_or_default();
+    let found = lookup(&core, q)
+        .await
+        .map_err(|why| ApiError::invalid("q", why))?;
+    let matches: Vec<Value> = found.iter().map(|f| match_json(&core, f)).collect();
     Ok(Json(json!({ "matches": matches })))
 }

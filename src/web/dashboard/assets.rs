@@ -21,6 +21,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../assets/map.js"),
     ),
     (
+        "locate.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../assets/locate.js"),
+    ),
+    (
         "dashboard.css",
         "text/css; charset=utf-8",
         include_bytes!("../../../assets/dashboard.css"),

@@ -86,9 +86,11 @@ struct IncidentPage {
     map: String,
     tile_url: String,
     tile_attribution: String,
+    /// Empty when not placed yet.
     lat: String,
-    lon: String,
     update_max: usize,
+    /// The one-field locate form (`locate.rs`, `locate_form.html`).
+    locate: super::locate::LocateForm,
 }
 
 fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
@@ -212,6 +214,18 @@ async fn render_page(
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
+    render_with(dash, signed, id, notice, status, Default::default()).await
+}
+
+/// The page with the locate form as given (the words typed, the places they may mean).
+pub(super) async fn render_with(
+    dash: &Dash,
+    signed: &Signed,
+    id: i64,
+    notice: Option<Notice>,
+    status: StatusCode,
+    locate: super::locate::LocateForm,
+) -> Response {
     let core = &dash.core;
     let (live, mut map, movable) = match live(core, id).await {
         Ok(Some(found)) => found,
@@ -226,9 +240,9 @@ async fn render_page(
     // Confirmed: alerts are on their way; the form is there at once (the page is not re-rendered).
     let alerted_any = !live.alerted.is_empty() || live.inc.status == IncidentStatus::Confirmed;
     let kinds = Kind::NAMES.iter().map(|k| (*k, *k == live.inc.kind)).collect();
-    let (lat, lon) = match live.inc.place.split_once(", ") {
-        Some((a, b)) => (a.to_string(), b.to_string()),
-        None => (String::new(), String::new()),
+    let lat = match live.inc.place.split_once(", ") {
+        Some((a, _)) => a.to_string(),
+        None => String::new(),
     };
     let page = IncidentPage {
         chrome: Chrome::of(signed),
@@ -245,8 +259,8 @@ async fn render_page(
         tile_url: core.settings.dashboard.tile_url.clone(),
         tile_attribution: core.settings.dashboard.tile_attribution.clone(),
         lat,
-        lon,
         update_max: crate::dispatch::message::UPDATE_MAX_CHARS,
+        locate,
     };
     view::render(status, &page)
 }
@@ -279,15 +293,7 @@ pub async fn fragment(State(dash): State<Dash>, _signed: Signed, Path(id): Path<
     }
 }
 
-fn number(form: &SignedForm, field: &'static str) -> Result<f64, ActionError> {
-    let raw = form.get(field);
-    raw.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| ActionError::Invalid(field, format!("{field} must be a number, like 34.0617")))
-}
-
-/// Carries out the posted action; on success, back to the page (303, so a reload does not
+/// Carries out the posted action (placing it has its own form, `locate.rs`); on success, back to the page (303, so a reload does not
 /// repeat it); on refusal, the page again with the reason.
 pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedForm) -> Response {
     let Some(id) = view::id(&id) else {
@@ -297,11 +303,6 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
     let actor = form.signed.user.actor();
     let result: Result<(String, i64), ActionError> = async {
         match form.get("action") {
-            "locate" => {
-                let (lat, lon) = (number(&form, "lat")?, number(&form, "lon")?);
-                actions::locate(core, &actor, id, lat, lon).await?;
-                Ok(("placed".into(), id))
-            }
             "kind" => {
                 let kind = Kind::parse(form.get("kind")).ok_or_else(|| {
                     ActionError::Invalid("kind", format!("kind must be one of {}", Kind::NAMES.join(", ")))

@@ -13,6 +13,7 @@ mod basemap;
 mod duty;
 mod incident;
 mod live;
+mod locate;
 mod login;
 mod queue;
 mod reports;
@@ -84,6 +85,8 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
         .route("/incidents/{id}/act", post(incident::act))
+        .route("/incidents/{id}/locate", post(locate::submit))
+        .route("/fragments/places", get(locate::suggest))
         .route("/volunteers", get(volunteer_list::list).post(volunteers::create))
         .route("/volunteers/new", get(volunteers::new_form))
         .route(

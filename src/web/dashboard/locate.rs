@@ -1,0 +1,183 @@
+//! Placing an incident from one field (`templates/dashboard/locate_form.html`): an address,
+//! an intersection, a named place, coordinates in any common form or a map link, read by
+//! `geo::words` as the API's place search reads them. `GET /fragments/places?q=` suggests as
+//! the dispatcher types (with the session; `assets/locate.js`); `POST /incidents/{id}/locate`
+//! places it, with or without JavaScript: a chosen suggestion or a tap on the map sends its
+//! point, plain words are read on the server (several exact matches: the choices are shown;
+//! none: the page says so, naming the field). Placing goes through `dispatch::actions::locate`,
+//! the code of `POST /api/v1/incidents/{id}/locate` (`located_by` = `dispatcher`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::incident::render_with;
+use super::session::{Signed, SignedForm};
+use super::view::{self, Notice};
+use super::Dash;
+use crate::dispatch::actions::{self, ActionError};
+use crate::geo::places::Found;
+use crate::geo::words::what;
+use crate::web::api::places::{lookup, match_json, MAX_CHARS};
+
+/// The locate form as the page shows it: the words typed, and the places they may mean.
+#[derive(Default)]
+pub struct LocateForm {
+    pub words: String,
+    pub choices: Vec<Choice>,
+}
+
+/// One of several places the words match, placed by its own button.
+pub struct Choice {
+    pub lat: String,
+    pub lon: String,
+    pub label: String,
+    /// What it is and its zone: "intersection · Koreatown".
+    pub what: String,
+}
+
+/// Suggestions for the locate field, as JSON built into the page with textContent.
+pub async fn suggest(
+    State(dash): State<Dash>,
+    _signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let q = query.get("q").map(String::as_str).unwrap_or_default();
+    if q.trim().is_empty() {
+        return Json(json!({ "matches": [] })).into_response();
+    }
+    match lookup(&dash.core, q).await {
+        Ok(found) => {
+            let matches: Vec<Value> = found.iter().map(|f| match_json(&dash.core, f)).collect();
+            Json(json!({ "matches": matches })).into_response()
+        }
+        Err(why) => Json(json!({ "matches": [], "problem": format!("where: {why}") })).into_response(),
+    }
+}
+
+fn describe(dash: &Dash, f: &Found) -> String {
+    let zones = dash.core.zones();
+    match zones.containing(f.lat, f.lon) {
+        Some(z) => format!("{} · {}", what(f), z.name),
+        None => what(f),
+    }
+}
+
+/// A point sent by a chosen suggestion or a map tap (both fields, finite), if any.
+fn given_point(form: &SignedForm) -> Result<Option<(f64, f64)>, ActionError> {
+    let (lat, lon) = (form.get("lat"), form.get("lon"));
+    if lat.is_empty() && lon.is_empty() {
+        return Ok(None);
+    }
+    let number = |s: &str, field: &'static str| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| ActionError::Invalid(field, format!("{field} must be a number, like 34.0617")))
+    };
+    Ok(Some((number(lat, "lat")?, number(lon, "lon")?)))
+}
+
+enum Outcome {
+    Placed,
+    Choose(Vec<Choice>),
+}
+
+async fn place(dash: &Dash, form: &SignedForm, id: i64) -> Result<Outcome, ActionError> {
+    let core = &dash.core;
+    let actor = form.signed.user.actor();
+    if let Some((lat, lon)) = given_point(form)? {
+        actions::locate(core, &actor, id, lat, lon).await?;
+        return Ok(Outcome::Placed);
+    }
+    let words = form.get("where");
+    if words.is_empty() {
+        return Err(ActionError::Invalid(
+            "where",
+            "type where it is: an address, a corner (Vermont and 3rd), a place, coordinates or a map link; or tap the map".into(),
+        ));
+    }
+    if words.chars().count() > MAX_CHARS {
+        return Err(ActionError::Invalid(
+            "where",
+            format!("at most {MAX_CHARS} characters"),
+        ));
+    }
+    let found = lookup(core, words)
+        .await
+        .map_err(|why| ActionError::Invalid("where", why))?;
+    let (exact, rough): (Vec<&Found>, Vec<&Found>) = found.iter().partition(|f| f.uncertainty_m.is_none());
+    match exact.as_slice() {
+        [one] => {
+            actions::locate(core, &actor, id, one.lat, one.lon).await?;
+            Ok(Outcome::Placed)
+        }
+        [] => Err(ActionError::Invalid(
+            "where",
+            match rough.first() {
+                Some(f) => format!(
+                    "{} is only known roughly ({}): add a cross street (Vermont and 3rd) or a house number, or tap the map",
+                    f.label,
+                    what(f)
+                ),
+                None => "no place known matches these words: try an address (3300 S Vermont Ave), a corner (Vermont and 3rd), a place's name, coordinates (34.0633, -118.2846) or a map link; or tap the map".into(),
+            },
+        )),
+        several => Ok(Outcome::Choose(
+            several
+                .iter()
+                .map(|f| Choice {
+                    lat: format!("{:.7}", f.lat),
+                    lon: format!("{:.7}", f.lon),
+                    label: f.label.clone(),
+                    what: describe(dash, f),
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// Places the incident from the form; back to the page (303) when placed, else the page
+/// again with the choices or the reason.
+pub async fn submit(State(dash): State<Dash>, Path(id): Path<String>, form: SignedForm) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("incident");
+    };
+    let mut again = LocateForm {
+        words: form.get("where").chars().take(MAX_CHARS).collect(),
+        choices: Vec::new(),
+    };
+    let (notice, status) = match place(&dash, &form, id).await {
+        Ok(Outcome::Placed) => {
+            return (
+                StatusCode::SEE_OTHER,
+                [(LOCATION, format!("/incidents/{id}?done=placed"))],
+            )
+                .into_response()
+        }
+        Ok(Outcome::Choose(choices)) => {
+            let n = choices.len();
+            again.choices = choices;
+            (
+                Notice::ok(format!("{n} places match: choose one below the field.")),
+                StatusCode::OK,
+            )
+        }
+        Err(ActionError::NotFound) => return view::not_found("incident"),
+        Err(ActionError::Store(e)) => return view::internal(e),
+        Err(ActionError::Invalid(field, why)) => (
+            Notice::refused(format!("Not placed — {field}: {why}")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(ActionError::Conflict(why)) => (
+            Notice::refused(format!("Not placed — {why}")),
+            StatusCode::CONFLICT,
+        ),
+    };
+    render_with(&dash, &form.signed, id, notice, status, again).await
+}
