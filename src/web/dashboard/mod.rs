@@ -9,6 +9,7 @@
 mod account;
 mod assets;
 mod audit_page;
+mod confirm;
 mod duty;
 mod incident;
 mod live;
@@ -81,6 +82,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/incidents/{id}", get(incident::page))
         .route("/incidents/{id}/live", get(incident::fragment))
         .route("/incidents/{id}/act", post(incident::act))
+        .route("/incidents/{id}/headcount", get(confirm::headcount))
         .route("/volunteers", get(volunteer_list::list).post(volunteers::create))
         .route("/volunteers/new", get(volunteers::new_form))
         .route(
