@@ -138,6 +138,7 @@
   if (!dialog || typeof dialog.showModal !== 'function') return;
   var title = document.getElementById('confirm-dialog-title');
   var question = document.getElementById('confirm-dialog-question');
+  var yes = document.getElementById('confirm-dialog-yes');
   var pending = null;
   document.addEventListener('submit', function (e) {
     var form = e.target;
@@ -151,6 +152,8 @@
         if (!words) { form.submit(); return; } // the server asks on its page instead
         title.textContent = words.title;
         question.textContent = words.question;
+        yes.textContent = words.button || 'Yes, send it';
+        yes.className = words['class'] || 'primary';
         pending = form;
         dialog.returnValue = '';
         dialog.showModal();
@@ -161,9 +164,9 @@
     var form = pending;
     pending = null;
     if (!form || dialog.returnValue !== 'yes') return;
-    var yes = document.createElement('input');
-    yes.type = 'hidden'; yes.name = 'confirm'; yes.value = 'yes';
-    form.appendChild(yes);
+    var confirmed = document.createElement('input');
+    confirmed.type = 'hidden'; confirmed.name = 'confirm'; confirmed.value = 'yes';
+    form.appendChild(confirmed);
     form.submit();
   });
 })();

@@ -42,6 +42,16 @@ fn title(action: &str) -> &'static str {
     }
 }
 
+/// The confirming button's look and words: all clear and false alarm never look alike.
+fn style(action: &str) -> (&'static str, &'static str) {
+    match action {
+        "resolve" => ("good", "Yes, all clear"),
+        "false_alarm" => ("bad", "Yes, false alarm"),
+        "verify" => ("primary", "Yes, confirm and alert"),
+        _ => ("primary", "Yes, send it"),
+    }
+}
+
 fn people(n: i64) -> String {
     if n == 1 {
         "1 person".into()
@@ -93,12 +103,7 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
         Ok(None) => return None,
         Err(e) => return Some(view::internal(e)),
     };
-    let (class, button) = match action {
-        "resolve" => ("good", "Yes, all clear"),
-        "false_alarm" => ("bad", "Yes, false alarm"),
-        "verify" => ("primary", "Yes, confirm and alert"),
-        _ => ("primary", "Yes, send it"),
-    };
+    let (class, button) = style(action);
     let page = ConfirmPage {
         chrome: Chrome::of(&form.signed),
         id,
@@ -127,7 +132,10 @@ pub async fn headcount(
     match headcount::of_action(&dash.core, id, action).await {
         Ok(Some(sends)) => {
             let h = sends.headcount();
+            let (class, button) = style(action);
             Json(json!({
+                "class": class,
+                "button": button,
                 "title": title(action),
                 "question": question(&sends),
                 "people": h.people,
