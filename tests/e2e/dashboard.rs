@@ -166,6 +166,43 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         .await;
     assert_eq!(injected.as_i64(), Some(0));
     assert!(!browser.alert_open().await);
+    // The confirmation page without the dialog (as without JavaScript): it asks, sends nothing.
+    browser
+        .js("document.querySelector('form[data-confirm=false_alarm]').submit(); return true;")
+        .await;
+    browser
+        .wait_text("#confirm-question", "the question", |t| {
+            t.starts_with("Nobody will be texted")
+        })
+        .await;
+    browser.screenshot_at("confirm-page-phone", 390, 844).await;
+    browser.screenshot_at("confirm-page-wide", 1280, 900).await;
+    browser.click("#confirm-no").await;
+    browser.find("#incident-title").await;
+    assert_eq!(
+        app.incident(2).await["status"],
+        "unverified",
+        "cancelled: nothing done"
+    );
+
+    // The reports on a phone: cards, the header on one line, "Block sender" whole.
+    browser.resize(390, 844).await;
+    browser.goto(&format!("{}/reports", app.base)).await;
+    let fits = browser
+        .js(
+            "var b = document.querySelector('#block-2').getBoundingClientRect(), \
+             t = document.querySelector('header.top').getBoundingClientRect(); \
+             return [b.right <= document.documentElement.clientWidth, t.height < 60, \
+             document.documentElement.scrollWidth <= document.documentElement.clientWidth];",
+        )
+        .await;
+    assert_eq!(
+        fits,
+        serde_json::json!([true, true, true]),
+        "button whole, header one line, no sideways scroll"
+    );
+    browser.screenshot_at("reports-phone", 390, 844).await;
+    browser.resize(1280, 900).await;
 
     browser.goto(&format!("{}/volunteers", app.base)).await;
     let list = browser.text(&format!("#volunteer-{ann}")).await;
