@@ -67,7 +67,10 @@ pub fn question(sends: &Sends) -> String {
         Sends::NotPlacedYet => {
             "Nobody is texted yet: it is not placed. Once it is placed, every volunteer whose area holds the point is alerted.".into()
         }
-        _ if h.people == 0 => "Nobody will be texted: nobody is in its audience now.".into(),
+        Sends::FirstAlert(_) if h.people == 0 => {
+            "Nobody will be texted: no alertable volunteer's area holds the point.".into()
+        }
+        _ if h.people == 0 => "Nobody will be texted: nobody has been alerted about it.".into(),
         _ => format!("Text {}: {} SMS, {} Signal?", people(h.people), h.sms, h.signal),
     }
 }
