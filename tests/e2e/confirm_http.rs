@@ -12,6 +12,7 @@ use tocsin::domain::Role;
 
 use crate::dashboard_http::{client, hidden, login, set_cookie};
 use crate::helpers::{eventually, spawn_signal_app, Backend, TestApp};
+use crate::on_both_backends;
 
 const ON_SMS: &str = "+13235550112";
 const ON_SIGNAL: &str = "+13235550111";
@@ -38,9 +39,8 @@ fn sent(app: &TestApp) -> (usize, usize) {
     (app.twilio.messages().len(), signal)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_broadcast_is_sent_only_once_confirmed_with_its_count_per_channel() {
-    let app = spawn_signal_app(Backend::Sqlite, |_| {}).await;
+async fn a_broadcast_is_sent_only_once_confirmed_with_its_count_per_channel(backend: Backend) {
+    let app = spawn_signal_app(backend, |_| {}).await;
     tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
         .await
         .unwrap();
@@ -230,3 +230,5 @@ async fn a_broadcast_is_sent_only_once_confirmed_with_its_count_per_channel() {
     );
     app.stop().await;
 }
+
+on_both_backends!(a_broadcast_is_sent_only_once_confirmed_with_its_count_per_channel);
