@@ -128,3 +128,45 @@
   check();
   new MutationObserver(check).observe(queue, { childList: true });
 })();
+
+// No accidental broadcast (issue 15): a form that texts people (data-confirm) first shows a
+// dialog with how many people and on which channels, counted by the server. Without this
+// script the server asks on a page of its own; either way nothing is sent before `confirm=yes`.
+(function () {
+  'use strict';
+  var dialog = document.getElementById('confirm-dialog');
+  if (!dialog || typeof dialog.showModal !== 'function') return;
+  var title = document.getElementById('confirm-dialog-title');
+  var question = document.getElementById('confirm-dialog-question');
+  var yes = document.getElementById('confirm-dialog-yes');
+  var pending = null;
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    var action = form.getAttribute && form.getAttribute('data-confirm');
+    if (!action || form.querySelector('input[name="confirm"]')) return;
+    e.preventDefault();
+    var url = form.getAttribute('action').replace(/\/act$/, '/headcount') + '?action=' + encodeURIComponent(action);
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (words) {
+        if (!words) { form.submit(); return; } // the server asks on its page instead
+        title.textContent = words.title;
+        question.textContent = words.question;
+        yes.textContent = words.button || 'Yes, send it';
+        yes.className = words['class'] || 'primary';
+        pending = form;
+        dialog.returnValue = '';
+        dialog.showModal();
+      })
+      .catch(function () { form.submit(); });
+  }, true);
+  dialog.addEventListener('close', function () {
+    var form = pending;
+    pending = null;
+    if (!form || dialog.returnValue !== 'yes') return;
+    var confirmed = document.createElement('input');
+    confirmed.type = 'hidden'; confirmed.name = 'confirm'; confirmed.value = 'yes';
+    form.appendChild(confirmed);
+    form.submit();
+  });
+})();

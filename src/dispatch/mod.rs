@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod escalate;
 pub mod follow;
+pub mod headcount;
 pub mod message;
 pub mod place;
 pub mod quote;
@@ -91,7 +92,12 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
 
 /// Who a first alert goes to: the volunteers whose areas hold the point now (of a drill: only
 /// those in the drill group).
-async fn area_targets(core: &Core, incident: &IncidentRow, lat: f64, lon: f64) -> anyhow::Result<Vec<i64>> {
+pub(crate) async fn area_targets(
+    core: &Core,
+    incident: &IncidentRow,
+    lat: f64,
+    lon: f64,
+) -> anyhow::Result<Vec<i64>> {
     let mut targets = core.targets(lat, lon);
     if incident.drill {
         let group = core

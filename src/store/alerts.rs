@@ -48,9 +48,13 @@ pub(crate) const REACHED: &str = "(d.status IN ('submitted', 'sent', 'delivered'
      OR (d.status = 'queued' AND d.claimed_until IS NOT NULL) \
      OR (d.status = 'canceled' AND d.attempts > 0))";
 
+/// Volunteers an alert to chosen ids goes to (`$3`: now); `store::audience` counts them so.
+pub(crate) const SENDABLE: &str = "v.active AND NOT v.opted_out AND v.standing <> 'pending' \
+     AND NOT v.paused AND (v.paused_until IS NULL OR v.paused_until <= $3)";
+
 /// The incident (its id bound at `$n`) and every incident merged into it: their first alerts
 /// count as its first alert.
-fn merged_group(n: usize) -> String {
+pub(crate) fn merged_group(n: usize) -> String {
     format!("(SELECT id FROM incidents WHERE id = ${n} OR merged_into = ${n})")
 }
 
@@ -246,9 +250,7 @@ impl Store {
                     let pick = |channel: &str, reach: &str| {
                         format!(
                             "{INSERT} SELECT $1, v.id, '{channel}', {text}, $2, 'queued', $3, $4, $3, $3 \
-                             FROM volunteers v WHERE v.active AND NOT v.opted_out AND {reach} \
-                             AND v.standing <> 'pending' \
-                             AND NOT v.paused AND (v.paused_until IS NULL OR v.paused_until <= $3) AND v.id IN ({ids}) \
+                             FROM volunteers v WHERE {SENDABLE} AND {reach} AND v.id IN ({ids}) \
                              ON CONFLICT DO NOTHING"
                         )
                     };

@@ -22,6 +22,7 @@ use crate::crypto::{Field, Vault};
 pub mod accounts;
 pub mod alerts;
 pub mod answers;
+pub mod audience;
 pub mod audit;
 pub mod board;
 pub mod bodies;

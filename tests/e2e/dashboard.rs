@@ -40,6 +40,21 @@ async fn log_in(browser: &Browser, app: &TestApp, name: &str) {
     browser.find("#queue").await;
 }
 
+/// The confirmation dialog of an action that texts people: it shows the server's count; the
+/// dispatcher says yes. Screenshots of it at a phone's size and a laptop's.
+async fn confirm(browser: &Browser, question: &str, shot: &str) {
+    browser
+        .wait_text("#confirm-dialog-question", "the count", |t| t == question)
+        .await;
+    let open = browser
+        .js("return document.getElementById('confirm-dialog').open")
+        .await;
+    assert_eq!(open.as_bool(), Some(true), "the dialog is open");
+    browser.screenshot_at(&format!("{shot}-phone"), 390, 844).await;
+    browser.screenshot_at(&format!("{shot}-wide"), 1280, 900).await;
+    browser.click("#confirm-dialog-yes").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() {
     let app = app().await;
@@ -87,6 +102,8 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         "point and area drawn: {shapes}"
     );
     browser.click("#verify").await;
+    // It texts people: a dialog first says how many, on which channels; nothing is sent yet.
+    confirm(&browser, "Text 1 person: 1 SMS, 0 Signal?", "confirm-verify").await;
     browser
         .wait_text("#notice", "confirmed", |t| t.contains("Confirmed"))
         .await;
@@ -113,6 +130,7 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         .type_in("#update-text", "Agents left by 3rd St — regroup at the church")
         .await;
     browser.click("#send-update").await;
+    confirm(&browser, "Text 1 person: 1 SMS, 0 Signal?", "confirm-update").await;
     browser
         .wait_text("#notice", "update sent", |t| t.contains("Update sent"))
         .await;
@@ -123,7 +141,10 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         sent[1].body
     );
 
+    browser.screenshot_at("incident-phone", 390, 844).await;
+    browser.screenshot_at("incident-wide", 1280, 900).await;
     browser.click("#resolve").await;
+    confirm(&browser, "Text 1 person: 1 SMS, 0 Signal?", "confirm-all-clear").await;
     browser
         .wait_text("#status", "all clear", |t| t == "all clear")
         .await;
@@ -144,6 +165,43 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         .await;
     assert_eq!(injected.as_i64(), Some(0));
     assert!(!browser.alert_open().await);
+    // The confirmation page without the dialog (as without JavaScript): it asks, sends nothing.
+    browser
+        .js("document.querySelector('form[data-confirm=false_alarm]').submit(); return true;")
+        .await;
+    browser
+        .wait_text("#confirm-question", "the question", |t| {
+            t.starts_with("Nobody will be texted")
+        })
+        .await;
+    browser.screenshot_at("confirm-page-phone", 390, 844).await;
+    browser.screenshot_at("confirm-page-wide", 1280, 900).await;
+    browser.click("#confirm-no").await;
+    browser.find("#incident-title").await;
+    assert_eq!(
+        app.incident(2).await["status"],
+        "unverified",
+        "cancelled: nothing done"
+    );
+
+    // The reports on a phone: cards, the header on one line, "Block sender" whole.
+    browser.resize(390, 844).await;
+    browser.goto(&format!("{}/reports", app.base)).await;
+    let fits = browser
+        .js(
+            "var b = document.querySelector('#block-2').getBoundingClientRect(), \
+             t = document.querySelector('header.top').getBoundingClientRect(); \
+             return [b.right <= document.documentElement.clientWidth, t.height < 60, \
+             document.documentElement.scrollWidth <= document.documentElement.clientWidth];",
+        )
+        .await;
+    assert_eq!(
+        fits,
+        serde_json::json!([true, true, true]),
+        "button whole, header one line, no sideways scroll"
+    );
+    browser.screenshot_at("reports-phone", 390, 844).await;
+    browser.resize(1280, 900).await;
 
     browser.goto(&format!("{}/volunteers", app.base)).await;
     let list = browser.text(&format!("#volunteer-{ann}")).await;

@@ -149,7 +149,7 @@ async fn the_dashboard_needs_a_session_a_csrf_token_and_the_right_role() {
     let done = http
         .post(&url)
         .header("cookie", &session)
-        .form(&[("action", "verify"), ("csrf", csrf.as_str())])
+        .form(&[("action", "verify"), ("csrf", csrf.as_str()), ("confirm", "yes")])
         .send()
         .await
         .unwrap();

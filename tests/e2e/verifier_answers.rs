@@ -299,7 +299,11 @@ async fn one_nothing_is_shown_two_close_and_a_dispatcher_still_confirms(backend:
     let resp = http
         .post(format!("{}/incidents/{id}/act", app.base))
         .header("cookie", &session)
-        .form(&[("csrf", hidden(&html, "csrf").as_str()), ("action", "verify")])
+        .form(&[
+            ("csrf", hidden(&html, "csrf").as_str()),
+            ("action", "verify"),
+            ("confirm", "yes"),
+        ])
         .send()
         .await
         .expect("act");

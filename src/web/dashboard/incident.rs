@@ -299,6 +299,9 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
     let Some(id) = view::id(&id) else {
         return view::not_found("incident");
     };
+    if let Some(ask) = super::confirm::ask(&dash, &form, id).await {
+        return ask; // It texts people: nothing is sent before `confirm=yes`.
+    }
     let core = &dash.core;
     let actor = form.signed.user.actor();
     let result: Result<(String, i64), ActionError> = async {
@@ -314,9 +317,9 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                 actions::verify(core, &actor, id).await?;
                 Ok(("confirmed".into(), id))
             }
-            "update" => {
-                actions::send_update(core, &actor, id, form.get("text")).await?;
-                Ok(("update".into(), id))
+            "update" | "correction" => {
+                actions::send_update(core, &actor, id, &super::confirm::update_text(&form)).await?;
+                Ok((form.get("action").into(), id))
             }
             "merge" => {
                 let other = form

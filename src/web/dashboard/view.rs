@@ -155,6 +155,7 @@ pub fn incident_done_text(code: &str) -> Option<&'static str> {
         "kind" => "Kind changed.",
         "confirmed" => "Confirmed: volunteers around it are being alerted (once it is placed).",
         "update" => "Update sent to everyone alerted.",
+        "correction" => "Correction sent to everyone alerted.",
         "merged" => "Merged into this incident.",
         "all_clear" => "All clear: everyone alerted is told, those coming first.",
         "dismissed" => "Dismissed as not found: nobody is alerted.",

@@ -1,0 +1,157 @@
+//! No accidental broadcast: every dashboard action that texts people asks first, saying how
+//! many people and on which channels ("Text 143 people: 120 SMS, 23 Signal?"). Without
+//! JavaScript the first POST answers with a confirmation page whose form repeats the action
+//! with `confirm=yes`; with it, `dashboard.js` shows a `<dialog>` with the same words, fetched
+//! from `/incidents/{id}/headcount`. Nothing is sent until the dispatcher confirms.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::session::{Signed, SignedForm};
+use super::view::{self, Chrome};
+use super::Dash;
+use crate::dispatch::headcount::{self, Sends};
+
+/// How a correction is labelled for volunteers: it follows the update it corrects, which is
+/// never taken back.
+pub const CORRECTION: &str = "Correction: ";
+
+/// The text an `update` or `correction` sends (a correction labelled; empty stays empty, so
+/// that the action refuses it naming the field).
+pub fn update_text(form: &SignedForm) -> String {
+    match (form.get("action"), form.get("text")) {
+        ("correction", text) if !text.is_empty() => format!("{CORRECTION}{text}"),
+        (_, text) => text.to_string(),
+    }
+}
+
+fn title(action: &str) -> &'static str {
+    match action {
+        "verify" => "Confirm and alert the area?",
+        "update" => "Send this update?",
+        "correction" => "Send this correction?",
+        "resolve" => "All clear: tell everyone it is over?",
+        "false_alarm" => "False alarm: tell everyone to stand down?",
+        _ => "Send?",
+    }
+}
+
+/// The confirming button's look and words: all clear and false alarm never look alike.
+fn style(action: &str) -> (&'static str, &'static str) {
+    match action {
+        "resolve" => ("good", "Yes, all clear"),
+        "false_alarm" => ("bad", "Yes, false alarm"),
+        "verify" => ("primary", "Yes, confirm and alert"),
+        _ => ("primary", "Yes, send it"),
+    }
+}
+
+fn people(n: i64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// "Text 143 people: 120 SMS, 23 Signal?" (or why nobody is texted).
+pub fn question(sends: &Sends) -> String {
+    let h = sends.headcount();
+    match sends {
+        Sends::NotPlacedYet => {
+            "Nobody is texted yet: it is not placed. Once it is placed, every volunteer whose area holds the point is alerted.".into()
+        }
+        Sends::FirstAlert(_) if h.people == 0 => {
+            "Nobody will be texted: no alertable volunteer's area holds the point.".into()
+        }
+        _ if h.people == 0 => "Nobody will be texted: nobody has been alerted about it.".into(),
+        _ => format!("Text {}: {} SMS, {} Signal?", people(h.people), h.sms, h.signal),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    id: i64,
+    action: String,
+    title: &'static str,
+    question: String,
+    text: String,
+    /// As typed (a correction is labelled again when confirmed).
+    raw: String,
+    class: &'static str,
+    button: &'static str,
+}
+
+/// Before an action that texts people: None when it texts nobody or is confirmed
+/// (`confirm=yes`); else the confirmation page (nothing has been sent).
+pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
+    let action = form.get("action");
+    if form.get("confirm") == "yes" {
+        return None;
+    }
+    // An empty update is refused by the action itself, naming the field.
+    if matches!(action, "update" | "correction") && form.get("text").is_empty() {
+        return None;
+    }
+    let sends = match headcount::of_action(&dash.core, id, action).await {
+        Ok(Some(sends)) => sends,
+        Ok(None) => return None,
+        Err(e) => return Some(view::internal(e)),
+    };
+    let (class, button) = style(action);
+    let page = ConfirmPage {
+        chrome: Chrome::of(&form.signed),
+        id,
+        action: action.to_string(),
+        title: title(action),
+        question: question(&sends),
+        text: update_text(form),
+        raw: form.get("text").to_string(),
+        class,
+        button,
+    };
+    Some(view::render(StatusCode::OK, &page))
+}
+
+/// `GET /incidents/{id}/headcount?action=...`: the dialog's words, counted as the page would.
+pub async fn headcount(
+    State(dash): State<Dash>,
+    _signed: Signed,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(id) = view::id(&id) else {
+        return view::not_found("incident");
+    };
+    let action = query.get("action").map(String::as_str).unwrap_or("");
+    match headcount::of_action(&dash.core, id, action).await {
+        Ok(Some(sends)) => {
+            let h = sends.headcount();
+            let (class, button) = style(action);
+            Json(json!({
+                "class": class,
+                "button": button,
+                "title": title(action),
+                "question": question(&sends),
+                "people": h.people,
+                "sms": h.sms,
+                "signal": h.signal,
+            }))
+            .into_response()
+        }
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "action: not one that texts people, or no such incident"})),
+        )
+            .into_response(),
+        Err(e) => view::internal(e),
+    }
+}
