@@ -41,14 +41,7 @@ pub async fn flood(core: &Core) {
 async fn page_flood(core: &Core) -> anyhow::Result<()> {
     let hour = crate::store::now_ms() / 3_600_000;
     let dispatchers = core.store.dispatchers().await?;
-    let on_duty: Vec<_> = dispatchers
-        .iter()
-        .filter(|d| duty::is_on_duty(core, &d.name, d.on_duty, d.duty_set_at))
-        .collect();
-    let (round, to) = match on_duty.is_empty() {
-        false => (crate::domain::Round::OnDuty, on_duty),
-        true => (crate::domain::Round::Everyone, dispatchers.iter().collect()),
-    };
+    let (round, to) = rounds::first_round(core, &dispatchers);
     let recipients: Vec<_> = to.iter().map(|d| (d.id, d.channel)).collect();
     let queued = core
         .store

@@ -41,13 +41,22 @@ pub(super) async fn take_due(core: &Core) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn take(core: &Core, incident: &ToPage, dispatchers: &[Dispatcher]) -> anyhow::Result<()> {
+/// Who a first page goes to: those on duty (their switch, or a scheduled shift); with nobody on
+/// duty, every dispatcher with a phone at once.
+pub(super) fn first_round<'a>(core: &Core, dispatchers: &'a [Dispatcher]) -> (Round, Vec<&'a Dispatcher>) {
     let on_duty: Vec<&Dispatcher> = dispatchers
         .iter()
         .filter(|d| super::duty::is_on_duty(core, &d.name, d.on_duty, d.duty_set_at))
         .collect();
-    let (round, to) = match (incident.paged_round, on_duty.is_empty()) {
-        (0, false) => (Round::OnDuty, on_duty),
+    match on_duty.is_empty() {
+        false => (Round::OnDuty, on_duty),
+        true => (Round::Everyone, dispatchers.iter().collect()),
+    }
+}
+
+async fn take(core: &Core, incident: &ToPage, dispatchers: &[Dispatcher]) -> anyhow::Result<()> {
+    let (round, to) = match incident.paged_round {
+        0 => first_round(core, dispatchers),
         _ => (Round::Everyone, dispatchers.iter().collect()),
     };
     let names: Vec<&str> = to.iter().map(|d| d.name.as_str()).collect();

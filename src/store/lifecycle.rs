@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::vocab::{In, UNDECIDED};
-use super::{now_ms, placeholders, Result, Store};
+use super::{now_ms, placeholders, Conn, Result, Store};
 use crate::domain::{ConfirmedBy, IncidentStatus};
 
 /// One change of an incident's status.
@@ -164,16 +164,8 @@ impl Store {
     /// Adds a line to the history at the incident's current status, in one statement (nothing
     /// when there is no such incident).
     pub async fn note_incident(&self, id: i64, cause: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
-             SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
-        )
-        .bind(id)
-        .bind(cause)
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        note_incident_on(&mut conn, id, cause, now_ms()).await
     }
 
     /// Adds a line to the history that is not a change of status (an escalation step).
@@ -189,4 +181,18 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// `Store::note_incident` inside a transaction the caller holds.
+pub(super) async fn note_incident_on(conn: &mut Conn, id: i64, cause: &str, at: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
+         SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
+    )
+    .bind(id)
+    .bind(cause)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use super::lifecycle::note_incident_on;
 use super::vocab::{decode, UNDECIDED};
 use super::{now_ms, placeholders, Result, Store};
 use crate::domain::{Channel, NeedsPerson, PageStatus, Round};
@@ -64,7 +65,7 @@ impl Store {
             }
         }
         for id in &marked {
-            self.note_in_history(*id, &cause(why)).await?;
+            self.note_incident(*id, &cause(why)).await?;
         }
         Ok(marked)
     }
@@ -149,15 +150,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
-            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
-             SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
-        )
-        .bind(incident_id)
-        .bind(cause)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        note_incident_on(&mut tx, incident_id, cause, now).await?;
         tx.commit().await?;
         Ok(Some(to.len()))
     }
@@ -274,31 +267,10 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
-             SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
-        )
-        .bind(incident_id)
-        .bind(format!("acknowledged by {name} (ACK{incident_id})"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let cause = format!("acknowledged by {name} (ACK{incident_id})");
+        note_incident_on(&mut tx, incident_id, &cause, now).await?;
         tx.commit().await?;
         Ok(Acked::Taken(incident_id))
-    }
-
-    /// Adds a line to the incident's history at its current status.
-    async fn note_in_history(&self, id: i64, cause: &str) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO incident_history (incident_id, from_status, to_status, cause, at) \
-             SELECT id, status, status, $2, $3 FROM incidents WHERE id = $1",
-        )
-        .bind(id)
-        .bind(cause)
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(())
     }
 }
 
