@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::Value;
-use tocsin_fakes::{FakeTwilio, InboundReply, Signing};
+use tocsin_fakes::{FakeTwilio, FakeTwilioConfig, InboundReply, Signing};
 
-use crate::helpers::{eventually, API_TOKEN, HOTLINE};
+use crate::binary::{start_with, Server};
+use crate::helpers::{eventually, ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, HOTLINE};
 use crate::senders::said;
 
 /// How long a scenario waits for what tocsin does in the background.
@@ -18,6 +19,26 @@ pub(crate) struct Net<'a> {
     pub(crate) twilio: &'a FakeTwilio,
     pub(crate) base: String,
     pub(crate) http: reqwest::Client,
+}
+
+/// A fake Twilio for the hotline, and `tocsin serve` in `dir` pointed at it with these settings.
+pub(crate) async fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> (FakeTwilio, Server) {
+    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
+        .await
+        .expect("the fake Twilio starts");
+    let server = start_with(dir, Some(&twilio), env).await;
+    (twilio, server)
+}
+
+impl<'a> Net<'a> {
+    /// The network as seen through this fake Twilio and server.
+    pub(crate) fn of(twilio: &'a FakeTwilio, server: &Server) -> Net<'a> {
+        Net {
+            twilio,
+            base: server.base.clone(),
+            http: reqwest::Client::new(),
+        }
+    }
 }
 
 impl Net<'_> {

@@ -4,12 +4,8 @@
 //! has it; with nobody on duty a report nobody could place pages everyone at once; an ACK in
 //! time stops the re-page; DUTY and ACK from any other number are no commands.
 
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
-
-use crate::binary::start_with;
-use crate::binary_net::Net;
+use crate::binary_net::{serve, Net};
 use crate::binary_run::run_cli;
-use crate::helpers::{ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
 
 const ANA: &str = "+13235550601";
 const BEN: &str = "+13235550602";
@@ -88,15 +84,8 @@ async fn scenario(pg_url: Option<String>) {
         "no whole number: {list}"
     );
 
-    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
-        .await
-        .unwrap();
-    let server = start_with(dir.path(), Some(&twilio), &env).await;
-    let net = Net {
-        twilio: &twilio,
-        base: server.base.clone(),
-        http: reqwest::Client::new(),
-    };
+    let (twilio, server) = serve(dir.path(), &env).await;
+    let net = Net::of(&twilio, &server);
 
     // No volunteer verifies here: the report pages Ana, who is on duty, at once.
     net.text(STRANGER, "ICE raid at 34.0633, -118.2846 right now")
@@ -219,15 +208,8 @@ async fn flood_scenario(pg_url: Option<String>) {
         list.contains("ana\tdispatcher\tpaged by sms on ...01, on duty"),
         "{list}"
     );
-    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
-        .await
-        .unwrap();
-    let server = start_with(dir.path(), Some(&twilio), &env).await;
-    let net = Net {
-        twilio: &twilio,
-        base: server.base.clone(),
-        http: reqwest::Client::new(),
-    };
+    let (twilio, server) = serve(dir.path(), &env).await;
+    let net = Net::of(&twilio, &server);
     for i in 0..5 {
         let from = format!("+1323555090{i}");
         net.text(&from, &format!("ICE raid at 34.06{i}, -118.2846")).await;

@@ -6,11 +6,8 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
 
-use crate::binary::start_with;
-use crate::binary_net::Net;
-use crate::helpers::{ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
+use crate::binary_net::{serve, Net};
 
 const A1: &str = "+13235550801";
 const A2: &str = "+13235550802";
@@ -56,15 +53,8 @@ async fn scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
-    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
-        .await
-        .unwrap();
-    let server = start_with(dir.path(), Some(&twilio), &env).await;
-    let net = Net {
-        twilio: &twilio,
-        base: server.base.clone(),
-        http: reqwest::Client::new(),
-    };
+    let (twilio, server) = serve(dir.path(), &env).await;
+    let net = Net::of(&twilio, &server);
     let north = |m: f64| (POINT.0 + m / 111_195.0, POINT.1);
     for (name, phone, (lat, lon), radius) in [
         ("A1", A1, POINT, 500.0),
@@ -143,15 +133,8 @@ async fn surplus_scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
-    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
-        .await
-        .unwrap();
-    let server = start_with(dir.path(), Some(&twilio), &env).await;
-    let net = Net {
-        twilio: &twilio,
-        base: server.base.clone(),
-        http: reqwest::Client::new(),
-    };
+    let (twilio, server) = serve(dir.path(), &env).await;
+    let net = Net::of(&twilio, &server);
     // A1 and A2 live at the point; B1 two kilometres north, where the second raid is.
     let second = (POINT.0 + 2000.0 / 111_195.0, POINT.1);
     for (name, phone, (lat, lon)) in [("A1", A1, POINT), ("A2", A2, POINT), ("B1", B1, second)] {

@@ -5,12 +5,9 @@
 
 use reqwest::Method;
 use serde_json::json;
-use tocsin_fakes::{FakeTwilio, FakeTwilioConfig};
 
-use crate::binary::start_with;
-use crate::binary_net::Net;
+use crate::binary_net::{serve, Net};
 use crate::binary_run::run_cli;
-use crate::helpers::{ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
 
 const ANA: &str = "+13235550701";
 const VERA: &str = "+13235550702";
@@ -47,15 +44,8 @@ async fn scenario(pg_url: Option<String>) {
     assert!(added.ok, "{}", added.err);
     assert!(run_cli(dir.path(), &env, &["user", "duty", "ana", "on"], None).ok);
 
-    let twilio = FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]))
-        .await
-        .unwrap();
-    let server = start_with(dir.path(), Some(&twilio), &env).await;
-    let net = Net {
-        twilio: &twilio,
-        base: server.base.clone(),
-        http: reqwest::Client::new(),
-    };
+    let (twilio, server) = serve(dir.path(), &env).await;
+    let net = Net::of(&twilio, &server);
     // Vera lives nearest the corner, Val a kilometre away: both verify.
     for (name, phone, (lat, lon)) in [
         ("Vera", VERA, (34.0635, -118.2846)),
