@@ -145,7 +145,12 @@
     var action = form.getAttribute && form.getAttribute('data-confirm');
     if (!action || form.querySelector('input[name="confirm"]')) return;
     e.preventDefault();
-    var url = form.getAttribute('action').replace(/\/act$/, '/headcount') + '?action=' + encodeURIComponent(action);
+    // Placing and merging are counted for the place or the incident the form names.
+    var url = form.getAttribute('action').replace(/\/(act|locate)$/, '/headcount') + '?action=' + encodeURIComponent(action);
+    ['where', 'lat', 'lon', 'other'].forEach(function (name) {
+      var field = form.querySelector('[name="' + name + '"]');
+      if (field && field.value) url += '&' + name + '=' + encodeURIComponent(field.value);
+    });
     fetch(url, { credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (words) {

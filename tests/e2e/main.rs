@@ -23,6 +23,7 @@ mod binary_tokens;
 mod binary_trust;
 mod binary_verifier_rounds;
 mod confirm_http;
+mod confirm_locate;
 mod crash;
 mod dashboard;
 mod dashboard_http;
