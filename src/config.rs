@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod data_dir;
 mod dispatch;
 mod oncall;
 mod values;

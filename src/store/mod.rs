@@ -31,6 +31,7 @@ pub mod checks;
 pub mod conversations;
 mod durable;
 pub mod escalation;
+pub mod existing;
 mod files;
 pub mod followups;
 pub mod guard;
