@@ -24,6 +24,7 @@ pub mod alerts;
 pub mod answers;
 pub mod audience;
 pub mod audit;
+pub mod backlog;
 pub mod board;
 pub mod bodies;
 pub mod changes;
