@@ -24,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Places(cmd) => tocsin::cli::places::run(settings, cmd).await,
         Command::User(cmd) => tocsin::cli::users::run(settings, cmd).await,
         Command::Token(cmd) => tocsin::cli::tokens::run(settings, cmd).await,
+        Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
 //! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
+pub mod backup;
 pub mod open;
 pub mod osm;
 pub mod places;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Manage API tokens (read, dispatch or admin).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// A consistent copy of the SQLite database while tocsin runs (on PostgreSQL: how to
+    /// pg_dump it). The key is not in it: back it up apart (docs/operations.md).
+    Backup { file: PathBuf },
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),

@@ -25,6 +25,7 @@ pub mod answers;
 pub mod audience;
 pub mod audit;
 pub mod backlog;
+mod backup;
 pub mod board;
 pub mod bodies;
 pub mod changes;

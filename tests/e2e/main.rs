@@ -8,6 +8,7 @@ mod answers_numbers;
 mod api;
 mod at_rest;
 mod binary;
+mod binary_backup;
 mod binary_cli;
 mod binary_lifecycle;
 mod binary_logins;
