@@ -22,6 +22,7 @@ mod binary_run;
 mod binary_tokens;
 mod binary_trust;
 mod binary_verifier_rounds;
+mod browser_sizes;
 mod confirm_http;
 mod confirm_locate;
 mod crash;
