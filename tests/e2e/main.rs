@@ -48,6 +48,7 @@ mod logins;
 mod numbers;
 mod pace;
 mod resume;
+mod screenshots;
 mod selfservice;
 mod senders;
 mod signal;
