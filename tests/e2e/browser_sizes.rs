@@ -179,15 +179,17 @@ async fn placing_confirming_the_base_map_and_local_times_at_a_phones_size_and_a_
             "",
             "no tile server configured"
         );
-        browser
-            .wait_text(".zone-label", "the zone's name", |t| !t.is_empty())
+        browser.find("#map[data-drawn]").await;
+        let zones = browser
+            .js("return Array.from(document.querySelectorAll('#map .zone-label')).map(function (l) { return l.textContent; })")
             .await;
-        let start_wait = std::time::Instant::now();
-        let mut shapes = drawn(&browser).await;
-        while shapes[0].as_i64().unwrap_or(0) == 0 && start_wait.elapsed() < crate::webdriver::WAIT {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            shapes = drawn(&browser).await;
-        }
+        assert!(
+            zones.as_array().is_some_and(|z| z.contains(&placed["zone"])),
+            "{}: {zones} holds {}",
+            at("the zone's name"),
+            placed["zone"]
+        );
+        let shapes = drawn(&browser).await;
         assert!(
             shapes[0].as_i64().unwrap_or(0) >= 1 && shapes[1].as_i64().unwrap_or(0) >= 1,
             "{}: streets, zones drawn: {shapes}",

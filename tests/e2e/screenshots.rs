@@ -23,27 +23,50 @@ const JOINER: &str = "+13235550140";
 /// The page at `path`, once per size: loaded afresh (maps fit the window they open in),
 /// `ready` waited for, then shown as `<name>-<size>.png`.
 async fn shoot(browser: &Browser, app: &TestApp, name: &str, path: &str, ready: &str) {
+    shoot_down(browser, app, name, path, ready, false).await;
+}
+
+/// `shoot`, scrolled down to `ready` when `scroll`.
+async fn shoot_down(browser: &Browser, app: &TestApp, name: &str, path: &str, ready: &str, scroll: bool) {
     for (size, width, height) in SIZES {
         browser.resize(width, height).await;
         browser.goto(&format!("{}{path}", app.base)).await;
         browser.find(ready).await;
         settle(browser).await;
+        if scroll {
+            let script = format!(
+                "document.querySelector({}).scrollIntoView({{block: 'start'}}); return 0;",
+                json!(ready)
+            );
+            browser.js(&script).await;
+        }
+        fits(browser, &format!("{name} at {width}x{height}")).await;
         browser
             .screenshot_at(&format!("{name}-{size}"), width, height)
             .await;
     }
 }
 
-/// Waits until a map on the page, if any, has drawn tocsin's own base map (zones, streets).
+/// Waits until a map on the page, if any, has drawn tocsin's own base map (zones, streets)
+/// for the view it settled on (map.js marks it `data-drawn`).
 async fn settle(browser: &Browser) {
-    let drawn = "var m = document.getElementById('map'); \
-                 return !m || !m.querySelector('.leaflet-overlay-pane') || \
-                 m.querySelectorAll('.leaflet-overlay-pane path').length > 0;";
+    let ready = "var m = document.getElementById('map'); return !m || m.hasAttribute('data-drawn');";
     let ok = crate::helpers::eventually(crate::webdriver::WAIT, || async {
-        browser.js(drawn).await == true
+        browser.js(ready).await == true
     })
     .await;
     assert!(ok, "the map drew on {}", browser.url().await);
+}
+
+/// The page fits the window's width: nothing cut off, no sideways scrolling.
+pub(crate) async fn fits(browser: &Browser, what: &str) {
+    let wide = browser
+        .js("var d = document.documentElement; return [d.scrollWidth, d.clientWidth];")
+        .await;
+    assert!(
+        wide[0].as_i64() <= wide[1].as_i64(),
+        "{what}: {wide} (content wider than the window)"
+    );
 }
 
 /// A report by text from its own number; the incident it opened.
@@ -194,6 +217,22 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
     browser
         .wait_text("#live .n-coming", "two coming", |t| t == "2")
         .await;
+    // Further down: who was alerted, delivered, answered; the incident's history.
+    let alerted = format!("/incidents/{raid}");
+    shoot_down(
+        &browser,
+        &app,
+        "incident-alerted",
+        &alerted,
+        "table.alerted",
+        true,
+    )
+    .await;
+    let rows = browser.text("table.alerted tbody").await;
+    assert!(
+        rows.contains("Ann Lee") && rows.contains("coming") && rows.contains("•••0104"),
+        "{rows}"
+    );
     shoot(
         &browser,
         &app,
@@ -207,6 +246,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
     for (size, width, height) in SIZES {
         browser.resize(width, height).await;
         browser.goto(&format!("{}/incidents/{open}", app.base)).await;
+        settle(&browser).await;
         browser.type_in("#where", "vermont and 3rd").await;
         browser
             .wait_text("#where-list", "a suggestion", |t| t.contains("West 3rd Street"))
@@ -216,6 +256,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
                 .js("document.getElementById('locate-form').scrollIntoView({block: 'start'}); return 0")
                 .await;
         }
+        fits(&browser, &format!("locate at {width}x{height}")).await;
         browser
             .screenshot_at(&format!("locate-{size}"), width, height)
             .await;
@@ -226,12 +267,14 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
     for (size, width, height) in SIZES {
         browser.resize(width, height).await;
         browser.goto(&format!("{}/incidents/{raid}", app.base)).await;
+        settle(&browser).await;
         browser.click("#resolve").await;
         browser
             .wait_text("#confirm-dialog-question", "the count", |t| {
                 t.starts_with("Text 3 people")
             })
             .await;
+        fits(&browser, &format!("confirm-dialog at {width}x{height}")).await;
         browser
             .screenshot_at(&format!("confirm-dialog-{size}"), width, height)
             .await;
@@ -244,6 +287,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
                 t.starts_with("Text 3 people")
             })
             .await;
+        fits(&browser, &format!("confirm-page at {width}x{height}")).await;
         browser
             .screenshot_at(&format!("confirm-page-{size}"), width, height)
             .await;

@@ -247,14 +247,23 @@ impl Browser {
         std::fs::write(format!("{dir}/{name}.png"), png).expect("screenshot written");
     }
 
-    /// Sets the window's size (a phone is 390 x 844).
+    /// Sets the page's viewport to this size (a phone is 390 x 844): the window is made larger
+    /// by whatever its own frame takes, so that pages are laid out (and shot) at that size.
     pub async fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        )
-        .await;
+        let set = |w: i64, h: i64| {
+            self.call(
+                reqwest::Method::POST,
+                "/window/rect",
+                Some(json!({"width": w, "height": h})),
+            )
+        };
+        let (w, h) = (i64::from(width), i64::from(height));
+        set(w, h).await;
+        let inner = self.js("return [window.innerWidth, window.innerHeight]").await;
+        let (iw, ih) = (inner[0].as_i64().unwrap_or(w), inner[1].as_i64().unwrap_or(h));
+        if (iw, ih) != (w, h) {
+            set(2 * w - iw, 2 * h - ih).await;
+        }
     }
 
     /// `screenshot` at a given window size (when `TOCSIN_SCREENSHOTS` names a folder).
