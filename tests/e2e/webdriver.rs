@@ -227,26 +227,6 @@ impl Browser {
             .is_ok()
     }
 
-    /// Saves a PNG of the window (`height` pixels tall) when `TOCSIN_SCREENSHOTS` names a
-    /// folder (the README's screenshots are taken this way).
-    pub async fn screenshot(&self, name: &str, height: u32) {
-        let Ok(dir) = std::env::var("TOCSIN_SCREENSHOTS") else {
-            return;
-        };
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": 1280, "height": height})),
-        )
-        .await;
-        let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap_or(""))
-            .expect("a PNG");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        std::fs::write(format!("{dir}/{name}.png"), png).expect("screenshot written");
-    }
-
     /// Sets the page's viewport to this size (a phone is 390 x 844): the window is made larger
     /// by whatever its own frame takes, so that pages are laid out (and shot) at that size.
     pub async fn resize(&self, width: u32, height: u32) {
@@ -266,7 +246,8 @@ impl Browser {
         }
     }
 
-    /// `screenshot` at a given window size (when `TOCSIN_SCREENSHOTS` names a folder).
+    /// Saves a PNG of the page at this viewport size when `TOCSIN_SCREENSHOTS` names a folder
+    /// (the README's screenshots are taken this way, by `screenshots.rs`).
     pub async fn screenshot_at(&self, name: &str, width: u32, height: u32) {
         let Ok(dir) = std::env::var("TOCSIN_SCREENSHOTS") else {
             return;
