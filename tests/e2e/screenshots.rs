@@ -107,8 +107,8 @@ async fn people(app: &TestApp) -> (i64, i64) {
     (beto, dana)
 }
 
-/// Incidents in every state: (the confirmed raid, an unplaced one).
-async fn incidents(app: &TestApp) -> (i64, i64) {
+/// Incidents in every state: (the confirmed raid, an unplaced one, a confirmed unplaced one).
+async fn incidents(app: &TestApp) -> (i64, i64, i64) {
     // Closed: a van seen and gone (placed by the coordinates in the text).
     app.text(
         "+13235550201",
@@ -166,9 +166,15 @@ async fn incidents(app: &TestApp) -> (i64, i64) {
         "May mga ahente ng ICE sa harap ng paaralan malapit sa parke ngayon",
     )
     .await;
+    // Confirmed before anyone knew where: placing it will alert the area.
+    let checkpoint = unplaced(app, "+13235550206", "Checkpoint, they are stopping every car").await;
+    let (status, body) = app
+        .post(&format!("/incidents/{checkpoint}/verify"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
     // The verifiers' pass: none within reach of the Vietnamese report's street.
     app.dispatch_now().await;
-    (raid, open)
+    (raid, open, checkpoint)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,7 +190,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
     browser
         .wait_text("#notice", "paused", |t| t.contains("Paused"))
         .await;
-    let (raid, open) = incidents(&app).await;
+    let (raid, open, checkpoint) = incidents(&app).await;
 
     // Her paging number, then on duty from the header.
     browser.goto(&format!("{}/account", app.base)).await;
@@ -261,6 +267,35 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
             .screenshot_at(&format!("locate-{size}"), width, height)
             .await;
     }
+
+    // Placing an incident already confirmed alerts the area: the dialog asks first.
+    for (size, width, height) in SIZES {
+        browser.resize(width, height).await;
+        browser
+            .goto(&format!("{}/incidents/{checkpoint}", app.base))
+            .await;
+        settle(&browser).await;
+        browser.type_in("#where", "34.0690, -118.2915").await;
+        browser
+            .wait_text("#where-list", "a suggestion", |t| t.contains("coordinates"))
+            .await;
+        browser.press("#where", "\u{E00C}").await;
+        browser.click("#place").await;
+        browser
+            .wait_text("#confirm-dialog-question", "the count", |t| {
+                t.starts_with("Text 3 people")
+            })
+            .await;
+        fits(&browser, &format!("confirm-locate at {width}x{height}")).await;
+        browser
+            .screenshot_at(&format!("confirm-locate-{size}"), width, height)
+            .await;
+        browser.click("#confirm-dialog-no").await;
+    }
+    assert!(
+        app.incident(checkpoint).await["lat"].is_null(),
+        "not placed when cancelled"
+    );
 
     // The all-clear asks first (the dialog with its count), and the page without JavaScript.
     let sent = app.twilio.message_count();
