@@ -282,3 +282,28 @@ async fn placing_confirming_the_base_map_and_local_times_at_a_phones_size_and_a_
     browser.quit().await;
     app.stop().await;
 }
+
+/// Live pages (the queue, an incident) hold a stream open; one left for another closes it,
+/// also when the browser keeps it in its back/forward cache. Otherwise a few trips use up the
+/// six connections a browser opens to one server and the next page waits, here for about a
+/// minute: each of these loads must take less than ten seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn going_back_and_forth_between_live_pages_never_waits_for_a_connection() {
+    let app = city().await;
+    let id = unplaced(&app, "+13235550330", "ICE at the school").await;
+    let browser = Browser::start().await;
+    log_in(&browser, &app, "maria").await;
+    browser.page_load_timeout(Duration::from_secs(10)).await;
+    for trip in 0..8 {
+        browser.goto(&format!("{}/incidents/{id}", app.base)).await;
+        browser.wait_text("#live-status", "live", |t| t == "live").await;
+        browser.goto(&format!("{}/", app.base)).await;
+        browser.wait_text("#live-status", "live", |t| t == "live").await;
+        let shown = browser.text(&format!("#incident-{id} .excerpt")).await;
+        assert_eq!(shown, "ICE at the school", "trip {trip}");
+    }
+    browser.goto(&format!("{}/volunteers", app.base)).await;
+    browser.find("#add-volunteer").await;
+    browser.quit().await;
+    app.stop().await;
+}

@@ -227,6 +227,17 @@ impl Browser {
             .is_ok()
     }
 
+    /// How long `goto` waits for a page to load before failing (WebDriver's default: 300 s).
+    pub async fn page_load_timeout(&self, limit: Duration) {
+        let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+        self.call(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({ "pageLoad": ms })),
+        )
+        .await;
+    }
+
     /// Sets the page's viewport to this size (a phone is 390 x 844): the window is made larger
     /// by whatever its own frame takes, so that pages are laid out (and shot) at that size.
     pub async fn resize(&self, width: u32, height: u32) {
