@@ -61,6 +61,11 @@
     });
     // Ages ("3 min ago") move on even when nothing happens.
     setInterval(function () { fragments.forEach(schedule); }, 60000);
+    // A page left for another closes its stream: a browser kept in the back/forward cache
+    // would otherwise hold the connection, and a few such pages use up the six a browser
+    // opens to one server, so the next page waits. Shown again from that cache, it reloads.
+    window.addEventListener('pagehide', function () { source.close(); });
+    window.addEventListener('pageshow', function (e) { if (e.persisted) window.location.reload(); });
   } else if (status) {
     status.hidden = true;
   }

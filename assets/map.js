@@ -7,7 +7,9 @@
 
   // tocsin's own base map: zones as labelled outlines, streets (named on hover) and places,
   // fetched for the view from /map/features whenever it moves. Names are set as text.
-  function base(map) {
+  // `drawn` is told when what the view shows has been drawn (an answer for an earlier view,
+  // arriving late, is dropped).
+  function base(map, drawn) {
     var layer = L.geoJSON(null, {
       style: function (f) {
         return f.properties.kind === 'zone'
@@ -30,15 +32,19 @@
     }).addTo(map);
     layer.bringToBack();
     var timer = null;
+    function view() {
+      return '/map/features?bbox=' + encodeURIComponent(map.getBounds().toBBoxString()) + '&zoom=' + map.getZoom();
+    }
     function load() {
-      var url = '/map/features?bbox=' + encodeURIComponent(map.getBounds().toBBoxString()) + '&zoom=' + map.getZoom();
+      var url = view();
       fetch(url, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
-          if (!data) return;
+          if (!data || url !== view()) return;
           layer.clearLayers();
           layer.addData(data);
           layer.bringToBack();
+          drawn();
         })
         .catch(function () { /* offline: what is drawn stays */ });
     }
@@ -58,13 +64,18 @@
   var world = [34.05, -118.25];
   // A view first: circles can only measure their bounds on a map that has one.
   map.setView(world, 11);
-  base(map);
+  // `data-drawn` on the map says the base map is drawn for the view it settled on (the view
+  // the page chose, or the network's home): tests and screenshots wait for it.
+  var fitted = false, homeDone = false, drawnSinceMove = false;
+  function settled() { if (drawnSinceMove && (fitted || homeDone)) el.setAttribute('data-drawn', ''); }
+  map.on('movestart', function () { drawnSinceMove = false; el.removeAttribute('data-drawn'); });
+  base(map, function () { drawnSinceMove = true; settled(); });
   var homeView = null;
   fetch('/map/home', { credentials: 'same-origin' })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (h) { homeView = h; if (h && !fitted) map.setView([h.lat, h.lon], h.zoom); })
-    .catch(function () { /* the default view stays */ });
-  var fitted = false;
+    .catch(function () { /* the default view stays */ })
+    .then(function () { homeDone = true; settled(); });
 
   function areaLayer(a, style) {
     if (!a || !a.type) return null;

@@ -292,13 +292,6 @@ async fn placing_a_confirmed_incident_asks_in_a_dialog_in_the_browser() {
                 })
                 .await;
         }
-        browser
-            .screenshot_at(
-                &format!("confirm-locate-{}", if n == 0 { "phone" } else { "wide" }),
-                width,
-                height,
-            )
-            .await;
         browser.click("#confirm-dialog-yes").await;
         browser
             .wait_text("#notice", "placed", |t| t.contains("Placed"))

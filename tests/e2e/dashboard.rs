@@ -63,7 +63,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     let browser = Browser::start().await;
 
     browser.goto(&format!("{}/login", app.base)).await;
-    browser.screenshot("login", 700).await;
     log_in(&browser, &app, "maria").await;
     browser.wait_text("#live-status", "live", |t| t == "live").await;
     assert_eq!(browser.text("#open-count").await, "0");
@@ -82,7 +81,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
     );
     assert!(queue.contains(XSS), "the hostile text shows as text: {queue}");
     assert!(!browser.alert_open().await, "no script of the report ran");
-    browser.screenshot("queue", 600).await;
 
     // Place the eviction (typed coordinates), verify, and watch the alert go out.
     browser.click("#incident-1 a").await;
@@ -124,7 +122,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         "{row}"
     );
     assert!(!row.contains(ANN), "a dispatcher sees the number masked: {row}");
-    browser.screenshot("incident", 1150).await;
 
     browser
         .type_in("#update-text", "Agents left by 3rd St — regroup at the church")
@@ -141,8 +138,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         sent[1].body
     );
 
-    browser.screenshot_at("incident-phone", 390, 844).await;
-    browser.screenshot_at("incident-wide", 1280, 900).await;
     browser.click("#resolve").await;
     confirm(&browser, "Text 1 person: 1 SMS, 0 Signal?", "confirm-all-clear").await;
     browser
@@ -174,8 +169,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
             t.starts_with("Nobody will be texted")
         })
         .await;
-    browser.screenshot_at("confirm-page-phone", 390, 844).await;
-    browser.screenshot_at("confirm-page-wide", 1280, 900).await;
     browser.click("#confirm-no").await;
     browser.find("#incident-title").await;
     assert_eq!(
@@ -200,7 +193,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         serde_json::json!([true, true, true]),
         "button whole, header one line, no sideways scroll"
     );
-    browser.screenshot_at("reports-phone", 390, 844).await;
     browser.resize(1280, 900).await;
 
     browser.goto(&format!("{}/volunteers", app.base)).await;
@@ -209,7 +201,6 @@ async fn a_dispatcher_takes_a_report_from_arrival_to_all_clear_in_the_browser() 
         list.contains("Ann") && list.contains("•••0102") && !list.contains(ANN),
         "{list}"
     );
-    browser.screenshot("volunteers", 500).await;
 
     browser.click(".logout button").await;
     browser.find("#password").await;

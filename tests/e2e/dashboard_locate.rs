@@ -245,8 +245,6 @@ async fn a_dispatcher_places_a_report_by_a_suggestion_in_the_browser() {
     browser
         .js("document.getElementById('locate-form').scrollIntoView({block: 'start'}); return 0")
         .await;
-    browser.screenshot_at("locate-phone", 390, 844).await;
-    browser.screenshot_at("locate", 1280, 900).await;
     // Chosen by keyboard: down to the first suggestion, Enter.
     browser.press("#where", "\u{E015}\u{E007}").await;
     let chosen = browser
@@ -256,10 +254,6 @@ async fn a_dispatcher_places_a_report_by_a_suggestion_in_the_browser() {
         chosen.contains("South Vermont Avenue & West 3rd Street"),
         "{chosen}"
     );
-    browser
-        .js("document.getElementById('locate-form').scrollIntoView({block: 'start'}); return 0")
-        .await;
-    browser.screenshot_at("locate-chosen-phone", 390, 844).await;
     browser.click("#place").await;
     browser
         .wait_text("#notice", "placed", |t| t.contains("Placed"))

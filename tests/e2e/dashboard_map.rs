@@ -107,8 +107,6 @@ async fn the_incident_map_draws_the_zone_without_tiles() {
         .js("return document.querySelectorAll('.leaflet-tile').length")
         .await;
     assert_eq!(tiles, 0, "no tile server asked");
-    browser.screenshot_at("map-phone", 390, 844).await;
-    browser.screenshot_at("map", 1280, 900).await;
     browser.quit().await;
     app.stop().await;
 }

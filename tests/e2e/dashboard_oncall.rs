@@ -43,7 +43,6 @@ async fn a_dispatcher_on_duty_sees_and_is_paged_for_what_waits_for_a_person() {
         page.contains("now ending in 01") && !page.contains("5550901"),
         "{page}"
     );
-    browser.screenshot_at("account-phone", 390, 844).await;
     browser.goto(&format!("{}/", app.base)).await;
     browser.find("#queue").await;
 
@@ -97,8 +96,6 @@ async fn a_dispatcher_on_duty_sees_and_is_paged_for_what_waits_for_a_person() {
             .any(|m| m.to == MARIA && m.body.contains("NEEDS A DISPATCHER")),
         "{paged:?}"
     );
-    browser.screenshot_at("oncall-queue-phone", 390, 844).await;
-    browser.screenshot_at("oncall-queue", 1280, 900).await;
     browser.quit().await;
     app.stop().await;
 }

@@ -1,7 +1,7 @@
 //! Issue 15 §5: times in `network.timezone`. A volunteer pauses by text and is told the time
 //! on the network's clock; STATUS names their zone; the dashboard shows the local clock time,
 //! that they are paused, by whom and until when; a dispatcher's pause names the dispatcher.
-//! Plus screenshots of the volunteer and incident pages, phone and desktop.
+//! Plus both pages in a real browser (at both window sizes in `browser_sizes.rs`).
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -131,7 +131,7 @@ async fn paused_by_text_and_by_a_dispatcher_in_local_time(backend: Backend) {
 }
 on_both_backends!(paused_by_text_and_by_a_dispatcher_in_local_time);
 
-/// The volunteer and incident pages in a real browser, phone and desktop: local times, who
+/// The volunteer and incident pages in a real browser: local times, who
 /// paused, and what is known of the place.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_times_and_place_facts_in_the_browser() {
@@ -167,8 +167,6 @@ async fn local_times_and_place_facts_in_the_browser() {
             .any(|t| paused.contains(&format!("paused by text until {t}"))),
         "{paused}"
     );
-    browser.screenshot_at("volunteer-phone", 390, 844).await;
-    browser.screenshot_at("volunteer", 1280, 900).await;
 
     browser.goto(&format!("{}/incidents/{incident}", app.base)).await;
     let facts = browser.text("#place-facts").await;
@@ -182,12 +180,6 @@ async fn local_times_and_place_facts_in_the_browser() {
         opened.iter().any(|t| age.starts_with(&format!("{t} ("))),
         "the incident's time on the local clock {opened:?}: {age}"
     );
-    browser.screenshot_at("incident-times", 1280, 900).await;
-    browser.resize(390, 844).await;
-    browser
-        .js("document.getElementById('incident-title').scrollIntoView(); return true;")
-        .await;
-    browser.screenshot_at("incident-times-phone", 390, 844).await;
     browser.quit().await;
     app.stop().await;
 }

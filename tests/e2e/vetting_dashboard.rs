@@ -324,12 +324,8 @@ async fn an_admin_approves_a_joiner_from_the_pending_list_and_a_dispatcher_sees_
         Some(true),
         "the pending list fits a phone's width"
     );
-    browser.screenshot_at("volunteers-pending-phone", 390, 844).await;
-    browser.screenshot_at("volunteers-pending", 1280, 900).await;
     browser.goto(&format!("{}/volunteers/{joiner}", app.base)).await;
     assert_eq!(browser.text("#standing").await, "pending");
-    browser.screenshot_at("volunteer-pending-phone", 390, 844).await;
-    browser.screenshot_at("volunteer-pending", 1280, 900).await;
     browser.goto(&format!("{}/volunteers", app.base)).await;
     browser.click(&format!("#approve-{joiner}")).await;
     browser
@@ -359,9 +355,6 @@ async fn an_admin_approves_a_joiner_from_the_pending_list_and_a_dispatcher_sees_
         .await;
     assert_eq!(disabled.as_bool(), Some(true));
     assert!(browser.text("#remove-note").await.contains("Only an admin"));
-    browser
-        .screenshot_at("volunteer-dispatcher-phone", 390, 844)
-        .await;
     browser.quit().await;
     app.stop().await;
 }

@@ -227,37 +227,38 @@ impl Browser {
             .is_ok()
     }
 
-    /// Saves a PNG of the window (`height` pixels tall) when `TOCSIN_SCREENSHOTS` names a
-    /// folder (the README's screenshots are taken this way).
-    pub async fn screenshot(&self, name: &str, height: u32) {
-        let Ok(dir) = std::env::var("TOCSIN_SCREENSHOTS") else {
-            return;
-        };
+    /// How long `goto` waits for a page to load before failing (WebDriver's default: 300 s).
+    pub async fn page_load_timeout(&self, limit: Duration) {
+        let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
         self.call(
             reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": 1280, "height": height})),
+            "/timeouts",
+            Some(json!({ "pageLoad": ms })),
         )
         .await;
-        let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap_or(""))
-            .expect("a PNG");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        std::fs::write(format!("{dir}/{name}.png"), png).expect("screenshot written");
     }
 
-    /// Sets the window's size (a phone is 390 x 844).
+    /// Sets the page's viewport to this size (a phone is 390 x 844): the window is made larger
+    /// by whatever its own frame takes, so that pages are laid out (and shot) at that size.
     pub async fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        )
-        .await;
+        let set = |w: i64, h: i64| {
+            self.call(
+                reqwest::Method::POST,
+                "/window/rect",
+                Some(json!({"width": w, "height": h})),
+            )
+        };
+        let (w, h) = (i64::from(width), i64::from(height));
+        set(w, h).await;
+        let inner = self.js("return [window.innerWidth, window.innerHeight]").await;
+        let (iw, ih) = (inner[0].as_i64().unwrap_or(w), inner[1].as_i64().unwrap_or(h));
+        if (iw, ih) != (w, h) {
+            set(2 * w - iw, 2 * h - ih).await;
+        }
     }
 
-    /// `screenshot` at a given window size (when `TOCSIN_SCREENSHOTS` names a folder).
+    /// Saves a PNG of the page at this viewport size when `TOCSIN_SCREENSHOTS` names a folder
+    /// (the README's screenshots are taken this way, by `screenshots.rs`).
     pub async fn screenshot_at(&self, name: &str, width: u32, height: u32) {
         let Ok(dir) = std::env::var("TOCSIN_SCREENSHOTS") else {
             return;
