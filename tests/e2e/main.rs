@@ -45,6 +45,7 @@ mod local_time;
 mod logins;
 mod numbers;
 mod pace;
+mod pauses;
 mod resume;
 mod selfservice;
 mod senders;
