@@ -18,9 +18,14 @@ const BOB: &str = "+13235550103";
 const CRUZ: &str = "+13235550104";
 const DEE: &str = "+13235550105";
 const ZONE: &str = "America/Los_Angeles";
+const NETWORK: &str = "Eastside Rapid Response";
 
 async fn app(backend: Backend) -> TestApp {
-    let app = spawn_app_with(backend, |s| s.network.timezone = ZONE.into()).await;
+    let app = spawn_app_with(backend, |s| {
+        s.network.timezone = ZONE.into();
+        s.network.name = NETWORK.into();
+    })
+    .await;
     let zones: Value =
         serde_json::from_str(include_str!("../../examples/zones-los-angeles.geojson")).expect("zones");
     let (status, body) = app.post("/zones", zones).await;
@@ -151,3 +156,64 @@ async fn the_api_says_who_paused_a_volunteer_and_until_when(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_api_says_who_paused_a_volunteer_and_until_when);
+
+/// Paused by a dispatcher, a volunteer who texts STATUS is told who paused them and whom to
+/// ask, not to send RESUME; RESUME gets a plain "a coordinator paused you", not a false
+/// "resumed", and changes nothing of the dispatcher's pause (their own pause by text goes).
+async fn a_dispatchers_pause_is_told_and_not_lifted_by_text(backend: Backend) {
+    let app = app(backend).await;
+    let ann = app
+        .volunteer("Ann", ANN, "en", false, 34.0617, -118.3005, 1500.0)
+        .await;
+    let cruz = app
+        .volunteer("Cruz", CRUZ, "es", false, 34.0617, -118.3005, 1500.0)
+        .await;
+    app.text(ANN, "PAUSE 2h").await;
+    let maria = maria(&app).await;
+    press(&app, &maria, ann, "pause").await;
+    press(&app, &maria, cruz, "pause").await;
+
+    let status = app.text(ANN, "STATUS").await.body;
+    assert!(
+        status.contains("Paused by a coordinator") && status.contains(NETWORK),
+        "{status}"
+    );
+    assert!(!status.contains("RESUME"), "RESUME would not help: {status}");
+    let resume = app.text(ANN, "RESUME").await.body;
+    assert!(
+        resume.contains("A coordinator paused") && resume.contains(NETWORK),
+        "{resume}"
+    );
+    assert!(!resume.contains("resumed"), "not a false resumed: {resume}");
+    let a = one(&app, ann).await;
+    assert_eq!(
+        pause(&a),
+        (&true.into(), &Value::Null, &"dispatcher".into()),
+        "{a}"
+    );
+    let row = app.core().store.volunteer(ann).await.expect("read").expect("Ann");
+    assert_eq!(row.paused_until, None, "her own pause by text is lifted");
+
+    let status = app.text(CRUZ, "ESTADO").await.body;
+    assert!(
+        status.contains("coordinador") && status.contains(NETWORK) && !status.contains("RESUME"),
+        "{status}"
+    );
+    let resume = app.text(CRUZ, "REANUDAR").await.body;
+    assert!(
+        resume.contains("Un coordinador") && !resume.contains("reanudadas"),
+        "{resume}"
+    );
+    assert_eq!(one(&app, cruz).await["paused_by"], "dispatcher");
+
+    // Resumed by the dispatcher: alerted again, and told so.
+    press(&app, &maria, ann, "resume").await;
+    let a = one(&app, ann).await;
+    assert_eq!(pause(&a), (&false.into(), &Value::Null, &Value::Null), "{a}");
+    let status = app.text(ANN, "STATUS").await.body;
+    assert!(status.contains("Receiving alerts"), "{status}");
+    let resume = app.text(ANN, "RESUME").await.body;
+    assert!(resume.contains("Alerts resumed"), "{resume}");
+    app.stop().await;
+}
+on_both_backends!(a_dispatchers_pause_is_told_and_not_lifted_by_text);
