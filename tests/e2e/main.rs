@@ -42,6 +42,7 @@ mod instances;
 mod instances_churn;
 mod lifecycle;
 mod local_time;
+mod locate_suggest;
 mod logins;
 mod numbers;
 mod pace;
