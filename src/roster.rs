@@ -77,6 +77,36 @@ pub fn alertable(v: &VolunteerRow) -> bool {
     !v.opted_out && !v.paused && v.standing.alertable()
 }
 
+/// Who holds a volunteer's pause. A dispatcher's (the `paused` flag, from the dashboard, the
+/// CLI or an API token) outranks the volunteer's own: RESUME by text cannot lift it, and it
+/// lasts until a dispatcher resumes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PausedBy {
+    Volunteer,
+    Dispatcher,
+}
+
+impl PausedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PausedBy::Volunteer => "volunteer",
+            PausedBy::Dispatcher => "dispatcher",
+        }
+    }
+}
+
+/// A volunteer's pause as it stands at `now`: who holds it and when it ends by itself (None:
+/// until resumed). None when they are not paused (a pause by text that has run out is over).
+pub fn pause_of(v: &VolunteerRow, now: i64) -> Option<(PausedBy, Option<i64>)> {
+    if v.paused {
+        return Some((PausedBy::Dispatcher, None));
+    }
+    match v.paused_until.filter(|u| *u > now)? {
+        crate::intake::commands::UNTIL_RESUMED => Some((PausedBy::Volunteer, None)),
+        until => Some((PausedBy::Volunteer, Some(until))),
+    }
+}
+
 /// Adds a volunteer on a dispatcher's or operator's word: approved. A number (or Signal
 /// address) already on the roster is a `Conflict`, audited as `volunteer_add_existing`; callers
 /// that must not reveal who is a member answer it as they answer a new one.

@@ -72,6 +72,16 @@ pub fn when(at_ms: i64, now_ms: i64, tz: &TimeZone) -> String {
     format!("{} ({})", clock(at_ms, now_ms, tz), relative(at_ms, now_ms))
 }
 
+/// An instant for machines, in RFC 3339 with the local offset ("2026-12-03T05:42:00-08:00"):
+/// a tool reading the API sees the same clock time as the dashboard, and the offset keeps it
+/// exact. Times out of range are clamped, never a panic.
+pub fn rfc3339(at_ms: i64, tz: &TimeZone) -> String {
+    let at = Timestamp::from_millisecond(at_ms)
+        .unwrap_or(if at_ms < 0 { Timestamp::MIN } else { Timestamp::MAX })
+        .to_zoned(tz.clone());
+    at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,7 +132,20 @@ mod tests {
     }
 
     #[test]
+    fn machine_times_carry_the_local_offset() {
+        let winter = ms("2026-12-03T13:42:10Z");
+        assert_eq!(rfc3339(winter, &la()), "2026-12-03T05:42:10-08:00");
+        let summer = ms("2026-07-04T19:00:00Z");
+        assert_eq!(rfc3339(summer, &la()), "2026-07-04T12:00:00-07:00");
+        assert_eq!(rfc3339(winter, &TimeZone::UTC), "2026-12-03T13:42:10+00:00");
+        let back = rfc3339(winter, &la()).parse::<Timestamp>().ok();
+        assert_eq!(back.map(|t| t.as_millisecond()), Some(winter));
+    }
+
+    #[test]
     fn out_of_range_times_do_not_panic() {
+        let _ = rfc3339(i64::MAX, &la());
+        let _ = rfc3339(i64::MIN, &la());
         let _ = when(i64::MAX, 0, &la());
         let _ = when(i64::MIN, 0, &la());
     }

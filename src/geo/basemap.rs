@@ -166,20 +166,38 @@ pub fn features(places: &Places, zones: &Zones, bbox: &BBox, zoom: u8) -> Value 
     json!({"type": "FeatureCollection", "features": out, "truncated": truncated})
 }
 
-/// Where a map with nothing else to show opens: the zones' box, else the streets'.
-pub fn home(places: &Places, zones: &Zones) -> Option<BBox> {
+/// Where a map with nothing else to show opens: the zones' box, else the streets', else the
+/// box of the volunteers' home areas (`people`, asked only then: `[W, S, E, N]`).
+///
+/// Volunteers are a fallback, not part of a union: zones and places are what a network chose
+/// to map as its ground, while one volunteer far out (or a mistyped circle) would zoom every
+/// dispatcher's map out to half a continent. A network that has imported nothing yet still
+/// opens where its people are rather than on nothing.
+pub fn home(places: &Places, zones: &Zones, people: impl FnOnce() -> Option<[f64; 4]>) -> Option<BBox> {
     let zone_points = zones
         .iter()
         .flat_map(|z| z.shape.bounding_rect())
         .flat_map(|r| [(r.min().y, r.min().x), (r.max().y, r.max().x)]);
-    of_points(zone_points).or_else(|| {
-        of_points(
-            places
-                .streets()
-                .flat_map(|s| s.ways.iter().flatten())
-                .map(|n| (n.lat, n.lon)),
-        )
-    })
+    of_points(zone_points)
+        .or_else(|| {
+            of_points(
+                places
+                    .streets()
+                    .flat_map(|s| s.ways.iter().flatten())
+                    .map(|n| (n.lat, n.lon)),
+            )
+        })
+        .or_else(|| {
+            let [west, south, east, north] = people()?;
+            // Clamped: a circle's box may run to the poles or round the world.
+            let (south, north) = (south.clamp(-85.0, 85.0), north.clamp(-85.0, 85.0));
+            Some(BBox {
+                west: west.clamp(-180.0, 180.0),
+                south: south.min(north),
+                east: east.clamp(-180.0, 180.0),
+                north,
+            })
+        })
 }
 
 #[cfg(test)]
@@ -250,13 +268,38 @@ mod tests {
     #[test]
     fn a_map_opens_on_the_zones() {
         let (places, zones) = sample();
-        let (lat, lon, zoom) = home(&places, &zones).unwrap().view();
+        let asked = std::cell::Cell::new(false);
+        let people = || {
+            asked.set(true);
+            Some([-100.0, 10.0, -99.0, 11.0])
+        };
+        let (lat, lon, zoom) = home(&places, &zones, people).unwrap().view();
         assert!(
             (lat - 34.065).abs() < 1e-9 && (lon + 118.295).abs() < 1e-9,
             "{lat},{lon}"
         );
         assert!((12..=15).contains(&zoom), "{zoom}");
-        assert!(home(&Places::default(), &Zones::new(vec![])).is_none());
+        assert!(!asked.get(), "volunteers are not looked at when zones say it");
+        let (lat, _, _) = home(&places, &Zones::new(vec![]), people).unwrap().view();
+        assert!((lat - 34.58).abs() < 1e-9, "then the streets: {lat}");
+        assert!(home(&Places::default(), &Zones::new(vec![]), || None).is_none());
+    }
+
+    #[test]
+    fn with_nothing_mapped_a_map_opens_where_the_volunteers_are() {
+        let empty = (Places::default(), Zones::new(vec![]));
+        let people = || Some([-118.31, 34.05, -118.28, 34.08]);
+        let (lat, lon, zoom) = home(&empty.0, &empty.1, people).unwrap().view();
+        assert!(
+            (lat - 34.065).abs() < 1e-9 && (lon + 118.295).abs() < 1e-9,
+            "{lat},{lon}"
+        );
+        assert!((12..=15).contains(&zoom), "{zoom}");
+        // A circle round a pole: a box still, of the whole world at the widest.
+        let (lat, _, zoom) = home(&empty.0, &empty.1, || Some([-180.0, 80.0, 180.0, 90.0]))
+            .unwrap()
+            .view();
+        assert!(lat.is_finite() && lat <= 85.0 && zoom >= 2, "{lat} {zoom}");
     }
 
     #[test]

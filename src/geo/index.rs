@@ -169,6 +169,25 @@ impl AreaIndex {
         ids.dedup();
     }
 
+    /// One box, `[min lon, min lat, max lon, max lat]`, around every live area (None when
+    /// empty): where the people are, for a map with nothing else to open on. A scan of every
+    /// area, for occasional use.
+    pub fn bounds(&self) -> Option<[f64; 4]> {
+        let mut all: Option<[f64; 4]> = None;
+        for &first in self.by_id.values() {
+            let mut slot = first;
+            while slot != NONE {
+                let b = self.shapes.bbox(slot).map(f64::from);
+                all = Some(match all {
+                    None => b,
+                    Some(a) => [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])],
+                });
+                slot = self.shapes.next(slot);
+            }
+        }
+        all
+    }
+
     /// Number of ids (not areas).
     pub fn len(&self) -> usize {
         self.by_id.len()

@@ -4,6 +4,7 @@
 //! middle, with a radius). Names match case- and accent-insensitively, abbreviations spelled
 //! out (see `text`). Nothing here does I/O; every lookup is in memory.
 
+mod complete;
 pub mod text;
 
 use std::collections::HashMap;
@@ -89,6 +90,8 @@ pub struct Places {
     /// (address street id, folded house number) -> the point.
     addresses: HashMap<(u32, String), (f64, f64)>,
     longest: usize,
+    /// Every key, sorted: the keys starting with a word are a range (`complete`).
+    sorted: Vec<String>,
 }
 
 /// A run of tokens naming streets and/or places.
@@ -138,6 +141,8 @@ impl Places {
             .keys
             .retain(|k, _| k.chars().count() >= 2 && !STOP.contains(&k.as_str()));
         index.longest = index.keys.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
+        index.sorted = index.keys.keys().cloned().collect();
+        index.sorted.sort_unstable();
         index
     }
 

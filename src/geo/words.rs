@@ -1,8 +1,9 @@
 //! A place from any words a dispatcher types in one field: coordinates in any common form
 //! (`coords`), a map link or geo: URI (`locate`), an address, intersection, named place or
-//! street (`places`), or a zone's name. What a search box suggests and what a plain submit
-//! places are the same list. Pure and offline; the caller may ask a self-hosted Nominatim
-//! when this finds nothing.
+//! street (`places`), or a zone's name. What a search box suggests starts with what a plain
+//! submit places; as the person types, it adds the names their last word begins
+//! (`suggest_place`), exact places first. Pure and offline; the caller may ask a self-hosted
+//! Nominatim when this finds nothing.
 
 use super::coords::{parse_coordinates, CoordsError};
 use super::locate::locate_text_by;
@@ -34,6 +35,26 @@ pub fn read_place(text: &str, places: &Places, zones: &Zones, limit: usize) -> R
             });
         }
     }
+    Ok(found)
+}
+
+/// What a search box suggests for the words as typed so far: `read_place`'s list and the
+/// places the last word begins (`Places::complete`: "vermont and 3" -> the corner of Vermont
+/// and 3rd), each once, exact places before rough ones, at most `limit`.
+pub fn suggest_place(text: &str, places: &Places, zones: &Zones, limit: usize) -> Result<Vec<Found>, String> {
+    let mut found = read_place(text, places, zones, limit)?;
+    // Coordinates and links are whole already.
+    if found
+        .first()
+        .is_some_and(|f| matches!(f.by, LocatedBy::Coordinates | LocatedBy::Link))
+    {
+        return Ok(found);
+    }
+    found.extend(places.complete(text, limit));
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|f| seen.insert(f.label.clone()));
+    found.sort_by_key(|f| f.uncertainty_m.is_some());
+    found.truncate(limit);
     Ok(found)
 }
 
@@ -134,6 +155,15 @@ mod tests {
             what(&street[0])
         );
         assert!(read("nowhere at all").is_empty());
+        // As typed: the corner the last word begins, before the rough street; a submit's
+        // reading has no such corner.
+        let typed = suggest_place("vermont and 3", &p, &z, 10).unwrap();
+        assert_eq!(typed[0].label, "South Vermont Avenue & West 3rd Street");
+        assert_eq!(typed[1].by, LocatedBy::Street);
+        let whole = read("vermont and 3");
+        assert!(whole.iter().all(|f| f.by != LocatedBy::Intersection), "{whole:?}");
+        let coords = suggest_place("34.0633, -118.2846", &p, &z, 10).unwrap();
+        assert_eq!(coords.len(), 1);
         let why = read_place("95, 10", &p, &z, 10).unwrap_err();
         assert!(why.contains("latitude 95"), "{why}");
     }

@@ -195,11 +195,21 @@ pub async fn run(
             )
         }
         Command::Resume => {
+            // Their own pause is lifted either way; a dispatcher's stays, and they are told
+            // so (and whom to ask) rather than a "resumed" that would not be true.
             core.store
                 .change_self(v.id, SelfChange::PausedUntil(None))
                 .await?;
-            audit::record(core, &actor, "volunteer_resume", subject, "").await;
-            text(language, "resume-ok", &[])
+            let detail = if v.paused {
+                "a dispatcher's pause stays"
+            } else {
+                ""
+            };
+            audit::record(core, &actor, "volunteer_resume", subject, detail).await;
+            match v.paused {
+                true => text(language, "resume-dispatcher", &network(core)),
+                false => text(language, "resume-ok", &[]),
+            }
         }
         Command::Status => {
             let area = status_area(core, &v.area);
@@ -207,7 +217,13 @@ pub async fn run(
             let resume = text(language, "resume-word", &[]);
             match (v.paused, until) {
                 _ if v.standing == Standing::Pending => text(language, "status-pending", &[("area", area)]),
-                (true, _) | (false, Some(UNTIL_RESUMED)) => {
+                // A dispatcher's pause has no end of its own, and RESUME by text cannot lift
+                // it: name who holds it and whom to ask.
+                (true, _) => {
+                    let [network] = network(core);
+                    text(language, "status-paused-dispatcher", &[("area", area), network])
+                }
+                (false, Some(UNTIL_RESUMED)) => {
                     text(language, "status-paused", &[("area", area), ("until", resume)])
                 }
                 (false, Some(until)) => text(
@@ -243,6 +259,11 @@ pub async fn run(
             None => text(language, "language-unknown", &[("menu", Language::menu())]),
         },
     })
+}
+
+/// The network's name as a message's `$network`.
+fn network(core: &Core) -> [(&'static str, String); 1] {
+    [("network", core.settings.network.name.clone())]
 }
 
 /// A language by its code (`es`), its own name (`español`, `한국어`) or its number in the menu.
@@ -329,6 +350,41 @@ mod tests {
         assert_eq!(language_named("한국어"), Some(Language::KO));
         assert_eq!(language_named("9"), None);
         assert_eq!(language_named("klingon"), None);
+    }
+
+    #[test]
+    fn a_dispatchers_pause_is_told_in_one_plain_sms() {
+        let args = |k: &'static str, v: &str| (k, v.to_string());
+        for language in Language::all() {
+            for (key, extra) in [
+                (
+                    "status-paused-dispatcher",
+                    args("area", "1500 m in Boyle Heights"),
+                ),
+                ("resume-dispatcher", args("unused", "")),
+            ] {
+                let said = text(
+                    language,
+                    key,
+                    &[extra, args("network", "Eastside Rapid Response")],
+                );
+                assert!(
+                    said.contains("Eastside Rapid Response") && !said.contains("RESUME"),
+                    "{said}"
+                );
+                let gsm = matches!(language.as_str(), "en" | "es");
+                let length = crate::domain::sms::measure(&said);
+                assert_eq!(crate::domain::sms::is_gsm7(&said), gsm, "{language:?} {said}");
+                // A lock screen shows about one SMS: Korean and Chinese fit 70 characters a
+                // segment, and the names given here are long and in Latin letters.
+                let most = if gsm { 1 } else { 2 };
+                assert!(
+                    length.segments <= most,
+                    "{language:?} {key}: {} segments: {said}",
+                    length.segments
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Issue 15 §3: the dashboard draws its own base map from the imported zones and places, with
 //! no tile server: `/map/features` answers a box's zones, streets and places for signed-in
-//! dispatchers only; `/map/home` opens an empty map on the zones; in the browser the zone's
+//! dispatchers only; `/map/home` opens an empty map on the zones (with none, on the
+//! volunteers); in the browser the zone's
 //! name is drawn on the incident's map with no tiles configured.
 
 use serde_json::{json, Value};
@@ -86,6 +87,49 @@ async fn base_map_for_dispatchers_only(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(base_map_for_dispatchers_only);
+
+/// A network that has imported no zones or places yet: the map opens where its (alertable)
+/// volunteers' home areas are, not on nothing; a paused volunteer far away does not count.
+async fn with_nothing_mapped_the_map_opens_on_the_volunteers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, PASSWORD)
+        .await
+        .expect("account");
+    let http = client();
+    let resp = login(&app, &http, "maria", PASSWORD).await;
+    let (cookie, _) = set_cookie(&resp, "tocsin_session").expect("signed in");
+    let url = format!("{}/map/home", app.base);
+    let (http, cookie, url) = (&http, &cookie, &url);
+    let home = move || async move {
+        let resp = http
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(resp.status(), 200);
+        resp.json::<Value>().await.expect("JSON")
+    };
+    assert_eq!(home().await, Value::Null, "nobody and nothing: no home");
+
+    app.volunteer("Ann", "+13235550102", "en", false, 34.05, -118.30, 1000.0)
+        .await;
+    app.volunteer("Bob", "+13235550103", "en", false, 34.09, -118.26, 1000.0)
+        .await;
+    let far = app
+        .volunteer("Far", "+13235550104", "en", false, 40.7, -74.0, 1000.0)
+        .await;
+    tocsin::roster::set_paused(app.core(), &Actor::Cli, far, true)
+        .await
+        .expect("paused");
+    let at = home().await;
+    let (lat, lon) = (at["lat"].as_f64().expect("lat"), at["lon"].as_f64().expect("lon"));
+    assert!((lat - 34.07).abs() < 1e-3 && (lon + 118.28).abs() < 1e-3, "{at}");
+    let zoom = at["zoom"].as_u64().expect("zoom");
+    assert!((10..=14).contains(&zoom), "both circles in view: {at}");
+    app.stop().await;
+}
+on_both_backends!(with_nothing_mapped_the_map_opens_on_the_volunteers);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_incident_map_draws_the_zone_without_tiles() {

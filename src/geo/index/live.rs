@@ -76,6 +76,11 @@ impl LiveIndex {
         self.read().unwrap_or_else(|e| e.into_inner()).matching(lat, lon)
     }
 
+    /// The box around every indexed area (`AreaIndex::bounds`).
+    pub fn bounds(&self) -> Option<[f64; 4]> {
+        self.read().unwrap_or_else(|e| e.into_inner()).bounds()
+    }
+
     /// Number of ids indexed.
     pub fn len(&self) -> usize {
         self.read().unwrap_or_else(|e| e.into_inner()).len()

@@ -212,6 +212,28 @@ fn several_areas_one_id() {
 }
 
 #[test]
+fn bounds_cover_the_live_areas_only() {
+    let circle = |lat: f64, lon: f64, radius_m: f64| Area::Circle { lat, lon, radius_m };
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-4;
+    let mut index = AreaIndex::build([(1, circle(34.0, -118.0, 1000.0))]);
+    index.insert(2, circle(35.0, -119.0, 10.0));
+    index.insert(2, circle(34.5, -117.0, 10.0));
+    let [w, s, e, n] = index.bounds().expect("areas");
+    // A circle's box reaches its radius out: 1000 m is about 0.009 degrees of latitude.
+    assert!(near(s, 34.0 - 0.009) && near(n, 35.0 + 0.00009), "{s} {n}");
+    assert!(near(w, -119.0 - 0.00011) && near(e, -117.0 + 0.00011), "{w} {e}");
+    index.remove(2);
+    let [w, s, e, n] = index.bounds().expect("one area");
+    assert!(
+        near((s + n) / 2.0, 34.0) && near((w + e) / 2.0, -118.0),
+        "{s} {n} {w} {e}"
+    );
+    assert!(n - s < 0.02, "the removed areas are out");
+    index.remove(1);
+    assert_eq!(index.bounds(), None);
+}
+
+#[test]
 fn odd_input_does_not_panic() {
     let nan = Polygon::new(
         LineString::from(vec![(0., 0.), (f64::NAN, 1.), (1., 1.), (0., 0.)]),

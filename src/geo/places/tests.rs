@@ -6,7 +6,7 @@ fn node(id: i64, lat: f64, lon: f64) -> Node {
 
 /// Vermont runs north-south through node 2, 3rd Street east-west through it; Yrjönkatu is
 /// elsewhere, with one address; 4th Street runs parallel to 3rd and never meets Vermont's ways.
-fn city() -> Places {
+pub(crate) fn city() -> Places {
     let street = |name: &str, ways: Vec<Vec<Node>>| Street {
         name: name.into(),
         ways,

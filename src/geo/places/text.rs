@@ -9,6 +9,17 @@ pub type Tokens = Vec<String>;
 
 /// Splits folded text into tokens with abbreviations spelled out.
 pub fn tokens(text: &str) -> Tokens {
+    split(text, true)
+}
+
+/// The same tokens as written (folded, abbreviations kept): a word still being typed, like
+/// the `s` of `3rd s`, is the start of `st` or `street`, not `south`.
+pub fn typed_tokens(text: &str) -> Tokens {
+    split(text, false)
+}
+
+fn split(text: &str, spell: bool) -> Tokens {
+    let spelled = |w: &str| if spell { spelled_out(w) } else { w.to_string() };
     let folded = fold(text);
     let mut out = Vec::new();
     let mut word = String::new();
@@ -18,14 +29,14 @@ pub fn tokens(text: &str) -> Tokens {
             continue;
         }
         if !word.is_empty() {
-            out.push(spelled_out(&std::mem::take(&mut word)));
+            out.push(spelled(&std::mem::take(&mut word)));
         }
         if matches!(c, '&' | '/' | '+') {
             out.push(c.to_string());
         }
     }
     if !word.is_empty() {
-        out.push(spelled_out(&word));
+        out.push(spelled(&word));
     }
     out
 }
@@ -135,6 +146,7 @@ mod tests {
         assert_eq!(tokens("3rd/Vermont & 4th"), ["3rd", "/", "vermont", "&", "4th"]);
         assert_eq!(tokens("S VERMONT AVE"), tokens("South Vermont Avenue"));
         assert_eq!(tokens("Wilshire Blvd"), ["wilshire", "boulevard"]);
+        assert_eq!(typed_tokens("W. 3rd St & Ave"), ["w", "3rd", "st", "&", "ave"]);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! `GET /api/v1/places/search?q=`: what the imported places make of a text (coordinates in
 //! any common form, map links, addresses, intersections, places, streets, zones; see
-//! `geo::words`). Answered from memory; only when that finds nothing, and only if
+//! `geo::words`), as a search box suggests it: with the names the last word begins
+//! (`suggest`). Answered from memory; only when that finds nothing, and only if
 //! `geocode.nominatim_url` is set, from the network's own Nominatim. The dashboard's locate
-//! form asks the same through its session (`/fragments/places`).
+//! field asks the same through its session (`/fragments/places`); its plain submit reads
+//! whole words only (`lookup`).
 
 use std::collections::HashMap;
 
@@ -10,8 +12,9 @@ use axum::extract::{Query, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::geo::places::Found;
-use crate::geo::words::{read_place, what};
+use crate::geo::places::{Found, Places};
+use crate::geo::words::{read_place, suggest_place, what};
+use crate::geo::zones::Zones;
 use crate::state::{Core, Shared};
 use crate::web::ApiError;
 
@@ -19,14 +22,25 @@ use crate::web::ApiError;
 pub const LIMIT: usize = 10;
 pub const MAX_CHARS: usize = 200;
 
+type Reader = fn(&str, &Places, &Zones, usize) -> Result<Vec<Found>, String>;
+
 /// The places the words name, best first; or why they cannot be one (coordinates out of
 /// range, a text too long or empty), for the field that holds them.
 pub async fn lookup(core: &Core, q: &str) -> Result<Vec<Found>, String> {
+    find(core, q, read_place).await
+}
+
+/// As `lookup`, and the places the last word begins, for a search box as the person types.
+pub async fn suggest(core: &Core, q: &str) -> Result<Vec<Found>, String> {
+    find(core, q, suggest_place).await
+}
+
+async fn find(core: &Core, q: &str, read: Reader) -> Result<Vec<Found>, String> {
     let q = q.trim();
     if q.is_empty() || q.chars().count() > MAX_CHARS {
         return Err(format!("must be 1 to {MAX_CHARS} characters"));
     }
-    let found = read_place(q, &core.places(), &core.zones(), LIMIT)?;
+    let found = read(q, &core.places(), &core.zones(), LIMIT)?;
     if found.is_empty() {
         if let Some(nominatim) = &core.nominatim {
             return Ok(nominatim.search(q, LIMIT).await);
@@ -49,7 +63,7 @@ pub async fn search(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let q = query.get("q").map(String::as_str).unwrap_or_default();
-    let found = lookup(&core, q)
+    let found = suggest(&core, q)
         .await
         .map_err(|why| ApiError::invalid("q", why))?;
     let matches: Vec<Value> = found.iter().map(|f| match_json(&core, f)).collect();

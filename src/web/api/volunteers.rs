@@ -12,9 +12,11 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::audit;
+use crate::domain::clock;
 use crate::domain::{Language, Phone, Reach, SignalId, Standing};
 use crate::roster::{self, HomeArea, Signup};
-use crate::state::Shared;
+use crate::state::{Core, Shared};
+use crate::store::now_ms;
 use crate::store::volunteers::VolunteerRow;
 use crate::tokens::Caller;
 use crate::vetting::{self, Vetting};
@@ -77,7 +79,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| ApiError::internal("volunteer vanished"))?;
     // The number the admin just sent, echoed back (the addition itself is audited).
-    Ok((StatusCode::CREATED, Json(view(&row, true))))
+    Ok((StatusCode::CREATED, Json(view(&core, &row, true))))
 }
 
 /// `GET /volunteers[?status=pending|unvetted|approved]`.
@@ -98,7 +100,7 @@ pub async fn list(
     let list: Vec<Value> = rows
         .iter()
         .filter(|r| wanted.is_none_or(|s| r.standing == s))
-        .map(|r| view(r, false))
+        .map(|r| view(&core, r, false))
         .collect();
     Ok(Json(json!({ "volunteers": list })))
 }
@@ -124,7 +126,7 @@ pub async fn approve(
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    Ok(Json(view(&row, false)))
+    Ok(Json(view(&core, &row, false)))
 }
 
 /// `POST /volunteers/{id}/reject`: a pending or unvetted volunteer is erased (204).
@@ -158,7 +160,7 @@ pub async fn show(
     if whole {
         audit::phone_read(&core, &caller.actor(), row.id, "api").await?;
     }
-    Ok(Json(view(&row, whole)))
+    Ok(Json(view(&core, &row, whole)))
 }
 
 /// `roles` from a body: None when absent.
@@ -202,7 +204,7 @@ pub async fn update(
         .volunteer(id)
         .await?
         .ok_or_else(|| ApiError::not_found("volunteer"))?;
-    Ok(Json(view(&row, false)))
+    Ok(Json(view(&core, &row, false)))
 }
 
 pub async fn remove(
@@ -217,8 +219,14 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn view(row: &VolunteerRow, full_phone: bool) -> Value {
+fn view(core: &Core, row: &VolunteerRow, full_phone: bool) -> Value {
     let phone = row.phone.clone();
+    // Who paused them and when it ends by itself, on the network's clock (null: until resumed,
+    // or not paused), as the dashboard's volunteer pages say it.
+    let pause = roster::pause_of(row, now_ms());
+    let paused_until = pause
+        .and_then(|(_, until)| until)
+        .map(|ms| clock::rfc3339(ms, &core.settings.network.tz()));
     let mut v = json!({
         "id": row.id,
         "name": row.name,
@@ -231,6 +239,9 @@ fn view(row: &VolunteerRow, full_phone: bool) -> Value {
         "trusted": row.trusted,
         "status": row.standing.as_str(),
         "opted_out": row.opted_out,
+        "paused": pause.is_some(),
+        "paused_until": paused_until,
+        "paused_by": pause.map(|(by, _)| by.as_str()),
         "area": serde_json::from_str::<Value>(&row.area).unwrap_or(Value::Null),
         "created_at": row.created_at,
     });

@@ -1,6 +1,7 @@
 //! The dashboard's own base map (issue 15 §3): `/map/features?bbox=W,S,E,N&zoom=Z` answers what
 //! the imported zones and places draw in that box (GeoJSON, `geo::basemap`), `/map/home` where
-//! an empty map opens (`dashboard.center`, else the zones' box). Signed-in only: what a network
+//! an empty map opens (`dashboard.center`, else the zones' box, the streets', the alertable
+//! volunteers' home areas'). Signed-in only: what a network
 //! has mapped is its own.
 
 use axum::extract::{Query, State};
@@ -45,7 +46,7 @@ pub async fn home(State(dash): State<Dash>, _signed: Signed) -> Response {
         .settings
         .dashboard
         .map_center()
-        .or_else(|| home_box(&core.places(), &core.zones()).map(|b| b.view()));
+        .or_else(|| home_box(&core.places(), &core.zones(), || core.index.bounds()).map(|b| b.view()));
     let body = match view {
         Some((lat, lon, zoom)) => json!({"lat": lat, "lon": lon, "zoom": zoom}),
         None => json!(null),

@@ -54,7 +54,8 @@ pub async fn suggest(
     if q.trim().is_empty() {
         return Json(json!({ "matches": [] })).into_response();
     }
-    match lookup(&dash.core, q).await {
+    // With the names the last word begins; a plain submit reads whole words (`lookup`).
+    match crate::web::api::places::suggest(&dash.core, q).await {
         Ok(found) => {
             let matches: Vec<Value> = found.iter().map(|f| match_json(&dash.core, f)).collect();
             Json(json!({ "matches": matches })).into_response()
