@@ -8,7 +8,7 @@ use crate::store::now_ms;
 use crate::store::StoreError;
 
 /// What an action would send, counted now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sends {
     /// A first alert (confirming): these people.
     FirstAlert(Headcount),
@@ -21,7 +21,7 @@ pub enum Sends {
 impl Sends {
     pub fn headcount(&self) -> Headcount {
         match self {
-            Sends::FirstAlert(h) | Sends::ToReached(h) => *h,
+            Sends::FirstAlert(h) | Sends::ToReached(h) => h.clone(),
             Sends::NotPlacedYet => Headcount::default(),
         }
     }

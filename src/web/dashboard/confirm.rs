@@ -18,20 +18,7 @@ use super::view::{self, Chrome};
 use super::Dash;
 use crate::dispatch::headcount::{self, Sends};
 
-/// How a correction is labelled for volunteers: it follows the update it corrects, which is
-/// never taken back.
-pub const CORRECTION: &str = "Correction: ";
-
-/// The text an `update` or `correction` sends (a correction labelled; empty stays empty, so
-/// that the action refuses it naming the field).
-pub fn update_text(form: &SignedForm) -> String {
-    match (form.get("action"), form.get("text")) {
-        ("correction", text) if !text.is_empty() => format!("{CORRECTION}{text}"),
-        (_, text) => text.to_string(),
-    }
-}
-
-fn title(action: &str) -> &'static str {
+pub(super) fn title(action: &str) -> &'static str {
     match action {
         "verify" => "Confirm and alert the area?",
         "update" => "Send this update?",
@@ -43,7 +30,7 @@ fn title(action: &str) -> &'static str {
 }
 
 /// The confirming button's look and words: all clear and false alarm never look alike.
-fn style(action: &str) -> (&'static str, &'static str) {
+pub(super) fn style(action: &str) -> (&'static str, &'static str) {
     match action {
         "resolve" => ("good", "Yes, all clear"),
         "false_alarm" => ("bad", "Yes, false alarm"),
@@ -83,9 +70,12 @@ struct ConfirmPage {
     action: String,
     title: &'static str,
     question: String,
-    text: String,
-    /// As typed (a correction is labelled again when confirmed).
-    raw: String,
+    /// Who reads which language: "English 120, Español 20".
+    audience: String,
+    /// An update's message per language read, as it will be sent (`compose.rs`).
+    languages: Vec<super::compose::LanguageLine>,
+    /// An update's versions as typed, posted again when confirmed.
+    versions: Vec<(String, String)>,
     class: &'static str,
     button: &'static str,
 }
@@ -97,14 +87,23 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
     if form.get("confirm") == "yes" {
         return None;
     }
-    // An empty update is refused by the action itself, naming the field.
-    if matches!(action, "update" | "correction") && form.get("text").is_empty() {
+    // An update that is empty or too long is refused by the action itself, naming the field.
+    let update = matches!(action, "update" | "correction");
+    if update && super::compose::versions_of(form).is_err() {
         return None;
     }
     let sends = match headcount::of_action(&dash.core, id, action).await {
         Ok(Some(sends)) => sends,
         Ok(None) => return None,
         Err(e) => return Some(view::internal(e)),
+    };
+    let h = sends.headcount();
+    let languages = match update {
+        true => match super::compose::lines_of(&dash.core, id, form, &h).await {
+            Ok(lines) => lines,
+            Err(e) => return Some(view::internal(e)),
+        },
+        false => Vec::new(),
     };
     let (class, button) = style(action);
     let page = ConfirmPage {
@@ -113,8 +112,13 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
         action: action.to_string(),
         title: title(action),
         question: question(&sends),
-        text: update_text(form),
-        raw: form.get("text").to_string(),
+        audience: super::compose::audience(&h),
+        languages,
+        versions: if update {
+            super::compose::hidden_fields(form)
+        } else {
+            Vec::new()
+        },
         class,
         button,
     };
@@ -144,6 +148,7 @@ pub async fn headcount(
                 "people": h.people,
                 "sms": h.sms,
                 "signal": h.signal,
+                "audience": super::compose::audience(&h),
             }))
             .into_response()
         }
