@@ -22,6 +22,7 @@ mod binary_run;
 mod binary_tokens;
 mod binary_trust;
 mod binary_verifier_rounds;
+mod compose_browser;
 mod compose_http;
 mod confirm_http;
 mod crash;
