@@ -62,6 +62,15 @@ pub fn question(sends: &Sends) -> String {
     }
 }
 
+/// Who reads which language ("English 120, Español 20"); nothing when nobody is texted.
+fn read_by(h: &crate::store::audience::Headcount) -> String {
+    if h.people > 0 {
+        super::compose::audience(h)
+    } else {
+        String::new()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dashboard/confirm.html")]
 struct ConfirmPage {
@@ -70,7 +79,7 @@ struct ConfirmPage {
     action: String,
     title: &'static str,
     question: String,
-    /// Who reads which language: "English 120, Español 20".
+    /// Who reads which language: "English 120, Español 20" (empty: nobody is texted).
     audience: String,
     /// An update's message per language read, as it will be sent (`compose.rs`).
     languages: Vec<super::compose::LanguageLine>,
@@ -112,7 +121,7 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
         action: action.to_string(),
         title: title(action),
         question: question(&sends),
-        audience: super::compose::audience(&h),
+        audience: read_by(&h),
         languages,
         versions: if update {
             super::compose::hidden_fields(form)
@@ -148,7 +157,7 @@ pub async fn headcount(
                 "people": h.people,
                 "sms": h.sms,
                 "signal": h.signal,
-                "audience": super::compose::audience(&h),
+                "audience": read_by(&h),
             }))
             .into_response()
         }
