@@ -101,14 +101,6 @@ pub struct LanguageLine {
     pub body: String,
 }
 
-fn people(n: i64) -> String {
-    if n == 1 {
-        "1 person".into()
-    } else {
-        format!("{n} people")
-    }
-}
-
 /// The message of every language someone reads (English alone when nobody is counted).
 pub fn lines(measured: &[Measured], h: &Headcount) -> Vec<LanguageLine> {
     measured
@@ -127,7 +119,7 @@ pub fn lines(measured: &[Measured], h: &Headcount) -> Vec<LanguageLine> {
                 head: format!(
                     "{} · {} · {}{whose}",
                     m.language.name(),
-                    people(h.reading(m.language)),
+                    super::confirm::people(h.reading(m.language)),
                     versions::describe(m.length)
                 ),
                 costly: m.length.encoding == Encoding::Ucs2,
@@ -309,4 +301,50 @@ pub async fn preview(State(dash): State<Dash>, Path(id): Path<String>, form: Sig
         })),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::message::{Head, Label};
+
+    const HEAD: Head = Head {
+        id: 7,
+        drill: false,
+        label: Label::Confirmed,
+    };
+
+    fn count() -> Headcount {
+        Headcount {
+            people: 3,
+            sms: 3,
+            signal: 0,
+            languages: vec![(Language::EN, 1), (Language::ES, 1), (Language::KO, 1)],
+        }
+    }
+
+    #[test]
+    fn englishs_line_is_the_dearest_of_those_who_read_the_english_text() {
+        let v = Versions::new("Regroup at the church", &[]).expect("valid");
+        let fields = field_lines(&versions::measure_all(&v, &HEAD), &count());
+        assert_eq!(
+            fields["en"]["line"],
+            "1 SMS segment · UCS-2 (costs more) (as 한국어 readers get it)"
+        );
+        assert_eq!(
+            fields["es"]["line"],
+            "1 SMS segment · GSM-7 with the English text"
+        );
+        // With a Korean version, only English and Spanish readers read English; nobody reads
+        // Chinese, so its prefix does not count.
+        let v =
+            Versions::new("Regroup at the church", &[(Language::KO, "교회에서 모이세요")]).expect("valid");
+        let measured = versions::measure_all(&v, &HEAD);
+        let fields = field_lines(&measured, &count());
+        assert_eq!(fields["en"]["line"], "1 SMS segment · GSM-7");
+        assert_eq!(fields["en"]["costly"], false);
+        assert_eq!(fields["ko"]["line"], "1 SMS segment · UCS-2 (costs more)");
+        let shown: Vec<&str> = lines(&measured, &count()).iter().map(|l| l.code).collect();
+        assert_eq!(shown, ["en", "es", "ko"], "no line for a language nobody reads");
+    }
 }

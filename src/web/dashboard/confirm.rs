@@ -39,7 +39,7 @@ pub(super) fn style(action: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn people(n: i64) -> String {
+pub(super) fn people(n: i64) -> String {
     if n == 1 {
         "1 person".into()
     } else {
