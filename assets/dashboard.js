@@ -165,7 +165,12 @@
     var action = form.getAttribute && form.getAttribute('data-confirm');
     if (!action || form.querySelector('input[name="confirm"]')) return;
     e.preventDefault();
-    var url = form.getAttribute('action').replace(/\/act$/, '/headcount') + '?action=' + encodeURIComponent(action);
+    // Placing and merging are counted for the place or the incident the form names.
+    var url = form.getAttribute('action').replace(/\/(act|locate)$/, '/headcount') + '?action=' + encodeURIComponent(action);
+    ['where', 'lat', 'lon', 'other'].forEach(function (name) {
+      var field = form.querySelector('[name="' + name + '"]');
+      if (field && field.value) url += '&' + name + '=' + encodeURIComponent(field.value);
+    });
     // An update is measured with its text (compose.js's endpoint); the others are counted.
     var preview = form.getAttribute('data-preview');
     var asking = preview

@@ -73,6 +73,8 @@ impl Running {
     /// The same on a listener bound beforehand (tests bind port 0 to learn the public URL).
     pub async fn start_on(settings: Settings, listener: tokio::net::TcpListener) -> anyhow::Result<Running> {
         let core = Core::open(settings).await?;
+        let database = crate::store::existing::shown(&core.settings.database.url);
+        tracing::info!(%database, "database opened");
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
         let mut tasks = Vec::new();

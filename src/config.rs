@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod data_dir;
 mod dispatch;
 mod oncall;
 mod values;
@@ -96,6 +97,8 @@ pub struct Http {
     pub public_url: String,
     /// The header a trusted reverse proxy sets to the client's address; None: the TCP peer.
     pub trusted_proxy_header: Option<String>,
+    /// `/healthz` says degraded when a due message has waited longer than this.
+    pub health_backlog_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

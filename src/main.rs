@@ -1,6 +1,6 @@
 use clap::Parser;
 
-use tocsin::app::{Core, Running};
+use tocsin::app::Running;
 use tocsin::cli::{Cli, Command};
 use tocsin::config::Settings;
 
@@ -8,11 +8,14 @@ use tocsin::config::Settings;
 async fn main() -> anyhow::Result<()> {
     tocsin::telemetry::init();
     let cli = Cli::parse();
-    let settings = Settings::load(cli.config.as_deref())?;
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(dir) = &cli.data_dir {
+        settings.in_data_dir(dir);
+    }
     match cli.command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
-            Core::open(settings).await?;
+            tocsin::cli::open::creating(settings).await?;
             println!("migrations applied");
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
 //! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
+pub mod open;
 pub mod osm;
 pub mod places;
 pub mod tokens;
@@ -22,6 +23,10 @@ pub struct Cli {
     /// Configuration file (TOML), layered over the built-in defaults; TOCSIN_* env vars override it.
     #[arg(long, global = true, env = "TOCSIN_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Folder of the SQLite database and key file when they are given as relative paths (as
+    /// by default), instead of the current folder.
+    #[arg(long, global = true, env = "TOCSIN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

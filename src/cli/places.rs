@@ -11,10 +11,9 @@ use crate::config::Settings;
 use crate::geo::places::Places;
 use crate::geo::zones::Zone;
 use crate::geo::Area;
-use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: PlacesCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
+    let core = crate::cli::open::existing(settings).await?;
     match cmd {
         PlacesCommand::Import { file, zones } => {
             let path = file.clone();

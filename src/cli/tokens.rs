@@ -12,7 +12,7 @@ use crate::store::tokens::Revoked;
 use crate::tokens::{self, AddError};
 
 pub async fn run(settings: Settings, cmd: TokenCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
+    let core = crate::cli::open::existing(settings).await?;
     let result = command(&core, cmd).await;
     core.store.close().await;
     result

@@ -6,10 +6,9 @@ use super::UserCommand;
 use crate::audit::Actor;
 use crate::config::Settings;
 use crate::oncall::duty::{parse_switch, set_duty, set_paging, Paging};
-use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: UserCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
+    let core = crate::cli::open::existing(settings).await?;
     match cmd {
         UserCommand::Add {
             name,

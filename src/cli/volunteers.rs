@@ -11,7 +11,7 @@ use crate::roster::{self, HomeArea, Signup};
 use crate::state::Core;
 
 pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
+    let core = crate::cli::open::existing(settings).await?;
     match cmd {
         VolunteerCommand::Add(add) => {
             let signup = signup(&core, *add)?;

@@ -6,11 +6,10 @@ use anyhow::{anyhow, bail, Context};
 use super::ZonesCommand;
 use crate::audit::Actor;
 use crate::config::Settings;
-use crate::state::Core;
 use crate::zoning::{self, ZoningError};
 
 pub async fn run(settings: Settings, cmd: ZonesCommand) -> anyhow::Result<()> {
-    let core = Core::open(settings).await?;
+    let core = crate::cli::open::existing(settings).await?;
     match cmd {
         ZonesCommand::Import { file } => {
             let text =

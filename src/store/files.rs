@@ -7,7 +7,7 @@ use anyhow::Context;
 use crate::config::Crypto;
 
 /// The file of a `sqlite:` URL; None for an in-memory database.
-pub(super) fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -131,6 +131,11 @@ async fn the_binary_runs_the_whole_flow_and_logs_no_number_or_text() {
         .await
         .unwrap();
     assert_eq!(health["sms"], "configured");
+    assert_eq!(
+        (&health["status"], &health["problems"]),
+        (&Value::from("ok"), &serde_json::json!([])),
+        "{health}"
+    );
     // Dee's number is a landline Twilio refuses (21211): its error text quotes the number.
     twilio.set_outcome(LANDLINE, Outcome::Reject(21211));
     for (name, phone, trusted) in [
@@ -263,6 +268,14 @@ async fn without_twilio_the_binary_starts_and_says_sms_is_not_configured() {
         .await
         .unwrap();
     assert_eq!(health["sms"], "not configured");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(
+        health["problems"],
+        serde_json::json!(["sms not configured"]),
+        "{health}"
+    );
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.unwrap();
+    assert_eq!(ready.status(), 200, "ready for traffic all the same");
     let log = std::fs::read_to_string(&server.log).unwrap();
     assert!(log.contains("SMS is not configured"), "{log}");
 }

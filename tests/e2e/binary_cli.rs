@@ -12,6 +12,7 @@ use crate::helpers::eventually;
 fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    crate::binary_run::migrated(dir.path(), &[]);
     let added = run(&[
         "volunteer",
         "add",
@@ -96,6 +97,7 @@ fn the_cli_adds_lists_and_removes_volunteers_and_refuses_bad_ones() {
 fn the_cli_adds_dashboard_accounts_with_a_password_from_stdin() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
+    crate::binary_run::migrated(dir.path(), &[]);
     let add = |args: &[&str], password: &str| {
         let mut child = tocsin(dir.path(), None, 1)
             .args(args)
@@ -186,4 +188,88 @@ async fn zones_imported_with_the_cli_reach_the_running_server_without_a_restart(
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Koreatown\tK-town"));
+}
+
+/// Run from a folder without a database, a command refuses rather than make a new, empty one
+/// (with a new key) there, names the database and key it looked for and how to point at the
+/// right ones; `--data-dir` (or `TOCSIN_DATA_DIR`) finds them from anywhere, and every command
+/// says on stderr which database it opened.
+#[test]
+fn a_command_in_an_empty_folder_refuses_to_create_a_database() {
+    let home = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    // The default configuration: a relative SQLite file and key file.
+    let run = |cwd: &std::path::Path, args: &[&str], data_dir: Option<&std::path::Path>| {
+        let mut cmd = tocsin(cwd, None, 1);
+        cmd.env_remove("TOCSIN_DATABASE__URL")
+            .env_remove("TOCSIN_CRYPTO__KEY_FILE")
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        if let Some(dir) = data_dir {
+            cmd.env("TOCSIN_DATA_DIR", dir);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            err,
+        )
+    };
+    let (ok, _, err) = run(elsewhere.path(), &["user", "list"], None);
+    assert!(!ok, "refused");
+    let db = elsewhere.path().join("tocsin.db");
+    assert!(
+        err.contains(&format!("no database file at {}", db.display())),
+        "{err}"
+    );
+    assert!(err.contains("key: ") && err.contains("tocsin.key"), "{err}");
+    assert!(
+        err.contains("--data-dir") && err.contains("tocsin migrate"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+
+    // The real one, made by migrate in its own folder, found from elsewhere with --data-dir.
+    let (ok, _, err) = run(home.path(), &["migrate"], None);
+    assert!(ok, "{err}");
+    assert!(err.contains("tocsin: database sqlite://tocsin.db"), "{err}");
+    let (ok, out, err) = run(
+        elsewhere.path(),
+        &[
+            "volunteer",
+            "add",
+            "--name",
+            "Ann",
+            "--phone",
+            VOLUNTEER,
+            "--lat",
+            "34.06",
+            "--lon",
+            "-118.3",
+            "--radius-m",
+            "900",
+        ],
+        Some(home.path()),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("added volunteer"), "{out}");
+    let shown = format!(
+        "tocsin: database sqlite://{}",
+        home.path().join("tocsin.db").display()
+    );
+    assert!(err.contains(&shown), "{err}");
+    let (ok, out, _) = run(home.path(), &["volunteer", "list"], None);
+    assert!(ok && out.contains("Ann"), "the same database: {out}");
+    assert!(
+        std::fs::read_dir(elsewhere.path()).unwrap().next().is_none(),
+        "still nothing elsewhere"
+    );
+
+    // An empty file where the database should be is not tocsin's either.
+    std::fs::write(elsewhere.path().join("tocsin.db"), b"").unwrap();
+    std::fs::write(elsewhere.path().join("tocsin.key"), b"").unwrap();
+    let (ok, _, err) = run(elsewhere.path(), &["zones", "list"], None);
+    assert!(!ok && err.contains("is not a tocsin database"), "{err}");
 }

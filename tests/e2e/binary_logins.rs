@@ -17,6 +17,7 @@ async fn lock_and_unlock(database_url: Option<String>) {
     if let Some(url) = &database_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let run = |args: &[&str], stdin: Option<&str>| {
         let ran = run_cli(dir.path(), &env, args, stdin);
         (ran.ok, ran.out, ran.err)

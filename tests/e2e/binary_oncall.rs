@@ -44,6 +44,7 @@ async fn scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let cli = |args: &[&str], stdin: Option<&str>| run_cli(dir.path(), &env, args, stdin);
 
     // Accounts with phones, from the CLI; mistakes name the field.
@@ -189,6 +190,7 @@ async fn flood_scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     // A schedule with a mistake is refused at start, naming the account and the line.
     let mut bad = env.clone();
     bad.push(("TOCSIN_ONCALL__SCHEDULE__ANA", "weekdays 9-5"));

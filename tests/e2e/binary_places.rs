@@ -54,6 +54,7 @@ async fn scenario(database_url: Option<String>) {
     if let Some(url) = &database_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let extract = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/karhula.osm.pbf");
     let imported = tocsin(dir.path(), None, 1)
         .envs(env.iter().copied())
@@ -223,6 +224,7 @@ async fn nominatim_scenario(database_url: Option<String>) {
     if let Some(url) = &database_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let extract = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny.osm.pbf");
     let imported = tocsin(dir.path(), None, 1)
         .envs(env.iter().copied())

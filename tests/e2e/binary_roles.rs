@@ -42,6 +42,7 @@ async fn scenario(database_url: Option<String>) {
     if let Some(url) = &database_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let run = |args: &[&str], stdin: Option<&str>| {
         let ran = run_cli(dir.path(), &env, args, stdin);
         assert!(ran.ok, "{args:?}: {}", ran.err);
@@ -207,6 +208,7 @@ fn a_signal_daemon_over_plain_http_to_another_machine_is_refused_at_start() {
         "{stderr}"
     );
     // Loopback, or https elsewhere, is accepted by the check (here: fails later, or runs).
+    crate::binary_run::migrated(dir.path(), &[]);
     let out = tocsin(dir.path(), None, 1)
         .env("TOCSIN_SIGNAL__ACCOUNT", HOTLINE)
         .env("TOCSIN_SIGNAL__RPC_URL", "https://signal.example.org/api/v1/rpc")

@@ -56,6 +56,7 @@ async fn scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny.osm.pbf");
     let imported = tocsin(dir.path(), None, 1)
         .envs(env.iter().copied())

@@ -10,6 +10,13 @@ pub(crate) struct Ran {
     pub(crate) err: String,
 }
 
+/// `tocsin migrate` with these settings, as an operator starts: every other command refuses
+/// a database that does not exist yet.
+pub(crate) fn migrated(dir: &std::path::Path, env: &[(&str, &str)]) {
+    let ran = run_cli(dir, env, &["migrate"], None);
+    assert!(ran.ok, "migrate: {}", ran.err);
+}
+
 /// `tocsin ARGS` with these extra settings, `stdin` (if any) as its first line of input.
 pub(crate) fn run_cli(
     dir: &std::path::Path,

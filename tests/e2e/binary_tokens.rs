@@ -35,6 +35,7 @@ async fn answer(req: reqwest::RequestBuilder) -> (u16, Value) {
 async fn a_token_made_at_the_command_line_is_shown_once_stored_hashed_and_revoked_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| tocsin(dir.path(), None, 1).args(args).output().unwrap();
+    crate::binary_run::migrated(dir.path(), &[]);
 
     let added = run(&["token", "add", "ci-bot", "--scope", "dispatch"]);
     let (stdout, stderr) = out(&added);

@@ -35,6 +35,7 @@ async fn scenario(pg_url: Option<String>) {
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
+    crate::binary_run::migrated(dir.path(), &env);
     let added = run_cli(
         dir.path(),
         &env,

@@ -21,7 +21,7 @@ const CORNER: (f64, f64) = (34.069, -118.2915);
 
 /// The app with the tiny extract's streets, addresses, places and zones, and one more
 /// place whose name holds another's (so that "zion market" matches two).
-async fn app(backend: Backend) -> TestApp {
+pub(crate) async fn app(backend: Backend) -> TestApp {
     let app = spawn_app_with(backend, |s| {
         s.dashboard.tile_url = "http://127.0.0.1:9/{z}/{x}/{y}.png".into();
     })
@@ -54,7 +54,7 @@ async fn app(backend: Backend) -> TestApp {
 }
 
 /// A new unplaced incident (its own reporter, so nothing merges).
-async fn unplaced(app: &TestApp, n: u32) -> i64 {
+pub(crate) async fn unplaced(app: &TestApp, n: u32) -> i64 {
     let latest = || async {
         let (_, body) = app.get("/incidents").await;
         body["incidents"][0]["id"].as_i64().unwrap_or(0)

@@ -51,6 +51,7 @@ async fn without_twilio_credentials_alerts_wait_and_are_not_lost(backend: Backen
     let app = spawn_app_with(backend, |s| {
         s.twilio.account_sid = None;
         s.twilio.auth_token = None;
+        s.http.health_backlog_s = 1;
     })
     .await;
     let resp = app
@@ -70,6 +71,36 @@ async fn without_twilio_credentials_alerts_wait_and_are_not_lost(backend: Backen
         .await;
     assert_eq!(view["counts"]["targeted"], 1);
     assert!(app.twilio.messages().is_empty());
+    // Health tells the truth: degraded (still 200), naming SMS and the waiting outbox, no count.
+    let problems = |app: &crate::helpers::TestApp| {
+        let (http, url) = (app.http.clone(), format!("{}/healthz", app.base));
+        async move {
+            let resp = http.get(url).send().await.unwrap();
+            assert_eq!(resp.status(), 200);
+            resp.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let stuck = eventually(Duration::from_secs(10), || async {
+        let h = problems(&app).await;
+        h["status"] == "degraded"
+            && h["problems"].as_array().is_some_and(|p| {
+                p.iter()
+                    .any(|x| x.as_str().is_some_and(|x| x.starts_with("outbox backlog")))
+            })
+    })
+    .await;
+    let h = problems(&app).await;
+    assert!(stuck, "{h}");
+    assert!(
+        h["problems"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("sms not configured")),
+        "{h}"
+    );
+    assert!(h.get("outbox").is_none(), "no counts in public: {h}");
+    let (_, status) = app.get("/status").await;
+    assert_eq!(status["outbox"]["due"], 1, "counts for a token holder: {status}");
     app.stop().await;
 }
 on_both_backends!(without_twilio_credentials_alerts_wait_and_are_not_lost);

@@ -25,6 +25,7 @@ mod binary_verifier_rounds;
 mod compose_browser;
 mod compose_http;
 mod confirm_http;
+mod confirm_locate;
 mod crash;
 mod dashboard;
 mod dashboard_http;

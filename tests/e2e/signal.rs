@@ -169,6 +169,15 @@ async fn the_bridge_going_away_fails_over_and_coming_back_loses_nothing(backend:
 
     bridge(&app).go_down();
     assert!(eventually(WAIT, || async { health(&app).await["signal"] == "down" }).await);
+    let h = health(&app).await;
+    assert_eq!(h["status"], "degraded", "{h}");
+    assert!(
+        h["problems"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("signal bridge down")),
+        "{h}"
+    );
     let (_, body) = app
         .post("/reports", json!({"text": "raid", "lat": LAT, "lon": LON}))
         .await;

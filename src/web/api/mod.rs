@@ -75,7 +75,8 @@ pub fn router(core: Shared) -> Router<Shared> {
 
 /// Health plus what only a token holder may know about the network.
 async fn status(State(core): State<Shared>) -> axum::Json<serde_json::Value> {
-    let mut v = crate::web::health::summary(&core, core.store.ping().await);
+    let (mut v, backlog) = crate::web::health::summary_with_backlog(&core).await;
+    v["outbox"] = serde_json::json!({"due": backlog.waiting, "oldest_s": backlog.oldest_ms / 1000});
     v["alertable_volunteers"] = core.alertable_volunteers().into();
     // Drills are counted apart from real incidents.
     if let Ok(tally) = core.store.incident_tally().await {

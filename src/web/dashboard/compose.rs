@@ -285,7 +285,7 @@ pub async fn preview(State(dash): State<Dash>, Path(id): Path<String>, form: Sig
         .into_iter()
         .map(|l| json!({"code": l.code, "head": l.head, "costly": l.costly, "body": l.body}))
         .collect();
-    let (class, button) = super::confirm::style(action);
+    let (class, button) = super::confirm::style(action, &sends);
     (
         StatusCode::OK,
         Json(json!({
@@ -293,7 +293,7 @@ pub async fn preview(State(dash): State<Dash>, Path(id): Path<String>, form: Sig
             "languages": languages,
             "audience": audience(&h),
             "error": error,
-            "title": super::confirm::title(action),
+            "title": super::confirm::title(action, &sends),
             "question": super::confirm::question(&sends),
             "button": button,
             "class": class,

@@ -18,23 +18,29 @@ use super::view::{self, Chrome};
 use super::Dash;
 use crate::dispatch::headcount::{self, Sends};
 
-pub(super) fn title(action: &str) -> &'static str {
-    match action {
-        "verify" => "Confirm and alert the area?",
-        "update" => "Send this update?",
-        "correction" => "Send this correction?",
-        "resolve" => "All clear: tell everyone it is over?",
-        "false_alarm" => "False alarm: tell everyone to stand down?",
+pub(super) fn title(action: &str, sends: &Sends) -> &'static str {
+    match (action, sends) {
+        ("verify", _) => "Confirm and alert the area?",
+        ("update", _) => "Send this update?",
+        ("correction", _) => "Send this correction?",
+        ("resolve", _) => "All clear: tell everyone it is over?",
+        ("false_alarm", _) => "False alarm: tell everyone to stand down?",
+        ("locate", Sends::FirstAlert(_)) => "Place it here and alert the area?",
+        ("locate", _) => "Place it here and send the exact place?",
+        ("merge", _) => "Merge and send the exact place?",
         _ => "Send?",
     }
 }
 
 /// The confirming button's look and words: all clear and false alarm never look alike.
-pub(super) fn style(action: &str) -> (&'static str, &'static str) {
-    match action {
-        "resolve" => ("good", "Yes, all clear"),
-        "false_alarm" => ("bad", "Yes, false alarm"),
-        "verify" => ("primary", "Yes, confirm and alert"),
+pub(super) fn style(action: &str, sends: &Sends) -> (&'static str, &'static str) {
+    match (action, sends) {
+        ("resolve", _) => ("good", "Yes, all clear"),
+        ("false_alarm", _) => ("bad", "Yes, false alarm"),
+        ("verify", _) => ("primary", "Yes, confirm and alert"),
+        ("locate", Sends::FirstAlert(_)) => ("primary", "Yes, place and alert"),
+        ("locate", _) => ("primary", "Yes, place and send"),
+        ("merge", _) => ("primary", "Yes, merge and send"),
         _ => ("primary", "Yes, send it"),
     }
 }
@@ -58,6 +64,12 @@ pub fn question(sends: &Sends) -> String {
             "Nobody will be texted: no alertable volunteer's area holds the point.".into()
         }
         _ if h.people == 0 => "Nobody will be texted: nobody has been alerted about it.".into(),
+        Sends::ExactPlace(_) => format!(
+            "Text the exact place to {}: {} SMS, {} Signal?",
+            people(h.people),
+            h.sms,
+            h.signal
+        ),
         _ => format!("Text {}: {} SMS, {} Signal?", people(h.people), h.sms, h.signal),
     }
 }
@@ -76,9 +88,14 @@ fn read_by(h: &crate::store::audience::Headcount) -> String {
 struct ConfirmPage {
     chrome: Chrome,
     id: i64,
-    action: String,
+    /// Where the confirmed form posts: `/incidents/{id}/act` or `/incidents/{id}/locate`.
+    post_to: String,
     title: &'static str,
     question: String,
+    /// What will be sent, as volunteers read it (an update), or where it will be placed.
+    text: String,
+    /// The form's fields again, with `confirm=yes`.
+    fields: Vec<(&'static str, String)>,
     /// Who reads which language: "English 120, Español 20" (empty: nobody is texted).
     audience: String,
     /// An update's message per language read, as it will be sent (`compose.rs`).
@@ -87,6 +104,58 @@ struct ConfirmPage {
     versions: Vec<(String, String)>,
     class: &'static str,
     button: &'static str,
+}
+
+/// The confirmation page for `action`, which will send `sends`; nothing has been sent. Its
+/// form posts `fields` again to `post_to` with `confirm=yes`.
+pub fn page(
+    signed: &Signed,
+    id: i64,
+    post_to: String,
+    action: &str,
+    sends: &Sends,
+    text: String,
+    fields: Vec<(&'static str, String)>,
+) -> Response {
+    view::render(
+        StatusCode::OK,
+        &confirm_page(signed, id, post_to, action, sends, text, fields),
+    )
+}
+
+fn confirm_page(
+    signed: &Signed,
+    id: i64,
+    post_to: String,
+    action: &str,
+    sends: &Sends,
+    text: String,
+    fields: Vec<(&'static str, String)>,
+) -> ConfirmPage {
+    let (class, button) = style(action, sends);
+    ConfirmPage {
+        chrome: Chrome::of(signed),
+        id,
+        post_to,
+        title: title(action, sends),
+        question: question(sends),
+        text,
+        fields,
+        audience: read_by(&sends.headcount()),
+        languages: Vec::new(),
+        versions: Vec::new(),
+        class,
+        button,
+    }
+}
+
+/// A number the form gives in `field` (a `#` allowed before it), if it is one.
+pub fn number_in(form_value: &str) -> Option<i64> {
+    form_value
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
 }
 
 /// Before an action that texts people: None when it texts nobody or is confirmed
@@ -101,36 +170,29 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
     if update && super::compose::versions_of(form).is_err() {
         return None;
     }
-    let sends = match headcount::of_action(&dash.core, id, action).await {
+    let counted = match (action, number_in(form.get("other"))) {
+        ("merge", Some(other)) => headcount::of_merge(&dash.core, other, id).await,
+        _ => headcount::of_action(&dash.core, id, action).await,
+    };
+    let sends = match counted {
         Ok(Some(sends)) => sends,
         Ok(None) => return None,
         Err(e) => return Some(view::internal(e)),
     };
-    let h = sends.headcount();
-    let languages = match update {
-        true => match super::compose::lines_of(&dash.core, id, form, &h).await {
+    let mut fields = vec![("action", action.to_string())];
+    if !update && !form.get("other").is_empty() {
+        fields.push(("other", form.get("other").to_string()));
+    }
+    let post_to = format!("/incidents/{id}/act");
+    let mut page = confirm_page(&form.signed, id, post_to, action, &sends, String::new(), fields);
+    if update {
+        // Per language read: how many, the size, and the exact text (`compose.rs`).
+        page.languages = match super::compose::lines_of(&dash.core, id, form, &sends.headcount()).await {
             Ok(lines) => lines,
             Err(e) => return Some(view::internal(e)),
-        },
-        false => Vec::new(),
-    };
-    let (class, button) = style(action);
-    let page = ConfirmPage {
-        chrome: Chrome::of(&form.signed),
-        id,
-        action: action.to_string(),
-        title: title(action),
-        question: question(&sends),
-        audience: read_by(&h),
-        languages,
-        versions: if update {
-            super::compose::hidden_fields(form)
-        } else {
-            Vec::new()
-        },
-        class,
-        button,
-    };
+        };
+        page.versions = super::compose::hidden_fields(form);
+    }
     Some(view::render(StatusCode::OK, &page))
 }
 
@@ -145,14 +207,28 @@ pub async fn headcount(
         return view::not_found("incident");
     };
     let action = query.get("action").map(String::as_str).unwrap_or("");
-    match headcount::of_action(&dash.core, id, action).await {
+    let given = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
+    let counted = match action {
+        "merge" => match number_in(given("other")) {
+            Some(other) => headcount::of_merge(&dash.core, other, id).await,
+            None => Ok(None),
+        },
+        "locate" => {
+            match super::locate::resolve(&dash.core, given("lat"), given("lon"), given("where")).await {
+                Some((lat, lon)) => headcount::of_place(&dash.core, id, lat, lon).await,
+                None => Ok(None), // the page says why, or offers the choices
+            }
+        }
+        _ => headcount::of_action(&dash.core, id, action).await,
+    };
+    match counted {
         Ok(Some(sends)) => {
             let h = sends.headcount();
-            let (class, button) = style(action);
+            let (class, button) = style(action, &sends);
             Json(json!({
                 "class": class,
                 "button": button,
-                "title": title(action),
+                "title": title(action, &sends),
                 "question": question(&sends),
                 "people": h.people,
                 "sms": h.sms,
@@ -163,7 +239,7 @@ pub async fn headcount(
         }
         Ok(None) => (
             StatusCode::NOT_FOUND,
-            Json(json!({"error": "action: not one that texts people, or no such incident"})),
+            Json(json!({"error": "action: it texts nobody as given, or no such incident"})),
         )
             .into_response(),
         Err(e) => view::internal(e),

@@ -16,13 +16,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::confirm;
 use super::incident::render_with;
 use super::session::{Signed, SignedForm};
 use super::view::{self, Notice};
 use super::Dash;
 use crate::dispatch::actions::{self, ActionError};
+use crate::dispatch::headcount;
 use crate::geo::places::Found;
 use crate::geo::words::what;
+use crate::state::Core;
 use crate::web::api::places::{lookup, match_json, MAX_CHARS};
 
 /// The locate form as the page shows it: the words typed, and the places they may mean.
@@ -84,16 +87,25 @@ fn given_point(form: &SignedForm) -> Result<Option<(f64, f64)>, ActionError> {
 }
 
 enum Outcome {
-    Placed,
+    /// One point: the given one, or the one exact match of the words, with what it is.
+    At(f64, f64, String),
     Choose(Vec<Choice>),
 }
 
-async fn place(dash: &Dash, form: &SignedForm, id: i64) -> Result<Outcome, ActionError> {
+/// Where the form says: a given point, else the words read as the API's place search reads them.
+async fn read(dash: &Dash, form: &SignedForm) -> Result<Outcome, ActionError> {
     let core = &dash.core;
-    let actor = form.signed.user.actor();
     if let Some((lat, lon)) = given_point(form)? {
-        actions::locate(core, &actor, id, lat, lon).await?;
-        return Ok(Outcome::Placed);
+        let point = format!("{lat:.5}, {lon:.5}");
+        let at = match dash.core.zones().containing(lat, lon) {
+            Some(z) => format!("{point} · {}", z.name),
+            None => point,
+        };
+        let label = match form.get("where") {
+            "" => at,
+            words => format!("{} — {at}", words.chars().take(MAX_CHARS).collect::<String>()),
+        };
+        return Ok(Outcome::At(lat, lon, label));
     }
     let words = form.get("where");
     if words.is_empty() {
@@ -113,10 +125,7 @@ async fn place(dash: &Dash, form: &SignedForm, id: i64) -> Result<Outcome, Actio
         .map_err(|why| ActionError::Invalid("where", why))?;
     let (exact, rough): (Vec<&Found>, Vec<&Found>) = found.iter().partition(|f| f.uncertainty_m.is_none());
     match exact.as_slice() {
-        [one] => {
-            actions::locate(core, &actor, id, one.lat, one.lon).await?;
-            Ok(Outcome::Placed)
-        }
+        [one] => Ok(Outcome::At(one.lat, one.lon, format!("{} — {}", one.label, describe(dash, one)))),
         [] => Err(ActionError::Invalid(
             "where",
             match rough.first() {
@@ -142,6 +151,28 @@ async fn place(dash: &Dash, form: &SignedForm, id: i64) -> Result<Outcome, Actio
     }
 }
 
+/// The one point a locate form would place at (for the confirmation dialog's count), if the
+/// words or the point give exactly one.
+pub async fn resolve(core: &Core, lat: &str, lon: &str, words: &str) -> Option<(f64, f64)> {
+    let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
+    if let (Some(lat), Some(lon)) = (number(lat), number(lon)) {
+        return Some((lat, lon));
+    }
+    if words.trim().is_empty() || words.chars().count() > MAX_CHARS {
+        return None;
+    }
+    let found = lookup(core, words).await.ok()?;
+    match found
+        .iter()
+        .filter(|f| f.uncertainty_m.is_none())
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [one] => Some((one.lat, one.lon)),
+        _ => None,
+    }
+}
+
 /// Places the incident from the form; back to the page (303) when placed, else the page
 /// again with the choices or the reason.
 pub async fn submit(State(dash): State<Dash>, Path(id): Path<String>, form: SignedForm) -> Response {
@@ -152,32 +183,64 @@ pub async fn submit(State(dash): State<Dash>, Path(id): Path<String>, form: Sign
         words: form.get("where").chars().take(MAX_CHARS).collect(),
         choices: Vec::new(),
     };
-    let (notice, status) = match place(&dash, &form, id).await {
-        Ok(Outcome::Placed) => {
-            return (
-                StatusCode::SEE_OTHER,
-                [(LOCATION, format!("/incidents/{id}?done=placed"))],
-            )
-                .into_response()
+    let outcome = match read(&dash, &form).await {
+        Ok(Outcome::At(lat, lon, label)) => {
+            // Placing may text people (a confirmed incident's first alert, the exact place to
+            // those coming): ask first, saying how many, as every such action does.
+            if form.get("confirm") != "yes" {
+                match headcount::of_place(&dash.core, id, lat, lon).await {
+                    Ok(Some(sends)) => {
+                        let fields = vec![
+                            ("where", label.clone()),
+                            ("lat", format!("{lat:.7}")),
+                            ("lon", format!("{lon:.7}")),
+                        ];
+                        let post_to = format!("/incidents/{id}/locate");
+                        return confirm::page(&form.signed, id, post_to, "locate", &sends, label, fields);
+                    }
+                    Ok(None) => {}
+                    Err(e) => return view::internal(e),
+                }
+            }
+            match actions::locate(&dash.core, &form.signed.user.actor(), id, lat, lon).await {
+                Ok(()) => {
+                    return (
+                        StatusCode::SEE_OTHER,
+                        [(LOCATION, format!("/incidents/{id}?done=placed"))],
+                    )
+                        .into_response()
+                }
+                Err(e) => refused(e),
+            }
         }
         Ok(Outcome::Choose(choices)) => {
             let n = choices.len();
             again.choices = choices;
-            (
+            Ok((
                 Notice::ok(format!("{n} places match: choose one below the field.")),
                 StatusCode::OK,
-            )
+            ))
         }
-        Err(ActionError::NotFound) => return view::not_found("incident"),
-        Err(ActionError::Store(e)) => return view::internal(e),
-        Err(ActionError::Invalid(field, why)) => (
+        Err(e) => refused(e),
+    };
+    match outcome {
+        Ok((notice, status)) => render_with(&dash, &form.signed, id, notice, status, again).await,
+        Err(response) => response,
+    }
+}
+
+/// Why it was not placed, as the page says it (or the error page).
+fn refused(e: ActionError) -> Result<(Option<Notice>, StatusCode), Response> {
+    match e {
+        ActionError::NotFound => Err(view::not_found("incident")),
+        ActionError::Store(e) => Err(view::internal(e)),
+        ActionError::Invalid(field, why) => Ok((
             Notice::refused(format!("Not placed — {field}: {why}")),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(ActionError::Conflict(why)) => (
+        )),
+        ActionError::Conflict(why) => Ok((
             Notice::refused(format!("Not placed — {why}")),
             StatusCode::CONFLICT,
-        ),
-    };
-    render_with(&dash, &form.signed, id, notice, status, again).await
+        )),
+    }
 }
