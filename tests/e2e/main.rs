@@ -24,6 +24,8 @@ mod binary_tokens;
 mod binary_trust;
 mod binary_verifier_rounds;
 mod browser_sizes;
+mod compose_browser;
+mod compose_http;
 mod confirm_http;
 mod confirm_locate;
 mod crash;

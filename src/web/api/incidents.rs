@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::dispatch::actions;
-use crate::domain::{IncidentStatus, Kind, Scope};
+use crate::dispatch::versions::Versions;
+use crate::domain::{IncidentStatus, Kind, Language, Scope};
 use crate::state::Shared;
 use crate::store::incidents::{Counts, IncidentRow};
 use crate::tokens::Caller;
@@ -167,7 +168,9 @@ pub async fn split(
     Ok((axum::http::StatusCode::CREATED, Json(v)))
 }
 
-/// `POST {"text": ...}`: an update to everyone already alerted.
+/// `POST {"text": ..., "texts": {"es": ..., "ko": ...}}`: an update to everyone already
+/// alerted; `text` (English) is required and goes to anyone whose language has no version in
+/// `texts`.
 pub async fn send_update(
     State(core): State<Shared>,
     caller: Caller,
@@ -176,8 +179,61 @@ pub async fn send_update(
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
-    actions::send_update(&core, &caller.actor(), id, body.required_str("text")?).await?;
+    let english = body.required_str("text")?;
+    let others = versions(&body)?;
+    let others: Vec<(Language, &str)> = others.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    let versions = Versions::new(english, &others).map_err(|(field, why)| ApiError::invalid(field, why))?;
+    actions::send_update(&core, &caller.actor(), id, &versions).await?;
     respond(&core, id).await
+}
+
+/// `texts`: an object of language codes (other than English) to strings; a key tocsin has no
+/// catalogue for, or a value that is not a string, is refused naming it (`texts.fr`).
+fn versions(body: &Body) -> Result<Vec<(Language, String)>, ApiError> {
+    let Some(texts) = body.get("texts") else {
+        return Ok(Vec::new());
+    };
+    let Value::Object(texts) = texts else {
+        return Err(ApiError::invalid(
+            "texts",
+            "texts must be an object of language code to text, e.g. {\"es\": \"...\"}",
+        ));
+    };
+    let others: Vec<&str> = Language::codes().into_iter().filter(|c| *c != "en").collect();
+    let mut out = Vec::new();
+    for (code, text) in texts {
+        let field = format!("texts.{code}");
+        let language = Language::all().into_iter().find(|l| l.as_str() == code.as_str());
+        let language = match language {
+            Some(l) if l != Language::EN => l,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    field,
+                    "English is the update's text itself (text)",
+                ))
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    field,
+                    format!(
+                        "no such language here; texts may be given in {}",
+                        others.join(", ")
+                    ),
+                ))
+            }
+        };
+        match text {
+            Value::String(s) => out.push((language, s.clone())),
+            Value::Null => {}
+            _ => {
+                return Err(ApiError::invalid(
+                    field.clone(),
+                    format!("{field} must be a string"),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 async fn load(core: &Shared, id: &str) -> Result<IncidentRow, ApiError> {
