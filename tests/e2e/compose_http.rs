@@ -230,6 +230,14 @@ async fn an_update_reaches_each_volunteer_in_their_language(backend: Backend) {
     assert!(ed.contains("update: Correction: The school on 4th"), "{ed}");
     assert!(ana.contains("novedad: Correccion: La escuela en la 4"), "{ana}");
     assert!(kim.contains("정정: The school on 4th"), "{kim}");
+    // The page lists every version each update went out in, not one sample.
+    let page = get(format!("{}/incidents/{id}", app.base)).await;
+    for sent in [ed.as_str(), ana.as_str(), kim.as_str()] {
+        assert!(
+            page.contains(&format!("{sent} <span class=\"muted\">to 1</span>")),
+            "{sent} in {page}"
+        );
+    }
     assert_eq!(
         app.twilio.messages_to(ANA).len(),
         3,
