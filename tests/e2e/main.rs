@@ -51,6 +51,7 @@ mod local_time;
 mod locate_suggest;
 mod logins;
 mod numbers;
+mod openapi;
 mod pace;
 mod pauses;
 mod resume;
