@@ -50,6 +50,7 @@ not-volunteer = You are not a volunteer yet. Send JOIN to become one.
 status-active = Area: { $area }. Language: English. Receiving alerts.
 status-paused = Area: { $area }. Language: English. Paused until { $until }.
 pause-ok = Alerts paused until { $until }. Send RESUME to get them again.
+pause-ok-dispatcher = Alerts paused until { $until }. A coordinator paused them too: ask { $network } to resume them.
 time-on-day = { $time } on { $month }/{ $day }
 resume-ok = Alerts resumed. Thank you.
 status-paused-dispatcher = Area: { $area }. Language: English. Paused by a coordinator until they resume you. Ask { $network }.

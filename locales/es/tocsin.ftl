@@ -50,6 +50,7 @@ not-volunteer = Aun no eres voluntario. Envia UNIRSE para serlo.
 status-active = Zona: { $area }. Idioma: espanol. Recibes alertas.
 status-paused = Zona: { $area }. Idioma: espanol. En pausa hasta { $until }.
 pause-ok = Alertas en pausa hasta { $until }. Envia RESUME para recibirlas de nuevo.
+pause-ok-dispatcher = Alertas en pausa hasta { $until }. Un coordinador tambien las pauso: pide a { $network } que las reanude.
 time-on-day = las { $time } del { $day }/{ $month }
 resume-ok = Alertas reanudadas. Gracias.
 status-paused-dispatcher = Zona: { $area }. Idioma: espanol. En pausa por un coordinador hasta que te reactive. Contacta a { $network }.

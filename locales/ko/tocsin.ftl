@@ -48,6 +48,7 @@ not-volunteer = 아직 자원봉사자가 아닙니다. 가입 이라고 보내�
 status-active = 지역: { $area }. 언어: 한국어. 알림을 받는 중입니다.
 status-paused = 지역: { $area }. 언어: 한국어. { $until }까지 일시 중지.
 pause-ok = { $until }까지 알림을 일시 중지합니다. 다시 받으려면 RESUME.
+pause-ok-dispatcher = { $until }까지 알림을 일시 중지합니다. 코디네이터도 일시 중지함: 재개는 { $network }에 문의하세요.
 time-on-day = { $month }월 { $day }일 { $time }
 resume-ok = 알림을 다시 받습니다. 감사합니다.
 status-paused-dispatcher = 지역: { $area }. 언어: 한국어. 코디네이터가 일시 중지함. 재개는 { $network }에 문의하세요.

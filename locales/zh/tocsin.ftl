@@ -48,6 +48,7 @@ not-volunteer = 你还不是志愿者。发送 加入 成为志愿者。
 status-active = 区域：{ $area }。语言：中文。正在接收警报。
 status-paused = 区域：{ $area }。语言：中文。暂停至 { $until }。
 pause-ok = 警报暂停至 { $until }。发送RESUME重新接收。
+pause-ok-dispatcher = 警报暂停至 { $until }。协调员也暂停了警报，恢复请联系{ $network }。
 time-on-day = { $month }月{ $day }日 { $time }
 resume-ok = 已恢复接收警报。谢谢。
 status-paused-dispatcher = 区域：{ $area }。语言：中文。已被协调员暂停，恢复请联系{ $network }。

@@ -168,31 +168,30 @@ pub async fn run(
     Ok(match command {
         Command::Join => text(language, "join-already", &[]),
         Command::Help => crate::dispatch::message::help(language, &core.settings.network.name),
-        Command::Pause(None) => {
+        Command::Pause(time) => {
             // The volunteer's own pause is kept apart from a dispatcher's (the `paused` flag):
             // RESUME by text lifts only what the volunteer set.
+            let until = time.map(|t| now_ms() + t.as_millis() as i64);
             core.store
-                .change_self(v.id, SelfChange::PausedUntil(Some(UNTIL_RESUMED)))
+                .change_self(
+                    v.id,
+                    SelfChange::PausedUntil(Some(until.unwrap_or(UNTIL_RESUMED))),
+                )
                 .await?;
-            audit::record(core, &actor, "volunteer_pause", subject, "until RESUME").await;
-            text(
-                language,
-                "pause-ok",
-                &[("until", text(language, "resume-word", &[]))],
-            )
-        }
-        Command::Pause(Some(time)) => {
-            let until = now_ms() + time.as_millis() as i64;
-            core.store
-                .change_self(v.id, SelfChange::PausedUntil(Some(until)))
-                .await?;
-            let detail = format!("until {}", format_time(until));
+            let detail = until.map_or("until RESUME".into(), |u| format!("until {}", format_time(u)));
             audit::record(core, &actor, "volunteer_pause", subject, &detail).await;
-            text(
-                language,
-                "pause-ok",
-                &[("until", local_time(core, language, until))],
-            )
+            let shown = match until {
+                Some(u) => local_time(core, language, u),
+                None => text(language, "resume-word", &[]),
+            };
+            // Paused by a dispatcher too: RESUME would not bring alerts back, so it is not offered.
+            let key = if v.paused {
+                "pause-ok-dispatcher"
+            } else {
+                "pause-ok"
+            };
+            let network = ("network", core.settings.network.name.clone());
+            text(language, key, &[("until", shown), network])
         }
         Command::Resume => {
             // Their own pause is lifted either way; a dispatcher's stays, and they are told
@@ -362,6 +361,7 @@ mod tests {
                     args("area", "1500 m in Boyle Heights"),
                 ),
                 ("resume-dispatcher", args("unused", "")),
+                ("pause-ok-dispatcher", args("until", "Fri 9:40 PM")),
             ] {
                 let said = text(
                     language,

@@ -193,6 +193,16 @@ async fn a_dispatchers_pause_is_told_and_not_lifted_by_text(backend: Backend) {
     );
     let row = app.core().store.volunteer(ann).await.expect("read").expect("Ann");
     assert_eq!(row.paused_until, None, "her own pause by text is lifted");
+    // PAUSE on top of a dispatcher's pause is kept, without offering a RESUME that cannot help.
+    let paused = app.text(ANN, "PAUSE 2h").await.body;
+    assert!(
+        paused.contains("Alerts paused until")
+            && paused.contains("A coordinator paused them too")
+            && paused.contains(NETWORK),
+        "{paused}"
+    );
+    assert!(!paused.contains("Send RESUME"), "{paused}");
+    app.text(ANN, "RESUME").await;
 
     let status = app.text(CRUZ, "ESTADO").await.body;
     assert!(
