@@ -99,11 +99,13 @@ async fn database(settings: &Settings) -> (Line, Option<Survey>) {
     let shown = existing::shown(url);
     let fail = |what: String| (Line::new(Mark::Fail, "database", what), None);
     match existing::look(url).await {
-        Found::NoFile(path) => return fail(format!(
+        Found::NoFile(path) => {
+            return fail(format!(
             "no database file at {} (none was created): run it where your database is, pass --data-dir or \
                  set database.url; a new one is made by `tocsin migrate`",
             absolute(&path)
-        )),
+        ))
+        }
         Found::NotTocsin(why) => return fail(format!("{shown} is not a tocsin database ({why})")),
         Found::Migrated => {}
     }

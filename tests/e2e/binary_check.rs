@@ -219,3 +219,60 @@ async fn check_fails_a_key_file_others_can_read() {
         ran.out
     );
 }
+
+/// On PostgreSQL: an empty database is named as not tocsin's, a migrated one passes, and a
+/// key that is not the database's fails the key item.
+#[cfg(unix)]
+async fn on_postgres(pg: Option<String>) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let url = pg.expect("a PostgreSQL database");
+    let dir = tempfile::tempdir().unwrap();
+    let env = vec![("TOCSIN_DATABASE__URL", url.clone())];
+
+    let ran = check(dir.path(), env.clone()).await;
+    assert!(!ran.ok);
+    assert!(
+        line(&ran, "database").contains("is not a tocsin database"),
+        "{}",
+        ran.out
+    );
+
+    migrated(dir.path(), &[("TOCSIN_DATABASE__URL", &url)]);
+    let ran = check(dir.path(), env.clone()).await;
+    assert!(ran.ok, "{}\n{}", ran.out, ran.err);
+    assert!(
+        line(&ran, "database").contains("migrations applied"),
+        "{}",
+        ran.out
+    );
+    assert!(line(&ran, "key").contains("matches the database"), "{}", ran.out);
+    assert!(
+        line(&ran, "key file location").starts_with("skip "),
+        "{}",
+        ran.out
+    );
+
+    let key = dir.path().join("secret/tocsin.key");
+    std::fs::remove_file(&key).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&key)
+        .unwrap();
+    file.write_all(b"BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n")
+        .unwrap();
+    let ran = check(dir.path(), env).await;
+    assert!(!ran.ok);
+    assert_eq!(
+        line(&ran, "key"),
+        "FAIL  key: not the key this database was encrypted with: tocsin would refuse to start"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_reads_a_postgresql_database_and_its_key() {
+    crate::binary_run::on_backend(crate::helpers::Backend::Postgres, on_postgres).await;
+}
