@@ -138,6 +138,35 @@ async fn check_names_refused_credentials_and_a_signal_account_the_bridge_lacks()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_asks_a_single_account_bridge_whether_its_account_is_registered() {
+    let dir = tempfile::tempdir().unwrap();
+    let twilio =
+        FakeTwilio::start(FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]).sms_url(SMS_URL))
+            .await
+            .expect("fake Twilio starts");
+    let mut config = FakeSignalConfig::new(HOTLINE);
+    config.single_account = true;
+    let signal = FakeSignal::start(config).await.expect("fake signal-cli starts");
+    migrated(dir.path(), &[]);
+    let ran = check(dir.path(), env(&twilio, &signal)).await;
+    assert!(ran.ok, "{}\n{}", ran.out, ran.err);
+    assert!(
+        line(&ran, "signal").contains("single-account bridge"),
+        "{}",
+        ran.out
+    );
+    let methods: Vec<String> = signal
+        .rpc_log()
+        .iter()
+        .filter_map(|r| r["method"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        methods.contains(&"listAccounts".to_string()) && methods.contains(&"getUserStatus".to_string()),
+        "{methods:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_reads_a_messaging_services_inbound_url() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]).sms_url(SMS_URL);

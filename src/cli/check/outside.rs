@@ -206,7 +206,7 @@ async fn service_webhook(reader: &AccountReader, sid: &str, expected: &str) -> L
     let method = service.inbound_method.unwrap_or_else(|| "POST".into());
     if !points_at(&url, expected) {
         let now = if url.is_empty() {
-            "no inbound URL".to_string()
+            "has no inbound URL (Twilio drops inbound messages)".to_string()
         } else {
             format!("points at {url}")
         };
