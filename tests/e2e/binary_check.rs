@@ -305,3 +305,14 @@ async fn on_postgres(pg: Option<String>) {
 async fn check_reads_a_postgresql_database_and_its_key() {
     crate::binary_run::on_backend(crate::helpers::Backend::Postgres, on_postgres).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_names_a_bad_setting_as_its_first_and_only_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = check(dir.path(), vec![("TOCSIN_TWILIO__VALIDITY_S", "0".into())]).await;
+    assert!(!ran.ok);
+    assert_eq!(
+        ran.out.trim_end(),
+        "FAIL  configuration: twilio.validity_s: must be between 1 and 36000 seconds"
+    );
+}
