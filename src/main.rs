@@ -8,6 +8,10 @@ use tocsin::config::Settings;
 async fn main() -> anyhow::Result<()> {
     tocsin::telemetry::init();
     let cli = Cli::parse();
+    if let Command::Check = cli.command {
+        // Loads the configuration itself: a bad one is its first failed item, not an abort.
+        std::process::exit(tocsin::cli::check::run(cli.config.as_deref(), cli.data_dir.as_deref()).await);
+    }
     let mut settings = Settings::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
         settings.in_data_dir(dir);
@@ -27,6 +31,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
         Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
+        // Run above, before the configuration is loaded.
+        Command::Check => Ok(()),
     }
 }
 

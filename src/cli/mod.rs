@@ -1,8 +1,9 @@
-//! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
+//! The command line: `tocsin [--config FILE] serve | migrate | check | volunteer add|list|remove |
 //! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
 pub mod migrate_data;
+pub mod check;
 pub mod open;
 pub mod osm;
 pub mod places;
@@ -63,6 +64,9 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Check the configuration and what it points at (database, key, Twilio, Signal): one
+    /// line per item, exit status 1 when any failed. Changes and creates nothing.
+    Check,
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use sqlx::Connection;
 
-use super::files::sqlite_path;
+pub(crate) use super::files::sqlite_path;
 
 /// What is at a database URL.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +39,60 @@ pub async fn look(url: &str) -> Found {
         Ok(n) if n > 0 => Found::Migrated,
         _ => Found::NotTocsin("it holds no tocsin tables".into()),
     }
+}
+
+/// A migrated database, read without changing it (`tocsin check`).
+#[derive(Debug)]
+pub struct Survey {
+    /// Migrations this binary has that the database has not applied yet.
+    pub pending: usize,
+    /// Migrations the database has applied that this binary does not know (a newer tocsin).
+    pub unknown: usize,
+    /// How many it has applied.
+    pub applied: usize,
+    /// `meta.key_check`: what the data key must check to (None before the first start).
+    pub key_check: Option<String>,
+}
+
+/// Reads what `look` found `Migrated`: its migrations against this binary's, and its key check.
+pub async fn survey(url: &str) -> Result<Survey, String> {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let (url, migrator) = match sqlite_path(url) {
+        Some(path) => (
+            format!("sqlite://{}?mode=ro", path.display()),
+            &super::SQLITE_MIGRATIONS,
+        ),
+        None if url.starts_with("sqlite:") => (url.to_string(), &super::SQLITE_MIGRATIONS),
+        None => (url.to_string(), &super::POSTGRES_MIGRATIONS),
+    };
+    let mut conn = sqlx::AnyConnection::connect(&url)
+        .await
+        .map_err(|e| format!("cannot connect: {e}"))?;
+    let read = async {
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&mut conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("version"))
+            .collect::<Result<_, _>>()?;
+        let key_check: Option<String> = sqlx::query("SELECT value FROM meta WHERE name = 'key_check'")
+            .fetch_optional(&mut conn)
+            .await?
+            .map(|r| r.try_get("value"))
+            .transpose()?;
+        Ok::<_, sqlx::Error>((applied, key_check))
+    };
+    let result = read.await;
+    let _ = conn.close().await;
+    let (applied, key_check) = result.map_err(|e| format!("cannot read it: {e}"))?;
+    let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+    Ok(Survey {
+        pending: known.iter().filter(|v| !applied.contains(v)).count(),
+        unknown: applied.iter().filter(|v| !known.contains(v)).count(),
+        applied: applied.len(),
+        key_check,
+    })
 }
 
 /// The URL as it may be shown: a PostgreSQL password replaced by `***`.

@@ -39,6 +39,10 @@ enum Command {
         max_concurrent: usize,
         #[arg(long)]
         max_mps: Option<u32>,
+        /// The SMS webhook the numbers (and the messaging service) point at, as `tocsin check`
+        /// reads it: tocsin's `http.public_url` + `/webhooks/twilio/sms`.
+        #[arg(long, default_value = "")]
+        sms_url: String,
     },
     /// Post one inbound SMS webhook, signed like Twilio, and print the answer.
     Sms {
@@ -104,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
             callback_delay_ms,
             max_concurrent,
             max_mps,
+            sms_url,
         } => {
             let numbers: Vec<&str> = numbers.iter().map(String::as_str).collect();
             let mut config = FakeTwilioConfig::new(&account_sid, &auth_token, &numbers);
@@ -111,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
             config.callback_delay = Duration::from_millis(callback_delay_ms);
             config.max_concurrent = max_concurrent;
             config.max_mps = max_mps;
+            config.sms_url = sms_url;
             let fake = FakeTwilio::start_on(config, port).await?;
             // stdout, so scripts can read the port; logs go to stderr.
             println!("listening on {}", fake.base_url());

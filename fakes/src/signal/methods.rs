@@ -25,7 +25,8 @@ pub(crate) async fn dispatch(
     method: &str,
     params: Option<Value>,
 ) -> Result<Value, RpcError> {
-    if !METHODS.contains(&method) {
+    // signal-cli's single-account handler has no multi-account commands (SignalJsonRpcCommandHandler).
+    if !METHODS.contains(&method) || (method == "listAccounts" && shared.config.single_account) {
         return Err(RpcError::new(METHOD_NOT_FOUND, "Method not implemented"));
     }
     let mut params = match params {
@@ -148,7 +149,9 @@ fn user_status(shared: &Shared, params: &Params) -> Result<Value, RpcError> {
         .iter()
         .map(|recipient| {
             let address = inner.resolve(recipient);
-            let registered = inner.is_registered(&address)
+            // The daemon's own account is registered, or it would not run.
+            let own = address.number.as_deref() == Some(shared.config.account.as_str());
+            let registered = (own || inner.is_registered(&address))
                 && inner.outcome(recipient, &address) != super::types::SignalOutcome::Unregistered;
             json!({
                 "recipient": recipient,

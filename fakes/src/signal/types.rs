@@ -25,6 +25,10 @@ pub struct FakeSignalConfig {
     pub rate_limit_per_minute: Option<u32>,
     /// Interval of the SSE keep-alive comment (default 15 s, as signal-cli; shorten in tests).
     pub keepalive: Duration,
+    /// Answer as a daemon started with `-a NUMBER` really does: `listAccounts` (a
+    /// multi-account command) is -32601 "Method not implemented". Default false: it lists
+    /// `account`, as a multi-account daemon running only that account would.
+    pub single_account: bool,
 }
 
 impl FakeSignalConfig {
@@ -36,6 +40,7 @@ impl FakeSignalConfig {
             read_receipts: false,
             rate_limit_per_minute: None,
             keepalive: Duration::from_secs(15),
+            single_account: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! [`FakeTwilio`] is the handle tests hold; cloning it is cheap and every clone sees the same
 //! fake. The server stops when the last clone is dropped (or its runtime shuts down).
 
+mod account;
 mod callbacks;
 mod error;
 mod inbound;
@@ -198,6 +199,19 @@ impl FakeTwilio {
     /// Order in which later messages' status callbacks are posted.
     pub fn set_callback_mode(&self, mode: CallbackMode) {
         self.shared.lock().callback_mode = mode;
+    }
+
+    /// Points `number`'s SMS webhook at `url` (as an operator would in Twilio's console).
+    pub fn set_sms_url(&self, number: &str, url: &str) {
+        self.shared
+            .lock()
+            .sms_urls
+            .insert(number.to_owned(), url.to_owned());
+    }
+
+    /// Points the Messaging Service's inbound request URL at `url`.
+    pub fn set_service_inbound_url(&self, url: &str) {
+        self.shared.lock().service_inbound_url = Some(url.to_owned());
     }
 
     /// Posts an inbound SMS webhook to `url` (the URL configured in Twilio = what is signed).

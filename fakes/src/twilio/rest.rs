@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 
+use super::account;
 use super::error::{json_response, TwilioError};
 use super::resource::message_json;
 use super::send::create_message;
@@ -31,6 +32,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/2010-04-01/Accounts/{account_sid}/Messages/{file}",
             get(fetch_message),
         )
+        .route("/2010-04-01/Accounts/{file}", get(account::fetch_account))
+        .route(
+            "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers.json",
+            get(account::list_numbers),
+        )
+        .route("/v1/Services/{sid}", get(account::fetch_service))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)

@@ -26,6 +26,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     changed: Notify,
     in_flight: AtomicUsize,
+    /// When the fake started: the account's and numbers' creation date.
+    pub started: DateTime<Utc>,
 }
 
 /// Everything behind the mutex.
@@ -45,6 +47,10 @@ pub(crate) struct Inner {
     /// When recently accepted messages were accepted (rolling one-second window).
     pub window: VecDeque<Instant>,
     pub callback_mode: CallbackMode,
+    /// A number's SMS webhook as set by a test (else `config.sms_url`).
+    pub sms_urls: HashMap<String, String>,
+    /// The Messaging Service's inbound URL as set by a test (else `config.sms_url`).
+    pub service_inbound_url: Option<String>,
 }
 
 /// A created message with the fields the JSON resource needs beyond [`SentMessage`].
@@ -95,6 +101,8 @@ impl Shared {
             max_mps: config.max_mps,
             window: VecDeque::new(),
             callback_mode: CallbackMode::default(),
+            sms_urls: HashMap::new(),
+            service_inbound_url: None,
         };
         Self {
             numbers: config.numbers.iter().cloned().collect(),
@@ -103,6 +111,7 @@ impl Shared {
             inner: Mutex::new(inner),
             changed: Notify::new(),
             in_flight: AtomicUsize::new(0),
+            started: Utc::now(),
         }
     }
 

@@ -24,6 +24,11 @@ pub struct FakeTwilioConfig {
     /// `false`: a created message stays at its first status and no callback is posted (a
     /// carrier that never reports back). For benchmarks, which should time tocsin, not this.
     pub status_callbacks: bool,
+    /// The SMS webhook every number (and the Messaging Service) posts to until a test sets
+    /// another; "" (Twilio's "not set") by default.
+    pub sms_url: String,
+    /// The Account resource's `status`: `active`, `suspended` or `closed`.
+    pub account_status: String,
 }
 
 impl FakeTwilioConfig {
@@ -38,7 +43,15 @@ impl FakeTwilioConfig {
             max_mps: None,
             callback_delay: Duration::from_millis(20),
             status_callbacks: true,
+            sms_url: String::new(),
+            account_status: "active".to_owned(),
         }
+    }
+
+    /// The SMS webhook the numbers point at, as configured in Twilio's console.
+    pub fn sms_url(mut self, url: &str) -> Self {
+        self.sms_url = url.to_owned();
+        self
     }
 
     /// At most `n` REST requests in flight (`usize::MAX`: no limit).

@@ -135,6 +135,69 @@ impl SignalClient {
     }
 }
 
+/// What the bridge says of the configured account (`tocsin check`).
+#[derive(Debug, PartialEq)]
+pub enum Registration {
+    /// Listed by `listAccounts` (a multi-account daemon).
+    Listed,
+    /// A single-account daemon (`-a NUMBER`, no `listAccounts`): Signal says the number is
+    /// registered, but which account the daemon runs cannot be asked.
+    SingleAccount,
+    /// Not among the daemon's accounts; these are.
+    Missing(Vec<String>),
+}
+
+impl SignalClient {
+    /// Whether the daemon runs the configured account: `listAccounts` (PROTOCOLS §6.4); on a
+    /// single-account daemon, which does not have it (-32601), `getUserStatus` of the account.
+    pub async fn registration(&self) -> Result<Registration, String> {
+        let answer = self.call("listAccounts", json!({})).await.map_err(said)?;
+        if let Some(result) = answer.result {
+            let numbers: Vec<String> = result
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.get("number").and_then(Value::as_str).map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            return Ok(if numbers.contains(&self.account) {
+                Registration::Listed
+            } else {
+                Registration::Missing(numbers)
+            });
+        }
+        match answer.error {
+            Some(e) if e.code == -32601 => {}
+            Some(e) => return Err(format!("listAccounts: error {} {}", e.code, e.message)),
+            None => return Err("listAccounts: neither result nor error".into()),
+        }
+        let params = json!({"account": self.account, "recipient": [self.account]});
+        let answer = self.call("getUserStatus", params).await.map_err(said)?;
+        if let Some(e) = answer.error {
+            return Err(format!("getUserStatus: error {} {}", e.code, e.message));
+        }
+        let registered = answer
+            .result
+            .as_ref()
+            .and_then(|r| r.get(0))
+            .and_then(|r| r.get("isRegistered"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        Ok(if registered {
+            Registration::SingleAccount
+        } else {
+            Registration::Missing(Vec::new())
+        })
+    }
+
+    /// signal-cli's version (`version`), when the daemon says it.
+    pub async fn version(&self) -> Option<String> {
+        let answer = self.call("version", json!({})).await.ok()?;
+        answer.result?.get("version")?.as_str().map(str::to_string)
+    }
+}
+
 /// A `send` result for one recipient: `{"timestamp":..,"results":[{"type":..}]}`.
 fn classify_result(result: &Value) -> Result<Accepted, SendError> {
     let timestamp = result.get("timestamp").and_then(Value::as_i64);
@@ -193,6 +256,14 @@ fn classify_error(error: &RpcError) -> SendError {
         -32602 => SendError::Config("the bridge does not know signal.account".into()),
         -32601 | -32600 => SendError::Config(format!("the bridge refused the request: {}", error.message)),
         code => SendError::retry(format!("Signal error {code}")),
+    }
+}
+
+/// A failed call as the checklist says it (`bridge unreachable`, not `transient: …`).
+fn said(e: SendError) -> String {
+    match e {
+        SendError::Retryable { reason, .. } => reason,
+        other => other.to_string(),
     }
 }
 

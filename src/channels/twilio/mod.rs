@@ -1,5 +1,6 @@
 //! Twilio: the REST client that sends SMS, and the signature check of its webhooks.
 
+pub mod account;
 pub mod client;
 pub mod signature;
 
