@@ -12,6 +12,7 @@ mod binary_backup;
 mod binary_cli;
 mod binary_lifecycle;
 mod binary_logins;
+mod binary_metrics;
 mod binary_net;
 mod binary_oncall;
 mod binary_people;
