@@ -48,6 +48,7 @@ mod lifecycle;
 mod local_time;
 mod locate_suggest;
 mod logins;
+mod metrics;
 mod numbers;
 mod pace;
 mod pauses;
