@@ -18,7 +18,7 @@ const LANDLINE: &str = "+13235550193";
 const FAR_PHONE: &str = "+13235550194";
 
 /// The value of the series written exactly so (name and labels), if present.
-fn value(text: &str, series: &str) -> Option<f64> {
+pub(crate) fn value(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
         .and_then(|v| v.parse().ok())
@@ -32,6 +32,21 @@ async fn scrape(http: &reqwest::Client, url: &str, token: Option<&str>) -> (u16,
     let resp = req.send().await.expect("answered");
     let status = resp.status().as_u16();
     (status, resp.text().await.unwrap_or_default())
+}
+
+/// Scrapes `/metrics` with the admin token until `done` holds of its text (or `WAIT` passed);
+/// the last text.
+pub(crate) async fn metrics_until(net: &Net<'_>, done: impl Fn(&str) -> bool) -> String {
+    let url = format!("{}/metrics", net.base);
+    let last = Mutex::new(String::new());
+    eventually(WAIT, || async {
+        let (status, text) = scrape(&net.http, &url, Some(API_TOKEN)).await;
+        let ok = status == 200 && done(&text);
+        *last.lock().unwrap() = text;
+        ok
+    })
+    .await;
+    last.into_inner().unwrap()
 }
 
 fn free_port() -> u16 {
