@@ -143,7 +143,27 @@
   if (!dialog || typeof dialog.showModal !== 'function') return;
   var title = document.getElementById('confirm-dialog-title');
   var question = document.getElementById('confirm-dialog-question');
+  var audience = document.getElementById('confirm-dialog-audience');
+  var lines = document.getElementById('confirm-dialog-lines');
   var yes = document.getElementById('confirm-dialog-yes');
+
+  // An update's lines: per language read, its size and the exact text (textContent only).
+  function showLines(languages) {
+    if (!lines) return;
+    lines.textContent = '';
+    (languages || []).forEach(function (l) {
+      var item = document.createElement('li');
+      var head = document.createElement('strong');
+      head.textContent = l.head;
+      if (l.costly) head.className = 'costly';
+      var body = document.createElement('blockquote');
+      body.className = 'confirm-text';
+      body.textContent = l.body;
+      item.appendChild(head);
+      item.appendChild(body);
+      lines.appendChild(item);
+    });
+  }
   var pending = null;
   document.addEventListener('submit', function (e) {
     var form = e.target;
@@ -156,12 +176,20 @@
       var field = form.querySelector('[name="' + name + '"]');
       if (field && field.value) url += '&' + name + '=' + encodeURIComponent(field.value);
     });
-    fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+    // An update is measured with its text (compose.js's endpoint); the others are counted.
+    var preview = form.getAttribute('data-preview');
+    var asking = preview
+      ? fetch(preview, { method: 'POST', credentials: 'same-origin', cache: 'no-store', body: new URLSearchParams(new FormData(form)) })
+      : fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    asking
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (words) {
-        if (!words) { form.submit(); return; } // the server asks on its page instead
+        // The server asks on its page instead, or refuses naming the field.
+        if (!words || words.error) { form.submit(); return; }
         title.textContent = words.title;
         question.textContent = words.question;
+        if (audience) audience.textContent = words.audience ? 'Read by: ' + words.audience : '';
+        showLines(words.languages);
         yes.textContent = words.button || 'Yes, send it';
         yes.className = words['class'] || 'primary';
         pending = form;

@@ -25,6 +25,7 @@ async fn main() -> anyhow::Result<()> {
         Command::User(cmd) => tocsin::cli::users::run(settings, cmd).await,
         Command::Token(cmd) => tocsin::cli::tokens::run(settings, cmd).await,
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
+        Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
     }
 }

@@ -22,6 +22,8 @@ alert-first = { $head }: { $what } at { $link } { $need }Y{ $id }=coming N{ $id 
 alert-first-zone = { $head }: { $what } near { $zone } { $link } { $need }Y{ $id }=coming N{ $id }=can't HERE{ $id }=arrived
 all-clear = { $head }: the { $what } alert is over. Thank you.
 update = { $head } update: { $text } (Y{ $id } N{ $id } HERE{ $id })
+# Before a correction's text: it follows the update it corrects, which stays on record.
+correction = Correction: { $text }
 
 report-ack = Received, thank you (report { $report }). Volunteers are being alerted or checking.
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.

@@ -21,6 +21,7 @@ alert-first = { $head }: { $what } en { $link } { $need }SI{ $id }=voy NO{ $id }
 alert-first-zone = { $head }: { $what } cerca de { $zone } { $link } { $need }SI{ $id }=voy NO{ $id }=no puedo AQUI{ $id }=llegue
 all-clear = { $head }: termino la alerta de { $what }. Gracias.
 update = { $head } novedad: { $text } (SI{ $id } NO{ $id } AQUI{ $id })
+correction = Correccion: { $text }
 
 report-ack = Recibido, gracias (reporte { $report }). Estamos avisando o verificando.
 answer-coming = Gracias: vas a #{ $id }. Cuidate.

@@ -20,6 +20,7 @@ alert-first = { $head }: { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=�
 alert-first-zone = { $head }: { $zone } 근처 { $what } { $link } { $need }Y{ $id }=가요 N{ $id }=못가요 HERE{ $id }=도착
 all-clear = { $head }: { $what } 알림이 끝났습니다. 감사합니다.
 update = { $head } 새 소식: { $text } (Y{ $id } N{ $id } HERE{ $id })
+correction = 정정: { $text }
 
 report-ack = 접수되었습니다. 감사합니다 (제보 { $report }). 자원봉사자에게 알리거나 확인 중입니다.
 answer-coming = 감사합니다: #{ $id }에 오시는 것으로 기록했습니다. 안전하세요.

@@ -20,6 +20,7 @@ alert-first = { $head }: { $what } { $link } { $need }回复Y{ $id }=来 N{ $id 
 alert-first-zone = { $head }: { $zone }附近{ $what } { $link } { $need }回复Y{ $id }=来 N{ $id }=不行 HERE{ $id }=到了
 all-clear = { $head }: { $what }警报结束。谢谢。
 update = { $head } 最新消息：{ $text }（Y{ $id } N{ $id } HERE{ $id }）
+correction = 更正：{ $text }
 
 report-ack = 已收到，谢谢（报告 { $report }）。正在通知或核实。
 answer-coming = 谢谢：已记录你会去 #{ $id }。注意安全。

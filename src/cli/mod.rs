@@ -2,6 +2,7 @@
 //! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
+pub mod migrate_data;
 pub mod open;
 pub mod osm;
 pub mod places;
@@ -56,6 +57,12 @@ pub enum Command {
     /// A consistent copy of the SQLite database while tocsin runs (on PostgreSQL: how to
     /// pg_dump it). The key is not in it: back it up apart (docs/operations.md).
     Backup { file: PathBuf },
+    /// Move this SQLite database into an empty PostgreSQL database (stop tocsin first).
+    MigrateData {
+        /// The PostgreSQL database to fill: postgres://user:password@host/db
+        #[arg(long)]
+        to: String,
+    },
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),

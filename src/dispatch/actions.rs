@@ -3,10 +3,11 @@
 //! log with who did it.
 
 use crate::audit::{self, Actor, Subject};
+use crate::dispatch::versions::Versions;
 use crate::domain::{AlertPurpose, IncidentStatus, Kind};
 use crate::events::Event;
 use crate::state::Core;
-use crate::store::alerts::Audience;
+use crate::store::alerts::{Audience, Bodies};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -255,20 +256,15 @@ pub async fn split(core: &Core, actor: &Actor, id: i64, report_id: i64) -> Resul
     Ok(new_id)
 }
 
-/// Sends the dispatcher's text to every volunteer the incident's first alert reached, once
-/// each, through the outbox. Returns how many it goes to.
-pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Result<u64, ActionError> {
-    let text = text.trim();
-    let chars = text.chars().count();
-    if chars == 0 || chars > crate::dispatch::message::UPDATE_MAX_CHARS {
-        return Err(ActionError::Invalid(
-            "text",
-            format!(
-                "the update must be 1 to {} characters",
-                crate::dispatch::message::UPDATE_MAX_CHARS
-            ),
-        ));
-    }
+/// Sends the dispatcher's update to every volunteer the incident's first alert reached, once
+/// each, through the outbox: each in their language's version, else English (`Versions`).
+/// Returns how many it goes to.
+pub async fn send_update(
+    core: &Core,
+    actor: &Actor,
+    id: i64,
+    versions: &Versions,
+) -> Result<u64, ActionError> {
     let incident = core.store.incident(id).await?.ok_or(ActionError::NotFound)?;
     let status = incident.status;
     if !status.is_open() {
@@ -283,7 +279,7 @@ pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Res
             "nobody has been alerted about this incident yet".into(),
         ));
     }
-    let bodies = crate::dispatch::in_every_language(|l| crate::dispatch::message::update(l, &head, text));
+    let bodies = Bodies::same(versions.bodies(&head));
     let audience = Audience::ReachedByFirstAlert;
     let written = crate::dispatch::plan(core, id, AlertPurpose::Update, audience, &bodies)
         .await?
@@ -300,10 +296,24 @@ pub async fn send_update(core: &Core, actor: &Actor, id: i64, text: &str) -> Res
         core,
         actor,
         id,
-        "update",
-        &format!("to {written} volunteers"),
+        if versions.is_correction() {
+            "correction"
+        } else {
+            "update"
+        },
+        &format!("to {written} volunteers{}", own_versions(versions)),
         false,
     )
     .await;
     Ok(written)
+}
+
+/// For the audit log: which languages had a version of their own (", own versions: es, ko").
+fn own_versions(versions: &Versions) -> String {
+    let own = versions.own_languages();
+    if own.is_empty() {
+        return String::new();
+    }
+    let codes: Vec<&str> = own.iter().map(|l| l.as_str()).collect();
+    format!(", own versions: {}", codes.join(", "))
 }

@@ -10,7 +10,7 @@ use crate::store::now_ms;
 use crate::store::StoreError;
 
 /// What an action would send, counted now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sends {
     /// A first alert (confirming): these people.
     FirstAlert(Headcount),
@@ -26,7 +26,7 @@ pub enum Sends {
 impl Sends {
     pub fn headcount(&self) -> Headcount {
         match self {
-            Sends::FirstAlert(h) | Sends::ToReached(h) | Sends::ExactPlace(h) => *h,
+            Sends::FirstAlert(h) | Sends::ToReached(h) | Sends::ExactPlace(h) => h.clone(),
             Sends::NotPlacedYet => Headcount::default(),
         }
     }

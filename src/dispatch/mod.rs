@@ -12,6 +12,7 @@ pub mod place;
 pub mod quote;
 pub mod responding;
 pub mod verifiers;
+pub mod versions;
 
 use std::time::Duration;
 

@@ -30,7 +30,9 @@ pub struct AlertedRow {
 pub struct UpdateRow {
     pub seq: i64,
     pub created_at: i64,
-    pub body: String,
+    /// Each text sent (one per language version, as volunteers read it) and to how many,
+    /// the most read first.
+    pub versions: Vec<(String, i64)>,
     pub recipients: i64,
 }
 
@@ -83,25 +85,35 @@ impl Store {
         Ok(alerted.into_iter().map(|(_, row)| row).collect())
     }
 
-    /// Updates sent about the incident, oldest first, with the English text as a sample.
+    /// Updates sent about the incident, oldest first, each with every version sent.
     pub async fn updates_of(&self, incident_id: i64) -> Result<Vec<UpdateRow>> {
         let rows = sqlx::query(
-            "SELECT a.seq AS seq, a.created_at AS created_at, MIN(d.body) AS body, COUNT(d.id) AS recipients \
+            "SELECT a.seq AS seq, a.created_at AS created_at, d.body AS body, COUNT(d.id) AS n \
              FROM alerts a LEFT JOIN deliveries d ON d.alert_id = a.id \
-             WHERE a.incident_id = $1 AND a.purpose = 'update' GROUP BY a.id, a.seq, a.created_at ORDER BY a.seq",
+             WHERE a.incident_id = $1 AND a.purpose = 'update' \
+             GROUP BY a.id, a.seq, a.created_at, d.body ORDER BY a.seq, n DESC, d.body",
         )
         .bind(incident_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UpdateRow {
-                    seq: r.try_get("seq")?,
+        let mut updates: Vec<UpdateRow> = Vec::new();
+        for r in &rows {
+            let seq: i64 = r.try_get("seq")?;
+            let body: Option<String> = r.try_get("body")?;
+            let n: i64 = r.try_get("n")?;
+            if updates.last().is_none_or(|u| u.seq != seq) {
+                updates.push(UpdateRow {
+                    seq,
                     created_at: r.try_get("created_at")?,
-                    body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
-                    recipients: r.try_get("recipients")?,
-                })
-            })
-            .collect()
+                    versions: Vec::new(),
+                    recipients: 0,
+                });
+            }
+            if let (Some(update), Some(body)) = (updates.last_mut(), body) {
+                update.versions.push((body, n));
+                update.recipients += n;
+            }
+        }
+        Ok(updates)
     }
 }

@@ -55,6 +55,7 @@ pub mod responding;
 pub mod rough;
 pub mod rounds;
 pub mod tokens;
+mod transfer;
 mod upgrade;
 pub mod vetting;
 mod vocab;

@@ -9,6 +9,7 @@ mod support;
 
 mod alerts;
 mod answers;
+mod audience;
 mod changes;
 mod inbound;
 mod incidents;

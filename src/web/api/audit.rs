@@ -13,6 +13,7 @@ use crate::web::ApiError;
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1000;
 
+#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = ["admin"])), params(("limit" = Option<i64>, Query, description = "at most this many, newest first (100 by default, 1000 at most)")), responses((status = 200, description = "the audit log", body = Object)))]
 pub async fn list(
     State(core): State<Shared>,
     Query(query): Query<HashMap<String, String>>,

@@ -8,12 +8,14 @@ use serde_json::{json, Value};
 
 use super::body::{self, Body};
 use crate::dispatch::actions;
-use crate::domain::{IncidentStatus, Kind, Scope};
+use crate::dispatch::versions::Versions;
+use crate::domain::{IncidentStatus, Kind, Language, Scope};
 use crate::state::Shared;
 use crate::store::incidents::{Counts, IncidentRow};
 use crate::tokens::Caller;
 use crate::web::ApiError;
 
+#[utoipa::path(get, path = "/incidents", tag = "incidents", security(("bearer" = ["read"])), responses((status = 200, description = "open and recent incidents with their counts", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let rows = core.store.incidents(200).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -27,6 +29,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 
 /// One incident with its history; with its reports' text for `dispatch` and `admin` (a report
 /// may name people and places: reports are not for `read` tokens).
+#[utoipa::path(get, path = "/incidents/{id}", tag = "incidents", security(("bearer" = ["read"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "the incident, its history; reports for dispatch and admin", body = Object), (status = 404, description = "no such incident")))]
 pub async fn show(
     State(core): State<Shared>,
     caller: Caller,
@@ -69,6 +72,7 @@ pub async fn show(
 }
 
 /// `PATCH {"kind": ...}`: the dispatcher corrects what it is about.
+#[utoipa::path(patch, path = "/incidents/{id}", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), request_body = super::doc::KindChange, responses((status = 200, description = "the incident", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn update(
     State(core): State<Shared>,
     caller: Caller,
@@ -85,6 +89,7 @@ pub async fn update(
     respond(&core, id).await
 }
 
+#[utoipa::path(post, path = "/incidents/{id}/locate", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), request_body = super::doc::Point, responses((status = 200, description = "the incident", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn locate(
     State(core): State<Shared>,
     caller: Caller,
@@ -98,6 +103,7 @@ pub async fn locate(
     respond(&core, id).await
 }
 
+#[utoipa::path(post, path = "/incidents/{id}/verify", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "confirmed: the area is alerted", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn verify(
     State(core): State<Shared>,
     caller: Caller,
@@ -109,11 +115,29 @@ pub async fn verify(
 }
 
 /// It is over (also `/resolve`): ALL CLEAR to everyone alerted, those coming first.
+#[utoipa::path(post, path = "/incidents/{id}/resolve", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "all clear, told to everyone alerted", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn resolve(core: State<Shared>, caller: Caller, id: Path<String>) -> Result<Json<Value>, ApiError> {
     close(core, caller, id, IncidentStatus::AllClear).await
 }
 
+/// The verification lifecycle's name for `verify`.
+#[utoipa::path(post, path = "/incidents/{id}/confirm", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "confirmed: the area is alerted", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this")))]
+pub async fn confirm(core: State<Shared>, caller: Caller, id: Path<String>) -> Result<Json<Value>, ApiError> {
+    verify(core, caller, id).await
+}
+
+/// The same as `resolve`.
+#[utoipa::path(post, path = "/incidents/{id}/all-clear", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "all clear, told to everyone alerted", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this")))]
+pub async fn all_clear(
+    core: State<Shared>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    resolve(core, caller, id).await
+}
+
 /// Not what it seemed: FALSE ALARM to everyone alerted, those coming first.
+#[utoipa::path(post, path = "/incidents/{id}/false-alarm", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "false alarm, everyone alerted stands down", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn false_alarm(
     core: State<Shared>,
     caller: Caller,
@@ -123,6 +147,7 @@ pub async fn false_alarm(
 }
 
 /// Nothing was found there: closed quietly, nobody (more) alerted.
+#[utoipa::path(post, path = "/incidents/{id}/dismiss", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), responses((status = 200, description = "closed as not found", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn dismiss(core: State<Shared>, caller: Caller, id: Path<String>) -> Result<Json<Value>, ApiError> {
     close(core, caller, id, IncidentStatus::NotFound).await
 }
@@ -139,6 +164,7 @@ async fn close(
 }
 
 /// `POST {"into": N}`: this incident's reports and answers move into incident N.
+#[utoipa::path(post, path = "/incidents/{id}/merge", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), request_body = super::doc::MergeInto, responses((status = 200, description = "the incident merged into", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn merge(
     State(core): State<Shared>,
     caller: Caller,
@@ -153,6 +179,7 @@ pub async fn merge(
 }
 
 /// `POST {"report_id": N}`: a report wrongly merged into this incident opens its own again.
+#[utoipa::path(post, path = "/incidents/{id}/split", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), request_body = super::doc::SplitReport, responses((status = 201, description = "the new incident", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn split(
     State(core): State<Shared>,
     caller: Caller,
@@ -167,7 +194,10 @@ pub async fn split(
     Ok((axum::http::StatusCode::CREATED, Json(v)))
 }
 
-/// `POST {"text": ...}`: an update to everyone already alerted.
+/// `POST {"text": ..., "texts": {"es": ..., "ko": ...}}`: an update to everyone already
+/// alerted; `text` (English) is required and goes to anyone whose language has no version in
+/// `texts`.
+#[utoipa::path(post, path = "/incidents/{id}/update", tag = "incidents", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "incident id")), request_body = super::doc::UpdateText, responses((status = 200, description = "the update is on its way", body = Object), (status = 404, description = "no such incident"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn send_update(
     State(core): State<Shared>,
     caller: Caller,
@@ -176,8 +206,61 @@ pub async fn send_update(
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "incident")?;
     let body = Body::parse(&bytes)?;
-    actions::send_update(&core, &caller.actor(), id, body.required_str("text")?).await?;
+    let english = body.required_str("text")?;
+    let others = versions(&body)?;
+    let others: Vec<(Language, &str)> = others.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    let versions = Versions::new(english, &others).map_err(|(field, why)| ApiError::invalid(field, why))?;
+    actions::send_update(&core, &caller.actor(), id, &versions).await?;
     respond(&core, id).await
+}
+
+/// `texts`: an object of language codes (other than English) to strings; a key tocsin has no
+/// catalogue for, or a value that is not a string, is refused naming it (`texts.fr`).
+fn versions(body: &Body) -> Result<Vec<(Language, String)>, ApiError> {
+    let Some(texts) = body.get("texts") else {
+        return Ok(Vec::new());
+    };
+    let Value::Object(texts) = texts else {
+        return Err(ApiError::invalid(
+            "texts",
+            "texts must be an object of language code to text, e.g. {\"es\": \"...\"}",
+        ));
+    };
+    let others: Vec<&str> = Language::codes().into_iter().filter(|c| *c != "en").collect();
+    let mut out = Vec::new();
+    for (code, text) in texts {
+        let field = format!("texts.{code}");
+        let language = Language::all().into_iter().find(|l| l.as_str() == code.as_str());
+        let language = match language {
+            Some(l) if l != Language::EN => l,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    field,
+                    "English is the update's text itself (text)",
+                ))
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    field,
+                    format!(
+                        "no such language here; texts may be given in {}",
+                        others.join(", ")
+                    ),
+                ))
+            }
+        };
+        match text {
+            Value::String(s) => out.push((language, s.clone())),
+            Value::Null => {}
+            _ => {
+                return Err(ApiError::invalid(
+                    field.clone(),
+                    format!("{field} must be a string"),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 async fn load(core: &Shared, id: &str) -> Result<IncidentRow, ApiError> {

@@ -6,6 +6,7 @@
 mod audit;
 pub(super) mod auth;
 mod body;
+mod doc;
 mod incidents;
 pub(crate) mod places;
 mod reports;
@@ -15,65 +16,79 @@ mod zones;
 
 use axum::extract::State;
 use axum::middleware;
-use axum::routing::{delete, get, patch, post};
+use std::sync::Arc;
+
+use axum::routing::get;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::domain::Scope;
 use crate::state::Shared;
 
 pub fn router(core: Shared) -> Router<Shared> {
     // Incidents and counts.
-    let read = Router::new()
-        .route("/status", get(status))
-        .route("/incidents", get(incidents::list))
-        .route("/incidents/{id}", get(incidents::show))
+    let read = OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes(routes!(incidents::list))
+        .routes(routes!(incidents::show))
         .route_layer(middleware::from_fn_with_state(Scope::Read, auth::require));
     // The dispatcher's work: incident actions, reports, the blocklist; volunteers and zones
     // to read (numbers masked).
-    let dispatch = Router::new()
-        .route("/incidents/{id}", patch(incidents::update))
-        .route("/incidents/{id}/locate", post(incidents::locate))
-        .route("/incidents/{id}/verify", post(incidents::verify))
+    let dispatch = OpenApiRouter::new()
+        .routes(routes!(incidents::update))
+        .routes(routes!(incidents::locate))
+        .routes(routes!(incidents::verify))
         // The names of the verification lifecycle: confirm = verify; dismiss = not found.
-        .route("/incidents/{id}/confirm", post(incidents::verify))
-        .route("/incidents/{id}/dismiss", post(incidents::dismiss))
-        .route("/incidents/{id}/resolve", post(incidents::resolve))
-        .route("/incidents/{id}/all-clear", post(incidents::resolve))
-        .route("/incidents/{id}/split", post(incidents::split))
-        .route("/incidents/{id}/false-alarm", post(incidents::false_alarm))
-        .route("/incidents/{id}/merge", post(incidents::merge))
-        .route("/incidents/{id}/update", post(incidents::send_update))
-        .route("/reports", post(reports::create).get(reports::list))
-        .route("/blocklist", post(reports::block).get(reports::blocklist))
-        .route("/blocklist/{id}", delete(reports::unblock))
-        .route("/volunteers", get(volunteers::list))
-        .route("/volunteers/{id}", get(volunteers::show))
-        .route("/zones", get(zones::list))
-        .route("/places/search", get(places::search))
+        .routes(routes!(incidents::confirm))
+        .routes(routes!(incidents::dismiss))
+        .routes(routes!(incidents::resolve))
+        .routes(routes!(incidents::all_clear))
+        .routes(routes!(incidents::split))
+        .routes(routes!(incidents::false_alarm))
+        .routes(routes!(incidents::merge))
+        .routes(routes!(incidents::send_update))
+        .routes(routes!(reports::create, reports::list))
+        .routes(routes!(reports::block, reports::blocklist))
+        .routes(routes!(reports::unblock))
+        .routes(routes!(volunteers::list))
+        .routes(routes!(volunteers::show))
+        .routes(routes!(zones::list))
+        .routes(routes!(places::search))
         .route_layer(middleware::from_fn_with_state(Scope::Dispatch, auth::require));
     // The roster, trust and roles, zones, tokens and the audit log. Whole phone numbers too,
     // but those are decided in the handler (`Caller::sees_whole_numbers`).
-    let admin = Router::new()
-        .route("/volunteers", post(volunteers::create))
-        .route(
-            "/volunteers/{id}",
-            patch(volunteers::update).delete(volunteers::remove),
-        )
+    let admin = OpenApiRouter::new()
+        .routes(routes!(volunteers::create))
+        .routes(routes!(volunteers::update, volunteers::remove))
         // Vetting joiners: who may be told exact places and count as a responder.
-        .route("/volunteers/{id}/approve", post(volunteers::approve))
-        .route("/volunteers/{id}/reject", post(volunteers::reject))
-        .route("/zones", post(zones::import))
-        .route("/zones/{name}", delete(zones::remove))
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{name}", delete(tokens::revoke))
-        .route("/audit", get(audit::list))
+        .routes(routes!(volunteers::approve))
+        .routes(routes!(volunteers::reject))
+        .routes(routes!(zones::import))
+        .routes(routes!(zones::remove))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::list))
         .route_layer(middleware::from_fn_with_state(Scope::Admin, auth::require));
-    read.merge(dispatch)
+    let (api, description) = OpenApiRouter::with_openapi(doc::base())
+        .merge(read)
+        .merge(dispatch)
         .merge(admin)
-        .layer(middleware::from_fn_with_state(core, auth::authenticate))
+        .split_for_parts();
+    let description = Arc::new(description);
+    api.layer(middleware::from_fn_with_state(core, auth::authenticate))
+        // What the API takes: no token needed, nothing about the network in it.
+        .route(
+            "/openapi.json",
+            get(move || {
+                let description = description.clone();
+                async move { axum::Json(description.as_ref().clone()) }
+            }),
+        )
 }
 
 /// Health plus what only a token holder may know about the network.
+#[utoipa::path(get, path = "/status", tag = "status", security(("bearer" = ["read"])), responses((status = 200, description = "health, alertable volunteers, incidents per status, the outbox", body = Object)))]
 async fn status(State(core): State<Shared>) -> axum::Json<serde_json::Value> {
     let (mut v, backlog) = crate::web::health::summary_with_backlog(&core).await;
     v["outbox"] = serde_json::json!({"due": backlog.waiting, "oldest_s": backlog.oldest_ms / 1000});

@@ -58,6 +58,7 @@ pub fn match_json(core: &Core, f: &Found) -> Value {
             "what": what(f), "zone": zone })
 }
 
+#[utoipa::path(get, path = "/places/search", tag = "places", security(("bearer" = ["dispatch"])), params(("q" = String, Query, description = "an address, a corner, a place, coordinates or a map link (1 to 200 characters)")), responses((status = 200, description = "`{matches: [...]}` best first", body = Object), (status = 422, description = "`q` cannot be a place")))]
 pub async fn search(
     State(core): State<Shared>,
     Query(query): Query<HashMap<String, String>>,

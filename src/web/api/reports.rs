@@ -15,6 +15,7 @@ use crate::state::Shared;
 use crate::tokens::Caller;
 use crate::web::ApiError;
 
+#[utoipa::path(post, path = "/reports", tag = "reports", security(("bearer" = ["dispatch"])), request_body = super::doc::NewReport, responses((status = 201, description = "`{report_id, incident_id}`", body = Object), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = Body::parse(&bytes)?;
     let text = body.required_str("text")?.trim().to_string();
@@ -59,6 +60,7 @@ pub async fn create(State(core): State<Shared>, bytes: Bytes) -> Result<(StatusC
 }
 
 /// `GET /api/v1/reports`: the latest reports with their incident and why any was flagged.
+#[utoipa::path(get, path = "/reports", tag = "reports", security(("bearer" = ["dispatch"])), responses((status = 200, description = "the latest reports, flagged or not", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let rows = core.store.recent_reports(500).await?;
     let list: Vec<Value> = rows
@@ -78,6 +80,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 
 /// `POST /api/v1/blocklist {"report_id", "reason"}`: blocks whoever sent that report (the
 /// dispatcher never sees the number); their later reports are stored and flagged, never acted on.
+#[utoipa::path(post, path = "/blocklist", tag = "reports", security(("bearer" = ["dispatch"])), request_body = super::doc::Block, responses((status = 201, description = "the sender is blocked", body = Object), (status = 404, description = "no such report"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn block(
     State(core): State<Shared>,
     caller: Caller,
@@ -92,6 +95,7 @@ pub async fn block(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[utoipa::path(get, path = "/blocklist", tag = "reports", security(("bearer" = ["dispatch"])), responses((status = 200, description = "blocked senders (never their numbers)", body = Object)))]
 pub async fn blocklist(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let list: Vec<Value> = core
         .store
@@ -103,6 +107,7 @@ pub async fn blocklist(State(core): State<Shared>) -> Result<Json<Value>, ApiErr
     Ok(Json(json!({ "blocked": list })))
 }
 
+#[utoipa::path(delete, path = "/blocklist/{id}", tag = "reports", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "block id")), responses((status = 204, description = "unblocked"), (status = 404, description = "no such block")))]
 pub async fn unblock(
     State(core): State<Shared>,
     caller: Caller,

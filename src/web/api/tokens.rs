@@ -14,6 +14,7 @@ use crate::store::tokens::Revoked;
 use crate::tokens::{self, AddError, Caller};
 use crate::web::ApiError;
 
+#[utoipa::path(get, path = "/tokens", tag = "tokens", security(("bearer" = ["admin"])), responses((status = 200, description = "tokens: name, scope, created, last used (never the token)", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let list: Vec<Value> = core
         .store
@@ -31,6 +32,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 }
 
 /// `POST {"name", "scope"}`: 201 with the token, shown this once.
+#[utoipa::path(post, path = "/tokens", tag = "tokens", security(("bearer" = ["admin"])), request_body = super::doc::NewToken, responses((status = 201, description = "the token, shown this once", body = Object), (status = 409, description = "the name is taken"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn create(
     State(core): State<Shared>,
     caller: Caller,
@@ -57,6 +59,7 @@ pub async fn create(
 }
 
 /// Revoked at once, on every instance; revoking a revoked token again is not an error.
+#[utoipa::path(delete, path = "/tokens/{name}", tag = "tokens", security(("bearer" = ["admin"])), params(("name" = String, Path, description = "the name of the token")), responses((status = 204, description = "revoked"), (status = 404, description = "no such token")))]
 pub async fn revoke(
     State(core): State<Shared>,
     caller: Caller,

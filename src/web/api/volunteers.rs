@@ -22,6 +22,7 @@ use crate::tokens::Caller;
 use crate::vetting::{self, Vetting};
 use crate::web::ApiError;
 
+#[utoipa::path(post, path = "/volunteers", tag = "volunteers", security(("bearer" = ["admin"])), request_body = super::doc::NewVolunteer, responses((status = 201, description = "the volunteer", body = Object), (status = 409, description = "the number is taken"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn create(
     State(core): State<Shared>,
     caller: Caller,
@@ -83,6 +84,7 @@ pub async fn create(
 }
 
 /// `GET /volunteers[?status=pending|unvetted|approved]`.
+#[utoipa::path(get, path = "/volunteers", tag = "volunteers", security(("bearer" = ["dispatch"])), params(("status" = Option<String>, Query, description = "pending, unvetted or approved")), responses((status = 200, description = "volunteers, numbers by their last digits", body = Object)))]
 pub async fn list(
     State(core): State<Shared>,
     Query(query): Query<HashMap<String, String>>,
@@ -106,6 +108,7 @@ pub async fn list(
 }
 
 /// `POST /volunteers/{id}/approve`: a pending or unvetted volunteer becomes approved.
+#[utoipa::path(post, path = "/volunteers/{id}/approve", tag = "volunteers", security(("bearer" = ["admin"])), params(("id" = i64, Path, description = "volunteer id")), responses((status = 200, description = "approved", body = Object), (status = 404, description = "no such volunteer"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn approve(
     State(core): State<Shared>,
     caller: Caller,
@@ -130,6 +133,7 @@ pub async fn approve(
 }
 
 /// `POST /volunteers/{id}/reject`: a pending or unvetted volunteer is erased (204).
+#[utoipa::path(post, path = "/volunteers/{id}/reject", tag = "volunteers", security(("bearer" = ["admin"])), params(("id" = i64, Path, description = "volunteer id")), responses((status = 204, description = "erased"), (status = 404, description = "no such volunteer"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn reject(
     State(core): State<Shared>,
     caller: Caller,
@@ -145,6 +149,7 @@ pub async fn reject(
     }
 }
 
+#[utoipa::path(get, path = "/volunteers/{id}", tag = "volunteers", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "volunteer id")), responses((status = 200, description = "the volunteer (the whole number for admin, audited)", body = Object), (status = 404, description = "no such volunteer")))]
 pub async fn show(
     State(core): State<Shared>,
     caller: Caller,
@@ -187,6 +192,7 @@ fn roles(core: &Shared, body: &Body) -> Result<Option<Vec<String>>, ApiError> {
 }
 
 /// `PATCH {"roles": [...]}`: replaces the volunteer's roles.
+#[utoipa::path(patch, path = "/volunteers/{id}", tag = "volunteers", security(("bearer" = ["admin"])), params(("id" = i64, Path, description = "volunteer id")), request_body = super::doc::VolunteerChange, responses((status = 200, description = "the volunteer", body = Object), (status = 404, description = "no such volunteer"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn update(
     State(core): State<Shared>,
     caller: Caller,
@@ -207,6 +213,7 @@ pub async fn update(
     Ok(Json(view(&core, &row, false)))
 }
 
+#[utoipa::path(delete, path = "/volunteers/{id}", tag = "volunteers", security(("bearer" = ["admin"])), params(("id" = i64, Path, description = "volunteer id")), responses((status = 204, description = "erased"), (status = 404, description = "no such volunteer")))]
 pub async fn remove(
     State(core): State<Shared>,
     caller: Caller,

@@ -24,6 +24,7 @@ impl From<ZoningError> for ApiError {
     }
 }
 
+#[utoipa::path(post, path = "/zones", tag = "zones", security(("bearer" = ["admin"])), request_body(content = Object, description = "a GeoJSON FeatureCollection; each feature has `name` and optional `aliases`"), responses((status = 200, description = "imported", body = Object), (status = 422, description = "a feature is wrong: named in `error`")))]
 pub async fn import(
     State(core): State<Shared>,
     caller: Caller,
@@ -35,6 +36,7 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(json!({ "imported": imported }))))
 }
 
+#[utoipa::path(get, path = "/zones", tag = "zones", security(("bearer" = ["dispatch"])), responses((status = 200, description = "zones and their aliases", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Json<Value> {
     let zones = core.zones();
     let list: Vec<Value> = zones
@@ -44,6 +46,7 @@ pub async fn list(State(core): State<Shared>) -> Json<Value> {
     Json(json!({ "zones": list }))
 }
 
+#[utoipa::path(delete, path = "/zones/{name}", tag = "zones", security(("bearer" = ["admin"])), params(("name" = String, Path, description = "the name of the zone")), responses((status = 204, description = "removed"), (status = 404, description = "no such zone"), (status = 409, description = "still a home area")))]
 pub async fn remove(
     State(core): State<Shared>,
     caller: Caller,

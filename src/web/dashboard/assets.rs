@@ -26,6 +26,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../assets/locate.js"),
     ),
     (
+        "compose.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../assets/compose.js"),
+    ),
+    (
         "dashboard.css",
         "text/css; charset=utf-8",
         include_bytes!("../../../assets/dashboard.css"),

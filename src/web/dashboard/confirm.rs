@@ -18,20 +18,7 @@ use super::view::{self, Chrome};
 use super::Dash;
 use crate::dispatch::headcount::{self, Sends};
 
-/// How a correction is labelled for volunteers: it follows the update it corrects, which is
-/// never taken back.
-pub const CORRECTION: &str = "Correction: ";
-
-/// The text an `update` or `correction` sends (a correction labelled; empty stays empty, so
-/// that the action refuses it naming the field).
-pub fn update_text(form: &SignedForm) -> String {
-    match (form.get("action"), form.get("text")) {
-        ("correction", text) if !text.is_empty() => format!("{CORRECTION}{text}"),
-        (_, text) => text.to_string(),
-    }
-}
-
-fn title(action: &str, sends: &Sends) -> &'static str {
+pub(super) fn title(action: &str, sends: &Sends) -> &'static str {
     match (action, sends) {
         ("verify", _) => "Confirm and alert the area?",
         ("update", _) => "Send this update?",
@@ -46,7 +33,7 @@ fn title(action: &str, sends: &Sends) -> &'static str {
 }
 
 /// The confirming button's look and words: all clear and false alarm never look alike.
-fn style(action: &str, sends: &Sends) -> (&'static str, &'static str) {
+pub(super) fn style(action: &str, sends: &Sends) -> (&'static str, &'static str) {
     match (action, sends) {
         ("resolve", _) => ("good", "Yes, all clear"),
         ("false_alarm", _) => ("bad", "Yes, false alarm"),
@@ -58,7 +45,7 @@ fn style(action: &str, sends: &Sends) -> (&'static str, &'static str) {
     }
 }
 
-fn people(n: i64) -> String {
+pub(super) fn people(n: i64) -> String {
     if n == 1 {
         "1 person".into()
     } else {
@@ -87,6 +74,15 @@ pub fn question(sends: &Sends) -> String {
     }
 }
 
+/// Who reads which language ("English 120, Español 20"); nothing when nobody is texted.
+fn read_by(h: &crate::store::audience::Headcount) -> String {
+    if h.people > 0 {
+        super::compose::audience(h)
+    } else {
+        String::new()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dashboard/confirm.html")]
 struct ConfirmPage {
@@ -98,8 +94,14 @@ struct ConfirmPage {
     question: String,
     /// What will be sent, as volunteers read it (an update), or where it will be placed.
     text: String,
-    /// The form's fields again, with `confirm=yes` (a correction is labelled again when confirmed).
+    /// The form's fields again, with `confirm=yes`.
     fields: Vec<(&'static str, String)>,
+    /// Who reads which language: "English 120, Español 20" (empty: nobody is texted).
+    audience: String,
+    /// An update's message per language read, as it will be sent (`compose.rs`).
+    languages: Vec<super::compose::LanguageLine>,
+    /// An update's versions as typed, posted again when confirmed.
+    versions: Vec<(String, String)>,
     class: &'static str,
     button: &'static str,
 }
@@ -115,8 +117,23 @@ pub fn page(
     text: String,
     fields: Vec<(&'static str, String)>,
 ) -> Response {
+    view::render(
+        StatusCode::OK,
+        &confirm_page(signed, id, post_to, action, sends, text, fields),
+    )
+}
+
+fn confirm_page(
+    signed: &Signed,
+    id: i64,
+    post_to: String,
+    action: &str,
+    sends: &Sends,
+    text: String,
+    fields: Vec<(&'static str, String)>,
+) -> ConfirmPage {
     let (class, button) = style(action, sends);
-    let page = ConfirmPage {
+    ConfirmPage {
         chrome: Chrome::of(signed),
         id,
         post_to,
@@ -124,10 +141,12 @@ pub fn page(
         question: question(sends),
         text,
         fields,
+        audience: read_by(&sends.headcount()),
+        languages: Vec::new(),
+        versions: Vec::new(),
         class,
         button,
-    };
-    view::render(StatusCode::OK, &page)
+    }
 }
 
 /// A number the form gives in `field` (a `#` allowed before it), if it is one.
@@ -146,8 +165,9 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
     if form.get("confirm") == "yes" {
         return None;
     }
-    // An empty update is refused by the action itself, naming the field.
-    if matches!(action, "update" | "correction") && form.get("text").is_empty() {
+    // An update that is empty or too long is refused by the action itself, naming the field.
+    let update = matches!(action, "update" | "correction");
+    if update && super::compose::versions_of(form).is_err() {
         return None;
     }
     let counted = match (action, number_in(form.get("other"))) {
@@ -160,21 +180,20 @@ pub async fn ask(dash: &Dash, form: &SignedForm, id: i64) -> Option<Response> {
         Err(e) => return Some(view::internal(e)),
     };
     let mut fields = vec![("action", action.to_string())];
-    for name in ["text", "other"] {
-        if !form.get(name).is_empty() {
-            fields.push((name, form.get(name).to_string()));
-        }
+    if !update && !form.get("other").is_empty() {
+        fields.push(("other", form.get("other").to_string()));
     }
     let post_to = format!("/incidents/{id}/act");
-    Some(page(
-        &form.signed,
-        id,
-        post_to,
-        action,
-        &sends,
-        update_text(form),
-        fields,
-    ))
+    let mut page = confirm_page(&form.signed, id, post_to, action, &sends, String::new(), fields);
+    if update {
+        // Per language read: how many, the size, and the exact text (`compose.rs`).
+        page.languages = match super::compose::lines_of(&dash.core, id, form, &sends.headcount()).await {
+            Ok(lines) => lines,
+            Err(e) => return Some(view::internal(e)),
+        };
+        page.versions = super::compose::hidden_fields(form);
+    }
+    Some(view::render(StatusCode::OK, &page))
 }
 
 /// `GET /incidents/{id}/headcount?action=...`: the dialog's words, counted as the page would.
@@ -214,6 +233,7 @@ pub async fn headcount(
                 "people": h.people,
                 "sms": h.sms,
                 "signal": h.signal,
+                "audience": read_by(&h),
             }))
             .into_response()
         }

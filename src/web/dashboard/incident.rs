@@ -88,7 +88,7 @@ struct IncidentPage {
     tile_attribution: String,
     /// Empty when not placed yet.
     lat: String,
-    update_max: usize,
+    compose: super::compose::Forms,
     /// The one-field locate form (`locate.rs`, `locate_form.html`).
     locate: super::locate::LocateForm,
 }
@@ -244,6 +244,10 @@ pub(super) async fn render_with(
         Some((a, _)) => a.to_string(),
         None => String::new(),
     };
+    let compose = match super::compose::forms(core, id, &signed.csrf).await {
+        Ok(forms) => forms,
+        Err(e) => return view::internal(e),
+    };
     let page = IncidentPage {
         chrome: Chrome::of(signed),
         notice,
@@ -259,7 +263,7 @@ pub(super) async fn render_with(
         tile_url: core.settings.dashboard.tile_url.clone(),
         tile_attribution: core.settings.dashboard.tile_attribution.clone(),
         lat,
-        update_max: crate::dispatch::message::UPDATE_MAX_CHARS,
+        compose,
         locate,
     };
     view::render(status, &page)
@@ -318,7 +322,7 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                 Ok(("confirmed".into(), id))
             }
             "update" | "correction" => {
-                actions::send_update(core, &actor, id, &super::confirm::update_text(&form)).await?;
+                actions::send_update(core, &actor, id, &super::compose::versions_of(&form)?).await?;
                 Ok((form.get("action").into(), id))
             }
             "merge" => {

@@ -10,6 +10,7 @@ mod account;
 mod assets;
 mod audit_page;
 mod basemap;
+mod compose;
 mod confirm;
 mod duty;
 mod incident;
@@ -89,6 +90,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
         .route("/incidents/{id}/locate", post(locate::submit))
         .route("/fragments/places", get(locate::suggest))
         .route("/incidents/{id}/headcount", get(confirm::headcount))
+        .route("/incidents/{id}/update/preview", post(compose::preview))
         .route("/volunteers", get(volunteer_list::list).post(volunteers::create))
         .route("/volunteers/new", get(volunteers::new_form))
         .route(
