@@ -78,6 +78,15 @@ impl Running {
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
         let mut tasks = Vec::new();
+        // Bound before anything starts, so that a taken address stops the start.
+        let metrics = match &core.settings.metrics.bind {
+            Some(bind) => Some(
+                tokio::net::TcpListener::bind(bind)
+                    .await
+                    .with_context(|| format!("binding metrics.bind {bind}"))?,
+            ),
+            None => None,
+        };
 
         let channels = core.channels()?;
         if channels.sms.is_none() {
@@ -146,6 +155,20 @@ impl Running {
                 tracing::error!(error = %e, "HTTP server stopped");
             }
         }));
+        if let Some(listener) = metrics {
+            let metrics_addr = listener.local_addr()?;
+            let app = crate::web::metrics_only(core.clone());
+            let mut stopping = shutdown.clone();
+            tasks.push(tokio::spawn(async move {
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                });
+                if let Err(e) = serve.await {
+                    tracing::error!(error = %e, "metrics listener stopped");
+                }
+            }));
+            tracing::info!(%metrics_addr, "metrics served without a token on metrics.bind");
+        }
         tracing::info!(%addr, public_url = %core.settings.http.public_url, "tocsin is listening");
         Ok(Running {
             addr,

@@ -11,10 +11,14 @@ use serde::Deserialize;
 
 mod data_dir;
 mod dispatch;
+mod geocode;
+mod metrics;
 mod oncall;
 mod values;
 
 pub use dispatch::{AutoVerify, Dispatch};
+pub use geocode::Geocode;
+pub use metrics::Metrics;
 pub use oncall::Oncall;
 
 use values::{env_layer, one_or_many};
@@ -38,13 +42,8 @@ pub struct Settings {
     pub oncall: Oncall,
     #[serde(default)]
     pub geocode: Geocode,
-}
-
-/// Places not found in the imported data: by default nowhere else.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Geocode {
-    /// A self-hosted Nominatim, asked only when the imported places and zones find nothing.
-    pub nominatim_url: Option<String>,
+    #[serde(default)]
+    pub metrics: Metrics,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,20 +237,8 @@ impl Settings {
             (Some(_), None) => bail!("signal.account: required with signal.rpc_url"),
             (None, Some(_)) => bail!("signal.rpc_url: required with signal.account"),
         }
-        if let Some(url) = &self.geocode.nominatim_url {
-            let parsed =
-                url::Url::parse(url).with_context(|| format!("geocode.nominatim_url: not a URL: {url}"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                bail!("geocode.nominatim_url: must be http or https");
-            }
-            let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
-            if host == "openstreetmap.org" || host.ends_with(".openstreetmap.org") {
-                bail!(
-                    "geocode.nominatim_url: {url} is the public Nominatim; a report's place sent there is a leak. \
-                     Run your own (https://nominatim.org) or leave it unset"
-                );
-            }
-        }
+        self.geocode.validate()?;
+        self.metrics.validate()?;
         for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }

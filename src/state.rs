@@ -34,6 +34,8 @@ pub struct Core {
     pub events: crate::events::Bus,
     /// Whether the Signal bridge's event stream is connected.
     pub signal_up: AtomicBool,
+    /// Counters and timings for `/metrics`.
+    pub metrics: crate::telemetry::metrics::Metrics,
     /// Named zones, for placing reports and as home areas.
     zones: RwLock<Arc<Zones>>,
     /// Imported streets, addresses and named places, for placing reports.
@@ -68,6 +70,7 @@ impl Core {
             oncall_wake: Notify::new(),
             events: crate::events::Bus::new(),
             signal_up: AtomicBool::new(false),
+            metrics: crate::telemetry::metrics::Metrics::new(),
             zones: RwLock::new(Arc::new(Zones::default())),
             places: RwLock::new(Arc::new(Places::default())),
             nominatim,

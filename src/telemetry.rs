@@ -1,5 +1,8 @@
 //! Logging. Filter with `TOCSIN_LOG` (or `RUST_LOG`), e.g. `TOCSIN_LOG=debug`. Log lines carry
 //! ids (incident, report, delivery, volunteer), never a phone number or a message body.
+//! Metrics for Prometheus are in `metrics`.
+
+pub mod metrics;
 
 use std::io::IsTerminal;
 

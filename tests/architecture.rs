@@ -148,6 +148,13 @@ fn the_lower_layers_import_nothing_above_them() {
             "store",
             &["state", "app", "web", "intake", "dispatch", "outbox", "oncall"],
         ),
+        // Metrics are recorded from every layer: they import none of them.
+        (
+            "telemetry",
+            &[
+                "store", "state", "app", "web", "intake", "dispatch", "outbox", "channels", "oncall",
+            ],
+        ),
         ("state", &["app", "web", "intake", "dispatch", "outbox", "oncall"]),
         ("dispatch", &["app", "web", "intake", "oncall"]),
         ("oncall", &["app", "web", "intake", "outbox"]),

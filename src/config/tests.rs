@@ -200,3 +200,16 @@ fn reporter_follow_up_settings_are_read_and_checked() {
         assert!(e.contains("intake.followup_s"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn metrics_bind_is_unset_by_default_and_must_be_an_address() {
+    assert!(load_with(&[]).unwrap().metrics.bind.is_none());
+    let s = load_with(&[("TOCSIN_METRICS__BIND", "10.0.0.5:9464")]).unwrap();
+    assert_eq!(s.metrics.bind.as_deref(), Some("10.0.0.5:9464"));
+    for bad in ["9464", "10.0.0.5", "10.0.0.5:port", ":9464"] {
+        let e = load_with(&[("TOCSIN_METRICS__BIND", bad)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("metrics.bind"), "{bad}: {e}");
+    }
+}

@@ -124,6 +124,7 @@ pub(crate) async fn receive_as(
     tx.commit().await?;
     let located = location.located_by.map_or("no", LocatedBy::as_str);
     tracing::info!(report_id, channel = new.channel, located, kind = %kind, flagged = new.flagged, truncated = new.truncated, "report stored");
+    core.metrics.report_received(new.channel, new.flagged);
     if flagged == Some(guard::Flag::OverHotlineLimit) {
         crate::oncall::flood(core).await;
     }

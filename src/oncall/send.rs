@@ -86,6 +86,7 @@ async fn record(core: &Core, page: &DuePage, outcome: Result<String, SendError>)
     match outcome {
         Ok(provider_id) => {
             tracing::info!(page_id = page.id, incident_id = page.incident_id, channel = %page.channel, "page sent");
+            core.metrics.page_sent(page.channel.as_str());
             store
                 .page_done(page.id, PageStatus::Sent, Some(&provider_id), None, None)
                 .await?;

@@ -36,6 +36,20 @@ pub enum Kind {
     FailOver,
 }
 
+impl Kind {
+    /// As `/metrics` labels the delivery's status.
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Submitted => "submitted",
+            Kind::Retry => "retry",
+            Kind::Fail => "failed",
+            Kind::OptedOut => "opted_out",
+            Kind::Stale => "stale",
+            Kind::FailOver => "failed_over",
+        }
+    }
+}
+
 impl Pass {
     pub(super) fn count(&mut self, done: Done) {
         let n = match done {
@@ -84,10 +98,17 @@ impl Outbox {
                         Err(e) => Err(SendError::retry(format!("no sending slot: {e}"))),
                         Ok(Some((from, lease))) => {
                             held = lease;
-                            provider
+                            let call = Instant::now();
+                            let answer = provider
                                 .send_from(&from, &address, &d.body)
                                 .instrument(span)
-                                .await
+                                .await;
+                            let channel = d.channel.as_str();
+                            core.metrics.send_took(channel, call.elapsed());
+                            if let Err(e) = &answer {
+                                core.metrics.provider_error(channel, &e.to_string());
+                            }
+                            answer
                         }
                     },
                 },
@@ -96,7 +117,10 @@ impl Outbox {
         let took_ms = started.elapsed().as_millis() as i64;
         let next = policy::decide(outcome, &facts, now_ms());
         let done = match self.apply(&d, held, next, took_ms).await {
-            Ok(Some(kind)) => Done::Applied(kind),
+            Ok(Some(kind)) => {
+                core.metrics.delivery(d.channel.as_str(), kind.as_str());
+                Done::Applied(kind)
+            }
             Ok(None) => {
                 // We stalled past the lease and another worker has the delivery: its outcome
                 // decides, ours would release or end its claim.

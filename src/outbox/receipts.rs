@@ -20,14 +20,23 @@ pub async fn apply(
         .apply_receipt(channel, provider_id, volunteer, &receipt)
         .await?
     {
-        applied(core, volunteer_id, &receipt).await?;
+        applied(core, channel, volunteer_id, &receipt).await?;
     }
     Ok(())
 }
 
 /// After a receipt moved a delivery of this volunteer.
-pub async fn applied(core: &Core, volunteer_id: i64, receipt: &Receipt) -> Result<(), StoreError> {
+pub async fn applied(
+    core: &Core,
+    channel: Channel,
+    volunteer_id: i64,
+    receipt: &Receipt,
+) -> Result<(), StoreError> {
     core.events.publish(Event::Deliveries);
+    core.metrics.delivery(channel.as_str(), receipt.status.as_str());
+    if let Some(error) = &receipt.error {
+        core.metrics.provider_error(channel.as_str(), error);
+    }
     if receipt.error.as_deref().is_some_and(is_unsubscribed) {
         crate::roster::set_opted_out(core, volunteer_id, true).await?;
     }

@@ -68,9 +68,14 @@ async fn run(core: Shared, mut rx: mpsc::Receiver<Job>) {
                 for (job, early) in jobs.into_iter().zip(early) {
                     let mut result = Ok(());
                     if let Some(receipt) = early {
-                        result = crate::outbox::receipts::applied(&core, job.volunteer_id, &receipt)
-                            .await
-                            .map_err(|e| e.to_string());
+                        result = crate::outbox::receipts::applied(
+                            &core,
+                            job.handed.channel,
+                            job.volunteer_id,
+                            &receipt,
+                        )
+                        .await
+                        .map_err(|e| e.to_string());
                     }
                     let _ = job.done.send(result);
                 }

@@ -7,6 +7,7 @@ mod client;
 mod dashboard;
 mod error;
 pub(crate) mod health;
+mod metrics;
 mod twiml;
 mod webhooks;
 
@@ -20,12 +21,14 @@ use tower_http::trace::TraceLayer;
 use crate::state::{Shared, Shutdown};
 
 pub use error::ApiError;
+pub use metrics::open as metrics_only;
 
 pub fn router(core: Shared, shutdown: Shutdown) -> Router {
     Router::new()
         .nest("/api/v1", api::router(core.clone()))
-        .merge(webhooks::router())
+        .merge(webhooks::router(core.clone()))
         .merge(health::router())
+        .merge(metrics::router(core.clone()))
         .merge(dashboard::pages(core.clone(), shutdown.clone()))
         // Bodies are small: SMS are at most 1,600 characters, areas at most 10,000 vertices.
         .layer(DefaultBodyLimit::max(1024 * 1024))

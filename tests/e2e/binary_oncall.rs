@@ -4,6 +4,7 @@
 //! has it; with nobody on duty a report nobody could place pages everyone at once; an ACK in
 //! time stops the re-page; DUTY and ACK from any other number are no commands.
 
+use crate::binary_metrics::{metrics_until, value};
 use crate::binary_net::{serve, Net};
 use crate::binary_run::run_cli;
 
@@ -223,5 +224,11 @@ async fn flood_scenario(pg_url: Option<String>) {
     );
     let flagged = net.latest_report().await;
     assert_eq!(flagged["flagged"], "rate_limited", "{flagged}");
+    // `/metrics` counts the page, and the reports by flag.
+    let paged = r#"tocsin_pages_sent_total{channel="sms"}"#;
+    let text = metrics_until(&net, |t| value(t, paged) == Some(1.0)).await;
+    assert_eq!(value(&text, paged), Some(1.0), "{text}");
+    let held = r#"tocsin_reports_received_total{channel="sms",flag="rate_limited"}"#;
+    assert!(value(&text, held).is_some_and(|n| n >= 1.0), "{text}");
     drop(server);
 }

@@ -4,7 +4,7 @@
 //! the scope it needs; one path may have methods in different groups.
 
 mod audit;
-mod auth;
+pub(super) mod auth;
 mod body;
 mod doc;
 mod incidents;
