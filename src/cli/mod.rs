@@ -2,8 +2,8 @@
 //! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
-pub mod migrate_data;
 pub mod check;
+pub mod migrate_data;
 pub mod open;
 pub mod osm;
 pub mod places;

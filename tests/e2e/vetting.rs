@@ -326,6 +326,7 @@ async fn the_cli_audits_zone_imports_and_removals() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
+    crate::binary_run::migrated(dir.path(), &[]);
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zones-los-angeles.geojson");
     run(&["zones", "import", example]);
     run(&["zones", "remove", "Westlake"]);
