@@ -58,11 +58,7 @@ pub(crate) async fn city() -> TestApp {
 }
 
 pub(crate) async fn log_in(browser: &Browser, app: &TestApp, name: &str) {
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", name).await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, name, PASSWORD).await;
 }
 
 /// A new unplaced incident reported by its own number (so nothing merges); its id.

@@ -189,11 +189,7 @@ async fn the_composer_measures_each_language_as_typed_at_a_phone_and_a_laptop_si
         .expect("account");
     let id = alerted_incident(&app).await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
 
     compose_at(
         &browser,

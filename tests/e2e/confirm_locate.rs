@@ -254,11 +254,7 @@ async fn placing_a_confirmed_incident_asks_in_a_dialog_in_the_browser() {
     app.volunteer("Sam", SAM, "en", false, 34.069, -118.2915, 1500.0)
         .await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", "correct horse battery").await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", "correct horse battery").await;
     for (n, (width, height)) in [(390, 844), (1280, 900)].into_iter().enumerate() {
         browser.resize(width, height).await;
         let id = unplaced(&app, 20 + n as u32).await;

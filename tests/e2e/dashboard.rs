@@ -33,11 +33,7 @@ async fn account(app: &TestApp, name: &str, role: Role) {
 }
 
 async fn log_in(browser: &Browser, app: &TestApp, name: &str) {
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", name).await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, name, PASSWORD).await;
 }
 
 /// The confirmation dialog of an action that texts people: it shows the server's count; the

@@ -228,11 +228,7 @@ async fn a_dispatcher_places_a_report_by_a_suggestion_in_the_browser() {
     let app = app(Backend::Sqlite).await;
     let id = unplaced(&app, 9).await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
     browser.goto(&format!("{}/incidents/{id}", app.base)).await;
     browser.find("#map").await;
 

@@ -137,11 +137,7 @@ async fn the_incident_map_draws_the_zone_without_tiles() {
     app.text("+13235550199", "ICE raid at 34.0617, -118.2912").await;
     let id = app.latest_incident_id().await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
     browser.resize(390, 844).await;
     browser.goto(&format!("{}/incidents/{id}", app.base)).await;
     browser

@@ -19,11 +19,7 @@ async fn a_dispatcher_on_duty_sees_and_is_paged_for_what_waits_for_a_person() {
         .expect("account added");
     let browser = Browser::start().await;
     browser.resize(390, 844).await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
 
     // No phone yet: the header offers her paging settings, where she gives her number. A
     // mistake is named; the number is never shown back whole.

@@ -152,11 +152,7 @@ async fn local_times_and_place_facts_in_the_browser() {
         .expect("account added");
 
     let browser = crate::webdriver::Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
 
     browser.goto(&format!("{}/volunteers/{ann}", app.base)).await;
     let paused = browser.text("#paused-by").await;

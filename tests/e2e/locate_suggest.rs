@@ -173,11 +173,7 @@ async fn a_corner_is_found_letter_by_letter_in_the_browser() {
     let app = app(Backend::Sqlite).await;
     let id = unplaced(&app).await;
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "maria").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "maria", PASSWORD).await;
     browser.resize(390, 844).await;
     browser.goto(&format!("{}/incidents/{id}", app.base)).await;
     browser.find("#map").await;

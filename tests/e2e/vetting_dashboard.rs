@@ -303,11 +303,7 @@ async fn an_admin_approves_a_joiner_from_the_pending_list_and_a_dispatcher_sees_
         .as_i64()
         .expect("id");
     let browser = Browser::start().await;
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_in("#username", "ada").await;
-    browser.type_in("#password", PASSWORD).await;
-    browser.click("button[type=submit]").await;
-    browser.find("#queue").await;
+    browser.log_in(&app.base, "ada", PASSWORD).await;
 
     browser.goto(&format!("{}/volunteers", app.base)).await;
     let waiting = browser.text(&format!("#waiting-{joiner}")).await;

@@ -114,6 +114,15 @@ impl Browser {
             .await;
     }
 
+    /// Logs in on the dashboard at `base` and waits for the queue.
+    pub async fn log_in(&self, base: &str, name: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.type_in("#username", name).await;
+        self.type_in("#password", password).await;
+        self.click("button[type=submit]").await;
+        self.find("#queue").await;
+    }
+
     pub async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
