@@ -27,6 +27,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
         Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
+        Command::Demo {
+            port,
+            speed,
+            no_script,
+        } => {
+            tocsin::demo::run(tocsin::demo::Options {
+                port,
+                speed,
+                no_script,
+            })
+            .await
+        }
     }
 }
 

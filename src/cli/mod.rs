@@ -1,5 +1,5 @@
 //! The command line: `tocsin [--config FILE] serve | migrate | volunteer add|list|remove |
-//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
+//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|... | demo`.
 
 pub mod backup;
 pub mod migrate_data;
@@ -62,6 +62,19 @@ pub enum Command {
         /// The PostgreSQL database to fill: postgres://user:password@host/db
         #[arg(long)]
         to: String,
+    },
+    /// Try tocsin with nothing installed: a throwaway database, fake Twilio and Signal in this
+    /// process, 200 simulated volunteers and a scripted night on a loop (until Ctrl-C).
+    Demo {
+        /// The dashboard's port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Plays the script this many times faster (2: twice as fast).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Only set up; play no script (text the hotline yourself at /demo/phones).
+        #[arg(long)]
+        no_script: bool,
     },
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]

@@ -10,6 +10,7 @@ mod at_rest;
 mod binary;
 mod binary_backup;
 mod binary_cli;
+mod binary_demo;
 mod binary_lifecycle;
 mod binary_logins;
 mod binary_migrate_data;
