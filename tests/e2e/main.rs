@@ -11,6 +11,7 @@ mod binary;
 mod binary_backup;
 mod binary_cli;
 mod binary_demo;
+mod binary_demo_phones;
 mod binary_lifecycle;
 mod binary_logins;
 mod binary_migrate_data;
