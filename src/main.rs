@@ -8,6 +8,20 @@ use tocsin::config::Settings;
 async fn main() -> anyhow::Result<()> {
     tocsin::telemetry::init();
     let cli = Cli::parse();
+    if let Command::Demo {
+        port,
+        speed,
+        no_script,
+    } = cli.command
+    {
+        // Before any configuration is read: a demo never touches a real database or provider.
+        return tocsin::demo::run(tocsin::demo::Options {
+            port,
+            speed,
+            no_script,
+        })
+        .await;
+    }
     let mut settings = Settings::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
         settings.in_data_dir(dir);
@@ -27,18 +41,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
         Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
-        Command::Demo {
-            port,
-            speed,
-            no_script,
-        } => {
-            tocsin::demo::run(tocsin::demo::Options {
-                port,
-                speed,
-                no_script,
-            })
-            .await
-        }
+        Command::Demo { .. } => Ok(()), // run above, before the configuration
     }
 }
 

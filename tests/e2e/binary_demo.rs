@@ -1,7 +1,7 @@
 //! `tocsin demo` through the real binary, with nothing set in the environment: it prints the
 //! dashboard, a login and an API token; its scripted night reaches an all-clear within a
-//! minute, seen through the API with the printed token; the printed login works; and its logs
-//! hold no number and no message text.
+//! minute, seen through the API with the printed token; the printed login works; its logs
+//! hold no number and no message text; and it reads no configuration.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -48,6 +48,9 @@ pub(crate) fn start_demo(args: &[&str], within: Duration) -> Demo {
         .current_dir(dir.path())
         .env_clear()
         .env("TMPDIR", dir.path())
+        // Ignored: the demo reads no configuration (else it would fail on both).
+        .env("TOCSIN_CONFIG", dir.path().join("missing.toml"))
+        .env("TOCSIN_DATABASE__URL", "postgres://tocsin@127.0.0.1:1/none")
         .args(["demo", "--port", &port])
         .args(args)
         .stdout(Stdio::piped())
