@@ -109,10 +109,16 @@ fn settings(
     s.dispatch.merge_any_kind = true;
     // The script asks the same verifiers night after night.
     s.dispatch.max_checks_per_verifier_per_hour = 10_000;
-    let scaled = |secs: f64| ((secs / speed).round() as u64).max(5);
-    s.dispatch.escalate_after_s = scaled(90.0);
-    s.dispatch.verifier_timeout_s = scaled(120.0);
+    // More than the first wave gives: escalation widens the alert in the script's night.
+    s.dispatch.wanted = 15;
+    s.dispatch.escalate_after_s = escalate_after_s(speed);
+    s.dispatch.verifier_timeout_s = ((120.0 / speed).round() as u64).max(5);
     s
+}
+
+/// A minute and a half at speed 1; at least 5 s.
+fn escalate_after_s(speed: f64) -> u64 {
+    ((90.0 / speed).round() as u64).max(5)
 }
 
 /// Runs the demo until Ctrl-C (or SIGTERM).
@@ -172,6 +178,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
             token: token.clone(),
             phones: phones.clone(),
             speed: opts.speed,
+            escalate_after: Duration::from_secs(escalate_after_s(opts.speed)),
         }))
     });
     shutdown_signal().await;

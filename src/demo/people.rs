@@ -91,7 +91,7 @@ pub fn generate(centres: &[(f64, f64)]) -> Vec<(Person, Area)> {
             let area = Area::Circle {
                 lat: lat + rng.gen_range(-0.008..0.008),
                 lon: lon + rng.gen_range(-0.009..0.009),
-                radius_m: rng.gen_range(700.0..1600.0),
+                radius_m: rng.gen_range(300.0..900.0),
             };
             let person = Person {
                 name: format!("{first} {initial}."),

@@ -19,6 +19,8 @@ pub struct Script {
     pub token: String,
     pub phones: Arc<Phones>,
     pub speed: f64,
+    /// `dispatch.escalate_after_s`: how long escalation waits for enough to come.
+    pub escalate_after: Duration,
 }
 
 /// How long to wait for tocsin to act (real time, whatever the speed).
@@ -213,15 +215,21 @@ impl Script {
         }
     }
 
-    /// Everyone alerted about `id` since `start` answers, and those alerted because of a
-    /// "can't" answer too; (coming, can't).
+    /// Those alerted about `id` since `start` answer, a dozen at most each round: the first
+    /// wave, those a "can't" brought in, then those escalation brought in when too few were
+    /// coming; (coming, can't).
     async fn answers(&self, id: i64, start: Cursor) -> (usize, usize) {
         let tag = format!("#{id}");
-        let mut answered: HashSet<String> = HashSet::new();
+        // Everyone alerted so far: later messages to them (stand by, updates) are not new alerts.
+        let mut seen: HashSet<String> = HashSet::new();
         let (mut coming, mut cant) = (0, 0);
-        for _ in 0..2 {
+        for round in 0..3 {
+            let patience = match round {
+                0 => PATIENCE,
+                _ => self.escalate_after + Duration::from_secs(5),
+            };
+            let deadline = tokio::time::Instant::now() + patience;
             let mut waiting = Vec::new();
-            let deadline = tokio::time::Instant::now() + PATIENCE;
             // Until some have been alerted and no more come for a moment.
             loop {
                 let new: Vec<String> = self
@@ -229,7 +237,7 @@ impl Script {
                     .sent_since(start)
                     .into_iter()
                     .filter(|(to, body)| {
-                        body.contains(&tag) && self.phones.person(to).is_some() && !answered.contains(to)
+                        body.contains(&tag) && self.phones.person(to).is_some() && !seen.contains(to)
                     })
                     .map(|(to, _)| to)
                     .collect::<std::collections::BTreeSet<_>>()
@@ -245,7 +253,13 @@ impl Script {
             if waiting.is_empty() {
                 break;
             }
-            // A dozen answer each round: enough for the story, and quick.
+            seen.extend(waiting.iter().cloned());
+            tracing::info!(
+                incident = id,
+                round,
+                alerted = waiting.len(),
+                "volunteers alerted"
+            );
             for phone in waiting.into_iter().take(12) {
                 // Three in ten can't: the same ones every night, by their number.
                 let yes = phone.bytes().map(usize::from).sum::<usize>() % 10 >= 3;
@@ -253,7 +267,6 @@ impl Script {
                 if let Err(e) = self.phones.text(&phone, &text).await {
                     tracing::warn!(incident = id, error = %e, "a simulated answer was not taken");
                 }
-                answered.insert(phone);
                 if yes {
                     coming += 1;
                 } else {
