@@ -138,6 +138,11 @@ async fn the_demo_plays_a_night_to_the_all_clear_and_its_login_works() {
         .find(|i| i["status"] == "all_clear")
         .expect("the all-clear");
     assert_eq!(raid["reporters"], 3, "three witnesses merged into one: {raid}");
+    assert_eq!(raid["confirmed_by"], "verifier", "{raid}");
+    assert!(raid["escalation_step"].as_i64() >= Some(1), "escalated: {raid}");
+    let counts = &raid["counts"];
+    assert!(counts["coming"].as_i64() >= Some(5), "volunteers came: {raid}");
+    assert!(counts["cant"].as_i64() >= Some(1), "some could not: {raid}");
     assert!(
         incidents.iter().any(|i| i["status"] == "not_found"),
         "the rumour was checked and found to be nothing: {seen}"
