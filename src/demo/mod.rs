@@ -172,6 +172,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     out.flush()?;
     drop(out);
 
+    tracing::info!(panel = %format!("{base}/demo/phones"), "demo ready: every simulated phone is on the panel");
     let script = (!opts.no_script).then(|| {
         tokio::spawn(script::run(script::Script {
             base: base.clone(),
