@@ -72,6 +72,15 @@ impl Running {
 
     /// The same on a listener bound beforehand (tests bind port 0 to learn the public URL).
     pub async fn start_on(settings: Settings, listener: tokio::net::TcpListener) -> anyhow::Result<Running> {
+        Running::start_on_with(settings, listener, |_| axum::Router::new()).await
+    }
+
+    /// The same with more routes beside tocsin's own (the demo's phones panel).
+    pub async fn start_on_with(
+        settings: Settings,
+        listener: tokio::net::TcpListener,
+        extra: impl FnOnce(Shared) -> axum::Router,
+    ) -> anyhow::Result<Running> {
         let core = Core::open(settings).await?;
         let database = crate::store::existing::shown(&core.settings.database.url);
         tracing::info!(%database, "database opened");
@@ -143,7 +152,7 @@ impl Running {
             );
         }
 
-        let app = crate::web::router(core.clone(), shutdown.clone());
+        let app = crate::web::router(core.clone(), shutdown.clone()).merge(extra(core.clone()));
         let mut http_shutdown = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             // The peer address counts failed dashboard logins per address.

@@ -12,6 +12,20 @@ async fn main() -> anyhow::Result<()> {
         // Loads the configuration itself: a bad one is its first failed item, not an abort.
         std::process::exit(tocsin::cli::check::run(cli.config.as_deref(), cli.data_dir.as_deref()).await);
     }
+    if let Command::Demo {
+        port,
+        speed,
+        no_script,
+    } = cli.command
+    {
+        // Before any configuration is read: a demo never touches a real database or provider.
+        return tocsin::demo::run(tocsin::demo::Options {
+            port,
+            speed,
+            no_script,
+        })
+        .await;
+    }
     let mut settings = Settings::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
         settings.in_data_dir(dir);
@@ -32,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
         Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
         // Run above, before the configuration is loaded.
-        Command::Check => Ok(()),
+        Command::Check | Command::Demo { .. } => Ok(()),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The command line: `tocsin [--config FILE] serve | migrate | check | volunteer add|list|remove |
-//! user add|list|remove | token add|list|revoke | zones import|list|remove | places import|search | bench geofence|churn|...`.
+//! The command line: `tocsin [--config FILE] [--data-dir DIR] serve | migrate | check | demo |
+//! backup | migrate-data | volunteer add|list|remove | user add|list|remove | token add|list|revoke |
+//! zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
 pub mod check;
@@ -67,6 +68,19 @@ pub enum Command {
     /// Check the configuration and what it points at (database, key, Twilio, Signal): one
     /// line per item, exit status 1 when any failed. Changes and creates nothing.
     Check,
+    /// Try tocsin with nothing installed: a throwaway database, fake Twilio and Signal in this
+    /// process, 200 simulated volunteers and a scripted night on a loop (until Ctrl-C).
+    Demo {
+        /// The dashboard's port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Plays the script this many times faster (2: twice as fast).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Only set up; play no script (text the hotline yourself at /demo/phones).
+        #[arg(long)]
+        no_script: bool,
+    },
     /// Measure parts of tocsin on this machine (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
