@@ -182,7 +182,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
             escalate_after: Duration::from_secs(escalate_after_s(opts.speed)),
         }))
     });
-    shutdown_signal().await;
+    crate::app::shutdown_signal().await;
     tracing::info!("demo stopping");
     if let Some(script) = script {
         script.abort();
@@ -190,22 +190,4 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     running.stop().await;
     drop(dir);
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
