@@ -149,7 +149,7 @@ fn confirm_page(
     }
 }
 
-/// A number the form gives in `field` (a `#` allowed before it), if it is one.
+/// An incident's number as typed in a form (`12` or `#12`), if it is one.
 pub fn number_in(form_value: &str) -> Option<i64> {
     form_value
         .trim_start_matches('#')

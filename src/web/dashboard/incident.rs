@@ -326,15 +326,9 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                 Ok((form.get("action").into(), id))
             }
             "merge" => {
-                let other = form
-                    .get("other")
-                    .trim_start_matches('#')
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| {
-                        ActionError::Invalid("other", "give the number of the other incident".into())
-                    })?;
+                let other = super::confirm::number_in(form.get("other")).ok_or_else(|| {
+                    ActionError::Invalid("other", "give the number of the other incident".into())
+                })?;
                 actions::merge(core, &actor, other, id).await?;
                 Ok(("merged".into(), id))
             }
