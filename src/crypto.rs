@@ -52,6 +52,8 @@ pub enum Field {
     CheckAnswerText,
     /// A dashboard account's phone, for paging (issue 14).
     UserPhone,
+    /// A blocked sender's number, kept so that the block survives a new data key.
+    BlockedSender,
 }
 
 impl Field {
@@ -68,6 +70,7 @@ impl Field {
             Field::ConversationAreaLabel => "conversations.area_label_enc",
             Field::CheckAnswerText => "verifier_answers.text_enc",
             Field::UserPhone => "users.phone_enc",
+            Field::BlockedSender => "blocked_senders.sender_enc",
         }
     }
 
@@ -98,11 +101,7 @@ impl Vault {
         }
         let path = Path::new(&cfg.key_file);
         if path.exists() {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading crypto.key_file {}", path.display()))?;
-            let key =
-                decode_key(text.trim()).with_context(|| format!("crypto.key_file {}", path.display()))?;
-            return Ok(Vault::from_key(&key));
+            return Vault::from_file(path, "crypto.key_file");
         }
         if !may_generate {
             bail!(
@@ -111,14 +110,29 @@ impl Vault {
                 path.display()
             );
         }
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        write_private(path, B64.encode(key).as_bytes())?;
+        let vault = Vault::generate(path)?;
         let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         tracing::warn!(
             path = %shown.display(),
             "generated a new data-encryption key; back this file up apart from the database and keep it secret (off the database's volume, out of its backups): without it nothing stored can be read, with the database it reads everything"
         );
+        Ok(vault)
+    }
+
+    /// The key in the file at `path` (`what` names the setting or option, for errors).
+    pub fn from_file(path: &Path, what: &str) -> anyhow::Result<Vault> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {what} {}", path.display()))?;
+        let key = decode_key(text.trim()).with_context(|| format!("{what} {}", path.display()))?;
+        Ok(Vault::from_key(&key))
+    }
+
+    /// A new random key, written to a new file at `path` readable by its owner only; an
+    /// existing file is never overwritten.
+    pub fn generate(path: &Path) -> anyhow::Result<Vault> {
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        write_private(path, B64.encode(key).as_bytes())?;
         Ok(Vault::from_key(&key))
     }
 

@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(cmd) => tocsin::cli::tokens::run(settings, cmd).await,
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,
         Command::MigrateData { to } => tocsin::cli::migrate_data::run(settings, &to).await,
+        Command::RotateKey { new_key_file } => tocsin::cli::rotate_key::run(settings, &new_key_file).await,
         Command::Bench(cmd) => tocsin::bench::run(cmd),
         // Run above, before the configuration is loaded.
         Command::Check | Command::Demo { .. } => Ok(()),

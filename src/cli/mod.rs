@@ -1,5 +1,5 @@
 //! The command line: `tocsin [--config FILE] [--data-dir DIR] serve | migrate | check | demo |
-//! backup | migrate-data | volunteer add|list|remove | user add|list|remove | token add|list|revoke |
+//! backup | migrate-data | rotate-key | volunteer add|list|remove | user add|list|remove | token add|list|revoke |
 //! zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
@@ -8,6 +8,7 @@ pub mod migrate_data;
 pub mod open;
 pub mod osm;
 pub mod places;
+pub mod rotate_key;
 pub mod tokens;
 pub mod users;
 pub mod volunteers;
@@ -64,6 +65,13 @@ pub enum Command {
         /// The PostgreSQL database to fill: postgres://user:password@host/db
         #[arg(long)]
         to: String,
+    },
+    /// Seal everything again under a new data key, and hash every lookup again (stop tocsin
+    /// first; back up first). The new key is read from the file, or made there when missing.
+    RotateKey {
+        /// The new key: a file holding 32 random bytes in base64; made (private) when missing.
+        #[arg(long)]
+        new_key_file: PathBuf,
     },
     /// Check the configuration and what it points at (database, key, Twilio, Signal): one
     /// line per item, exit status 1 when any failed. Changes and creates nothing.

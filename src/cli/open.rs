@@ -19,6 +19,16 @@ pub async fn creating(settings: Settings) -> anyhow::Result<Shared> {
 
 /// Opens a database tocsin has made already, with its key; refuses to make a new one.
 pub async fn existing(settings: Settings) -> anyhow::Result<Shared> {
+    there(&settings).await?;
+    let shown = existing::shown(&settings.database.url);
+    let core = Core::open(settings).await?;
+    eprintln!("tocsin: database {shown}");
+    Ok(core)
+}
+
+/// Fails, saying what it looked for and how to point at the right one, unless the database is
+/// tocsin's and its key file is there.
+pub async fn there(settings: &Settings) -> anyhow::Result<()> {
     let url = &settings.database.url;
     let shown = existing::shown(url);
     let key = match &settings.crypto.key {
@@ -43,9 +53,7 @@ pub async fn existing(settings: Settings) -> anyhow::Result<Shared> {
              TOCSIN_DATABASE__URL and TOCSIN_CRYPTO__KEY_FILE. To start a new one, run `tocsin migrate` (or `tocsin serve`)."
         );
     }
-    let core = Core::open(settings).await?;
-    eprintln!("tocsin: database {shown}");
-    Ok(core)
+    Ok(())
 }
 
 /// A path as the operator can find it: absolute when the folder resolves.

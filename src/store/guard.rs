@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::{now_ms, Result, Store, StoreError};
+use crate::crypto::Field;
 
 #[derive(Debug, Clone)]
 pub struct Blocked {
@@ -67,19 +68,22 @@ impl Store {
     }
 
     /// Blocks whoever sent this report. None when the report has no known sender (entered
-    /// through the API, or its number was erased after the retention period).
+    /// through the API, or its number was erased after the retention period). The number is
+    /// kept sealed with the block, so that the block outlives the report's retention and a new
+    /// data key (`tocsin rotate-key` hashes it again).
     pub async fn block_sender_of(&self, report_id: i64, reason: &str) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT reporter_hash FROM reports WHERE id = $1")
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT reporter_hash, reporter_enc FROM reports WHERE id = $1")
             .bind(report_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *tx)
             .await?;
-        let Some(hash) = row
-            .map(|r| r.try_get::<Option<String>, _>("reporter_hash"))
-            .transpose()?
-            .flatten()
-        else {
+        let Some(row) = row else { return Ok(None) };
+        let Some(hash) = row.try_get::<Option<String>, _>("reporter_hash")? else {
             return Ok(None);
         };
+        let sender = row
+            .try_get::<Option<Vec<u8>>, _>("reporter_enc")?
+            .and_then(|sealed| self.vault().open(Field::ReportReporter, report_id, &sealed).ok());
         let row = sqlx::query(
             "INSERT INTO blocked_senders (sender_hash, report_id, reason, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sender_hash) DO UPDATE SET reason = excluded.reason RETURNING id",
@@ -88,9 +92,18 @@ impl Store {
         .bind(report_id)
         .bind(reason)
         .bind(now_ms())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(Some(row.try_get("id")?))
+        let id: i64 = row.try_get("id")?;
+        if let Some(sender) = sender {
+            sqlx::query("UPDATE blocked_senders SET sender_enc = $2 WHERE id = $1")
+                .bind(id)
+                .bind(self.seal(Field::BlockedSender, id, &sender))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
     pub async fn unblock(&self, id: i64) -> Result<bool> {

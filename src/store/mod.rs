@@ -39,6 +39,7 @@ pub mod followups;
 pub mod guard;
 pub mod inbound;
 pub mod incidents;
+mod instance;
 pub mod lifecycle;
 pub mod merge;
 pub mod meta;
@@ -52,6 +53,7 @@ pub mod places;
 pub mod receipts;
 pub mod reports;
 pub mod responding;
+pub mod rotate;
 pub mod rough;
 pub mod rounds;
 pub mod tokens;
@@ -100,13 +102,30 @@ pub struct Store {
     opened_areas: Arc<Mutex<HashMap<i64, (Vec<u8>, String)>>>,
     /// SQLite's group commit (`durable`); None on PostgreSQL and in memory.
     wal: Option<Arc<durable::WalSync>>,
+    /// This process's hold on the database (`instance`), for as long as any clone lives.
+    _lease: Option<Arc<instance::Lease>>,
 }
 
 impl Store {
     /// Connects (creating a SQLite file private to its owner), applies the migrations, checks
     /// the data key against the database, and seals what an older version stored in clear.
     pub async fn open(database: &Database, crypto: &Crypto) -> anyhow::Result<Store> {
+        Store::open_leased(database, crypto, false).await
+    }
+
+    /// The same, refused while any other tocsin process has the database open; none can open
+    /// it while this store lives (`tocsin rotate-key`).
+    pub async fn open_alone(database: &Database, crypto: &Crypto) -> anyhow::Result<Store> {
+        Store::open_leased(database, crypto, true).await
+    }
+
+    async fn open_leased(database: &Database, crypto: &Crypto, alone: bool) -> anyhow::Result<Store> {
         let (pool, backend) = connect(&database.url, database.max_connections).await?;
+        let lease = if alone {
+            instance::Lease::exclusive(&pool, backend, &database.url).await?
+        } else {
+            instance::Lease::shared(&pool, backend, &database.url).await?
+        };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
@@ -119,6 +138,7 @@ impl Store {
             vault,
             opened_areas: Arc::default(),
             wal: None,
+            _lease: Some(Arc::new(lease)),
         };
         if backend == Backend::Sqlite {
             files::warn_if_key_beside(&database.url, crypto);
@@ -142,6 +162,7 @@ impl Store {
             vault: Vault::from_key(&[9u8; 32]),
             opened_areas: Arc::default(),
             wal: None,
+            _lease: None,
         }
     }
 

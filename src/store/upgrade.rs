@@ -20,7 +20,7 @@ use crate::crypto::{Field, Vault};
 
 /// The migration that adds the sealed columns; the next one drops the plaintext ones.
 const SEALED_COLUMNS: i64 = 10;
-const KEY_CHECK: &str = "key_check";
+pub(super) const KEY_CHECK: &str = "key_check";
 /// Set once every value is sealed bound to its row.
 const SEALED: &str = "sealed_at_rest";
 /// Rows read at a time while sealing a large table.
@@ -57,7 +57,13 @@ pub(super) async fn open(
             rows = sealed,
             "sealed what an older version stored in clear; vacuuming the old copies away"
         );
-        vacuum(pool, backend).await.context("vacuuming after sealing")?;
+        vacuum(
+            pool,
+            backend,
+            &["volunteers", "reports", "conversations", "inbound_messages"],
+        )
+        .await
+        .context("vacuuming after sealing")?;
     }
     Ok(vault)
 }
@@ -82,7 +88,8 @@ async fn check_key(pool: &AnyPool, crypto: &Crypto) -> anyhow::Result<Vault> {
     if stored != check {
         bail!(
             "crypto.key (or the key file {}) is not the key this database was encrypted with; \
-             refusing to start rather than lose every stored number",
+             refusing to start rather than lose every stored number (after `tocsin rotate-key`, point \
+             crypto.key_file at the new key)",
             crypto.key_file
         );
     }
@@ -235,15 +242,16 @@ fn reseal(vault: &Vault, field: Field, id: i64, sealed: &[u8]) -> Vec<u8> {
 }
 
 /// Rewrites the files without the old copies of what was just sealed.
-async fn vacuum(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
+pub(super) async fn vacuum(pool: &AnyPool, backend: Backend, tables: &[&str]) -> anyhow::Result<()> {
     match backend {
         Backend::Sqlite => {
             pool.execute("VACUUM").await?;
             pool.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
         }
         Backend::Postgres => {
-            // FULL: a new file for each table; once, at the upgrade, the lock is affordable.
-            for table in ["volunteers", "reports", "conversations", "inbound_messages"] {
+            // FULL: a new file for each table; once, at an upgrade or a new key, the lock is
+            // affordable.
+            for table in tables {
                 pool.execute(format!("VACUUM FULL {table}").as_str()).await?;
             }
         }

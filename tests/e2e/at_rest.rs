@@ -191,7 +191,13 @@ async fn the_database_its_wal_and_the_key_file_are_private_to_their_owner() {
     seen.sort();
     assert_eq!(
         seen,
-        ["tocsin.db", "tocsin.db-shm", "tocsin.db-wal", "tocsin.key"],
+        [
+            "tocsin.db",
+            "tocsin.db-shm",
+            "tocsin.db-wal",
+            "tocsin.db.lock",
+            "tocsin.key"
+        ],
         "every file was looked at"
     );
     app.stop().await;

@@ -23,6 +23,7 @@ mod binary_people;
 mod binary_places;
 mod binary_responding;
 mod binary_roles;
+mod binary_rotate_key;
 mod binary_rough;
 mod binary_run;
 mod binary_tokens;
