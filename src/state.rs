@@ -44,8 +44,11 @@ pub struct Core {
     pub nominatim: Option<crate::geocode::Nominatim>,
     /// The zone and place tables' versions, and the last volunteer change, the index holds
     /// (see `refresh_index`). Held through a refresh, so that refreshes apply in order.
-    index_version: tokio::sync::Mutex<Option<([(i64, i64); 2], i64)>>,
+    index_version: tokio::sync::Mutex<Option<IndexVersion>>,
 }
+
+/// The zone and place tables' (rows, latest change), and the last volunteer change.
+type IndexVersion = ([(i64, i64); 2], i64);
 
 pub type Shared = Arc<Core>;
 

@@ -97,7 +97,7 @@ pub fn generate(centres: &[(f64, f64)]) -> Vec<(Person, Area)> {
                 name: format!("{first} {initial}."),
                 phone: phone_of(i),
                 language: code,
-                verifier: (i / centres.len().max(1)) % 10 == 0,
+                verifier: (i / centres.len().max(1)).is_multiple_of(10),
                 signal: rng.gen_bool(0.2),
             };
             (person, area)

@@ -88,6 +88,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// What a value that cannot be opened (corrupted, or moved from another row) reads as.
 pub const UNREADABLE: &str = "(unreadable)";
 
+/// By volunteer: the sealed home area last opened, and what it opened to.
+type OpenedAreas = HashMap<i64, (Vec<u8>, String)>;
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -99,7 +102,7 @@ pub struct Store {
     /// Home areas opened for the geofence index, by volunteer, with the sealed value each came
     /// from: a rebuild opens only what changed since the last one (a fresh nonce per write
     /// makes a changed area a different sealed value).
-    opened_areas: Arc<Mutex<HashMap<i64, (Vec<u8>, String)>>>,
+    opened_areas: Arc<Mutex<OpenedAreas>>,
     /// SQLite's group commit (`durable`); None on PostgreSQL and in memory.
     wal: Option<Arc<durable::WalSync>>,
     /// This process's hold on the database (`instance`), for as long as any clone lives.

@@ -145,11 +145,9 @@ impl Shapes {
     /// Room for `slots` more slots and a quarter more polygon coordinates, so that inserts
     /// between repacks never reallocate (a copy of every vector, tens of ms at 1M areas).
     pub fn reserve(&mut self, slots: usize) {
-        (
-            self.hot.reserve(slots),
-            self.cold.reserve(slots),
-            self.next.reserve(slots),
-        );
+        self.hot.reserve(slots);
+        self.cold.reserve(slots);
+        self.next.reserve(slots);
         self.rings.reserve(self.rings.len() / 4 + slots);
         self.coords.reserve(self.coords.len() / 4 + slots);
     }

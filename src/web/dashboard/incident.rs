@@ -142,7 +142,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
                 name: r.name.clone(),
                 // Masked for admins too: this list is re-read on every change (a whole number
                 // is on the volunteer's own page, audited).
-                phone: view::masked(&phone),
+                phone: view::masked(phone),
                 language: r.language.clone(),
                 delivery: r.status.clone(),
                 answer,

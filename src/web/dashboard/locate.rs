@@ -230,7 +230,9 @@ pub async fn submit(State(dash): State<Dash>, Path(id): Path<String>, form: Sign
     }
 }
 
-/// Why it was not placed, as the page says it (or the error page).
+/// Why it was not placed, as the page says it (or the error page). The error is the page
+/// itself, returned once per request: boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
 fn refused(e: ActionError) -> Result<(Option<Notice>, StatusCode), Response> {
     match e {
         ActionError::NotFound => Err(view::not_found("incident")),
