@@ -13,12 +13,14 @@ mod data_dir;
 mod dispatch;
 mod geocode;
 mod metrics;
+mod mobilisations;
 mod oncall;
 mod values;
 
 pub use dispatch::{AutoVerify, Dispatch};
 pub use geocode::Geocode;
 pub use metrics::Metrics;
+pub use mobilisations::Mobilisations;
 pub use oncall::Oncall;
 
 use values::{env_layer, one_or_many};
@@ -44,6 +46,8 @@ pub struct Settings {
     pub geocode: Geocode,
     #[serde(default)]
     pub metrics: Metrics,
+    #[serde(default)]
+    pub mobilisations: Mobilisations,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +243,7 @@ impl Settings {
         }
         self.geocode.validate()?;
         self.metrics.validate()?;
+        self.mobilisations.validate()?;
         for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }

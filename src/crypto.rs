@@ -54,6 +54,9 @@ pub enum Field {
     UserPhone,
     /// A blocked sender's number, kept so that the block survives a new data key.
     BlockedSender,
+    /// A planned mobilisation's place (JSON: typed, point, label) and public text (issue 18).
+    MobilisationPlace,
+    MobilisationText,
 }
 
 impl Field {
@@ -71,6 +74,8 @@ impl Field {
             Field::CheckAnswerText => "verifier_answers.text_enc",
             Field::UserPhone => "users.phone_enc",
             Field::BlockedSender => "blocked_senders.sender_enc",
+            Field::MobilisationPlace => "mobilisations.place_enc",
+            Field::MobilisationText => "mobilisations.text_enc",
         }
     }
 

@@ -18,6 +18,8 @@ pub mod geocode;
 pub mod i18n;
 pub mod intake;
 pub mod login;
+pub mod lookup;
+pub mod mobilisations;
 pub mod oncall;
 pub mod outbox;
 pub mod roster;

@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Volunteer(cmd) => tocsin::cli::volunteers::run(settings, cmd).await,
         Command::Zones(cmd) => tocsin::cli::zones::run(settings, cmd).await,
         Command::Places(cmd) => tocsin::cli::places::run(settings, cmd).await,
+        Command::Mobilisations(cmd) => tocsin::cli::mobilisations::run(settings, cmd).await,
         Command::User(cmd) => tocsin::cli::users::run(settings, cmd).await,
         Command::Token(cmd) => tocsin::cli::tokens::run(settings, cmd).await,
         Command::Backup { file } => tocsin::cli::backup::run(settings, &file).await,

@@ -1,10 +1,11 @@
 //! The command line: `tocsin [--config FILE] [--data-dir DIR] serve | migrate | check | demo |
-//! backup | migrate-data | rotate-key | volunteer add|list|remove | user add|list|remove | token add|list|revoke |
+//! backup | migrate-data | rotate-key | mobilisations import|list|cancel | volunteer add|list|remove | user add|list|remove | token add|list|revoke |
 //! zones import|list|remove | places import|search | bench geofence|churn|...`.
 
 pub mod backup;
 pub mod check;
 pub mod migrate_data;
+pub mod mobilisations;
 pub mod open;
 pub mod osm;
 pub mod places;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Streets, addresses and named places from an OpenStreetMap extract, to place reports.
     #[command(subcommand)]
     Places(PlacesCommand),
+    /// Planned mobilisations: eviction defences, hearings, lockouts, actions.
+    #[command(subcommand)]
+    Mobilisations(MobilisationsCommand),
     /// Manage dashboard accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -103,6 +107,28 @@ pub enum ZonesCommand {
     List,
     /// Remove a zone by name.
     Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MobilisationsCommand {
+    /// Import a hearing list (CSV with a header: date, time, place, kind, text; optionally
+    /// case, wanted, radius_m), dates and times on the network's clock. Every row is checked
+    /// first: nothing is imported if any is wrong. A case's hearing at the same time is added
+    /// once, however often the list is imported.
+    Import {
+        file: PathBuf,
+        /// People wanted, for rows without `wanted`.
+        #[arg(long, default_value_t = 10)]
+        wanted: i64,
+        /// Invite volunteers whose home areas meet this circle around the place, for rows
+        /// without `radius_m`.
+        #[arg(long, default_value_t = 1500)]
+        radius_m: u32,
+    },
+    /// List mobilisations from yesterday on, soonest first.
+    List,
+    /// Cancel one.
+    Cancel { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]

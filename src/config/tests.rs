@@ -213,3 +213,28 @@ fn metrics_bind_is_unset_by_default_and_must_be_an_address() {
         assert!(e.contains("metrics.bind"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn mobilisation_kinds_and_reminders_come_from_the_environment() {
+    let s = load_with(&[
+        ("TOCSIN_MOBILISATIONS__KINDS", "march, picket"),
+        ("TOCSIN_MOBILISATIONS__REMINDERS_S", "3600,600"),
+        ("TOCSIN_MOBILISATIONS__WIDEN_BEFORE_S", "7200"),
+    ])
+    .unwrap();
+    assert_eq!(s.mobilisations.kinds, ["march", "picket"]);
+    assert_eq!(s.mobilisations.reminders_s, [3600, 600]);
+    assert_eq!(s.mobilisations.widen_before_s, 7200);
+    assert_eq!(Settings::defaults().mobilisations.reminders_s, [86400, 7200]);
+    for (key, value) in [
+        ("TOCSIN_MOBILISATIONS__KINDS", "Court Date"),
+        ("TOCSIN_MOBILISATIONS__REMINDERS_S", "soon"),
+        ("TOCSIN_MOBILISATIONS__REMINDERS_S", "0"),
+    ] {
+        let e = load_with(&[(key, value)]).unwrap_err().to_string();
+        assert!(
+            e.contains("mobilisations") || e.contains("reminders_s") || e.contains("kinds"),
+            "{key}={value}: {e}"
+        );
+    }
+}

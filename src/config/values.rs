@@ -86,3 +86,17 @@ pub(super) fn env_layer(vars: impl Iterator<Item = (String, String)>) -> serde_j
     }
     serde_json::Value::Object(root)
 }
+
+/// Whole numbers (seconds) as a list, or one text of comma-separated numbers.
+pub(super) fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    numbers(d)?
+        .into_iter()
+        .map(|n| {
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                Ok(n as i64)
+            } else {
+                Err(serde::de::Error::custom(format!("{n} is not a whole number")))
+            }
+        })
+        .collect()
+}

@@ -93,6 +93,13 @@ named!(super::AttemptOutcome {
     Failed => "failed",
     FailedOver => "failed_over",
 });
+named!(super::MobilisationStatus {
+    Planned => "planned",
+    Live => "live",
+    Ended => "ended",
+    Cancelled => "cancelled",
+});
+named!(super::Disclose { Yes => "yes", All => "all" });
 named!(super::Reach { Sms => "sms", Signal => "signal", Both => "both" });
 
 named!(super::AlertPurpose {

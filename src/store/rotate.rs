@@ -5,7 +5,8 @@
 //!
 //! A keyed hash whose value tocsin does not keep cannot follow: JOIN conversations in progress
 //! (keyed by the sender's hash alone) end, and so do the Signal message ids kept against
-//! redelivery. Blocks keep their sender sealed (`blocked_senders.sender_enc`); one from before
+//! redelivery; what makes two mobilisations the same (`same_hash`: a case number kept only as a
+//! keyed hash) is forgotten, so a hearing list imported again after adds them again. Blocks keep their sender sealed (`blocked_senders.sender_enc`); one from before
 //! that, whose report was erased since, is lifted, and said so.
 //!
 //! The store must be opened with `Store::open_alone`: a process still holding the old key would
@@ -38,6 +39,10 @@ pub const CARRIED: &[&str] = &[
     "blocked_senders.sender_enc",
     "blocked_senders.sender_hash",
     "followups.sender_hash",
+    "mobilisations.place_enc",
+    "mobilisations.text_enc",
+    // Forgotten rather than carried (module comment).
+    "mobilisations.same_hash",
     // Ended rather than carried (module comment).
     "conversations.sender_hash",
     "conversations.area_enc",
@@ -141,6 +146,7 @@ impl Store {
         users(&mut tx, &mut k).await?;
         reports(&mut tx, &mut k).await?;
         answers(&mut tx, &mut k).await?;
+        mobilisations(&mut tx, &mut k).await?;
         k.done.conversations_ended = sqlx::query("DELETE FROM conversations")
             .execute(&mut *tx)
             .await?
@@ -180,6 +186,7 @@ impl Store {
                 "followups",
                 "conversations",
                 "inbound_messages",
+                "mobilisations",
                 "meta",
             ],
         )
@@ -387,6 +394,28 @@ async fn answers(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyho
                 .await?;
         }
     }
+}
+
+async fn mobilisations(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyhow::Result<()> {
+    let rows = sqlx::query("SELECT id, place_enc, text_enc FROM mobilisations ORDER BY id")
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let (place, _) = k.reseal(
+            Field::MobilisationPlace,
+            id,
+            &r.try_get::<Vec<u8>, _>("place_enc")?,
+        );
+        let (text, _) = k.reseal(Field::MobilisationText, id, &r.try_get::<Vec<u8>, _>("text_enc")?);
+        sqlx::query("UPDATE mobilisations SET place_enc = $2, text_enc = $3, same_hash = NULL WHERE id = $1")
+            .bind(id)
+            .bind(place)
+            .bind(text)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! on each backend.
 
 use tocsin::domain::{
-    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, IncidentStatus, NeedsPerson,
-    PageStatus, Reach,
+    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, Disclose, IncidentStatus,
+    MobilisationStatus, NeedsPerson, PageStatus, Reach,
 };
 use tocsin::store::Store;
 
@@ -34,6 +34,8 @@ pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
     ("incidents", "needs_person", NeedsPerson::NAMES),
     ("pages", "status", PageStatus::NAMES),
     ("pages", "channel", Channel::NAMES),
+    ("mobilisations", "status", MobilisationStatus::NAMES),
+    ("mobilisations", "disclose", Disclose::NAMES),
 ];
 
 enum V {
@@ -147,6 +149,22 @@ const ROWS: &[(&str, &[(&str, V)])] = &[
             ("channel", T("sms")),
             ("status", T("queued")),
             ("next_attempt_at", I(0)),
+            ("created_at", I(0)),
+            ("updated_at", I(0)),
+        ],
+    ),
+    (
+        "mobilisations",
+        &[
+            ("kind", T("eviction")),
+            ("status", T("planned")),
+            ("starts_at", I(0)),
+            ("place_enc", B),
+            ("text_enc", B),
+            ("wanted", I(1)),
+            ("audience", T("{}")),
+            ("disclose", T("yes")),
+            ("created_by", T("cli")),
             ("created_at", I(0)),
             ("updated_at", I(0)),
         ],

@@ -23,9 +23,10 @@ pub async fn authenticate(State(core): State<Shared>, mut request: Request, next
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("")
-        .trim();
-    match tokens::caller(&core, bearer).await {
+        .map(|v| v.trim().to_string())
+        .or_else(|| calendar_token(&request))
+        .unwrap_or_default();
+    match tokens::caller(&core, &bearer).await {
         Ok(Some(caller)) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
@@ -33,6 +34,18 @@ pub async fn authenticate(State(core): State<Shared>, mut request: Request, next
         Ok(None) => ApiError::unauthorized().into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
+}
+
+/// `?token=` on a calendar feed (`*.ics`) only: calendar apps cannot send a header. Anywhere
+/// else a token in a URL would end up in browser histories and proxies' logs. (tocsin's own
+/// request log has the path only.)
+fn calendar_token(request: &Request) -> Option<String> {
+    if !request.uri().path().ends_with(".ics") {
+        return None;
+    }
+    form_urlencoded::parse(request.uri().query()?.as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
 }
 
 /// For `middleware::from_fn_with_state(Scope::X, require)`.

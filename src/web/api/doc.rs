@@ -153,3 +153,21 @@ pub struct NewToken {
     /// read, dispatch or admin
     scope: String,
 }
+
+/// `POST /mobilisations`: `starts_at` on the network's clock (`2026-12-10T07:30`) or RFC 3339;
+/// `audience` one of `{"radius_m": N}`, `{"zones": [...]}`, `{"role": "..."}`,
+/// `{"volunteers": [ids]}`; `case` is kept only as a keyed hash.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewMobilisation {
+    kind: String,
+    starts_at: String,
+    place: String,
+    text: String,
+    wanted: i64,
+    audience: serde_json::Value,
+    disclose: Option<String>,
+    reminders_s: Option<Vec<i64>>,
+    widen_before_s: Option<i64>,
+    case: Option<String>,
+}

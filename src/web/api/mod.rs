@@ -8,6 +8,7 @@ pub(super) mod auth;
 mod body;
 mod doc;
 mod incidents;
+mod mobilisations;
 pub(crate) mod places;
 mod reports;
 mod tokens;
@@ -32,6 +33,7 @@ pub fn router(core: Shared) -> Router<Shared> {
         .routes(routes!(status))
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::show))
+        .routes(routes!(mobilisations::calendar))
         .route_layer(middleware::from_fn_with_state(Scope::Read, auth::require));
     // The dispatcher's work: incident actions, reports, the blocklist; volunteers and zones
     // to read (numbers masked).
@@ -55,6 +57,9 @@ pub fn router(core: Shared) -> Router<Shared> {
         .routes(routes!(volunteers::show))
         .routes(routes!(zones::list))
         .routes(routes!(places::search))
+        .routes(routes!(mobilisations::create, mobilisations::list))
+        .routes(routes!(mobilisations::show))
+        .routes(routes!(mobilisations::cancel))
         .route_layer(middleware::from_fn_with_state(Scope::Dispatch, auth::require));
     // The roster, trust and roles, zones, tokens and the audit log. Whole phone numbers too,
     // but those are decided in the handler (`Caller::sees_whole_numbers`).

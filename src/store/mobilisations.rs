@@ -1,0 +1,158 @@
+//! Planned mobilisations (issue 18). The place and the public text are sealed bound to the row
+//! (`Field::MobilisationPlace`, `Field::MobilisationText`). `same_hash`, a keyed hash of the
+//! case number (or of kind and place), is unique with the start time: a hearing list imported
+//! twice adds each hearing once, and the case number is kept nowhere.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::vocab::decode;
+use super::{now_ms, Result, Store};
+use crate::crypto::Field;
+use crate::domain::mobilisation::Place;
+use crate::domain::{Audience, Disclose, MobilisationStatus};
+
+pub struct NewMobilisation<'a> {
+    pub kind: &'a str,
+    pub starts_at: i64,
+    pub place: &'a Place,
+    pub zone: Option<&'a str>,
+    pub text: &'a str,
+    pub wanted: i64,
+    pub audience: &'a Audience,
+    pub disclose: Disclose,
+    pub reminders_s: Option<&'a [i64]>,
+    pub widen_before_s: Option<i64>,
+    pub same_hash: Option<String>,
+    pub created_by: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct MobilisationRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: MobilisationStatus,
+    pub starts_at: i64,
+    /// None when the sealed place does not open (wrong key, or moved from another row).
+    pub place: Option<Place>,
+    pub zone: Option<String>,
+    pub text: String,
+    pub wanted: i64,
+    /// None when the stored JSON is not an audience (written by something else).
+    pub audience: Option<Audience>,
+    pub disclose: Disclose,
+    pub reminders_s: Option<Vec<i64>>,
+    pub widen_before_s: Option<i64>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, kind, status, starts_at, place_enc, zone, text_enc, wanted, audience, disclose, \
+                       reminders_s, widen_before_s, created_by, created_at, updated_at";
+
+impl Store {
+    /// Stores it; None when the same one (`same_hash`) is planned at that time already.
+    pub async fn insert_mobilisation(&self, m: &NewMobilisation<'_>) -> Result<Option<i64>> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO mobilisations (kind, starts_at, place_enc, zone, text_enc, wanted, audience, disclose, \
+             reminders_s, widen_before_s, same_hash, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $3, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+             ON CONFLICT (same_hash, starts_at) DO NOTHING RETURNING id",
+        )
+        .bind(m.kind)
+        .bind(m.starts_at)
+        .bind(Vec::<u8>::new())
+        .bind(m.zone)
+        .bind(m.wanted)
+        .bind(serde_json::to_string(m.audience).unwrap_or_default())
+        .bind(m.disclose.as_str())
+        .bind(m.reminders_s.map(join))
+        .bind(m.widen_before_s)
+        .bind(m.same_hash.as_deref())
+        .bind(m.created_by)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get("id")?;
+        let place = serde_json::to_string(m.place).unwrap_or_default();
+        sqlx::query("UPDATE mobilisations SET place_enc = $2, text_enc = $3 WHERE id = $1")
+            .bind(id)
+            .bind(self.seal(Field::MobilisationPlace, id, &place))
+            .bind(self.seal(Field::MobilisationText, id, m.text))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    pub async fn mobilisation(&self, id: i64) -> Result<Option<MobilisationRow>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM mobilisations WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| self.mobilisation_row(&r)).transpose()
+    }
+
+    /// Those starting at or after `from`, soonest first, at most `limit`.
+    pub async fn mobilisations_from(&self, from: i64, limit: i64) -> Result<Vec<MobilisationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM mobilisations WHERE starts_at >= $1 ORDER BY starts_at, id LIMIT $2"
+        ))
+        .bind(from)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| self.mobilisation_row(r)).collect()
+    }
+
+    /// Cancels one still planned or live; false when there is none such.
+    pub async fn cancel_mobilisation(&self, id: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE mobilisations SET status = 'cancelled', updated_at = $2 \
+             WHERE id = $1 AND status IN ('planned', 'live')",
+        )
+        .bind(id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    fn mobilisation_row(&self, r: &AnyRow) -> Result<MobilisationRow> {
+        let id: i64 = r.try_get("id")?;
+        let place_enc: Vec<u8> = r.try_get("place_enc")?;
+        let place = self
+            .vault()
+            .open(Field::MobilisationPlace, id, &place_enc)
+            .ok()
+            .and_then(|p| serde_json::from_str(&p).ok());
+        let status: String = r.try_get("status")?;
+        let disclose: String = r.try_get("disclose")?;
+        let reminders: Option<String> = r.try_get("reminders_s")?;
+        Ok(MobilisationRow {
+            id,
+            kind: r.try_get("kind")?,
+            status: decode("mobilisations.status", &status, MobilisationStatus::parse)?,
+            starts_at: r.try_get("starts_at")?,
+            place,
+            zone: r.try_get("zone")?,
+            text: self.open_value(Field::MobilisationText, id, &r.try_get::<Vec<u8>, _>("text_enc")?),
+            wanted: r.try_get("wanted")?,
+            audience: serde_json::from_str(&r.try_get::<String, _>("audience")?).ok(),
+            disclose: decode("mobilisations.disclose", &disclose, Disclose::parse)?,
+            reminders_s: reminders.map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect()),
+            widen_before_s: r.try_get("widen_before_s")?,
+            created_by: r.try_get("created_by")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    }
+}
+
+fn join(offsets: &[i64]) -> String {
+    offsets.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
