@@ -59,6 +59,7 @@ mod locate_suggest;
 mod logins;
 mod metrics;
 mod mobilisations_api;
+mod mobilisations_dashboard;
 mod numbers;
 mod openapi;
 mod pace;

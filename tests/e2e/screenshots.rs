@@ -349,6 +349,38 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
         "#paused-by",
     )
     .await;
+    let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 6)).strftime("%Y-%m-%d");
+    for (kind, time, place, text) in [
+        (
+            "hearing",
+            "08:30",
+            "Vermont and 3rd",
+            "Dept 94, room 2. Wear a shirt, bring ID.",
+        ),
+        (
+            "lockout",
+            "06:00",
+            "34.0633, -118.2846",
+            "Sheriff lockout at dawn: stand at the door, film, stay calm.",
+        ),
+    ] {
+        let (status, m) = app
+            .post(
+                "/mobilisations",
+                json!({"kind": kind, "starts_at": format!("{day}T{time}"), "place": place, "text": text,
+                       "wanted": 12, "audience": {"radius_m": 1500}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{m}");
+    }
+    shoot(
+        &browser,
+        &app,
+        "mobilisations",
+        "/mobilisations",
+        "table.mobilisations",
+    )
+    .await;
     shoot(&browser, &app, "audit", "/audit", "table.audit").await;
     shoot(&browser, &app, "not-found", "/incidents/999", "main.narrow h1").await;
     assert_eq!(browser.text("h1").await, "No such incident");

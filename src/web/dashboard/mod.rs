@@ -17,6 +17,7 @@ mod incident;
 mod live;
 mod locate;
 mod login;
+mod mobilisations;
 mod queue;
 mod reports;
 mod session;
@@ -98,6 +99,10 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
             get(volunteers::edit_form).post(volunteers::act),
         )
         .route("/reports", get(reports::page).post(reports::act))
+        .route(
+            "/mobilisations",
+            get(mobilisations::page).post(mobilisations::act),
+        )
         .route("/audit", get(audit_page::page))
         .route("/assets/{*path}", get(assets::serve))
         .layer(CompressionLayer::new())

@@ -1,0 +1,197 @@
+//! `/mobilisations`: what is planned (evictions, hearings, lockouts, actions), soonest first, a
+//! form to plan one (the same checks as the API: every wrong field named, the form kept), and
+//! cancelling. The exact place is shown here, to signed-in dispatchers only.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::session::{Signed, SignedForm};
+use super::view::{self, Chrome, Notice};
+use super::Dash;
+use crate::domain::mobilisation::BUILT_IN_KINDS;
+use crate::mobilisations::{self, CreateError, Created};
+
+struct Item {
+    id: i64,
+    when: String,
+    kind: String,
+    status: String,
+    place: String,
+    zone: String,
+    text: String,
+    wanted: i64,
+    open: bool,
+}
+
+/// What the form held, given back with the reason when it was refused.
+#[derive(Default)]
+struct Form {
+    kind: String,
+    starts_at: String,
+    place: String,
+    text: String,
+    wanted: String,
+    audience: String,
+    radius_m: String,
+    zones: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/mobilisations.html")]
+struct Page {
+    chrome: Chrome,
+    notice: Option<Notice>,
+    items: Vec<Item>,
+    kinds: Vec<String>,
+    form: Form,
+    timezone: String,
+}
+
+async fn render(
+    dash: &Dash,
+    signed: &Signed,
+    notice: Option<Notice>,
+    form: Form,
+    status: StatusCode,
+) -> Response {
+    let core = &dash.core;
+    let rows = match core
+        .store
+        .mobilisations_from(crate::store::now_ms() - 86_400_000, 500)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return view::internal(e),
+    };
+    let items = rows
+        .into_iter()
+        .map(|m| Item {
+            id: m.id,
+            when: view::when(core, m.starts_at),
+            kind: m.kind,
+            status: m.status.as_str().to_string(),
+            place: m
+                .place
+                .map_or_else(|| crate::store::UNREADABLE.to_string(), |p| p.label),
+            zone: m.zone.unwrap_or_default(),
+            text: m.text,
+            wanted: m.wanted,
+            open: matches!(m.status.as_str(), "planned" | "live"),
+        })
+        .collect();
+    let mut kinds: Vec<String> = BUILT_IN_KINDS.iter().map(|k| k.to_string()).collect();
+    kinds.extend(core.settings.mobilisations.kinds.iter().cloned());
+    let page = Page {
+        chrome: Chrome::of(signed),
+        notice,
+        items,
+        kinds,
+        form,
+        timezone: core.settings.network.timezone.clone(),
+    };
+    view::render(status, &page)
+}
+
+pub async fn page(
+    State(dash): State<Dash>,
+    signed: Signed,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = match query.get("done").map(String::as_str) {
+        Some("planned") => Notice::ok("Planned."),
+        Some("cancelled") => Notice::ok("Cancelled."),
+        _ => None,
+    };
+    let form = Form {
+        audience: "radius".into(),
+        radius_m: "1500".into(),
+        wanted: "10".into(),
+        ..Form::default()
+    };
+    render(&dash, &signed, notice, form, StatusCode::OK).await
+}
+
+/// `plan` (the form's fields) or `cancel` (id).
+pub async fn act(State(dash): State<Dash>, form: SignedForm) -> Response {
+    let core = &dash.core;
+    let actor = form.signed.user.actor();
+    if form.get("action") == "cancel" {
+        let Some(id) = form.get("id").parse::<i64>().ok() else {
+            return view::not_found("mobilisation");
+        };
+        return match mobilisations::cancel(core, &actor, id).await {
+            Ok(true) => done("cancelled"),
+            Ok(false) => refused(&dash, &form, "it is ended or cancelled already".into()).await,
+            Err(e) => view::internal(e),
+        };
+    }
+    let body = body_of(&form);
+    let draft = match mobilisations::rules(core).from_json(&body) {
+        Ok(d) => d,
+        Err(i) => return refused(&dash, &form, i.to_string()).await,
+    };
+    match mobilisations::create(core, &actor, &draft).await {
+        Ok(Created::New(_)) => done("planned"),
+        Ok(Created::Already) => {
+            refused(
+                &dash,
+                &form,
+                "it is planned already (the same kind, place and time)".into(),
+            )
+            .await
+        }
+        Err(CreateError::Invalid(i)) => refused(&dash, &form, i.to_string()).await,
+        Err(CreateError::Store(e)) => view::internal(e),
+    }
+}
+
+/// The form as the API's body: the same checks, the same words.
+fn body_of(form: &SignedForm) -> Value {
+    let audience = match form.get("audience") {
+        "zones" => {
+            json!({"zones": form.get("zones").split(',').map(str::trim).filter(|z| !z.is_empty()).collect::<Vec<_>>()})
+        }
+        "verifiers" => json!({"role": "verifier"}),
+        _ => match form.get("radius_m").trim().parse::<u32>() {
+            Ok(m) => json!({"radius_m": m}),
+            Err(_) => json!({"radius_m": "?"}),
+        },
+    };
+    json!({
+        "kind": form.get("kind"),
+        "starts_at": form.get("starts_at"),
+        "place": form.get("place"),
+        "text": form.get("text"),
+        "wanted": form.get("wanted").trim().parse::<i64>().ok(),
+        "audience": audience,
+    })
+}
+
+fn done(what: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(LOCATION, format!("/mobilisations?done={what}"))],
+    )
+        .into_response()
+}
+
+async fn refused(dash: &Dash, form: &SignedForm, why: String) -> Response {
+    let kept = Form {
+        kind: form.get("kind").to_string(),
+        starts_at: form.get("starts_at").to_string(),
+        place: form.get("place").to_string(),
+        text: form.get("text").to_string(),
+        wanted: form.get("wanted").to_string(),
+        audience: form.get("audience").to_string(),
+        radius_m: form.get("radius_m").to_string(),
+        zones: form.get("zones").to_string(),
+    };
+    let notice = Notice::refused(format!("Not done — {why}"));
+    render(dash, &form.signed, notice, kept, StatusCode::UNPROCESSABLE_ENTITY).await
+}
