@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod calls;
 mod data_dir;
 mod dispatch;
 mod geocode;
@@ -16,6 +17,7 @@ mod metrics;
 mod oncall;
 mod values;
 
+pub use calls::Calls;
 pub use dispatch::{AutoVerify, Dispatch};
 pub use geocode::Geocode;
 pub use metrics::Metrics;
@@ -44,6 +46,8 @@ pub struct Settings {
     pub geocode: Geocode,
     #[serde(default)]
     pub metrics: Metrics,
+    #[serde(default)]
+    pub calls: Calls,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -51,6 +55,9 @@ pub struct Network {
     pub name: String,
     /// IANA time zone name (`America/Los_Angeles`): schedules and local times are in it.
     pub timezone: String,
+    /// When `call = "night"` volunteers are called (`"22-7"`), in `timezone`.
+    #[serde(default = "calls::default_night_hours")]
+    pub night_hours: String,
 }
 
 impl Network {
@@ -133,6 +140,9 @@ pub struct Twilio {
     pub validity_s: u32,
     pub concurrency: usize,
     pub timeout_s: u64,
+    /// Calls per second each number may place (wake-up calls).
+    #[serde(default = "calls::default_cps")]
+    pub cps: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -314,6 +324,7 @@ impl Settings {
             bail!("dashboard.center: \"lat,lon,zoom\", like \"34.05,-118.25,12\" (zoom 2 to 19)");
         }
         self.oncall.validate()?;
+        self.calls.validate(&self.network.night_hours, self.twilio.cps)?;
         if !(60..=3600).contains(&self.intake.followup_s) {
             bail!("intake.followup_s: must be between 60 and 3600 seconds");
         }
