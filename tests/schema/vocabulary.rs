@@ -57,6 +57,7 @@ const ROWS: &[(&str, &[(&str, V)])] = &[
             ("created_at", I(0)),
             ("updated_at", I(0)),
             ("channel", T("sms")),
+            ("call", T("never")),
         ],
     ),
     (
