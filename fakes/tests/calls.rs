@@ -40,11 +40,14 @@ async fn call(fake: &FakeTwilio, form: &[(&str, &str)]) -> Answer {
     }
 }
 
+/// One request the app got: path, parameters, whether its signature was valid.
+type Seen = (String, Vec<(String, String)>, bool);
+
 /// A TwiML app: `/twiml` asks for a key, `/answer` thanks for 1-3 and asks again otherwise;
 /// records (path, params, signature valid) of every request.
 #[derive(Clone, Default)]
 struct App {
-    seen: Arc<Mutex<Vec<(String, Vec<(String, String)>, bool)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
     base: Arc<Mutex<String>>,
 }
 

@@ -129,7 +129,7 @@ pub fn is_calls_off(body: &str) -> bool {
             .collect()
     });
     let said = normal(body);
-    !said.is_empty() && words.iter().any(|w| *w == said)
+    !said.is_empty() && words.contains(&said)
 }
 
 /// CALLS OFF: no more calls, alerts by text only; the confirmation in their language.
