@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::channels::signal::SignalClient;
+use crate::channels::twilio::calls::{CallClient, CallParams};
 use crate::channels::twilio::client::{TwilioClient, TwilioParams};
 use crate::channels::Channels;
 use crate::config::Settings;
@@ -36,9 +37,23 @@ impl Core {
             })?),
             _ => None,
         };
+        // Calls go from our numbers only (a messaging service cannot call).
+        let voice = match (&t.account_sid, &t.auth_token) {
+            (Some(sid), Some(token)) if !t.from.is_empty() => Some(CallClient::new(CallParams {
+                api_base: t.api_base.clone(),
+                account_sid: sid.clone(),
+                auth_token: token.clone(),
+                numbers: t.from.clone(),
+                public_base: self.settings.public_base().to_string(),
+                timeout: Duration::from_secs(t.timeout_s),
+                cps: t.cps,
+            })?),
+            _ => None,
+        };
         Ok(Channels {
             sms,
             signal: self.signal_client()?,
+            voice,
         })
     }
 

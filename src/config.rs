@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod calls;
 mod data_dir;
 mod dispatch;
 mod geocode;
@@ -17,6 +18,7 @@ mod mobilisations;
 mod oncall;
 mod values;
 
+pub use calls::Calls;
 pub use dispatch::{AutoVerify, Dispatch};
 pub use geocode::Geocode;
 pub use metrics::Metrics;
@@ -48,6 +50,8 @@ pub struct Settings {
     pub metrics: Metrics,
     #[serde(default)]
     pub mobilisations: Mobilisations,
+    #[serde(default)]
+    pub calls: Calls,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -55,6 +59,9 @@ pub struct Network {
     pub name: String,
     /// IANA time zone name (`America/Los_Angeles`): schedules and local times are in it.
     pub timezone: String,
+    /// When `call = "night"` volunteers are called (`"22-7"`), in `timezone`.
+    #[serde(default = "calls::default_night_hours")]
+    pub night_hours: String,
 }
 
 impl Network {
@@ -137,6 +144,9 @@ pub struct Twilio {
     pub validity_s: u32,
     pub concurrency: usize,
     pub timeout_s: u64,
+    /// Calls per second each number may place (wake-up calls).
+    #[serde(default = "calls::default_cps")]
+    pub cps: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -319,6 +329,7 @@ impl Settings {
             bail!("dashboard.center: \"lat,lon,zoom\", like \"34.05,-118.25,12\" (zoom 2 to 19)");
         }
         self.oncall.validate()?;
+        self.calls.validate(&self.network.night_hours, self.twilio.cps)?;
         if !(60..=3600).contains(&self.intake.followup_s) {
             bail!("intake.followup_s: must be between 60 and 3600 seconds");
         }

@@ -3,7 +3,7 @@
 //! CLI alike.
 
 use crate::audit::{self, Actor, Subject};
-use crate::domain::{Language, Phone, Reach, SignalId, Standing};
+use crate::domain::{CallWhen, Language, Phone, Reach, SignalId, Standing};
 use crate::events::Event;
 use crate::geo::{Area, AreaError};
 use crate::state::Core;
@@ -213,6 +213,24 @@ pub async fn edit(core: &Core, actor: &Actor, id: i64, e: Edit) -> Result<bool, 
     if roles != before.roles {
         audit::record(core, actor, "volunteer_roles", Subject::Volunteer(id), &roles).await;
     }
+    changed(core);
+    Ok(true)
+}
+
+/// Sets when the volunteer is called after a confirmed alert's text; false if there is no
+/// such volunteer.
+pub async fn set_call(core: &Core, actor: &Actor, id: i64, call: CallWhen) -> Result<bool, StoreError> {
+    if !core.store.set_call(id, call).await? {
+        return Ok(false);
+    }
+    audit::record(
+        core,
+        actor,
+        "volunteer_call",
+        Subject::Volunteer(id),
+        call.as_str(),
+    )
+    .await;
     changed(core);
     Ok(true)
 }

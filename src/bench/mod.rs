@@ -1,6 +1,7 @@
 //! `tocsin bench ...`: measurements an operator can repeat on their own machine.
 //! docs/benchmarks.md has the commands, the data and the figures measured so far.
 
+pub mod calls;
 pub mod churn;
 pub mod fanout;
 mod figures;
@@ -27,6 +28,9 @@ pub enum BenchCommand {
     /// A fan-out through a sender limited to --mps messages per second: the rate achieved and
     /// the provider's refusals (429). The last line printed is one JSON object.
     Throttle(throttle::ThrottleArgs),
+    /// Wake-up calls to --cps × --seconds volunteers at --cps calls per second (twilio.cps):
+    /// the rate achieved. The last line printed is one JSON object.
+    Calls(calls::CallsArgs),
     /// Signed inbound SMS webhooks at --rate per second, open-loop: response times and errors.
     /// The last line printed is one JSON object.
     Intake(intake::IntakeArgs),
@@ -41,6 +45,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Churn(args) => churn::run(args),
         BenchCommand::Fanout(args) => fanout::run(args),
         BenchCommand::Throttle(args) => throttle::run(args),
+        BenchCommand::Calls(args) => calls::run(args),
         BenchCommand::Intake(args) => intake::run(args),
         BenchCommand::Login(args) => login::run(args),
     }

@@ -93,4 +93,17 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Sends `body` from `sender` (one of `senders`) to `to` (from `address`).
     fn send_from<'a>(&'a self, sender: &'a str, to: &'a str, body: &'a str) -> Sending<'a>;
+
+    /// Sends the outbox's delivery `delivery_id`: `send_from`, unless what the provider carries
+    /// needs the delivery itself (a call fetches its words by it when it connects).
+    fn send_delivery<'a>(
+        &'a self,
+        delivery_id: i64,
+        sender: &'a str,
+        to: &'a str,
+        body: &'a str,
+    ) -> Sending<'a> {
+        let _ = delivery_id;
+        self.send_from(sender, to, body)
+    }
 }

@@ -1,12 +1,12 @@
 //! The providers this instance can send through, keyed by `Channel`. This file is the one place
 //! that knows which provider carries which channel: a new provider is a new module beside
-//! `twilio` and `signal` and one line in `From<Channels>`.
+//! `twilio` and `signal` and one line in `From<Channels>` (calls are `twilio::calls`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::signal::SignalClient;
-use super::twilio::TwilioClient;
+use super::twilio::{CallClient, TwilioClient};
 use super::{Accepted, Provider, SendError};
 use crate::domain::Channel;
 
@@ -14,6 +14,8 @@ use crate::domain::Channel;
 pub struct Channels {
     pub sms: Option<TwilioClient>,
     pub signal: Option<SignalClient>,
+    /// Wake-up calls, from the Twilio numbers.
+    pub voice: Option<CallClient>,
 }
 
 impl Channels {
@@ -29,6 +31,8 @@ impl Channels {
                 Some(signal) => signal.send(to, body).await,
                 None => Err(SendError::Config("Signal is not configured".into())),
             },
+            // A call is only ever an outbox delivery (it fetches its words by it).
+            Channel::Voice => Err(SendError::Config("a call is not a message".into())),
         }
     }
 }
@@ -68,6 +72,9 @@ impl From<Channels> for Registry {
         }
         if let Some(signal) = c.signal {
             registry = registry.with(signal);
+        }
+        if let Some(voice) = c.voice {
+            registry = registry.with(voice);
         }
         registry
     }

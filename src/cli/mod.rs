@@ -222,6 +222,9 @@ pub enum VolunteerCommand {
         #[arg(long)]
         drill: bool,
     },
+    /// Set when a volunteer is called after a confirmed alert's text: never, night
+    /// (network.night_hours) or always.
+    Call { id: i64, when: String },
 }
 
 #[derive(Debug, Args)]
@@ -237,6 +240,9 @@ pub struct AddVolunteer {
     /// How they get alerts: sms, signal or both.
     #[arg(long, default_value = "sms")]
     pub channel: String,
+    /// A wake-up call after a confirmed alert's text: never, night or always.
+    #[arg(long, default_value = "never")]
+    pub call: String,
     /// Their Signal account id (UUID), when Signal should not reach them by phone number.
     #[arg(long)]
     pub signal_address: Option<String>,

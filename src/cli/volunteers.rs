@@ -1,4 +1,4 @@
-//! `tocsin volunteer add|list|remove`: the roster, straight in the database.
+//! `tocsin volunteer add|list|remove|roles|call`: the roster, straight in the database.
 
 use anyhow::{anyhow, bail, Context};
 use serde_json::json;
@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{AddVolunteer, VolunteerCommand};
 use crate::audit::Actor;
 use crate::config::Settings;
-use crate::domain::{Language, Phone, Reach, SignalId};
+use crate::domain::{CallWhen, Language, Phone, Reach, SignalId};
 use crate::roster::{self, HomeArea, Signup};
 use crate::state::Core;
 
@@ -14,9 +14,20 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
     let core = crate::cli::open::existing(settings).await?;
     match cmd {
         VolunteerCommand::Add(add) => {
+            let call = call_when(&add.call, "--call")?;
             let signup = signup(&core, *add)?;
             let id = roster::add(&core, &Actor::Cli, signup).await?;
+            if call != CallWhen::Never {
+                roster::set_call(&core, &Actor::Cli, id, call).await?;
+            }
             println!("added volunteer {id}");
+        }
+        VolunteerCommand::Call { id, when } => {
+            let call = call_when(&when, "WHEN")?;
+            if !roster::set_call(&core, &Actor::Cli, id, call).await? {
+                bail!("no volunteer {id}");
+            }
+            println!("volunteer {id}: calls {call}");
         }
         VolunteerCommand::List => {
             for v in core.store.volunteers().await? {
@@ -27,8 +38,13 @@ pub async fn run(settings: Settings, cmd: VolunteerCommand) -> anyhow::Result<()
                     true => String::new(),
                     false => format!("\t{}", v.standing),
                 };
+                // Calls shown only when chosen: `calls:night`.
+                let calls = match v.call {
+                    CallWhen::Never => String::new(),
+                    call => format!("+calls:{call}"),
+                };
                 println!(
-                    "{}\t{}\t…{}\t{}\t{}\t{}\t{}{}{standing}",
+                    "{}\t{}\t…{}\t{}\t{}{calls}\t{}\t{}{}{standing}",
                     v.id,
                     v.name,
                     last4,
@@ -101,4 +117,10 @@ fn signup(core: &Core, add: AddVolunteer) -> anyhow::Result<Signup> {
         roles: roster::roles_of(core, add.verifier, add.drill),
         signal_id,
     })
+}
+
+/// `never`, `night` or `always`; the error names the argument.
+fn call_when(text: &str, arg: &str) -> anyhow::Result<CallWhen> {
+    CallWhen::parse(text.trim())
+        .ok_or_else(|| anyhow!("{arg}: must be one of {}", CallWhen::NAMES.join(", ")))
 }

@@ -4,6 +4,7 @@
 //! simply carries on where it stopped.
 
 pub mod actions;
+pub mod calls;
 pub mod escalate;
 pub mod follow;
 pub mod headcount;
@@ -139,11 +140,14 @@ pub(crate) fn alert_bodies(core: &Core, incident: &IncidentRow, lat: f64, lon: f
         exact: !core.settings.dispatch.progressive_disclosure,
         approximate: incident.approximate,
     };
+    // Only a confirmed alert wakes anyone up.
+    let calls = (label == Label::Confirmed).then(|| calls::calls_for(core, &alert));
     Bodies {
         texts: texts_in_every_language(|l| message::first_alert(l, &alert)),
         unvetted: Some(texts_in_every_language(|l| {
             message::first_alert_unvetted(l, &alert)
         })),
+        calls,
     }
 }
 

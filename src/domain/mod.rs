@@ -2,6 +2,7 @@
 //! and the rest of the code can rely on them.
 
 pub mod body;
+pub mod calls;
 pub mod check;
 pub mod clock;
 pub mod fold;
@@ -18,6 +19,7 @@ pub mod sms;
 pub mod standing;
 pub mod words;
 
+pub use calls::CallWhen;
 pub use check::CheckAnswer;
 pub use incident::{ConfirmedBy, IncidentStatus};
 pub use located::LocatedBy;
@@ -56,23 +58,27 @@ pub enum Reach {
     Both,
 }
 
-/// A way of reaching a volunteer, one delivery row each. Stored as `sms`/`signal` in
-/// `deliveries.channel`; `provider` names who carries it (Twilio for SMS).
+/// A way of reaching a volunteer, one delivery row each. Stored as `sms`/`signal`/`voice` in
+/// `deliveries.channel`; `provider` names who carries it (Twilio for SMS and calls). `Voice`
+/// is a wake-up call that follows a first alert's text (issue 17 §2): only deliveries use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Channel {
     Sms,
     Signal,
+    Voice,
 }
 
 impl Channel {
-    /// Every channel, in the order the outbox starts them.
+    /// Every channel a message can be texted on (reports, replies, pages); not `Voice`.
     pub const ALL: [Channel; 2] = [Channel::Sms, Channel::Signal];
+    /// Their names: what a dispatcher's pages may go on.
+    pub const TEXT_NAMES: [&'static str; 2] = ["sms", "signal"];
 
     /// The provider's name, as receipts and inbound messages are keyed (`twilio`, `signal`).
     /// The only place the two vocabularies meet.
     pub fn provider(self) -> &'static str {
         match self {
-            Self::Sms => "twilio",
+            Self::Sms | Self::Voice => "twilio",
             Self::Signal => "signal",
         }
     }
@@ -118,7 +124,8 @@ impl AlertPurpose {
 /// `Queued`: in our outbox. `Submitted`: the provider took it (Twilio queued/accepted/sending,
 /// Signal sent). `Sent`/`Delivered`/`Read`/`Undelivered`/`Failed`: the provider's receipts.
 /// `Canceled`: the incident ended before it left. `FailedOver`: Signal could not take it and an
-/// SMS delivery replaced it.
+/// SMS delivery replaced it. A call (`Channel::Voice`) moves `Submitted` → `Ringing` →
+/// `InProgress` → `Completed`, or ends `NoAnswer`, `Busy` or `Failed` (Twilio's call statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryStatus {
     Queued,
@@ -130,6 +137,11 @@ pub enum DeliveryStatus {
     Failed,
     Canceled,
     FailedOver,
+    Ringing,
+    InProgress,
+    Completed,
+    NoAnswer,
+    Busy,
 }
 
 impl DeliveryStatus {
@@ -142,7 +154,15 @@ impl DeliveryStatus {
             Self::Sent => 2,
             Self::Delivered => 3,
             Self::Read => 4,
-            Self::Undelivered | Self::Failed | Self::Canceled | Self::FailedOver => 5,
+            Self::Ringing => 2,
+            Self::InProgress => 3,
+            Self::Completed => 4,
+            Self::Undelivered
+            | Self::Failed
+            | Self::Canceled
+            | Self::FailedOver
+            | Self::NoAnswer
+            | Self::Busy => 5,
         }
     }
 
@@ -181,7 +201,10 @@ mod tests {
             assert_eq!(Channel::try_from(c.as_str()), Ok(c));
         }
         assert_eq!(Channel::Sms.provider(), "twilio");
-        assert!(Channel::try_from("voice").is_err());
+        assert_eq!(Channel::try_from("voice"), Ok(Channel::Voice));
+        assert_eq!(Channel::Voice.provider(), "twilio");
+        assert!(Channel::try_from("fax").is_err());
+        assert_eq!(Channel::TEXT_NAMES, Channel::ALL.map(Channel::as_str));
         for name in AttemptOutcome::NAMES {
             assert_eq!(
                 AttemptOutcome::try_from(*name).map(AttemptOutcome::as_str),

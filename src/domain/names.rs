@@ -72,6 +72,11 @@ named!(super::DeliveryStatus {
     Failed => "failed",
     Canceled => "canceled",
     FailedOver => "failed_over",
+    Ringing => "ringing",
+    InProgress => "in_progress",
+    Completed => "completed",
+    NoAnswer => "no_answer",
+    Busy => "busy",
 });
 named!(super::NeedsPerson {
     NoVerifier => "no_verifier",
@@ -86,7 +91,8 @@ named!(super::ConfirmedBy {
     Dispatcher => "dispatcher",
     Policy => "policy",
 });
-named!(super::Channel { Sms => "sms", Signal => "signal" });
+named!(super::Channel { Sms => "sms", Signal => "signal", Voice => "voice" });
+named!(super::CallWhen { Never => "never", Night => "night", Always => "always" });
 named!(super::AttemptOutcome {
     Submitted => "submitted",
     Retry => "retry",

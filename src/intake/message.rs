@@ -195,6 +195,18 @@ async fn self_service(
     key: &str,
     language: Language,
 ) -> Result<Option<Reply>, StoreError> {
+    if let (Some(v), true) = (volunteer, super::calls::is_calls_off(&msg.body)) {
+        if core
+            .store
+            .inbound_seen(msg.via.provider(), &msg.message_id)
+            .await?
+        {
+            return Ok(Some(None));
+        }
+        let reply = super::calls::calls_off(core, v, language).await?;
+        mark_seen(core, msg).await?;
+        return Ok(Some(Some(reply)));
+    }
     let command = parse_command(&msg.body).filter(|c| resolves(core, c));
     // Only a number or a Signal account can join: alerts need somewhere to go.
     let joiner = (msg.phone.is_some() || msg.signal_id.is_some()).then_some(join::Joiner {

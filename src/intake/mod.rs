@@ -2,6 +2,7 @@
 //! A report is stored before anything else is done with it, and is never lost after a 2xx.
 
 pub mod answers;
+pub mod calls;
 pub mod commands;
 pub mod decision;
 pub mod dispatchers;

@@ -83,7 +83,8 @@ async fn send(channels: &Channels, report: &ToTell, news: News) -> Result<(), Se
     // Signal takes an account id as well as a number; SMS needs a number.
     let to = match report.channel {
         Channel::Signal => to.clone(),
-        Channel::Sms => Phone::parse(to)
+        // A caller's news goes by text (`reporters_to_tell` keeps to texted reports today).
+        Channel::Sms | Channel::Voice => Phone::parse(to)
             .map_err(|_| SendError::permanent("no number to text"))?
             .e164()
             .to_string(),

@@ -18,7 +18,8 @@ pub struct Paging<'a> {
 /// Gives the account its phone, channel and language; errors name the field and the reason.
 pub async fn set_paging(core: &Core, name: &str, paging: Paging<'_>) -> anyhow::Result<()> {
     let channel = Channel::parse(paging.channel)
-        .ok_or_else(|| anyhow!("--channel: must be one of {}", Channel::NAMES.join(", ")))?;
+        .filter(|c| Channel::ALL.contains(c))
+        .ok_or_else(|| anyhow!("--channel: must be one of {}", Channel::TEXT_NAMES.join(", ")))?;
     let language = Language::parse(paging.language).ok_or_else(|| {
         let codes: Vec<&str> = Language::all().into_iter().map(|l| l.as_str()).collect();
         anyhow!("--lang: must be one of {}", codes.join(", "))

@@ -100,7 +100,7 @@ impl Outbox {
                             held = lease;
                             let call = Instant::now();
                             let answer = provider
-                                .send_from(&from, &address, &d.body)
+                                .send_delivery(d.id, &from, &address, &d.body)
                                 .instrument(span)
                                 .await;
                             let channel = d.channel.as_str();

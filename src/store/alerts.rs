@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::vocab::{In, OPEN, UNDECIDED};
 use super::{placeholders, Result, Store};
-use crate::domain::{AlertPurpose, IncidentStatus};
+use crate::domain::{AlertPurpose, CallWhen, IncidentStatus};
 
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
@@ -29,7 +29,7 @@ pub struct Planned {
     pub expires_at: i64,
 }
 
-pub use super::bodies::{Bodies, Texts};
+pub use super::bodies::{Bodies, Calls, Texts};
 
 /// Who an alert goes to.
 pub enum Audience<'a> {
@@ -235,14 +235,17 @@ impl Store {
             expires_at,
             ..
         } = *planned;
-        // The texts from $5 on; the statement's own values after `own`.
+        // The texts from $5 on, the calls' after them; the statement's own values after `own`.
         let (text, own) = bodies.sql(5);
+        let spoken = bodies.calls_sql(own);
+        let own = spoken.as_ref().map_or(own, |(_, last)| *last);
         let mut statements: Vec<(String, Vec<i64>)> = Vec::new();
         // How many statements the first chunk made (Volunteers only).
         let mut audience_first: Option<usize> = None;
         match audience {
             Audience::Volunteers { ids, signal_on } => {
-                audience_first = Some(if signal_on { 2 } else { 1 });
+                let calls = spoken.as_ref().zip(bodies.calls.as_ref());
+                audience_first = Some(if signal_on { 2 } else { 1 } + usize::from(calls.is_some()));
                 let sms_reach = if signal_on { "v.channel IN ('sms', 'both')" } else { "TRUE" };
                 let (head, tail) = ids.split_at(ids.len().min(FIRST));
                 for chunk in std::iter::once(head).filter(|c| !c.is_empty()).chain(tail.chunks(BATCH)) {
@@ -258,6 +261,17 @@ impl Store {
                     if signal_on {
                         statements.push((pick("signal", "v.channel IN ('signal', 'both')"), chunk.to_vec()));
                     }
+                    // The wake-up call, to those who want one now; the outbox places it once
+                    // the volunteer's texts have left (`store::calls::CALL_DUE`).
+                    if let Some(((spoken, _), c)) = calls {
+                        let call = format!(
+                            "{INSERT} SELECT $1, v.id, 'voice', {spoken}, $2, 'queued', $3, $4, $3, $3 \
+                             FROM volunteers v WHERE {SENDABLE} AND v.call IN {} AND v.id IN ({ids}) \
+                             ON CONFLICT DO NOTHING",
+                            CallWhen::called_sql(c.night)
+                        );
+                        statements.push((call, chunk.to_vec()));
+                    }
                 }
             }
             // Stand-down order: those coming or on scene get the lower (sooner) priority.
@@ -269,7 +283,7 @@ impl Store {
                      'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
                      WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify') AND {REACHED} \
-                     AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
+                     AND d.channel <> 'voice' AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
                     merged_group(own + 1),
                     n = own + 1
                 ),

@@ -18,6 +18,8 @@ pub struct AlertedRow {
     pub area: String,
     /// The first alert's delivery state.
     pub status: String,
+    /// `sms`, `signal`, or `voice` (a wake-up call, listed beside the texts).
+    pub channel: String,
     pub error: Option<String>,
     pub answer: Option<String>,
     pub answered_at: Option<i64>,
@@ -42,7 +44,7 @@ impl Store {
     pub async fn alerted_volunteers(&self, incident_id: i64) -> Result<Vec<AlertedRow>> {
         let rows = sqlx::query(
             "SELECT d.id AS delivery_id, d.volunteer_id AS volunteer_id, v.name_enc AS name_enc, \
-             v.phone_enc AS phone_enc, v.language AS language, v.area_enc AS area_enc, d.status AS status, \
+             v.phone_enc AS phone_enc, v.language AS language, v.area_enc AS area_enc, d.status AS status, d.channel AS channel, \
              d.error AS error, c.answer AS answer, c.answered_at AS answered_at, v.standing AS standing \
              FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
              LEFT JOIN confirmations c ON c.incident_id = $1 AND c.volunteer_id = d.volunteer_id \
@@ -65,6 +67,7 @@ impl Store {
                     language: r.try_get("language")?,
                     area: open(Field::VolunteerArea, "area_enc")?,
                     status: r.try_get("status")?,
+                    channel: r.try_get("channel")?,
                     error: r.try_get("error")?,
                     answer: r.try_get("answer")?,
                     answered_at: r.try_get("answered_at")?,

@@ -11,6 +11,16 @@ pub struct Bodies {
     /// What volunteers who are not vetted get instead, when it must say less (no exact place):
     /// the same shape as `texts`. None: everyone gets `texts`.
     pub unvetted: Option<Texts>,
+    /// A confirmed first alert's wake-up call: what it says (the zone only, never the exact
+    /// place, whoever is called), for the volunteers who want a call now. None: no calls.
+    pub calls: Option<Calls>,
+}
+
+/// The calls that follow a first alert's texts.
+pub struct Calls {
+    pub texts: Texts,
+    /// Within `network.night_hours`: `call = "night"` volunteers are called too.
+    pub night: bool,
 }
 
 impl Bodies {
@@ -19,11 +29,22 @@ impl Bodies {
         Bodies {
             texts,
             unvetted: None,
+            calls: None,
         }
     }
 
     fn sets(&self) -> impl Iterator<Item = &Texts> {
-        std::iter::once(&self.texts).chain(self.unvetted.as_ref())
+        std::iter::once(&self.texts)
+            .chain(self.unvetted.as_ref())
+            .chain(self.calls.as_ref().map(|c| &c.texts))
+    }
+
+    /// The SQL expression that picks each volunteer's call text, bound after `sql`'s (`after`
+    /// is the last placeholder `sql` used), and the last placeholder it uses.
+    pub(super) fn calls_sql(&self, after: usize) -> Option<(String, usize)> {
+        let calls = self.calls.as_ref()?;
+        let last = after + 1 + 2 * calls.texts.len().saturating_sub(1);
+        Some((language_case(after + 1, calls.texts.len()), last))
     }
 
     /// Some set of texts has none at all.
@@ -86,6 +107,7 @@ mod tests {
         let bodies = Bodies {
             texts: vec![("en", "E".into()), ("es", "S".into())],
             unvetted: Some(vec![("en", "e".into()), ("es", "s".into())]),
+            calls: None,
         };
         let (sql, last) = bodies.sql(5);
         assert_eq!(
@@ -106,6 +128,7 @@ mod tests {
         let bodies = Bodies {
             texts: vec![("en", "E".into())],
             unvetted: Some(vec![("en", "e".into())]),
+            calls: None,
         };
         assert_eq!(
             bodies.sql(5),

@@ -308,12 +308,13 @@ impl Store {
              FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              WHERE a.purpose = 'first' AND COALESCE(i.merged_into, i.id) IN ({list}) \
              GROUP BY COALESCE(i.merged_into, i.id)",
-            sum("d.status IN ('queued', 'submitted')"),
+            // Texts only: wake-up calls (`voice`) have statuses of their own.
+            sum("d.channel <> 'voice' AND d.status IN ('queued', 'submitted')"),
             sum("d.status = 'sent'"),
             // Read implies delivered; it is counted in both.
             sum("d.status IN ('delivered', 'read')"),
             sum("d.status = 'read'"),
-            sum("d.status IN ('failed', 'undelivered')"),
+            sum("d.channel <> 'voice' AND d.status IN ('failed', 'undelivered')"),
             sum("d.status = 'failed_over'"),
         );
         let mut q = sqlx::query(&sql);

@@ -28,6 +28,7 @@ pub mod backlog;
 mod backup;
 pub mod board;
 pub mod bodies;
+pub mod calls;
 pub mod changes;
 pub mod checks;
 pub mod conversations;

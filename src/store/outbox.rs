@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use super::calls::CALL_DUE;
 use super::{placeholders, Backend, Conn, Result, Store};
 use crate::crypto::{DecryptError, Field};
 use crate::domain::{AttemptOutcome, Channel};
@@ -86,9 +87,9 @@ impl Store {
         };
         let sql = format!(
             "UPDATE deliveries SET claimed_until = $1, attempts = attempts + 1, updated_at = $2 \
-             WHERE id IN (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
-             AND (claimed_until IS NULL OR claimed_until < $2) AND channel IN ({}) \
-             ORDER BY priority, next_attempt_at, id LIMIT $3 {lock}) \
+             WHERE id IN (SELECT q.id FROM deliveries q WHERE q.status = 'queued' AND q.next_attempt_at <= $2 \
+             AND (q.claimed_until IS NULL OR q.claimed_until < $2) AND q.channel IN ({}) \
+             AND {CALL_DUE} ORDER BY q.priority, q.next_attempt_at, q.id LIMIT $3 {lock}) \
              RETURNING id, volunteer_id, channel, body, priority, attempts, created_at, expires_at, claimed_until",
             placeholders(3, channels.len())
         );

@@ -10,7 +10,7 @@ use sqlx::Row;
 use super::vocab::decode;
 use super::{flag, is_unique_violation, now_ms, Conn, Result, Store, StoreError};
 use crate::crypto::Field;
-use crate::domain::{Reach, Standing};
+use crate::domain::{CallWhen, Reach, Standing};
 
 #[derive(Debug, Clone)]
 pub struct VolunteerRow {
@@ -38,6 +38,8 @@ pub struct VolunteerRow {
     pub roles: String,
     /// Vetted or not (`approved`, `pending`, `unvetted`): see `domain::Standing`.
     pub standing: Standing,
+    /// When they are called after a confirmed alert's text (migration 0028).
+    pub call: CallWhen,
 }
 
 /// What a dispatcher may change about a volunteer (the number is who they are: not editable).
@@ -69,7 +71,7 @@ pub struct NewVolunteer<'a> {
 
 const COLUMNS: &str =
     "id, name_enc, phone_enc, language, trusted, area_enc, opted_out, paused, paused_until, \
-     paused_by, created_at, channel, signal_enc, roles, standing";
+     paused_by, created_at, channel, signal_enc, roles, standing, call";
 
 fn from_row(store: &Store, row: &AnyRow) -> Result<VolunteerRow> {
     let id: i64 = row.try_get("id")?;
@@ -93,6 +95,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<VolunteerRow> {
         signal: signal.map(|s| store.open_value(Field::VolunteerSignal, id, &s)),
         roles: row.try_get("roles")?,
         standing: Standing::from_stored(&row.try_get::<String, _>("standing")?),
+        call: CallWhen::parse(&row.try_get::<String, _>("call")?).unwrap_or_default(),
     })
 }
 

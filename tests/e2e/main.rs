@@ -9,6 +9,7 @@ mod api;
 mod at_rest;
 mod binary;
 mod binary_backup;
+mod binary_calls;
 mod binary_check;
 mod binary_cli;
 mod binary_demo;

@@ -2,8 +2,8 @@
 //! on each backend.
 
 use tocsin::domain::{
-    AlertPurpose, Answer, AttemptOutcome, Channel, ConfirmedBy, DeliveryStatus, Disclose, IncidentStatus,
-    MobilisationStatus, NeedsPerson, PageStatus, Reach,
+    AlertPurpose, Answer, AttemptOutcome, CallWhen, Channel, ConfirmedBy, DeliveryStatus, Disclose,
+    IncidentStatus, MobilisationStatus, NeedsPerson, PageStatus, Reach,
 };
 use tocsin::store::Store;
 
@@ -12,6 +12,8 @@ use crate::backends::{with_stores, Backend};
 /// Channels a delivery or a provider receipt is on (`Reach` less `both`: a volunteer on both
 /// gets one delivery per channel).
 const DELIVERY_CHANNELS: &[&str] = Channel::NAMES;
+/// Channels a person is texted on (a dispatcher's pages): not `voice`, which only deliveries use.
+const TEXT_CHANNELS: &[&str] = &["sms", "signal"];
 /// Where a report came in: a `Channel` (`Inbound::via`), or the API (web/api/reports.rs).
 const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
 /// What one try to hand a delivery over came to.
@@ -30,10 +32,11 @@ pub const VOCABULARY: &[(&str, &str, &[&str])] = &[
     ("reports", "channel", REPORT_CHANNELS),
     ("early_receipts", "status", DeliveryStatus::NAMES),
     ("early_receipts", "channel", DELIVERY_CHANNELS),
-    ("users", "channel", Channel::NAMES),
+    ("users", "channel", TEXT_CHANNELS),
     ("incidents", "needs_person", NeedsPerson::NAMES),
     ("pages", "status", PageStatus::NAMES),
-    ("pages", "channel", Channel::NAMES),
+    ("pages", "channel", TEXT_CHANNELS),
+    ("volunteers", "call", CallWhen::NAMES),
     ("mobilisations", "status", MobilisationStatus::NAMES),
     ("mobilisations", "disclose", Disclose::NAMES),
 ];
@@ -56,6 +59,7 @@ const ROWS: &[(&str, &[(&str, V)])] = &[
             ("created_at", I(0)),
             ("updated_at", I(0)),
             ("channel", T("sms")),
+            ("call", T("never")),
         ],
     ),
     (

@@ -6,6 +6,8 @@
 
 mod account;
 mod callbacks;
+mod calls;
+mod dialing;
 mod error;
 mod inbound;
 mod resource;
@@ -14,6 +16,7 @@ mod segments;
 mod send;
 mod signature;
 mod state;
+mod twiml;
 mod types;
 
 use std::net::SocketAddr;
@@ -23,6 +26,7 @@ use std::time::Duration;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
+pub use calls::{Pickup, PlacedCall};
 pub use inbound::InboundSender;
 pub use segments::segments;
 pub use signature::sign;

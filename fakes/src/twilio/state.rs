@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     in_flight: AtomicUsize,
     /// When the fake started: the account's and numbers' creation date.
     pub started: DateTime<Utc>,
+    /// Calls (PROTOCOLS §11.3), behind their own lock.
+    pub calls: super::calls::CallBook,
 }
 
 /// Everything behind the mutex.
@@ -112,6 +114,7 @@ impl Shared {
             changed: Notify::new(),
             in_flight: AtomicUsize::new(0),
             started: Utc::now(),
+            calls: Default::default(),
         }
     }
 

@@ -183,7 +183,7 @@ pub fn classify(http_status: u16, code: Option<u32>) -> SendError {
 }
 
 /// reqwest errors name the URL, which holds the account SID: keep it out of logs.
-fn without_url(e: &reqwest::Error) -> String {
+pub(super) fn without_url(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {

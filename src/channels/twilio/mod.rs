@@ -1,7 +1,10 @@
-//! Twilio: the REST client that sends SMS, and the signature check of its webhooks.
+//! Twilio: the REST clients that send SMS and place calls, and the signature check of its
+//! webhooks.
 
 pub mod account;
+pub mod calls;
 pub mod client;
 pub mod signature;
 
+pub use calls::CallClient;
 pub use client::{is_unsubscribed, TwilioClient, UNSUBSCRIBED};

@@ -132,6 +132,9 @@ pub struct NewVolunteer {
     language: Option<String>,
     /// sms, signal, both
     channel: Option<String>,
+    /// never (default), night (within network.night_hours) or always: a call after a
+    /// confirmed alert's text
+    call: Option<String>,
     signal_address: Option<String>,
     trusted: Option<bool>,
     roles: Option<Vec<String>>,
@@ -143,6 +146,8 @@ pub struct NewVolunteer {
 #[allow(dead_code)]
 pub struct VolunteerChange {
     roles: Option<Vec<String>>,
+    /// never, night or always
+    call: Option<String>,
 }
 
 /// `POST /tokens`.

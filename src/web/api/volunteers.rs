@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::body::{self, Body};
 use crate::audit;
 use crate::domain::clock;
-use crate::domain::{Language, Phone, Reach, SignalId, Standing};
+use crate::domain::{CallWhen, Language, Phone, Reach, SignalId, Standing};
 use crate::roster::{self, HomeArea, Signup};
 use crate::state::{Core, Shared};
 use crate::store::now_ms;
@@ -61,6 +61,7 @@ pub async fn create(
         ),
     };
     let roles = roles(&core, &body)?.unwrap_or_default();
+    let call = call(&body)?;
     let signup = Signup {
         name,
         phone,
@@ -74,6 +75,9 @@ pub async fn create(
     // A number already on the roster is a 409 here (and audited): the API is for admins, who
     // can read every number anyway, and a tool must know its volunteer was not added.
     let id = roster::add(&core, &caller.actor(), signup).await?;
+    if let Some(call) = call.filter(|c| *c != CallWhen::Never) {
+        roster::set_call(&core, &caller.actor(), id, call).await?;
+    }
     let row = core
         .store
         .volunteer(id)
@@ -191,7 +195,21 @@ fn roles(core: &Shared, body: &Body) -> Result<Option<Vec<String>>, ApiError> {
     Ok(Some(roles))
 }
 
-/// `PATCH {"roles": [...]}`: replaces the volunteer's roles.
+/// `call`: when the volunteer is called after a confirmed alert's text (absent: unchanged).
+fn call(body: &Body) -> Result<Option<CallWhen>, ApiError> {
+    body.str("call")?
+        .map(|c| {
+            CallWhen::parse(c).ok_or_else(|| {
+                ApiError::invalid(
+                    "call",
+                    format!("call must be one of {}", CallWhen::NAMES.join(", ")),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `PATCH {"roles": [...], "call": "night"}`: replaces the volunteer's roles, or when they are called.
 #[utoipa::path(patch, path = "/volunteers/{id}", tag = "volunteers", security(("bearer" = ["admin"])), params(("id" = i64, Path, description = "volunteer id")), request_body = super::doc::VolunteerChange, responses((status = 200, description = "the volunteer", body = Object), (status = 404, description = "no such volunteer"), (status = 409, description = "not in a state for this"), (status = 422, description = "a field is wrong: named in `error`")))]
 pub async fn update(
     State(core): State<Shared>,
@@ -201,9 +219,19 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let id = body::id(&id, "volunteer")?;
     let body = Body::parse(&bytes)?;
-    let roles = roles(&core, &body)?.ok_or_else(|| ApiError::invalid("roles", "roles is required"))?;
-    if !roster::set_roles(&core, &caller.actor(), id, &roles).await? {
-        return Err(ApiError::not_found("volunteer"));
+    let (roles, call) = (roles(&core, &body)?, call(&body)?);
+    if roles.is_none() && call.is_none() {
+        return Err(ApiError::invalid("roles", "roles or call is required"));
+    }
+    if let Some(roles) = roles {
+        if !roster::set_roles(&core, &caller.actor(), id, &roles).await? {
+            return Err(ApiError::not_found("volunteer"));
+        }
+    }
+    if let Some(call) = call {
+        if !roster::set_call(&core, &caller.actor(), id, call).await? {
+            return Err(ApiError::not_found("volunteer"));
+        }
     }
     let row = core
         .store
@@ -239,6 +267,7 @@ fn view(core: &Core, row: &VolunteerRow, full_phone: bool) -> Value {
         "name": row.name,
         "phone_last4": roster::last4(&phone),
         "channel": row.channel.as_str(),
+        "call": row.call.as_str(),
         "roles": row.roles.split(',').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
         "has_signal_address": row.signal.is_some(),
 

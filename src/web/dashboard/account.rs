@@ -49,7 +49,7 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
         phone_tail,
         channel: me.as_ref().map_or(Channel::Sms, |d| d.channel),
         language: me.as_ref().map_or("en", |d| d.language.as_str()),
-        channels: Channel::NAMES,
+        channels: &Channel::TEXT_NAMES,
         languages: Language::all().into_iter().map(|l| l.as_str()).collect(),
     };
     view::render(status, &page)

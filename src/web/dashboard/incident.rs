@@ -144,7 +144,11 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
                 // is on the volunteer's own page, audited).
                 phone: view::masked(phone),
                 language: r.language.clone(),
-                delivery: r.status.clone(),
+                // A wake-up call is its own row beside the volunteer's text.
+                delivery: match r.channel.as_str() {
+                    "voice" => format!("call {}", r.status),
+                    _ => r.status.clone(),
+                },
                 answer,
                 answer_class,
                 answered: r.answered_at.map(|at| view::when(core, at)).unwrap_or_default(),

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::session::SignedForm;
-use crate::domain::{Language, Reach};
+use crate::domain::{CallWhen, Language, Reach};
 use crate::roster::{self, HomeArea};
 use crate::state::Core;
 
@@ -48,6 +48,8 @@ pub struct Fields {
     /// None: not chosen (the channel stays as it is).
     pub reach: Option<Reach>,
     pub roles: Vec<String>,
+    /// When they are called; None: not chosen (stays as it is).
+    pub call: Option<CallWhen>,
 }
 
 /// The role checkboxes: verifier, and the drill group's role.
@@ -70,6 +72,13 @@ pub fn parse(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Fie
             format!("channel must be one of {}", Reach::NAMES.join(", ")),
         ))?),
     };
+    let call = match form.get("call") {
+        "" => None,
+        c => Some(CallWhen::parse(c).ok_or((
+            "call",
+            format!("call must be one of {}", CallWhen::NAMES.join(", ")),
+        ))?),
+    };
     Ok(Fields {
         name,
         language,
@@ -77,5 +86,6 @@ pub fn parse(core: &Core, form: &SignedForm, stored: Option<&str>) -> Result<Fie
         area: area(core, form, stored)?,
         reach,
         roles: roles(core, form),
+        call,
     })
 }

@@ -20,7 +20,7 @@ use super::view::{self, Chrome, Notice};
 use super::volunteer_form;
 use super::volunteer_list::{done_text, row};
 use super::Dash;
-use crate::domain::{Language, Phone, Reach};
+use crate::domain::{CallWhen, Language, Phone, Reach};
 use crate::roster::{self, Edit, Signup};
 use crate::store::StoreError;
 
@@ -37,6 +37,10 @@ struct FormPage {
     languages: Vec<&'static str>,
     channel: String,
     channels: &'static [&'static str],
+    /// When they are called (`never`, `night`, `always`), and the night hours.
+    call: &'static str,
+    calls: &'static [&'static str],
+    night_hours: String,
     trusted: bool,
     verifier: bool,
     drill: bool,
@@ -70,6 +74,9 @@ fn blank_form(dash: &Dash, signed: &Signed) -> FormPage {
         languages: Language::codes(),
         channel: "sms".into(),
         channels: Reach::NAMES,
+        call: CallWhen::Never.as_str(),
+        calls: CallWhen::NAMES,
+        night_hours: dash.core.settings.network.night_hours.clone(),
         trusted: false,
         verifier: false,
         drill: false,
@@ -110,6 +117,7 @@ async fn filled_form(dash: &Dash, signed: &Signed, id: i64) -> Result<Option<For
     }
     page.language = v.language.clone();
     page.channel = v.channel.as_str().into();
+    page.call = v.call.as_str();
     page.trusted = v.trusted;
     page.verifier = r.roles.iter().any(|role| role == "verifier");
     page.drill = r.roles.contains(&page.drill_role);
@@ -198,6 +206,7 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
             None => return vetting::forbidden(vetting::DISPATCHERS_MAY_NOT),
         }
     }
+    let call = fields.call;
     let signup = Signup {
         name: fields.name,
         phone,
@@ -208,10 +217,13 @@ pub async fn create(State(dash): State<Dash>, form: SignedForm) -> Response {
         signal_id: None,
         roles: fields.roles,
     };
-    match (
-        admin,
-        roster::add(&dash.core, &form.signed.user.actor(), signup).await,
-    ) {
+    let added = roster::add(&dash.core, &form.signed.user.actor(), signup).await;
+    if let (Ok(id), Some(call)) = (&added, call.filter(|c| *c != CallWhen::Never)) {
+        if let Err(e) = roster::set_call(&dash.core, &form.signed.user.actor(), *id, call).await {
+            return view::internal(e);
+        }
+    }
+    match (admin, added) {
         (true, Ok(id)) => (
             StatusCode::SEE_OTHER,
             [(LOCATION, format!("/volunteers/{id}?done=added"))],
@@ -258,6 +270,7 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                         None => return vetting::forbidden(vetting::DISPATCHERS_MAY_NOT),
                     },
                 };
+                let call = f.call.filter(|c| *c != stored.call);
                 let edit = Edit {
                     name: f.name,
                     language: f.language,
@@ -266,9 +279,11 @@ pub async fn act(State(dash): State<Dash>, Path(id): Path<String>, form: SignedF
                     reach: f.reach,
                     roles,
                 };
-                roster::edit(core, &actor, id, edit)
-                    .await
-                    .map(|found| found.then_some("saved"))
+                match (roster::edit(core, &actor, id, edit).await, call) {
+                    (Ok(true), Some(call)) => roster::set_call(core, &actor, id, call).await,
+                    (found, _) => found,
+                }
+                .map(|found| found.then_some("saved"))
             }
             Err((field, why)) => {
                 return match filled_form(&dash, &form.signed, id).await {

@@ -2,6 +2,8 @@
 //! when it fails), hand the message to intake, answer at once. Sending never happens inline.
 //! How long each answer took goes to `/metrics`.
 
+mod call;
+mod call_twiml;
 mod twilio;
 
 use std::time::Instant;
@@ -18,6 +20,9 @@ pub fn router(core: Shared) -> Router<Shared> {
     Router::new()
         .route("/webhooks/twilio/sms", post(twilio::sms))
         .route("/webhooks/twilio/status", post(twilio::status))
+        .route("/webhooks/twilio/call/twiml", post(call::twiml))
+        .route("/webhooks/twilio/call/answer", post(call::answer))
+        .route("/webhooks/twilio/call/status", post(call::status))
         .route_layer(middleware::from_fn_with_state(core, timed))
 }
 

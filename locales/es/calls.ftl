@@ -1,0 +1,10 @@
+call-alert-zone = { $drill }Alerta de Tocsin { $id }, confirmada. { $what } cerca de { $zone }. { $need }
+call-alert = { $drill }Alerta de Tocsin { $id }, confirmada. { $what }. El lugar está en su mensaje de texto. { $need }
+call-menu = Oprima 1 si va. Oprima 2 si no puede ir. Oprima 3 si ya está en el lugar. Oprima otra tecla para escuchar de nuevo.
+call-coming = Gracias. Lo contamos como que va. Los detalles llegan por mensaje de texto. Adiós.
+call-cant = Gracias. Le pediremos a otra persona. Adiós.
+call-on-scene = Gracias. Lo contamos en el lugar. Adiós.
+call-no-key = No se oprimió ninguna tecla. La alerta está en sus mensajes de texto. Adiós.
+call-over = Esta alerta terminó. Gracias. Adiós.
+command-words-calls-off = LLAMADAS NO, SIN LLAMADAS, NO LLAMADAS, NO LLAMAR
+calls-off-ok = Llamadas desactivadas: las alertas llegan solo por texto. Un despachador puede activarlas de nuevo.
