@@ -8,13 +8,18 @@ mod account;
 mod callbacks;
 mod error;
 mod inbound;
+mod recordings;
 mod resource;
 mod rest;
+mod say_voices;
 mod segments;
 mod send;
 mod signature;
 mod state;
+mod twiml;
 mod types;
+mod voice_inbound;
+mod voice_types;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,6 +33,9 @@ pub use segments::segments;
 pub use signature::sign;
 pub use types::{
     CallbackMode, CallbackRecord, FakeTwilioConfig, InboundReply, Outcome, SentMessage, Signing,
+};
+pub use voice_types::{
+    tone_wav, CallRecord, CallScript, DialAnswer, DialRecord, RecordingInfo, Said, Step, VoiceRequest,
 };
 
 use state::Shared;

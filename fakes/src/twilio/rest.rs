@@ -32,6 +32,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/2010-04-01/Accounts/{account_sid}/Messages/{file}",
             get(fetch_message),
         )
+        .route(
+            "/2010-04-01/Accounts/{account_sid}/Recordings/{file}",
+            get(super::recordings::fetch).delete(super::recordings::delete),
+        )
         .route("/2010-04-01/Accounts/{file}", get(account::fetch_account))
         .route(
             "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers.json",
