@@ -15,11 +15,13 @@ mod geocode;
 mod metrics;
 mod oncall;
 mod values;
+mod voice;
 
 pub use dispatch::{AutoVerify, Dispatch};
 pub use geocode::Geocode;
 pub use metrics::Metrics;
 pub use oncall::Oncall;
+pub use voice::Voice;
 
 use values::{env_layer, one_or_many};
 
@@ -44,6 +46,8 @@ pub struct Settings {
     pub geocode: Geocode,
     #[serde(default)]
     pub metrics: Metrics,
+    #[serde(default)]
+    pub voice: Voice,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +243,7 @@ impl Settings {
         }
         self.geocode.validate()?;
         self.metrics.validate()?;
+        self.voice.validate()?;
         for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }

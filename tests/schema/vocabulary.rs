@@ -12,8 +12,9 @@ use crate::backends::{with_stores, Backend};
 /// Channels a delivery or a provider receipt is on (`Reach` less `both`: a volunteer on both
 /// gets one delivery per channel).
 const DELIVERY_CHANNELS: &[&str] = Channel::NAMES;
-/// Where a report came in: a `Channel` (`Inbound::via`), or the API (web/api/reports.rs).
-const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
+/// Where a report came in: a `Channel` (`Inbound::via`), the API (web/api/reports.rs), or a
+/// call to the hotline (intake/voice.rs).
+const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api", "voice"];
 /// What one try to hand a delivery over came to.
 const ATTEMPT_OUTCOMES: &[&str] = AttemptOutcome::NAMES;
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod client;
+pub mod recordings;
 pub mod signature;
 
 pub use client::{is_unsubscribed, TwilioClient, UNSUBSCRIBED};

@@ -18,6 +18,7 @@ mod live;
 mod locate;
 mod login;
 mod queue;
+mod recording;
 mod reports;
 mod session;
 mod throttle;
@@ -98,6 +99,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
             get(volunteers::edit_form).post(volunteers::act),
         )
         .route("/reports", get(reports::page).post(reports::act))
+        .route("/reports/{id}/recording", get(recording::play))
         .route("/audit", get(audit_page::page))
         .route("/assets/{*path}", get(assets::serve))
         .layer(CompressionLayer::new())

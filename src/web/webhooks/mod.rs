@@ -3,6 +3,8 @@
 //! How long each answer took goes to `/metrics`.
 
 mod twilio;
+mod voice;
+mod voice_twiml;
 
 use std::time::Instant;
 
@@ -18,6 +20,7 @@ pub fn router(core: Shared) -> Router<Shared> {
     Router::new()
         .route("/webhooks/twilio/sms", post(twilio::sms))
         .route("/webhooks/twilio/status", post(twilio::status))
+        .merge(voice::router())
         .route_layer(middleware::from_fn_with_state(core, timed))
 }
 

@@ -17,17 +17,22 @@ use crate::store::receipts::Receipt;
 use crate::web::twiml;
 
 /// Parameters of a request whose signature checked out.
-struct Signed(Vec<(String, String)>);
+pub(super) struct Signed(Vec<(String, String)>);
 
 impl Signed {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
 /// Checks `X-Twilio-Signature` against the configured public URL + this request's path and
 /// query (never the Host header, which a proxy rewrites). Also refuses another account's calls.
-fn verify(core: &Shared, uri: &OriginalUri, headers: &HeaderMap, body: &Bytes) -> Result<Signed, Response> {
+pub(super) fn verify(
+    core: &Shared,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Signed, Response> {
     let refuse = || (StatusCode::FORBIDDEN, "invalid or missing X-Twilio-Signature").into_response();
     let t = &core.settings.twilio;
     let Some(token) = &t.auth_token else {
