@@ -62,6 +62,8 @@ impl Call {
     }
 }
 
+// The refusal is axum's Response, as `verify` gives it.
+#[allow(clippy::result_large_err)]
 fn read(
     core: &Shared,
     uri: &OriginalUri,
