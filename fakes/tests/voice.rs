@@ -18,18 +18,18 @@ const CALLER: &str = "+13235550150";
 const PHONE_A: &str = "+13235550151";
 const PHONE_B: &str = "+13235550152";
 
+/// Each path's (status, content type, body).
+type Pages = Arc<HashMap<String, (u16, String, String)>>;
+
 /// An app answering each path with a fixed (status, content type, body).
 async fn app(pages: &[(&str, u16, &str, &str)]) -> String {
-    let pages: Arc<HashMap<String, (u16, String, String)>> = Arc::new(
+    let pages: Pages = Arc::new(
         pages
             .iter()
             .map(|(p, s, t, b)| (p.to_string(), (*s, t.to_string(), b.to_string())))
             .collect(),
     );
-    async fn answer(
-        State(pages): State<Arc<HashMap<String, (u16, String, String)>>>,
-        uri: Uri,
-    ) -> impl IntoResponse {
+    async fn answer(State(pages): State<Pages>, uri: Uri) -> impl IntoResponse {
         let (status, content_type, body) =
             pages
                 .get(uri.path())
