@@ -250,6 +250,14 @@ async fn scenario(pg_url: Option<String>) {
         page.contains(&format!("src=\"{path}\"")),
         "an audio player on the Reports page"
     );
+    let page = web
+        .get(format!("{}/incidents/{incident}", server.base))
+        .header("cookie", &cookie);
+    let page = page.send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(&format!("href=\"{path}\"")),
+        "played from the incident too"
+    );
     let anonymous = web.get(format!("{}{path}", server.base)).send().await.unwrap();
     assert_ne!(anonymous.status(), 200, "a voice message is never public");
     let played = web
