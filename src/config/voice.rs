@@ -25,3 +25,18 @@ impl Voice {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Voice;
+
+    #[test]
+    fn two_minutes_by_default_and_a_limit_out_of_bounds_is_named() {
+        assert_eq!(Voice::default().max_record_s, 120);
+        assert!(Voice::default().validate().is_ok());
+        for wrong in [0, 9, 14_401] {
+            let e = Voice { max_record_s: wrong }.validate().unwrap_err().to_string();
+            assert!(e.contains("voice.max_record_s"), "{e}");
+        }
+    }
+}

@@ -7,13 +7,16 @@
 //! saying nothing gets a text with the hotline's instructions. Forged requests are refused and
 //! change nothing; Twilio's retries make no second report; a blocked caller rings nobody.
 
-use serde_json::Value;
-use tocsin_fakes::{tone_wav, CallRecord, CallScript, DialAnswer, Signing, Step};
+use tocsin_fakes::{tone_wav, DialAnswer, Signing, Step};
 
 use crate::binary_net::{serve, Net, WAIT};
 use crate::binary_run::run_cli;
 use crate::dashboard_http::{client, login_at, set_cookie};
 use crate::helpers::{eventually, ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
+
+mod support;
+
+use support::{call, reports, stored_audio};
 
 const ANA: &str = "+13235550701";
 const BEN: &str = "+13235550702";
@@ -34,58 +37,12 @@ mod hotline {
     }
 }
 
-async fn call(net: &Net<'_>, from: &str, steps: Vec<Step>) -> CallRecord {
-    let record = net
-        .twilio
-        .call(CallScript::new(from, HOTLINE, steps))
-        .await
-        .expect("the call ran");
-    assert_eq!(record.status, "completed", "{record:#?}");
-    // Every document parsed, every Say in a voice Twilio lists for its language, every Dial valid.
-    assert!(record.errors.is_empty(), "Twilio would log errors: {record:#?}");
-    record
-}
-
-async fn reports(net: &Net<'_>) -> Vec<Value> {
-    net.get("/reports").await["reports"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The audio stored for the report, as whoever copied the database would read it.
-async fn stored_audio(pg_url: Option<&str>, dir: &std::path::Path) -> Vec<Vec<u8>> {
-    use sqlx::{Connection, Row};
-    let sql = "SELECT audio_enc FROM voice_calls WHERE audio_enc IS NOT NULL";
-    let rows = match pg_url {
-        Some(url) => {
-            let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
-            sqlx::query(sql)
-                .fetch_all(&mut conn)
-                .await
-                .expect("voice_calls")
-                .iter()
-                .map(|r| r.get::<Vec<u8>, _>(0))
-                .collect()
-        }
-        None => {
-            let url = format!("sqlite://{}/tocsin.db", dir.display());
-            let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("SQLite");
-            sqlx::query(sql)
-                .fetch_all(&mut conn)
-                .await
-                .expect("voice_calls")
-                .iter()
-                .map(|r| r.get::<Vec<u8>, _>(0))
-                .collect()
-        }
-    };
-    rows
-}
-
 async fn scenario(pg_url: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut env = vec![("TOCSIN_NETWORK__NAME", "Eastside Rapid Response")];
+    let mut env = vec![
+        ("TOCSIN_NETWORK__NAME", "Eastside Rapid Response"),
+        ("TOCSIN_VOICE__MAX_RECORD_S", "60"),
+    ];
     if let Some(url) = &pg_url {
         env.push(("TOCSIN_DATABASE__URL", url.as_str()));
     }
@@ -167,6 +124,12 @@ async fn scenario(pg_url: Option<String>) {
         record.dials.is_empty(),
         "nobody on duty, nobody rung: {:?}",
         record.dials
+    );
+    let limit = "maxLength=\"60\""; // voice.max_record_s
+    assert!(
+        record.requests.iter().any(|r| r.body.contains(limit)),
+        "{:?}",
+        record.requests
     );
     assert_eq!(record.recordings.len(), 1);
     let sid = record.recordings[0].clone();
