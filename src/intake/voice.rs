@@ -12,8 +12,8 @@ use crate::intake::report::{self, Sighting};
 use crate::state::Core;
 use crate::store::{inbound, now_ms, StoreError};
 
-/// Provider names of the ids stored in `inbound_messages`: a call made a report; a caller was
-/// texted the instructions.
+/// Provider names of the ids stored in `inbound_messages`: a call made a report (its CallSid);
+/// a caller was texted the instructions (their keyed hash and the hour).
 const CALL: &str = "twilio-call";
 const TEXTED: &str = "twilio-call-text";
 /// Twilio rings at most 10 numbers at once.
@@ -132,10 +132,11 @@ pub async fn recorded(
     Ok(Some(call))
 }
 
-/// Texts the caller the hotline's instructions (once per call, in their language), unless the
-/// number takes no texts or the guard holds its reports (blocked, over its own limit): a forged
-/// caller id must not make the hotline text someone else again and again. The send happens
-/// after the webhook answered. Whether a text was queued.
+/// Texts the caller the hotline's instructions (in their language; once per number and hour,
+/// whatever the number of calls), unless the number takes no texts or the guard holds its
+/// reports (blocked, over its own limit): a forged caller id must not make the hotline text
+/// someone else again and again. The send happens after the webhook answered. Whether a text
+/// was queued.
 pub async fn text_instead(core: &Core, channels: Channels, caller: &Caller<'_>) -> Result<bool, StoreError> {
     let Ok(phone) = Phone::parse(caller.from) else {
         return Ok(false);
@@ -147,7 +148,8 @@ pub async fn text_instead(core: &Core, channels: Channels, caller: &Caller<'_>) 
         return Ok(false);
     }
     let mut tx = core.store.write().await?;
-    if !inbound::first_time(&mut tx, TEXTED, caller.call_sid, now).await? {
+    let once = format!("{hash}/{}", now / 3_600_000);
+    if !inbound::first_time(&mut tx, TEXTED, &once, now).await? {
         return Ok(false);
     }
     tx.commit().await?;

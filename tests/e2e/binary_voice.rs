@@ -346,6 +346,11 @@ async fn scenario(pg_url: Option<String>) {
         assert!(sms.contains("text what you see"), "{sms}");
         assert!(record.recordings.is_empty() && record.dials.is_empty());
     }
+    let again = call(&net, TEXTER, vec![Step::Press("9".into())]).await;
+    assert!(
+        again.heard().contains("to this number: say"),
+        "one text per number and hour"
+    );
     let anonymous = call(&net, "anonymous", vec![Step::Press("9".into())]).await;
     assert!(anonymous
         .heard()
