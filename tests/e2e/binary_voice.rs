@@ -159,7 +159,9 @@ async fn scenario(pg_url: Option<String>) {
             .any(|r| r.sid == sid && r.fetched >= 1 && r.deleted)
     })
     .await;
-    assert!(gone, "fetched and deleted: {:?}", twilio.recordings());
+    let log = std::fs::read_to_string(dir.path().join("tocsin.log")).unwrap_or_default();
+    let log: Vec<&str> = log.lines().filter(|l| l.contains("voice message")).collect();
+    assert!(gone, "fetched and deleted: {:?}\n{}", twilio.recordings(), log.join("\n"));
     let media = format!(
         "{}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{sid}.wav",
         twilio.base_url()
@@ -363,4 +365,37 @@ async fn scenario(pg_url: Option<String>) {
         assert!(!log.contains(&number[2..]), "a number in the log");
     }
     drop(server);
+}
+
+/// `tocsin check` reads the number's Voice webhook: none is noted (calls are optional), ours
+/// passes, another fails the check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_names_the_numbers_voice_webhook() {
+    use crate::binary_check::{check, env, fakes, line, SMS_URL};
+    let dir = tempfile::tempdir().unwrap();
+    let config = tocsin_fakes::FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]).sms_url(SMS_URL);
+    let (twilio, signal) = fakes(config).await;
+    crate::binary_run::migrated(dir.path(), &[]);
+    let ran = check(dir.path(), env(&twilio, &signal)).await;
+    assert!(ran.ok, "{}", ran.out);
+    assert!(
+        line(&ran, "voice webhook").contains("calls are not answered by tocsin"),
+        "{}",
+        ran.out
+    );
+    let voice_url = SMS_URL.replace("/sms", "/voice");
+    twilio.set_voice_url(HOTLINE, &voice_url);
+    let ran = check(dir.path(), env(&twilio, &signal)).await;
+    assert!(ran.ok, "{}", ran.out);
+    assert_eq!(
+        line(&ran, "voice webhook"),
+        format!("ok    voice webhook ({HOTLINE} → {voice_url})")
+    );
+    twilio.set_voice_url(HOTLINE, "https://old.example.org/voice");
+    let ran = check(dir.path(), env(&twilio, &signal)).await;
+    assert!(
+        !ran.ok && line(&ran, "voice webhook").starts_with("FAIL "),
+        "{}",
+        ran.out
+    );
 }
