@@ -87,7 +87,8 @@ async fn step(core: &Core, twilio: &Recordings, due: &DueRecording) -> Result<()
 async fn failed(core: &Core, due: &DueRecording, e: RecordingError) -> anyhow::Result<()> {
     let wait_ms = match e {
         RecordingError::Config(_) => 60_000,
-        _ => 1000 << due.attempts.clamp(0, 8),
+        // Twilio may answer before the media exists: try again soon, then less and less often.
+        _ => (500 * (due.attempts + 1)).min(30_000),
     };
     let now = now_ms();
     let give_up = e == RecordingError::NotFound && now - due.created_at > GIVE_UP_MS;

@@ -152,7 +152,7 @@ async fn scenario(pg_url: Option<String>) {
     net.sent_to(BEN, &[&format!("ACK{incident}")]).await;
 
     // The audio is fetched with the account's credentials, then deleted at Twilio.
-    let gone = eventually(WAIT, || async {
+    let gone = eventually(2 * WAIT, || async {
         twilio
             .recordings()
             .iter()
@@ -161,7 +161,12 @@ async fn scenario(pg_url: Option<String>) {
     .await;
     let log = std::fs::read_to_string(dir.path().join("tocsin.log")).unwrap_or_default();
     let log: Vec<&str> = log.lines().filter(|l| l.contains("voice message")).collect();
-    assert!(gone, "fetched and deleted: {:?}\n{}", twilio.recordings(), log.join("\n"));
+    assert!(
+        gone,
+        "fetched and deleted: {:?}\n{}",
+        twilio.recordings(),
+        log.join("\n")
+    );
     let media = format!(
         "{}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{sid}.wav",
         twilio.base_url()
@@ -304,7 +309,10 @@ async fn scenario(pg_url: Option<String>) {
     assert_eq!(record.recordings.len(), 1);
     let latest = reports(&net).await[0].clone();
     assert_eq!(reports(&net).await.len(), 3, "one report per call");
-    let gone = eventually(WAIT, || async { twilio.recordings().iter().all(|r| r.deleted) }).await;
+    let gone = eventually(2 * WAIT, || async {
+        twilio.recordings().iter().all(|r| r.deleted)
+    })
+    .await;
     assert!(gone, "{:?}", twilio.recordings());
     let latest_incident = latest["incident_id"].as_i64().unwrap();
     assert_eq!(net.incident(latest_incident).await["needs_person"], "unplaced");
