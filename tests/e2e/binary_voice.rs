@@ -14,6 +14,7 @@ use crate::binary_run::run_cli;
 use crate::dashboard_http::{client, login_at, set_cookie};
 use crate::helpers::{eventually, ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
 
+mod check;
 mod support;
 
 use support::{call, reports, stored_audio};
@@ -285,6 +286,11 @@ async fn scenario(pg_url: Option<String>) {
         "{whisper}"
     );
     assert!(!whisper.contains("0712") && !whisper.contains("555"), "{whisper}");
+    let taken = net.incident(id).await;
+    assert!(
+        taken["acked_at"].is_i64() && taken["history"].to_string().contains("acknowledged by ana"),
+        "{taken}"
+    );
 
     // Nobody answers: the caller leaves a message on the same report instead.
     twilio.set_dial_answer(ANA, DialAnswer::NoAnswer);
@@ -373,37 +379,4 @@ async fn scenario(pg_url: Option<String>) {
         assert!(!log.contains(&number[2..]), "a number in the log");
     }
     drop(server);
-}
-
-/// `tocsin check` reads the number's Voice webhook: none is noted (calls are optional), ours
-/// passes, another fails the check.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn check_names_the_numbers_voice_webhook() {
-    use crate::binary_check::{check, env, fakes, line, SMS_URL};
-    let dir = tempfile::tempdir().unwrap();
-    let config = tocsin_fakes::FakeTwilioConfig::new(ACCOUNT_SID, AUTH_TOKEN, &[HOTLINE]).sms_url(SMS_URL);
-    let (twilio, signal) = fakes(config).await;
-    crate::binary_run::migrated(dir.path(), &[]);
-    let ran = check(dir.path(), env(&twilio, &signal)).await;
-    assert!(ran.ok, "{}", ran.out);
-    assert!(
-        line(&ran, "voice webhook").contains("calls are not answered by tocsin"),
-        "{}",
-        ran.out
-    );
-    let voice_url = SMS_URL.replace("/sms", "/voice");
-    twilio.set_voice_url(HOTLINE, &voice_url);
-    let ran = check(dir.path(), env(&twilio, &signal)).await;
-    assert!(ran.ok, "{}", ran.out);
-    assert_eq!(
-        line(&ran, "voice webhook"),
-        format!("ok    voice webhook ({HOTLINE} → {voice_url})")
-    );
-    twilio.set_voice_url(HOTLINE, "https://old.example.org/voice");
-    let ran = check(dir.path(), env(&twilio, &signal)).await;
-    assert!(
-        !ran.ok && line(&ran, "voice webhook").starts_with("FAIL "),
-        "{}",
-        ran.out
-    );
 }

@@ -290,7 +290,8 @@ async fn text_instead(core: &Core, call: &Call) -> Result<Twiml, StoreError> {
 }
 
 /// What the dispatcher who answers hears before being connected, in their own language: the
-/// incident's number and the caller's language, never the caller's number.
+/// incident's number and the caller's language, never the caller's number. They now have the
+/// incident (as with ACK).
 async fn whisper(
     State(core): State<Shared>,
     uri: OriginalUri,
@@ -307,10 +308,17 @@ async fn whisper(
         Ok(all) => all,
         Err(e) => return failed(e),
     };
-    let theirs = dispatchers
+    let answered = dispatchers
         .iter()
-        .find(|d| d.phone.as_deref() == answering.as_ref().map(|p| p.e164()))
-        .map_or(Language::EN, |d| d.language);
+        .find(|d| d.phone.as_deref() == answering.as_ref().map(|p| p.e164()));
+    // Whoever answered has the incident, as if they had sent ACK: nobody is paged for it.
+    if let Some(d) = answered {
+        if let Err(e) = core.store.ack(d.id, &d.name, Some(id)).await {
+            tracing::warn!(incident_id = id, error = %e, "could not note who took the call");
+        }
+        core.events.publish(crate::events::Event::Incident { id });
+    }
+    let theirs = answered.map_or(Language::EN, |d| d.language);
     let args = [
         ("network", core.settings.network.name.clone()),
         ("id", id.to_string()),
