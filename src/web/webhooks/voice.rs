@@ -79,9 +79,14 @@ fn read(
     Ok(Call { signed, language })
 }
 
-/// One of our URLs on this call, remembering the caller's language.
-fn url(path: &str, language: Language) -> String {
-    format!("{BASE}{path}?lang={}", language.as_str())
+/// One of our URLs on this call, remembering the caller's language. Absolute, from
+/// `http.public_url` (which may have a path of its own), as Twilio signs what it requests.
+fn url(core: &Core, path: &str, language: Language) -> String {
+    format!(
+        "{}{BASE}{path}?lang={}",
+        core.settings.public_base(),
+        language.as_str()
+    )
 }
 
 fn failed(e: StoreError) -> Response {
@@ -110,16 +115,16 @@ async fn incoming(
 ) -> Response {
     let call = call_or_refuse!(core, uri, query, headers, body);
     tracing::info!(call_sid = call.signed.get("CallSid"), "a call to the hotline");
-    greeting().into_response()
+    greeting(&core).into_response()
 }
 
-fn greeting() -> Twiml {
+fn greeting(core: &Core) -> Twiml {
     let mut prompt = Twiml::new();
     for (i, language) in Language::all().into_iter().take(MAX_LANGUAGES).enumerate() {
         let words = text(language, "voice-choose", &[("digit", (i + 1).to_string())]);
         prompt = prompt.say(language, &words);
     }
-    let menu = format!("{BASE}/menu");
+    let menu = format!("{}{BASE}/menu", core.settings.public_base());
     // Gather always requests its action here; the Redirect is for a Twilio that would not.
     Twiml::new()
         .gather(&menu, GATHER_TIMEOUT_S, prompt)
@@ -144,7 +149,7 @@ async fn menu(
     let answer = match (chosen, digits) {
         (Some(language), _) => put_through(&core, &call, language).await,
         (None, "" | TEXT_KEY) => text_instead(&core, &call).await,
-        (None, _) => Ok(greeting()),
+        (None, _) => Ok(greeting(&core)),
     };
     answer.map_or_else(failed, IntoResponse::into_response)
 }
@@ -176,7 +181,8 @@ async fn put_through(core: &Core, call: &Call, language: Language) -> Result<Twi
                 phones = numbers.len(),
                 "a call is put through to the dispatchers on duty"
             );
-            let whisper = format!("{BASE}/whisper?incident={id}&lang={}", language.as_str());
+            let base = core.settings.public_base();
+            let whisper = format!("{base}{BASE}/whisper?incident={id}&lang={}", language.as_str());
             let rings: Vec<Ring> = numbers
                 .iter()
                 .map(|n| Ring {
@@ -186,7 +192,7 @@ async fn put_through(core: &Core, call: &Call, language: Language) -> Result<Twi
                 .collect();
             return Ok(Twiml::new()
                 .say(language, &text(language, "voice-connecting", &[]))
-                .dial(&url("/dialled", language), &ours, DIAL_TIMEOUT_S, &rings));
+                .dial(&url(core, "/dialled", language), &ours, DIAL_TIMEOUT_S, &rings));
         }
     }
     Ok(leave_message(core, language, None))
@@ -199,8 +205,11 @@ fn leave_message(core: &Core, language: Language, before: Option<&str>) -> Twiml
         doc = doc.say(language, &text(language, key, &[]));
     }
     doc.say(language, &text(language, "voice-record", &[]))
-        .record(&url("/recorded", language), core.settings.voice.max_record_s)
-        .redirect(&url("/text", language))
+        .record(
+            &url(core, "/recorded", language),
+            core.settings.voice.max_record_s,
+        )
+        .redirect(&url(core, "/text", language))
 }
 
 /// Nobody took the call (no answer, busy, failed): a voice message instead.
