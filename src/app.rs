@@ -148,6 +148,13 @@ impl Running {
             core.channels()?,
             shutdown.clone(),
         )));
+        if let Some(twilio) = crate::intake::recordings::client(&core)? {
+            tasks.push(tokio::spawn(crate::intake::recordings::run(
+                core.clone(),
+                twilio,
+                shutdown.clone(),
+            )));
+        }
         tasks.push(tokio::spawn(crate::intake::resume::run(
             core.clone(),
             shutdown.clone(),

@@ -17,6 +17,7 @@ mod metrics;
 mod mobilisations;
 mod oncall;
 mod values;
+mod voice;
 
 pub use calls::Calls;
 pub use dispatch::{AutoVerify, Dispatch};
@@ -24,6 +25,7 @@ pub use geocode::Geocode;
 pub use metrics::Metrics;
 pub use mobilisations::Mobilisations;
 pub use oncall::Oncall;
+pub use voice::Voice;
 
 use values::{env_layer, one_or_many};
 
@@ -52,6 +54,8 @@ pub struct Settings {
     pub mobilisations: Mobilisations,
     #[serde(default)]
     pub calls: Calls,
+    #[serde(default)]
+    pub voice: Voice,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -254,6 +258,7 @@ impl Settings {
         self.geocode.validate()?;
         self.metrics.validate()?;
         self.mobilisations.validate()?;
+        self.voice.validate()?;
         for from in &self.twilio.from {
             crate::domain::Phone::parse(from).map_err(|e| anyhow::anyhow!("twilio.from: {e}"))?;
         }

@@ -57,6 +57,8 @@ pub enum Field {
     /// A planned mobilisation's place (JSON: typed, point, label) and public text (issue 18).
     MobilisationPlace,
     MobilisationText,
+    /// A voice message left on the hotline: the audio fetched from Twilio (issue 17).
+    VoiceAudio,
 }
 
 impl Field {
@@ -76,6 +78,7 @@ impl Field {
             Field::BlockedSender => "blocked_senders.sender_enc",
             Field::MobilisationPlace => "mobilisations.place_enc",
             Field::MobilisationText => "mobilisations.text_enc",
+            Field::VoiceAudio => "voice_calls.audio_enc",
         }
     }
 
@@ -173,34 +176,49 @@ impl Vault {
         self.open_with(LEGACY_AAD, sealed)
     }
 
+    /// `seal` for bytes that are no text (audio).
+    pub fn seal_bytes(&self, field: Field, row: impl std::fmt::Display, plain: &[u8]) -> Vec<u8> {
+        self.seal_raw(&field.aad(&row.to_string()), plain)
+    }
+
+    /// Opens what `seal_bytes` sealed for the same field and row.
+    pub fn open_bytes(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, DecryptError> {
+        self.open_raw(&field.aad(&row.to_string()), sealed)
+    }
+
     fn seal_with(&self, aad: &[u8], plain: &str) -> Vec<u8> {
+        self.seal_raw(aad, plain.as_bytes())
+    }
+
+    fn seal_raw(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plain.as_bytes(),
-                    aad,
-                },
-            )
-            .expect("XChaCha20-Poly1305 encryption of a short value cannot fail");
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .expect("XChaCha20-Poly1305 encryption cannot fail below 256 GB");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         out
     }
 
     fn open_with(&self, aad: &[u8], sealed: &[u8]) -> Result<String, DecryptError> {
+        String::from_utf8(self.open_raw(aad, sealed)?).map_err(|_| DecryptError)
+    }
+
+    fn open_raw(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, DecryptError> {
         if sealed.len() < 24 {
             return Err(DecryptError);
         }
         let (nonce, body) = sealed.split_at(24);
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad })
-            .map_err(|_| DecryptError)?;
-        String::from_utf8(plain).map_err(|_| DecryptError)
+            .map_err(|_| DecryptError)
     }
 
     /// Keyed hash (hex) used as the lookup key of a phone number or Signal id.
@@ -277,6 +295,17 @@ mod tests {
         flipped[last] ^= 1;
         assert_eq!(vault.open(Field::VolunteerPhone, 12, &flipped), Err(DecryptError));
         assert_eq!(vault.open(Field::VolunteerPhone, 12, &[]), Err(DecryptError));
+    }
+
+    #[test]
+    fn audio_round_trips_bound_to_its_row() {
+        let vault = Vault::from_key(&[7u8; 32]);
+        let audio = [b'R', b'I', b'F', b'F', 0, 0xff, 0x80, 7];
+        let sealed = vault.seal_bytes(Field::VoiceAudio, 3, &audio);
+        assert!(!sealed.windows(4).any(|w| w == b"RIFF"));
+        assert_eq!(vault.open_bytes(Field::VoiceAudio, 3, &sealed).unwrap(), audio);
+        assert_eq!(vault.open_bytes(Field::VoiceAudio, 4, &sealed), Err(DecryptError));
+        assert_eq!(vault.open_bytes(Field::ReportBody, 3, &sealed), Err(DecryptError));
     }
 
     #[test]

@@ -31,6 +31,15 @@ answer-cant = Noted: you can't go to #{ $id }.
 answer-on-scene = Noted: you are on scene at #{ $id }. Stay safe.
 no-open-alert = There is no open alert to answer right now.
 help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts (Y26 for #26); PAUSE, RESUME, STATUS, AREA, STOP. JOIN to volunteer.
+# Calling the hotline (issue 17): said by Twilio's voices, so short and without symbols.
+voice-choose = For English, press { $digit }. To text us instead, press 9.
+voice-connecting = Connecting you to a dispatcher. Please stay on the line.
+voice-record = Nobody can take your call right now. After the beep, say what is happening and where. Press the pound key when you are done.
+voice-no-answer = Nobody could answer.
+voice-thanks = Thank you. A dispatcher will listen to your message. Goodbye.
+voice-text = Please send a text message to this number: say what is happening and where. Goodbye.
+voice-text-sent = Please send a text message to this number instead. We are texting you how. Goodbye.
+voice-whisper = { $network } hotline call, incident { $id }. The caller chose { $language }.
 subscription-stopped = You will get no more alerts. Send START to get them again.
 subscription-started = Welcome back: you will get alerts again. Send STOP to stop.
 # The English opt-out and opt-in words are the carriers' own (STOP, START ...: see

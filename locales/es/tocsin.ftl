@@ -29,6 +29,15 @@ answer-cant = Anotado: no puedes ir a #{ $id }.
 answer-on-scene = Anotado: estas en #{ $id }. Cuidate.
 no-open-alert = No hay ninguna alerta abierta ahora.
 help = { $network }: escribe que ves y donde para reportar. Voluntarios: SI, NO o AQUI a las alertas (SI26 para #26); PAUSA, REANUDAR, ESTADO, ZONA, BAJA. UNIRSE para ser voluntario.
+# Llamadas a la línea (issue 17): las dicen las voces de Twilio, así que cortas y sin símbolos.
+voice-choose = Para español, oprima { $digit }. Para escribirnos un mensaje, oprima 9.
+voice-connecting = Le comunicamos con un despachador. No cuelgue, por favor.
+voice-record = Nadie puede atender su llamada ahora. Después del tono, diga qué está pasando y dónde. Oprima la tecla de número al terminar.
+voice-no-answer = Nadie pudo contestar.
+voice-thanks = Gracias. Un despachador escuchará su mensaje. Adiós.
+voice-text = Por favor envíe un mensaje de texto a este número: diga qué está pasando y dónde. Adiós.
+voice-text-sent = Por favor envíe un mensaje de texto a este número. Le mandamos un mensaje con las instrucciones. Adiós.
+voice-whisper = Llamada a la línea de { $network }, incidente { $id }. La persona eligió { $language }.
 subscription-stopped = No recibiras mas alertas. Envia ALTA para recibirlas de nuevo.
 subscription-started = Bienvenido de nuevo: recibiras alertas. Envia BAJA para parar.
 # Words that stop or restart every message, like STOP and START (the whole message; case and

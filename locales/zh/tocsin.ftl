@@ -28,6 +28,15 @@ answer-cant = 已记录：你不能去 #{ $id }。
 answer-on-scene = 已记录：你在 #{ $id } 现场。注意安全。
 no-open-alert = 现在没有可以回复的警报。
 help = { $network }：发送你看到的情况和地点即可报告。志愿者：回复Y、N或HERE（#26回复Y26）；暂停、恢复、状态、区域、退订。发送加入成为志愿者。
+# 拨打热线（issue 17）：由Twilio语音朗读，所以简短、不用符号。
+voice-choose = 中文请按 { $digit }。发短信请按 9。
+voice-connecting = 正在为你接通调度员，请不要挂断。
+voice-record = 现在没有人能接听。请在提示音后说明发生了什么、在哪里。说完请按井号键。
+voice-no-answer = 没有人接听。
+voice-thanks = 谢谢。调度员会听你的留言。再见。
+voice-text = 请给这个号码发短信，说明发生了什么、在哪里。再见。
+voice-text-sent = 请改为给这个号码发短信。我们正在用短信告诉你怎么做。再见。
+voice-whisper = { $network } 热线来电，事件 { $id }。来电者选择了 { $language }。
 subscription-stopped = 你将不再收到警报。回复 开始 即可重新接收。
 subscription-started = 欢迎回来：你将重新收到警报。回复 停止 即可停止。
 # 像 STOP、START 一样停止或重新开始所有消息的词（用逗号分隔）。

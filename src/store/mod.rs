@@ -53,6 +53,7 @@ pub mod pace;
 pub mod pages;
 pub mod places;
 pub mod receipts;
+pub mod recordings;
 pub mod reports;
 pub mod responding;
 pub mod rotate;

@@ -33,6 +33,8 @@ pub struct NewReport {
 #[derive(Debug, Clone)]
 pub struct ReportRow {
     pub id: i64,
+    /// Where it came in: sms, signal, api, or voice (a call to the hotline).
+    pub channel: String,
     pub body: String,
     pub language: String,
     pub volunteer_id: Option<i64>,
@@ -50,6 +52,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<ReportRow> {
     let id: i64 = row.try_get("id")?;
     Ok(ReportRow {
         id,
+        channel: row.try_get("channel")?,
         body: store.open_value(Field::ReportBody, id, &row.try_get::<Vec<u8>, _>("body_enc")?),
         language: row.try_get("language")?,
         volunteer_id: row.try_get("volunteer_id")?,
@@ -74,7 +77,7 @@ fn from_row(store: &Store, row: &AnyRow) -> Result<ReportRow> {
 }
 
 const COLUMNS: &str =
-    "id, body_enc, language, volunteer_id, lat, lon, zone, approximate, located_by, uncertainty_m, kind, incident_id, flagged, received_at, drill, truncated";
+    "id, channel, body_enc, language, volunteer_id, lat, lon, zone, approximate, located_by, uncertainty_m, kind, incident_id, flagged, received_at, drill, truncated";
 
 impl Store {
     /// Stores the report in `conn`'s transaction: the row first, for its id, then its sealed text

@@ -39,6 +39,7 @@ pub const CARRIED: &[&str] = &[
     "blocked_senders.sender_enc",
     "blocked_senders.sender_hash",
     "followups.sender_hash",
+    "voice_calls.audio_enc",
     "mobilisations.place_enc",
     "mobilisations.text_enc",
     // Forgotten rather than carried (module comment).
@@ -147,6 +148,7 @@ impl Store {
         reports(&mut tx, &mut k).await?;
         answers(&mut tx, &mut k).await?;
         mobilisations(&mut tx, &mut k).await?;
+        voice_messages(&mut tx, &mut k).await?;
         k.done.conversations_ended = sqlx::query("DELETE FROM conversations")
             .execute(&mut *tx)
             .await?
@@ -187,6 +189,7 @@ impl Store {
                 "conversations",
                 "inbound_messages",
                 "mobilisations",
+                "voice_calls",
                 "meta",
             ],
         )
@@ -390,6 +393,40 @@ async fn answers(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyho
             sqlx::query("UPDATE verifier_answers SET text_enc = $2 WHERE id = $1")
                 .bind(id)
                 .bind(text)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+}
+
+/// Voice messages left on the hotline: audio, so a few rows at a time.
+async fn voice_messages(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyhow::Result<()> {
+    let mut after = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, audio_enc FROM voice_calls WHERE id > $1 AND audio_enc IS NOT NULL ORDER BY id LIMIT 20",
+        )
+        .bind(after)
+        .fetch_all(&mut **tx)
+        .await?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = last.try_get("id")?;
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let sealed: Vec<u8> = r.try_get("audio_enc")?;
+            let audio = match k.old.open_bytes(Field::VoiceAudio, id, &sealed) {
+                Ok(audio) => {
+                    k.done.sealed += 1;
+                    k.new.seal_bytes(Field::VoiceAudio, id, &audio)
+                }
+                Err(_) => {
+                    k.done.unreadable += 1;
+                    sealed
+                }
+            };
+            sqlx::query("UPDATE voice_calls SET audio_enc = $2 WHERE id = $1")
+                .bind(id)
+                .bind(audio)
                 .execute(&mut **tx)
                 .await?;
         }

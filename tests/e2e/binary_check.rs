@@ -9,11 +9,11 @@ use crate::binary_run::{migrated, run_cli, Ran};
 use crate::helpers::{ACCOUNT_SID, AUTH_TOKEN, HOTLINE};
 
 const PUBLIC: &str = "https://tocsin.example.org";
-const SMS_URL: &str = "https://tocsin.example.org/webhooks/twilio/sms";
+pub(crate) const SMS_URL: &str = "https://tocsin.example.org/webhooks/twilio/sms";
 const SERVICE: &str = "MG0123456789abcdef0123456789abcdef";
 
 /// Settings pointing at the fakes, as an operator's environment would.
-fn env(twilio: &FakeTwilio, signal: &FakeSignal) -> Vec<(&'static str, String)> {
+pub(crate) fn env(twilio: &FakeTwilio, signal: &FakeSignal) -> Vec<(&'static str, String)> {
     vec![
         ("TOCSIN_HTTP__PUBLIC_URL", PUBLIC.into()),
         ("TOCSIN_TWILIO__ACCOUNT_SID", ACCOUNT_SID.into()),
@@ -26,7 +26,7 @@ fn env(twilio: &FakeTwilio, signal: &FakeSignal) -> Vec<(&'static str, String)> 
 }
 
 /// `tocsin check` off the runtime's threads (the fakes answer on them meanwhile).
-async fn check(dir: &std::path::Path, env: Vec<(&'static str, String)>) -> Ran {
+pub(crate) async fn check(dir: &std::path::Path, env: Vec<(&'static str, String)>) -> Ran {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -36,14 +36,14 @@ async fn check(dir: &std::path::Path, env: Vec<(&'static str, String)>) -> Ran {
     .expect("check ran")
 }
 
-fn line<'a>(ran: &'a Ran, item: &str) -> &'a str {
+pub(crate) fn line<'a>(ran: &'a Ran, item: &str) -> &'a str {
     ran.out
         .lines()
         .find(|l| l.get(6..).is_some_and(|rest| rest.starts_with(item)))
         .unwrap_or_else(|| panic!("no line for {item:?} in:\n{}", ran.out))
 }
 
-async fn fakes(config: FakeTwilioConfig) -> (FakeTwilio, FakeSignal) {
+pub(crate) async fn fakes(config: FakeTwilioConfig) -> (FakeTwilio, FakeSignal) {
     let twilio = FakeTwilio::start(config).await.expect("fake Twilio starts");
     let signal = FakeSignal::start(FakeSignalConfig::new(HOTLINE))
         .await

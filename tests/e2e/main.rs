@@ -31,6 +31,7 @@ mod binary_run;
 mod binary_tokens;
 mod binary_trust;
 mod binary_verifier_rounds;
+mod binary_voice;
 mod browser_demo;
 mod browser_sizes;
 mod compose_browser;

@@ -14,8 +14,9 @@ use crate::backends::{with_stores, Backend};
 const DELIVERY_CHANNELS: &[&str] = Channel::NAMES;
 /// Channels a person is texted on (a dispatcher's pages): not `voice`, which only deliveries use.
 const TEXT_CHANNELS: &[&str] = &["sms", "signal"];
-/// Where a report came in: a `Channel` (`Inbound::via`), or the API (web/api/reports.rs).
-const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api"];
+/// Where a report came in: a `Channel` (`Inbound::via`), the API (web/api/reports.rs), or a
+/// call to the hotline (intake/voice.rs).
+const REPORT_CHANNELS: &[&str] = &["sms", "signal", "api", "voice"];
 /// What one try to hand a delivery over came to.
 const ATTEMPT_OUTCOMES: &[&str] = AttemptOutcome::NAMES;
 

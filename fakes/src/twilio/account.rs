@@ -76,7 +76,8 @@ pub(crate) async fn list_numbers(
                     .get(n)
                     .cloned()
                     .unwrap_or_else(|| shared.config.sms_url.clone());
-                number_json(&account_sid, n, &sms_url, shared.started)
+                let voice_url = inner.hotline.voice_urls.get(n).map_or("", String::as_str);
+                number_json(&account_sid, n, (&sms_url, voice_url), shared.started)
             })
             .collect();
         drop(inner);
@@ -99,8 +100,10 @@ pub(crate) async fn list_numbers(
     .await
 }
 
-/// An IncomingPhoneNumber as Twilio lists it (the fields a client may read; unset URLs are "").
-fn number_json(account_sid: &str, number: &str, sms_url: &str, created: chrono::DateTime<Utc>) -> Value {
+/// An IncomingPhoneNumber as Twilio lists it (the fields a client may read; unset URLs are ""),
+/// with its SMS and Voice webhooks.
+fn number_json(account_sid: &str, number: &str, urls: (&str, &str), created: chrono::DateTime<Utc>) -> Value {
+    let (sms_url, voice_url) = urls;
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     let sid = format!("PN{:0>32}", digits);
     let date = rfc2822(created);
@@ -138,7 +141,7 @@ fn number_json(account_sid: &str, number: &str, sms_url: &str, created: chrono::
         "voice_fallback_url": "",
         "voice_method": "POST",
         "voice_receive_mode": "voice",
-        "voice_url": "",
+        "voice_url": voice_url,
     })
 }
 

@@ -17,7 +17,7 @@ use super::calls::Pickup;
 use super::resource::rfc2822;
 use super::signature::sign;
 use super::state::Shared;
-use super::twiml::{self, Element};
+use super::twiml::{self, Node};
 use super::types::CallbackRecord;
 
 /// A callee stuck in a loop of prompts hangs up after this many documents.
@@ -196,11 +196,12 @@ impl Dialled {
             if documents > MOST_DOCUMENTS {
                 return;
             }
-            for verb in doc.elements() {
+            for verb in &doc.children {
                 match verb.name.as_str() {
                     "Say" => self.heard(verb),
                     "Gather" => {
-                        verb.elements()
+                        verb.children
+                            .iter()
                             .filter(|e| e.name == "Say")
                             .for_each(|s| self.heard(s));
                         let key = keys.next().unwrap_or_default();
@@ -221,7 +222,7 @@ impl Dialled {
                         break;
                     }
                     "Redirect" => {
-                        let Some(target) = self.resolve(base.as_deref(), &verb.text()) else {
+                        let Some(target) = self.resolve(base.as_deref(), &verb.text) else {
                             return;
                         };
                         next = self.fetch(&target, Vec::new()).await;
@@ -235,8 +236,8 @@ impl Dialled {
         }
     }
 
-    fn heard(&self, say: &Element) {
-        let text = say.text();
+    fn heard(&self, say: &Node) {
+        let text = say.text.clone();
         self.note(|c| c.said.push(text.clone()));
     }
 
@@ -261,7 +262,7 @@ impl Dialled {
     }
 
     /// POSTs to `url` (signed, `in-progress` and `extra`) and reads the TwiML it answers.
-    async fn fetch(&mut self, url: &str, extra: Vec<(String, String)>) -> Option<(Option<String>, Element)> {
+    async fn fetch(&mut self, url: &str, extra: Vec<(String, String)>) -> Option<(Option<String>, Node)> {
         let mut params = self.base("in-progress");
         params.extend(extra);
         match post(&self.shared, url, &params).await {
@@ -273,7 +274,7 @@ impl Dialled {
         }
     }
 
-    fn read(&self, base: Option<String>, doc: String) -> Option<(Option<String>, Element)> {
+    fn read(&self, base: Option<String>, doc: String) -> Option<(Option<String>, Node)> {
         self.note(|c| c.documents.push(doc.clone()));
         match twiml::parse(&doc) {
             Ok(root) => Some((base, root)),

@@ -35,7 +35,7 @@ pub struct InboundSender {
 
 /// ISO country Twilio's geo lookup would report for a number; "" when unknown (Twilio also
 /// sends empty geo fields, which must still be part of the signature).
-fn country_of(number: &str) -> &'static str {
+pub(crate) fn country_of(number: &str) -> &'static str {
     const PREFIXES: &[(&str, &str)] = &[
         ("+1", "US"),
         ("+52", "MX"),

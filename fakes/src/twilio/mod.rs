@@ -10,14 +10,18 @@ mod calls;
 mod dialing;
 mod error;
 mod inbound;
+mod recordings;
 mod resource;
 mod rest;
+mod say_voices;
 mod segments;
 mod send;
 mod signature;
 mod state;
 mod twiml;
 mod types;
+mod voice_inbound;
+mod voice_types;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +36,9 @@ pub use segments::segments;
 pub use signature::sign;
 pub use types::{
     CallbackMode, CallbackRecord, FakeTwilioConfig, InboundReply, Outcome, SentMessage, Signing,
+};
+pub use voice_types::{
+    tone_wav, CallRecord, CallScript, DialAnswer, DialRecord, RecordingInfo, Said, Step, VoiceRequest,
 };
 
 use state::Shared;

@@ -40,6 +40,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/2010-04-01/Accounts/{account_sid}/Calls/{file}",
             get(super::calls::fetch_call).post(super::calls::update_call),
         )
+        .route(
+            "/2010-04-01/Accounts/{account_sid}/Recordings/{file}",
+            get(super::recordings::fetch).delete(super::recordings::delete),
+        )
         .route("/2010-04-01/Accounts/{file}", get(account::fetch_account))
         .route(
             "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers.json",

@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     pub sms_urls: HashMap<String, String>,
     /// The Messaging Service's inbound URL as set by a test (else `config.sms_url`).
     pub service_inbound_url: Option<String>,
+    /// Calls to our numbers, dialled phones and recordings (`voice_inbound`).
+    pub hotline: super::voice_inbound::Hotline,
 }
 
 /// A created message with the fields the JSON resource needs beyond [`SentMessage`].
@@ -105,6 +107,7 @@ impl Shared {
             callback_mode: CallbackMode::default(),
             sms_urls: HashMap::new(),
             service_inbound_url: None,
+            hotline: Default::default(),
         };
         Self {
             numbers: config.numbers.iter().cloned().collect(),

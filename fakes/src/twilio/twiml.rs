@@ -1,206 +1,130 @@
-//! Just enough of an XML reader to run TwiML as Twilio does (PROTOCOLS §11.1, §11.2): elements
-//! with attributes, text with the five predefined entities and numeric references, comments and
-//! the XML declaration skipped. A document whose root is not `<Response>` is refused (12102),
-//! and one that is not well formed (12100), as Twilio refuses them.
+//! Reading the TwiML a webhook answers with, as Twilio does before running it: well-formed XML
+//! (12100 otherwise), root `<Response>` (12102), names case-sensitive. Entities are resolved;
+//! what a verb says is its text with the surrounding whitespace trimmed.
 
-/// One TwiML node.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Node {
-    Element(Element),
-    Text(String),
-}
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Element {
+/// One element: its name, its attributes (unescaped), its text and its child elements.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Node {
     pub name: String,
     pub attrs: Vec<(String, String)>,
+    pub text: String,
     pub children: Vec<Node>,
 }
 
-impl Element {
+impl Node {
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-
-    /// The text inside, entities decoded, trimmed.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        for child in &self.children {
-            match child {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => out.push_str(&e.text()),
-            }
-        }
-        out.trim().to_owned()
-    }
-
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
 }
 
-/// Why Twilio would not run a document: its error code.
+/// Why a document cannot run, as Twilio's error code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TwimlError {
-    /// 12100: not well formed.
-    Malformed,
-    /// 12102: the root is not `<Response>`.
-    NotResponse,
+pub(crate) enum Invalid {
+    /// 12100: document parse failure.
+    Parse,
+    /// 12102: the root element is not `<Response>`.
+    Root,
 }
 
-impl TwimlError {
+impl Invalid {
     pub fn code(self) -> u32 {
         match self {
-            TwimlError::Malformed => 12100,
-            TwimlError::NotResponse => 12102,
+            Invalid::Parse => 12100,
+            Invalid::Root => 12102,
         }
     }
 }
 
-/// Parses a TwiML document and returns its `<Response>` element.
-pub(crate) fn parse(doc: &str) -> Result<Element, TwimlError> {
-    let mut stack: Vec<Element> = vec![Element {
-        name: String::new(),
-        attrs: Vec::new(),
-        children: Vec::new(),
-    }];
-    let mut rest = doc;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(&mut stack, rest)?;
-            break;
-        };
-        push_text(&mut stack, &rest[..lt])?;
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<?") {
-            rest = after.split_once("?>").ok_or(TwimlError::Malformed)?.1;
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.split_once("-->").ok_or(TwimlError::Malformed)?.1;
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let (name, tail) = after.split_once('>').ok_or(TwimlError::Malformed)?;
-            let done = stack.pop().ok_or(TwimlError::Malformed)?;
-            if done.name != name.trim() || stack.is_empty() {
-                return Err(TwimlError::Malformed);
-            }
-            if let Some(parent) = stack.last_mut() {
-                parent.children.push(Node::Element(done));
-            }
-            rest = tail;
-        } else {
-            let (tag, tail) = rest[1..].split_once('>').ok_or(TwimlError::Malformed)?;
-            let (tag, empty) = match tag.strip_suffix('/') {
-                Some(t) => (t, true),
-                None => (tag, false),
-            };
-            let element = open_tag(tag)?;
-            if empty {
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(Node::Element(element));
-                }
-            } else {
-                stack.push(element);
-            }
-            rest = tail;
-        }
-    }
-    if stack.len() != 1 {
-        return Err(TwimlError::Malformed);
-    }
-    let root = stack.pop().ok_or(TwimlError::Malformed)?;
-    let mut elements: Vec<Element> = root.elements().cloned().collect();
-    match elements.len() {
-        1 => {
-            let response = elements.remove(0);
-            if response.name == "Response" {
-                Ok(response)
-            } else {
-                Err(TwimlError::NotResponse)
-            }
-        }
-        _ => Err(TwimlError::Malformed),
-    }
-}
-
-fn push_text(stack: &mut [Element], text: &str) -> Result<(), TwimlError> {
-    if text.is_empty() {
-        return Ok(());
-    }
-    let decoded = unescape(text)?;
-    match stack.last_mut() {
-        // Text outside the root may only be whitespace.
-        Some(top) if top.name.is_empty() && !decoded.trim().is_empty() => Err(TwimlError::Malformed),
-        Some(top) => {
-            top.children.push(Node::Text(decoded));
-            Ok(())
-        }
-        None => Err(TwimlError::Malformed),
-    }
-}
-
-/// `Name attr="v" other='w'` → the element, without children yet.
-fn open_tag(tag: &str) -> Result<Element, TwimlError> {
-    let tag = tag.trim();
-    let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
-    let name = &tag[..name_end];
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ':')
-    {
-        return Err(TwimlError::Malformed);
-    }
+fn start(e: &BytesStart<'_>) -> Result<Node, Invalid> {
+    let name = String::from_utf8(e.name().as_ref().to_vec()).map_err(|_| Invalid::Parse)?;
     let mut attrs = Vec::new();
-    let mut rest = tag[name_end..].trim_start();
-    while !rest.is_empty() {
-        let (key, after) = rest.split_once('=').ok_or(TwimlError::Malformed)?;
-        let after = after.trim_start();
-        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let quote = quote.ok_or(TwimlError::Malformed)?;
-        let (value, tail) = after[1..].split_once(quote).ok_or(TwimlError::Malformed)?;
-        attrs.push((key.trim().to_owned(), unescape(value)?));
-        rest = tail.trim_start();
+    for a in e.attributes() {
+        let a = a.map_err(|_| Invalid::Parse)?;
+        let key = String::from_utf8(a.key.as_ref().to_vec()).map_err(|_| Invalid::Parse)?;
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|_| Invalid::Parse)?
+            .into_owned();
+        attrs.push((key, value));
     }
-    Ok(Element {
-        name: name.to_owned(),
+    Ok(Node {
+        name,
         attrs,
-        children: Vec::new(),
+        ..Node::default()
     })
 }
 
-fn unescape(text: &str) -> Result<String, TwimlError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let (entity, tail) = rest[amp + 1..].split_once(';').ok_or(TwimlError::Malformed)?;
-        let c = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = match entity.strip_prefix("#x") {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => entity.strip_prefix('#').and_then(|d| d.parse().ok()),
-                };
-                code.and_then(char::from_u32).ok_or(TwimlError::Malformed)?
+/// The `<Response>` element of `xml`, with its verbs as children.
+pub(crate) fn parse(xml: &str) -> Result<Node, Invalid> {
+    let mut reader = Reader::from_str(xml);
+    let mut stack: Vec<Node> = Vec::new();
+    let mut root: Option<Node> = None;
+    loop {
+        let event = reader.read_event().map_err(|_| Invalid::Parse)?;
+        match event {
+            Event::Start(e) => stack.push(start(&e)?),
+            Event::Empty(e) => {
+                let node = start(&e)?;
+                close(&mut stack, &mut root, node)?;
             }
-        };
-        out.push(c);
-        rest = tail;
+            Event::End(_) => {
+                let mut node = stack.pop().ok_or(Invalid::Parse)?;
+                node.text = node.text.trim().to_owned();
+                close(&mut stack, &mut root, node)?;
+            }
+            Event::Text(t) => {
+                let text = t.decode().map_err(|_| Invalid::Parse)?;
+                match stack.last_mut() {
+                    Some(top) => top.text.push_str(&text),
+                    None if text.trim().is_empty() => {}
+                    None => return Err(Invalid::Parse),
+                }
+            }
+            Event::CData(t) => {
+                let text = t.decode().map_err(|_| Invalid::Parse)?;
+                stack.last_mut().ok_or(Invalid::Parse)?.text.push_str(&text);
+            }
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref().map_err(|_| Invalid::Parse)? {
+                    Some(c) => c,
+                    None => match r.decode().map_err(|_| Invalid::Parse)?.as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        _ => return Err(Invalid::Parse),
+                    },
+                };
+                stack.last_mut().ok_or(Invalid::Parse)?.text.push(c);
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
     }
-    if rest.contains('<') {
-        return Err(TwimlError::Malformed);
+    if !stack.is_empty() {
+        return Err(Invalid::Parse);
     }
-    out.push_str(rest);
-    Ok(out)
+    let root = root.ok_or(Invalid::Parse)?;
+    if root.name != "Response" {
+        return Err(Invalid::Root);
+    }
+    Ok(root)
+}
+
+fn close(stack: &mut [Node], root: &mut Option<Node>, node: Node) -> Result<(), Invalid> {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(node),
+        None if root.is_none() => *root = Some(node),
+        None => return Err(Invalid::Parse),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -208,25 +132,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_gather_with_its_say_is_read_with_attributes_and_entities() {
-        let doc = "<?xml version=\"1.0\"?><Response><Gather numDigits=\"1\" action=\"/a?x=1&amp;y=2\">\
-                   <Say language='es-MX'>Hola &lt;b&gt; &#233;</Say></Gather><Redirect>/t</Redirect><Hangup/></Response>";
-        let r = parse(doc).unwrap();
-        let verbs: Vec<&Element> = r.elements().collect();
-        assert_eq!(verbs.len(), 3);
-        assert_eq!(verbs[0].attr("action"), Some("/a?x=1&y=2"));
-        let say = verbs[0].elements().next().unwrap();
-        assert_eq!(say.attr("language"), Some("es-MX"));
-        assert_eq!(say.text(), "Hola <b> é");
-        assert_eq!(verbs[1].text(), "/t");
-        assert_eq!(verbs[2].name, "Hangup");
+    fn verbs_attributes_and_escaped_text_are_read() {
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Gather numDigits=\"1\" \
+                   action=\"/m?a=1&amp;b=2\"><Say language=\"es-US\">Oprima 2 &amp; &#233;</Say></Gather><Hangup/></Response>";
+        let root = parse(xml).unwrap();
+        assert_eq!(root.children.len(), 2);
+        let gather = &root.children[0];
+        assert_eq!(gather.attr("action"), Some("/m?a=1&b=2"));
+        assert_eq!(gather.children[0].text, "Oprima 2 & é");
+        assert_eq!(root.children[1].name, "Hangup");
     }
 
     #[test]
-    fn broken_or_foreign_documents_are_refused_with_twilios_codes() {
-        assert_eq!(parse("<Response><Say>x</Response>"), Err(TwimlError::Malformed));
-        assert_eq!(parse("<Foo/>"), Err(TwimlError::NotResponse));
-        assert_eq!(parse("hello"), Err(TwimlError::Malformed));
-        assert_eq!(parse("<Response>a & b</Response>"), Err(TwimlError::Malformed));
+    fn broken_documents_are_refused_with_twilios_codes() {
+        assert_eq!(parse("<Response><Say>x</Response>"), Err(Invalid::Parse));
+        assert_eq!(parse("<response><Hangup/></response>"), Err(Invalid::Root));
+        assert_eq!(parse("hello"), Err(Invalid::Parse));
     }
 }

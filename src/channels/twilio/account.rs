@@ -48,6 +48,13 @@ pub struct Number {
     /// Set: Twilio posts to this TwiML App's URL, not `sms_url`.
     #[serde(default)]
     pub sms_application_sid: Option<String>,
+    /// Where calls to the number go (the voice hotline, issue 17).
+    #[serde(default)]
+    pub voice_url: Option<String>,
+    #[serde(default)]
+    pub voice_method: Option<String>,
+    #[serde(default)]
+    pub voice_application_sid: Option<String>,
 }
 
 #[derive(Deserialize)]

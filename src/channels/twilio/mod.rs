@@ -4,6 +4,7 @@
 pub mod account;
 pub mod calls;
 pub mod client;
+pub mod recordings;
 pub mod signature;
 
 pub use calls::CallClient;

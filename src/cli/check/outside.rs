@@ -1,6 +1,6 @@
 //! The providers' side of `tocsin check`: Twilio (credentials, the numbers' or the Messaging
-//! Service's SMS webhook, the status callback URL) and the Signal bridge (reachable, running
-//! the configured account).
+//! Service's SMS webhook, each number's Voice webhook, the status callback URL) and the Signal
+//! bridge (reachable, running the configured account).
 
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use crate::config::Settings;
 
 const SMS_PATH: &str = "/webhooks/twilio/sms";
 const STATUS_PATH: &str = "/webhooks/twilio/status";
+const VOICE_PATH: &str = "/webhooks/twilio/voice";
 
 pub(super) async fn twilio(settings: &Settings) -> Vec<Line> {
     let t = &settings.twilio;
@@ -88,19 +89,20 @@ pub(super) async fn twilio(settings: &Settings) -> Vec<Line> {
     match &t.messaging_service_sid {
         Some(service) => lines.push(service_webhook(&reader, service, &expected).await),
         None => {
+            let voice = format!("{}{VOICE_PATH}", settings.public_base());
             for number in &t.from {
-                lines.push(match reader.number(number).await {
-                    Ok(Some(found)) => number_webhook(&found, &expected),
-                    Ok(None) => Line::new(
+                lines.extend(match reader.number(number).await {
+                    Ok(Some(found)) => vec![number_webhook(&found, &expected), voice_webhook(&found, &voice)],
+                    Ok(None) => vec![Line::new(
                         Mark::Fail,
                         "sms number",
                         format!("{number} (twilio.from) is not a number of account {shown}"),
-                    ),
-                    Err(e) => Line::new(
+                    )],
+                    Err(e) => vec![Line::new(
                         Mark::Fail,
                         "sms webhook",
                         format!("{number}: cannot read it ({e})"),
-                    ),
+                    )],
                 });
             }
         }
@@ -174,6 +176,40 @@ fn number_webhook(number: &Number, expected: &str) -> Line {
         )
     } else {
         Line::new(Mark::Ok, "sms webhook", format!("{n} → {url}"))
+    }
+}
+
+/// Calls are optional: a number without a Voice webhook is noted, one pointing elsewhere fails.
+fn voice_webhook(number: &Number, expected: &str) -> Line {
+    let n = &number.phone_number;
+    let item = "voice webhook";
+    if let Some(app) = number.voice_application_sid.as_deref().filter(|s| !s.is_empty()) {
+        let app = masked_sid(app);
+        return Line::new(
+            Mark::Fail,
+            item,
+            format!("{n} hands its calls to TwiML App {app}, expected {expected}"),
+        );
+    }
+    let url = number.voice_url.as_deref().unwrap_or_default();
+    let method = number.voice_method.as_deref().unwrap_or("POST");
+    if url.is_empty() {
+        let why = format!("{n} has none: calls are not answered by tocsin (to take them: {expected})");
+        Line::new(Mark::Skip, item, why)
+    } else if !points_at(url, expected) {
+        Line::new(
+            Mark::Fail,
+            item,
+            format!("{n} points at {url}, expected {expected}"),
+        )
+    } else if !method.eq_ignore_ascii_case("POST") {
+        Line::new(
+            Mark::Fail,
+            item,
+            format!("{n} calls it with {method}; tocsin takes POST"),
+        )
+    } else {
+        Line::new(Mark::Ok, item, format!("{n} → {url}"))
     }
 }
 

@@ -67,7 +67,7 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
         .iter()
         .map(|r| {
             json!({
-                "id": r.id, "text": r.body, "language": r.language, "kind": r.kind,
+                "id": r.id, "channel": r.channel, "text": r.body, "language": r.language, "kind": r.kind,
                 "incident_id": r.incident_id, "flagged": r.flagged, "received_at": r.received_at,
                 "lat": r.location.point.map(|p| p.0), "lon": r.location.point.map(|p| p.1),
                 "zone": r.location.zone, "drill": r.drill, "truncated": r.truncated,

@@ -28,6 +28,8 @@ pub struct ReportItem {
     pub place: String,
     /// Cut at 1,600 characters.
     pub truncated: bool,
+    /// A call to the hotline: its voice message, if any, plays at `/reports/{id}/recording`.
+    pub voice: bool,
 }
 
 pub struct AlertedItem {
@@ -117,6 +119,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
             text: r.body,
             place: view::place(r.location.point.map(|p| p.0), r.location.point.map(|p| p.1)),
             truncated: r.truncated,
+            voice: r.channel == "voice",
         })
         .collect();
     let rows = core.store.alerted_volunteers(id).await?;

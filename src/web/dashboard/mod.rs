@@ -19,6 +19,7 @@ mod locate;
 mod login;
 mod mobilisations;
 mod queue;
+mod recording;
 mod reports;
 mod session;
 mod throttle;
@@ -103,6 +104,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
             "/mobilisations",
             get(mobilisations::page).post(mobilisations::act),
         )
+        .route("/reports/{id}/recording", get(recording::play))
         .route("/audit", get(audit_page::page))
         .route("/assets/{*path}", get(assets::serve))
         .layer(CompressionLayer::new())

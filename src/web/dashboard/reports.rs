@@ -27,6 +27,8 @@ struct ReportItem {
     volunteer_id: Option<i64>,
     drill: bool,
     truncated: bool,
+    /// A voice message to play (`/reports/{id}/recording`).
+    audio: bool,
 }
 
 #[derive(Template)]
@@ -52,9 +54,15 @@ async fn render(dash: &Dash, signed: &Signed, notice: Option<Notice>, status: St
         (Ok(r), Ok(b)) => (r, b),
         (Err(e), _) | (_, Err(e)) => return view::internal(e),
     };
+    let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
+    let with_audio = match core.store.reports_with_audio(&ids).await {
+        Ok(found) => found,
+        Err(e) => return view::internal(e),
+    };
     let reports = reports
         .into_iter()
         .map(|r| ReportItem {
+            audio: with_audio.contains(&r.id),
             id: r.id,
             age: view::when(core, r.received_at),
             text: r.body,

@@ -5,6 +5,8 @@
 mod call;
 mod call_twiml;
 mod twilio;
+mod voice;
+mod voice_twiml;
 
 use std::time::Instant;
 
@@ -23,6 +25,7 @@ pub fn router(core: Shared) -> Router<Shared> {
         .route("/webhooks/twilio/call/twiml", post(call::twiml))
         .route("/webhooks/twilio/call/answer", post(call::answer))
         .route("/webhooks/twilio/call/status", post(call::status))
+        .merge(voice::router())
         .route_layer(middleware::from_fn_with_state(core, timed))
 }
 
