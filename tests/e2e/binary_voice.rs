@@ -250,8 +250,10 @@ async fn scenario(pg_url: Option<String>) {
         "{audit}"
     );
 
-    // Ana on duty: the next call rings her phone, showing the hotline, whispering the incident.
+    // Ana and Ben on duty: the next call rings both at once, showing the hotline; Ana answers and
+    // hears the incident's number.
     assert!(cli(&["user", "duty", "ana", "on"], None).ok);
+    assert!(cli(&["user", "duty", "ben", "on"], None).ok);
     twilio.set_dial_answer(ANA, DialAnswer::Answer { talk_s: 40 });
     let record = call(&net, CALLER2, vec![Step::Press("1".into())]).await;
     assert!(
@@ -262,7 +264,8 @@ async fn scenario(pg_url: Option<String>) {
     let dial = &record.dials[0];
     assert_eq!(
         (dial.numbers.clone(), dial.answered_by.as_deref()),
-        (vec![ANA.to_string()], Some(ANA))
+        (vec![ANA.to_string(), BEN.to_string()], Some(ANA)),
+        "every phone on duty rings at once; Ana answers"
     );
     assert_eq!(
         dial.shown_caller_id, HOTLINE,

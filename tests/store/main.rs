@@ -15,6 +15,7 @@ mod inbound;
 mod incidents;
 mod outbox;
 mod receipts;
+mod recordings;
 mod reports;
 mod tokens;
 mod volunteers;

@@ -21,6 +21,7 @@ mod state;
 mod twiml;
 mod types;
 mod voice_inbound;
+mod voice_run;
 mod voice_types;
 
 use std::net::SocketAddr;
