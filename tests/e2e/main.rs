@@ -31,6 +31,7 @@ mod binary_trust;
 mod binary_verifier_rounds;
 mod browser_demo;
 mod browser_sizes;
+mod calls_dashboard;
 mod compose_browser;
 mod compose_http;
 mod confirm_http;
