@@ -143,7 +143,19 @@ async fn a_call_no_longer_wanted_is_cancelled_not_placed(store: Store) {
     assert_eq!(call.2, "canceled");
 }
 
+/// STOP stops calls too: Twilio would still ring a number that texted STOP.
+async fn a_call_to_one_who_texted_stop_is_cancelled(store: Store) {
+    let (incident, ids) = planned(&store).await;
+    for c in claim(&store, Channel::Sms, 1_000).await {
+        submitted(&store, &c, &format!("SM{}", c.id), 1_100).await;
+    }
+    store.set_opted_out(ids[0], true).await.unwrap();
+    assert!(claim(&store, Channel::Voice, 1_200).await.is_empty());
+    assert_eq!(deliveries_of(&store, incident).await.remove(3).2, "canceled");
+}
+
 on_both_backends!(
     a_call_follows_the_text_and_is_placed_once_more_if_unanswered,
     a_call_no_longer_wanted_is_cancelled_not_placed,
+    a_call_to_one_who_texted_stop_is_cancelled,
 );
