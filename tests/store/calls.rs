@@ -36,6 +36,10 @@ async fn submitted(store: &Store, c: &Claimed, sid: &str, now: i64) {
 
 /// Volunteers always / night / never called; the first alert planned by day: (incident, ids).
 async fn planned(store: &Store) -> (i64, Vec<i64>) {
+    planned_at(store, false).await
+}
+
+async fn planned_at(store: &Store, night: bool) -> (i64, Vec<i64>) {
     let ids = volunteers(store, 0, 3).await;
     for (id, call) in ids
         .iter()
@@ -52,7 +56,7 @@ async fn planned(store: &Store) -> (i64, Vec<i64>) {
         unvetted: None,
         calls: Some(Calls {
             texts: vec![("en", "alert one, spoken".into()), ("es", "alerta uno".into())],
-            night: false,
+            night,
         }),
     };
     let audience = Audience::Volunteers {
@@ -70,7 +74,12 @@ async fn planned(store: &Store) -> (i64, Vec<i64>) {
         )
         .await
         .expect("planned");
-    assert_eq!(planned, Some(4), "three texts, one call (by day: `always` only)");
+    let calls = if night { 2 } else { 1 };
+    assert_eq!(
+        planned,
+        Some(3 + calls),
+        "three texts; calls to `always`, and at night `night`"
+    );
     (incident, ids)
 }
 
@@ -143,6 +152,17 @@ async fn a_call_no_longer_wanted_is_cancelled_not_placed(store: Store) {
     assert_eq!(call.2, "canceled");
 }
 
+async fn at_night_the_night_volunteers_are_called_too(store: Store) {
+    let (incident, ids) = planned_at(&store, true).await;
+    let called: Vec<i64> = deliveries_of(&store, incident)
+        .await
+        .iter()
+        .skip(3)
+        .map(|d| d.1)
+        .collect();
+    assert_eq!(called, ids[..2].to_vec(), "always and night, not never");
+}
+
 /// STOP stops calls too: Twilio would still ring a number that texted STOP.
 async fn a_call_to_one_who_texted_stop_is_cancelled(store: Store) {
     let (incident, ids) = planned(&store).await;
@@ -158,4 +178,5 @@ on_both_backends!(
     a_call_follows_the_text_and_is_placed_once_more_if_unanswered,
     a_call_no_longer_wanted_is_cancelled_not_placed,
     a_call_to_one_who_texted_stop_is_cancelled,
+    at_night_the_night_volunteers_are_called_too,
 );
