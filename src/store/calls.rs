@@ -23,18 +23,32 @@ pub struct CallDelivery {
 }
 
 /// A voice delivery waits until its volunteer's text deliveries of the same alert have left
-/// the queue (the call follows the text), and is placed only while they still want calls,
-/// have not opted out (STOP stops calls too) and have not answered the incident already.
-/// `q` is the claimed row.
-pub(super) const CALL_DUE: &str = "(q.channel <> 'voice' OR (\
-     NOT EXISTS (SELECT 1 FROM deliveries s WHERE s.alert_id = q.alert_id \
-         AND s.volunteer_id = q.volunteer_id AND s.channel <> 'voice' AND s.status = 'queued') \
-     AND EXISTS (SELECT 1 FROM volunteers v WHERE v.id = q.volunteer_id AND v.active \
-         AND NOT v.opted_out AND v.call <> 'never') \
-     AND NOT EXISTS (SELECT 1 FROM confirmations c JOIN alerts a ON a.incident_id = c.incident_id \
-         WHERE a.id = q.alert_id AND c.volunteer_id = q.volunteer_id)))";
+/// the queue: the call follows the text. `q` is the claimed row.
+pub(super) const CALL_DUE: &str = "(q.channel <> 'voice' OR NOT EXISTS (SELECT 1 FROM deliveries s \
+     WHERE s.alert_id = q.alert_id AND s.volunteer_id = q.volunteer_id AND s.channel <> 'voice' \
+     AND s.status = 'queued'))";
+
+/// Queued calls (not in a live worker's hands, `$1` now) no longer wanted: the volunteer
+/// turned calls off, texted STOP (calls stop too), was removed, or answered the incident
+/// already. They are cancelled rather than left queued.
+const CALL_UNWANTED: &str = "channel = 'voice' AND status = 'queued' \
+     AND (claimed_until IS NULL OR claimed_until < $1) AND (\
+     volunteer_id IN (SELECT v.id FROM volunteers v WHERE NOT v.active OR v.opted_out OR v.call = 'never') \
+     OR EXISTS (SELECT 1 FROM confirmations c JOIN alerts a ON a.incident_id = c.incident_id \
+         WHERE a.id = deliveries.alert_id AND c.volunteer_id = deliveries.volunteer_id))";
 
 impl Store {
+    /// Cancels the queued calls no longer wanted (`CALL_UNWANTED`); how many.
+    pub async fn cancel_unwanted_calls(&self, now: i64) -> Result<u64> {
+        let done = sqlx::query(&format!(
+            "UPDATE deliveries SET status = 'canceled', updated_at = $1 WHERE {CALL_UNWANTED}"
+        ))
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Sets when the volunteer is called; false if there is no such volunteer.
     pub async fn set_call(&self, volunteer_id: i64, call: CallWhen) -> Result<bool> {
         let done = sqlx::query("UPDATE volunteers SET call = $2, updated_at = $3 WHERE id = $1 AND active")

@@ -81,6 +81,9 @@ impl Store {
         .bind(now)
         .execute(self.pool())
         .await?;
+        if channels.contains(&Channel::Voice) {
+            self.cancel_unwanted_calls(now).await?;
+        }
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",

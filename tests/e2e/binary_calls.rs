@@ -223,3 +223,65 @@ async fn scenario(pg_url: Option<String>) {
     assert_eq!(sleeper["call"], "never");
     drop(server);
 }
+
+/// `tocsin volunteer add --call` and `tocsin volunteer call ID WHEN`, as an operator runs them.
+#[test]
+fn the_cli_sets_when_a_volunteer_is_called_and_refuses_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        crate::binary::tocsin(dir.path(), None, 1)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    crate::binary_run::migrated(dir.path(), &[]);
+    let add = |call: &str| {
+        run(&[
+            "volunteer",
+            "add",
+            "--name",
+            "Ann",
+            "--phone",
+            CALLER,
+            "--lat",
+            "34.06",
+            "--lon",
+            "-118.3",
+            "--radius-m",
+            "900",
+            "--call",
+            call,
+        ])
+    };
+    let bad = add("sometimes");
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("--call: must be one of never, night, always"),
+        "{}",
+        text(&bad)
+    );
+    let added = add("night");
+    assert!(added.status.success(), "{}", text(&added));
+    let out = |o: std::process::Output| String::from_utf8_lossy(&o.stdout).to_string();
+    let listed = out(run(&["volunteer", "list"]));
+    assert!(listed.contains("sms+calls:night"), "{listed}");
+    let set = run(&["volunteer", "call", "1", "always"]);
+    assert!(set.status.success(), "{}", text(&set));
+    assert_eq!(out(set).trim(), "volunteer 1: calls always");
+    assert!(out(run(&["volunteer", "list"])).contains("sms+calls:always"));
+    let never = run(&["volunteer", "call", "1", "never"]);
+    assert!(never.status.success());
+    assert!(!out(run(&["volunteer", "list"])).contains("calls:"));
+    assert!(
+        !run(&["volunteer", "call", "7", "night"]).status.success(),
+        "no volunteer 7"
+    );
+    assert!(!run(&["volunteer", "call", "1", "loud"]).status.success());
+}

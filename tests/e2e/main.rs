@@ -34,6 +34,7 @@ mod binary_verifier_rounds;
 mod binary_voice;
 mod browser_demo;
 mod browser_sizes;
+mod calls_dashboard;
 mod compose_browser;
 mod compose_http;
 mod confirm_http;

@@ -10,6 +10,7 @@ mod support;
 mod alerts;
 mod answers;
 mod audience;
+mod calls;
 mod changes;
 mod inbound;
 mod incidents;

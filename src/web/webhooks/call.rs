@@ -89,6 +89,10 @@ pub async fn answer(
         return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
     };
     let language = language(&call);
+    // Closed while the call went on: nothing to answer any more.
+    if !open(&core, &call).await {
+        return call_twiml::over(language);
+    }
     match pressed(&core, &call, sid, digits).await {
         Ok(Pressed::Repeat) => call_twiml::alert(&core.settings, &call, language),
         Ok(Pressed::Over) => call_twiml::over(language),
