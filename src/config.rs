@@ -15,6 +15,7 @@ mod dispatch;
 mod geocode;
 mod metrics;
 mod mobilisations;
+mod network;
 mod oncall;
 mod values;
 mod voice;
@@ -24,6 +25,7 @@ pub use dispatch::{AutoVerify, Dispatch};
 pub use geocode::Geocode;
 pub use metrics::Metrics;
 pub use mobilisations::Mobilisations;
+pub use network::Network;
 pub use oncall::Oncall;
 pub use voice::Voice;
 
@@ -56,23 +58,6 @@ pub struct Settings {
     pub calls: Calls,
     #[serde(default)]
     pub voice: Voice,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Network {
-    pub name: String,
-    /// IANA time zone name (`America/Los_Angeles`): schedules and local times are in it.
-    pub timezone: String,
-    /// When `call = "night"` volunteers are called (`"22-7"`), in `timezone`.
-    #[serde(default = "calls::default_night_hours")]
-    pub night_hours: String,
-}
-
-impl Network {
-    /// The network's time zone (checked at start; UTC if it cannot be found).
-    pub fn tz(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
-    }
 }
 
 impl Dashboard {

@@ -59,7 +59,7 @@ pub struct Draft {
 impl Rules<'_> {
     pub fn kind(&self, s: &str) -> Result<String, Invalid> {
         let k = s.trim().to_lowercase();
-        if BUILT_IN_KINDS.contains(&k.as_str()) || self.extra_kinds.iter().any(|e| *e == k) {
+        if BUILT_IN_KINDS.contains(&k.as_str()) || self.extra_kinds.contains(&k) {
             return Ok(k);
         }
         let mut all: Vec<&str> = BUILT_IN_KINDS.to_vec();

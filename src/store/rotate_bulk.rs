@@ -78,7 +78,10 @@ pub(super) async fn answers(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_
 }
 
 /// Voice messages left on the hotline: audio, so a few rows at a time.
-pub(super) async fn voice_messages(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyhow::Result<()> {
+pub(super) async fn voice_messages(
+    tx: &mut Transaction<'static, Any>,
+    k: &mut Rekey<'_>,
+) -> anyhow::Result<()> {
     let mut after = 0;
     loop {
         let rows = sqlx::query(
@@ -111,7 +114,10 @@ pub(super) async fn voice_messages(tx: &mut Transaction<'static, Any>, k: &mut R
     }
 }
 
-pub(super) async fn mobilisations(tx: &mut Transaction<'static, Any>, k: &mut Rekey<'_>) -> anyhow::Result<()> {
+pub(super) async fn mobilisations(
+    tx: &mut Transaction<'static, Any>,
+    k: &mut Rekey<'_>,
+) -> anyhow::Result<()> {
     let rows = sqlx::query("SELECT id, place_enc, text_enc FROM mobilisations ORDER BY id")
         .fetch_all(&mut **tx)
         .await?;
@@ -132,4 +138,3 @@ pub(super) async fn mobilisations(tx: &mut Transaction<'static, Any>, k: &mut Re
     }
     Ok(())
 }
-

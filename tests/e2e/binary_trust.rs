@@ -35,16 +35,82 @@ const ANN: &str = "+13235550305";
 const LUPE: &str = "+13235550306";
 const GONE: &str = "+13235550307";
 const JOINER: &str = "+13235550308";
-/// (name, number, language, role, trusted, home circle: lat, lon, radius). The verifiers live
-/// 1 and 1.5 km north (their circles miss the sightings' point), Rosa and Wenceslas farther.
+/// (name, number, language, role, trusted, home circle: lat, lon, radius).
+type Member = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    f64,
+    f64,
+    f64,
+);
+
+/// The verifiers live 1 and 1.5 km north (their circles miss the sightings' point), Rosa and
+/// Wenceslas farther.
 #[rustfmt::skip]
-const ROSTER: [(&str, &str, &str, &str, bool, f64, f64, f64); 6] = [
-    ("Rosalind Quintero-Baptiste", ROSA, "en", "", true, 34.3, LON, 500.0),
-    ("Evangelina Thistlewood", V_EN, "en", "verifier", false, 34.0707, LON, 300.0),
-    ("Maximiliano Verdugo-Esquivel", V_ES, "es", "verifier", false, 34.0752, LON, 300.0),
-    ("Annabella Fairweather-Nkemelu", ANN, "en", "", false, LAT, LON, 1500.0),
-    ("Guadalupe Ixchel Montealegre", LUPE, "es", "", false, LAT, LON, 1500.0),
-    ("Wenceslas Abernathy-Okafor", GONE, "en", "", false, 34.04321, -118.27654, 300.0),
+const ROSTER: [Member; 6] = [
+    (
+        "Rosalind Quintero-Baptiste",
+        ROSA,
+        "en",
+        "",
+        true,
+        34.3,
+        LON,
+        500.0,
+    ),
+    (
+        "Evangelina Thistlewood",
+        V_EN,
+        "en",
+        "verifier",
+        false,
+        34.0707,
+        LON,
+        300.0,
+    ),
+    (
+        "Maximiliano Verdugo-Esquivel",
+        V_ES,
+        "es",
+        "verifier",
+        false,
+        34.0752,
+        LON,
+        300.0,
+    ),
+    (
+        "Annabella Fairweather-Nkemelu",
+        ANN,
+        "en",
+        "",
+        false,
+        LAT,
+        LON,
+        1500.0,
+    ),
+    (
+        "Guadalupe Ixchel Montealegre",
+        LUPE,
+        "es",
+        "",
+        false,
+        LAT,
+        LON,
+        1500.0,
+    ),
+    (
+        "Wenceslas Abernathy-Okafor",
+        GONE,
+        "en",
+        "",
+        false,
+        34.04321,
+        -118.27654,
+        300.0,
+    ),
 ];
 
 async fn trust(backend: Backend) {

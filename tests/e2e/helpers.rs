@@ -202,6 +202,8 @@ impl TestApp {
     }
 
     /// Adds a volunteer with a circular home area; returns the id.
+    // A volunteer is these eight facts; a struct would only rename them at every call.
+    #[allow(clippy::too_many_arguments)]
     pub async fn volunteer(
         &self,
         name: &str,

@@ -95,15 +95,6 @@ struct IncidentPage {
     locate: super::locate::LocateForm,
 }
 
-fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
-    match answer {
-        Some("coming") => ("coming", "coming"),
-        Some("on_scene") => ("on scene", "on-scene"),
-        Some("cant") => ("can't", "cant"),
-        _ => ("no answer yet", "none"),
-    }
-}
-
 async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, StoreError> {
     let Some(row) = core.store.incident(id).await? else {
         return Ok(None);
@@ -140,7 +131,7 @@ async fn live(core: &Core, id: i64) -> Result<Option<(Live, Value, bool)>, Store
         .iter()
         .map(|r| {
             let phone = &r.phone;
-            let (answer, answer_class) = answer_words(r.answer.as_deref());
+            let (answer, answer_class) = view::answer_words(r.answer.as_deref());
             AlertedItem {
                 name: r.name.clone(),
                 // Masked for admins too: this list is re-read on every change (a whole number

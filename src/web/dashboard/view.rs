@@ -165,6 +165,16 @@ pub fn incident_done_text(code: &str) -> Option<&'static str> {
     })
 }
 
+/// An answer as the page says it, and its CSS class.
+pub fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
+    match answer {
+        Some("coming") => ("coming", "coming"),
+        Some("on_scene") => ("on scene", "on-scene"),
+        Some("cant") => ("can't", "cant"),
+        _ => ("no answer yet", "none"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
