@@ -104,7 +104,7 @@ impl Script {
         }
         let exclude: HashSet<i64> = rumour.into_iter().collect();
         let (id, asked) = self
-            .verify_requests(start, &exclude)
+            .verify_requests(start, &exclude, 1)
             .await
             .context("no verifier was asked to check the raid")?;
         let incident = self
@@ -172,7 +172,9 @@ impl Script {
             reports = RUMOUR_MESSAGES,
             "a rumour flood: past the sender's limit, its reports are held"
         );
-        let Some((id, asked)) = self.verify_requests(start, &HashSet::new()).await else {
+        // Two verifiers' NOTHING close it (`dispatch.not_found_after`): wait until two were
+        // asked, since requests go out one after another.
+        let Some((id, asked)) = self.verify_requests(start, &HashSet::new(), 2).await else {
             return Ok(None);
         };
         for phone in asked.iter().take(2) {
@@ -189,8 +191,14 @@ impl Script {
         Ok(Some(id))
     }
 
-    /// The first incident (not in `exclude`) verifiers were asked about since `start`, and who.
-    async fn verify_requests(&self, start: Cursor, exclude: &HashSet<i64>) -> Option<(i64, Vec<String>)> {
+    /// The first incident (not in `exclude`) verifiers were asked about since `start`, and who:
+    /// once `want` were asked, or as many as were by the deadline.
+    async fn verify_requests(
+        &self,
+        start: Cursor,
+        exclude: &HashSet<i64>,
+        want: usize,
+    ) -> Option<(i64, Vec<String>)> {
         let asking = regex::Regex::new(r"CONFIRMA?R? (\d+)").ok()?;
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
@@ -208,7 +216,8 @@ impl Script {
                     Some(_) => {}
                 }
             }
-            if found.is_some() || tokio::time::Instant::now() >= deadline {
+            let enough = found.as_ref().is_some_and(|(_, asked)| asked.len() >= want);
+            if enough || tokio::time::Instant::now() >= deadline {
                 return found;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;

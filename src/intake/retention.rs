@@ -1,5 +1,5 @@
 //! Reporters' numbers are kept only as long as needed (`privacy.reporter_retention_hours`), and
-//! so are inbound message ids (a provider redelivers within minutes). What a pass erases is
+//! so are voice messages left on the hotline (a voice names its caller) and inbound message ids (a provider redelivers within minutes). What a pass erases is
 //! scrubbed from the database files before the pass ends (`Store::scrub`).
 
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct Erased {
     pub early_receipts: u64,
     /// Questions to reporters left unanswered past `intake.followup_s`.
     pub followups: u64,
+    /// Voice messages left on the hotline (a voice names its caller as a number does).
+    pub voice_messages: u64,
 }
 
 impl Erased {
@@ -63,6 +65,7 @@ pub async fn pass(core: &Core) -> Result<Erased, StoreError> {
         followups: store
             .end_stale_followups(now - core.settings.intake.followup_s as i64 * 1000)
             .await?,
+        voice_messages: store.erase_voice_messages(now - keep_ms).await?,
     };
     if erased.any() {
         store
@@ -72,6 +75,7 @@ pub async fn pass(core: &Core) -> Result<Erased, StoreError> {
                 "conversations",
                 "early_receipts",
                 "followups",
+                "voice_calls",
             ])
             .await;
     }

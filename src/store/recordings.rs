@@ -212,4 +212,21 @@ impl Store {
         }
         Ok(found)
     }
+
+    /// Erases the voice messages of calls before `before` whose handling is done (Twilio's copy
+    /// deleted, or given up): a voice names its caller as a number does, so it goes with the
+    /// caller's number (`privacy.reporter_retention_hours`). Twilio's call id, which Twilio links
+    /// to the number, goes too. How many calls lost their audio.
+    pub async fn erase_voice_messages(&self, before: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE voice_calls SET audio_enc = NULL, content_type = NULL, \
+             call_sid = 'erased:' || CAST(id AS TEXT) \
+             WHERE created_at < $1 AND next_attempt_at IS NULL \
+             AND (audio_enc IS NOT NULL OR call_sid NOT LIKE 'erased:%')",
+        )
+        .bind(before)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
 }

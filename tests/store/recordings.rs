@@ -85,6 +85,36 @@ async fn a_voice_message_is_noted_once_claimed_once_and_stored_sealed(store: Sto
     store.recording_deleted_at_twilio(next[0].id).await.unwrap();
     assert!(store.recordings_due(10).await.unwrap().is_empty());
 
+    // Past the retention window the voice goes, with Twilio's call id; the report stays.
+    assert_eq!(
+        store
+            .erase_voice_messages(tocsin::store::now_ms() - 3_600_000)
+            .await
+            .unwrap(),
+        0,
+        "too recent"
+    );
+    assert_eq!(
+        store
+            .erase_voice_messages(tocsin::store::now_ms() + 1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(store.report_audio(report_id).await.unwrap().is_none(), "erased");
+    assert!(
+        store.voice_call(CALL).await.unwrap().is_none(),
+        "Twilio's call id is gone"
+    );
+    assert_eq!(
+        store
+            .erase_voice_messages(tocsin::store::now_ms() + 1)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+
     // Audio copied into another row does not open there.
     let other = report(&store).await;
     store.add_voice_call("CAsecond", other).await.unwrap();
