@@ -52,11 +52,7 @@ pub async fn run(settings: Settings, cmd: MobilisationsCommand) -> anyhow::Resul
         }
         MobilisationsCommand::List => {
             let tz = core.settings.network.tz();
-            for m in core
-                .store
-                .mobilisations_from(crate::store::now_ms() - 86_400_000, 500)
-                .await?
-            {
+            for m in mobilisations::listed(&core).await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{} wanted\t{}",
                     m.id,

@@ -12,7 +12,7 @@ use crate::audit::{self, Actor, Subject};
 use crate::domain::mobilisation::Place;
 use crate::domain::Audience;
 use crate::state::Core;
-use crate::store::mobilisations::NewMobilisation;
+use crate::store::mobilisations::{MobilisationRow, NewMobilisation};
 use crate::store::StoreError;
 use draft::{Draft, Invalid, Rules};
 
@@ -96,6 +96,14 @@ fn squeezed(s: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// What is listed (API, calendar, dashboard, CLI): from yesterday on, so that the morning just
+/// past stays in view; soonest first, 500 at most.
+pub async fn listed(core: &Core) -> Result<Vec<MobilisationRow>, StoreError> {
+    core.store
+        .mobilisations_from(crate::store::now_ms() - 86_400_000, 500)
+        .await
 }
 
 /// Cancels it; false when there is no such mobilisation still planned or live.

@@ -133,10 +133,7 @@ impl CallClient {
 /// Twilio's answer to a refused call (PROTOCOLS §11.5) as an outbox decision; the SMS codes'
 /// rules for the rest (auth, throttling, 5xx).
 pub fn classify_call(http_status: u16, code: Option<u32>) -> SendError {
-    let what = match code {
-        Some(c) => format!("Twilio {c} (HTTP {http_status})"),
-        None => format!("HTTP {http_status}"),
-    };
+    let what = super::client::refusal(http_status, code);
     match code {
         // Our number is not ours to call from, or the TwiML URL is wrong: settings.
         Some(21210 | 21205 | 21213) => SendError::Config(what),

@@ -155,13 +155,19 @@ impl Provider for TwilioClient {
     }
 }
 
+/// A refusal as logs and the database may say it: Twilio's code and the HTTP status, never
+/// its message (which may quote the number).
+pub(super) fn refusal(http_status: u16, code: Option<u32>) -> String {
+    match code {
+        Some(c) => format!("Twilio {c} (HTTP {http_status})"),
+        None => format!("HTTP {http_status}"),
+    }
+}
+
 /// Twilio's answer to a failed send, as an outbox decision. Twilio's `message` is left out on
 /// purpose: for 21211 and 21614 it quotes the number, which must not reach logs or the database.
 pub fn classify(http_status: u16, code: Option<u32>) -> SendError {
-    let what = match code {
-        Some(c) => format!("Twilio {c} (HTTP {http_status})"),
-        None => format!("HTTP {http_status}"),
-    };
+    let what = refusal(http_status, code);
     match (http_status, code) {
         (_, Some(UNSUBSCRIBED)) => SendError::Permanent {
             reason: what,

@@ -16,10 +16,6 @@ use crate::store::mobilisations::MobilisationRow;
 use crate::tokens::Caller;
 use crate::web::ApiError;
 
-/// Listed from this long ago: the morning just past stays in view.
-const RECENT_MS: i64 = 86_400_000;
-const LIMIT: i64 = 500;
-
 impl From<CreateError> for ApiError {
     fn from(e: CreateError) -> ApiError {
         match e {
@@ -57,10 +53,7 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/mobilisations", tag = "mobilisations", security(("bearer" = ["dispatch"])), responses((status = 200, description = "mobilisations from yesterday on, soonest first", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
-    let rows = core
-        .store
-        .mobilisations_from(crate::store::now_ms() - RECENT_MS, LIMIT)
-        .await?;
+    let rows = mobilisations::listed(&core).await?;
     let out: Vec<Value> = rows.iter().map(|r| view(&core, r)).collect();
     Ok(Json(json!({ "mobilisations": out })))
 }
@@ -90,10 +83,7 @@ pub async fn cancel(
 
 #[utoipa::path(get, path = "/mobilisations.ics", tag = "mobilisations", security(("bearer" = ["read"])), params(("token" = Option<String>, Query, description = "the token, for calendar apps that cannot send a header")), responses((status = 200, description = "an iCalendar feed: kind, zone and public text, never the exact place", content_type = "text/calendar")))]
 pub async fn calendar(State(core): State<Shared>) -> Result<impl IntoResponse, ApiError> {
-    let rows = core
-        .store
-        .mobilisations_from(crate::store::now_ms() - RECENT_MS, LIMIT)
-        .await?;
+    let rows = mobilisations::listed(&core).await?;
     let host = core
         .settings
         .public_base()

@@ -15,6 +15,7 @@ use super::session::{Signed, SignedForm};
 use super::view::{self, Chrome, Notice};
 use super::Dash;
 use crate::domain::mobilisation::BUILT_IN_KINDS;
+use crate::domain::MobilisationStatus;
 use crate::mobilisations::{self, CreateError, Created};
 
 struct Item {
@@ -61,11 +62,7 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     let core = &dash.core;
-    let rows = match core
-        .store
-        .mobilisations_from(crate::store::now_ms() - 86_400_000, 500)
-        .await
-    {
+    let rows = match mobilisations::listed(core).await {
         Ok(rows) => rows,
         Err(e) => return view::internal(e),
     };
@@ -82,7 +79,7 @@ async fn render(
             zone: m.zone.unwrap_or_default(),
             text: m.text,
             wanted: m.wanted,
-            open: matches!(m.status.as_str(), "planned" | "live"),
+            open: matches!(m.status, MobilisationStatus::Planned | MobilisationStatus::Live),
         })
         .collect();
     let mut kinds: Vec<String> = BUILT_IN_KINDS.iter().map(|k| k.to_string()).collect();

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -62,6 +62,27 @@ impl Call {
     }
 }
 
+/// Every request about a call is read so: signed (403 otherwise, as `verify` answers), with
+/// its CallSid and From (400 otherwise).
+impl FromRequest<Shared> for Call {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, core: &Shared) -> Result<Call, Response> {
+        let (mut parts, body) = request.into_parts();
+        let uri = OriginalUri::from_request_parts(&mut parts, core)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(&mut parts, core)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), core)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        read(core, &uri, &query, &headers, &body)
+    }
+}
+
 // The refusal is axum's Response, as `verify` gives it.
 #[allow(clippy::result_large_err)]
 fn read(
@@ -95,25 +116,8 @@ fn failed(e: StoreError) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// Extracts a signed call or returns the refusal.
-macro_rules! call_or_refuse {
-    ($core:expr, $uri:expr, $query:expr, $headers:expr, $body:expr) => {
-        match read(&$core, &$uri, &$query, &$headers, &$body) {
-            Ok(call) => call,
-            Err(refused) => return refused,
-        }
-    };
-}
-
 /// The call arrives: the languages on offer, each in its own voice.
-async fn incoming(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
+async fn incoming(State(core): State<Shared>, call: Call) -> Response {
     tracing::info!(call_sid = call.signed.get("CallSid"), "a call to the hotline");
     greeting(&core).into_response()
 }
@@ -132,14 +136,7 @@ fn greeting(core: &Core) -> Twiml {
 }
 
 /// The caller's key: a language, 9 or nothing (text instead), or another key (the menu again).
-async fn menu(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
+async fn menu(State(core): State<Shared>, call: Call) -> Response {
     let digits = call.signed.get("Digits").unwrap_or("").trim();
     let chosen = digits
         .parse::<usize>()
@@ -213,14 +210,7 @@ fn leave_message(core: &Core, language: Language, before: Option<&str>) -> Twiml
 }
 
 /// Nobody took the call (no answer, busy, failed): a voice message instead.
-async fn dialled(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
+async fn dialled(State(core): State<Shared>, call: Call) -> Response {
     let status = call.signed.get("DialCallStatus").unwrap_or("");
     tracing::info!(status, "a call put through to the dispatchers ended");
     if matches!(status, "completed" | "answered") {
@@ -230,14 +220,7 @@ async fn dialled(
 }
 
 /// The caller left a message: it becomes (or joins) the call's report; its audio is fetched later.
-async fn recorded(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
+async fn recorded(State(core): State<Shared>, call: Call) -> Response {
     let language = call.language();
     // Record's action may lack RecordingSid (§11.2): the sid ends RecordingUrl.
     let sid = call
@@ -265,14 +248,7 @@ async fn recorded(
 }
 
 /// Nothing was recorded: text instead.
-async fn text_us(
-    State(core): State<Shared>,
-    uri: OriginalUri,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
+async fn text_us(State(core): State<Shared>, call: Call) -> Response {
     text_instead(&core, &call)
         .await
         .map_or_else(failed, IntoResponse::into_response)
@@ -303,12 +279,9 @@ async fn text_instead(core: &Core, call: &Call) -> Result<Twiml, StoreError> {
 /// incident (as with ACK).
 async fn whisper(
     State(core): State<Shared>,
-    uri: OriginalUri,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    call: Call,
 ) -> Response {
-    let call = call_or_refuse!(core, uri, query, headers, body);
     let Some(id) = query.get("incident").and_then(|i| i.parse::<i64>().ok()) else {
         return (StatusCode::BAD_REQUEST, "incident is required").into_response();
     };
