@@ -64,6 +64,9 @@ pub async fn step(core: &Core) -> anyhow::Result<()> {
         tracing::error!(error = %e, "acting on answers failed");
     }
     escalate::due(core).await?;
+    if let Err(e) = crate::mobilisations::schedule::due(core).await {
+        tracing::error!(error = %e, "the mobilisations' pass failed");
+    }
     for incident in core.store.incidents_to_all_clear().await? {
         if let Err(e) = all_clear(core, &incident).await {
             tracing::error!(incident_id = incident.id, error = %e, "planning the all-clear failed");

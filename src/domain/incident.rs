@@ -18,13 +18,17 @@ pub enum IncidentStatus {
     AllClear,
     /// Folded into another incident (`merged_into`), which carries on in its place.
     Merged,
+    /// A mobilisation's, ahead of its morning: answered (YES/NO/MAYBE), never broadcast.
+    Planned,
+    /// A planned mobilisation called off.
+    Cancelled,
 }
 
 use IncidentStatus::*;
 
 impl IncidentStatus {
     pub const ALL: &'static [IncidentStatus] = &[
-        Unverified, Verifying, Confirmed, NotFound, FalseAlarm, AllClear, Merged,
+        Unverified, Verifying, Confirmed, NotFound, FalseAlarm, AllClear, Merged, Planned, Cancelled,
     ];
     /// Still being handled: replies count and alerts may go out.
     pub const OPEN: &'static [IncidentStatus] = &[Unverified, Verifying, Confirmed];
@@ -51,6 +55,9 @@ impl IncidentStatus {
             NotFound => Self::UNDECIDED,
             AllClear => &[Confirmed],
             FalseAlarm | Merged => Self::OPEN,
+            // Only a mobilisation moves its incident on (`store::invitations`), never an
+            // action meant for reports: its morning makes it confirmed, its cancellation this.
+            Planned | Cancelled => &[],
         }
     }
 

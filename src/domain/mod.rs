@@ -106,6 +106,16 @@ pub enum AlertPurpose {
     /// A dispatcher's free text to everyone the first alert reached.
     Update,
     AllClear,
+    /// A mobilisation's invitation (`seq`: its widening step), to answer YES/NO/MAYBE.
+    Invite,
+    /// A mobilisation's reminder, to those who said yes or maybe.
+    Reminder,
+    /// A mobilisation's new time or place, to everyone invited.
+    Change,
+    /// A mobilisation called off: everyone invited stands down.
+    Cancel,
+    /// A mobilisation's morning: to those who said yes, to check in with HERE.
+    Live,
 }
 
 impl AlertPurpose {
@@ -113,8 +123,9 @@ impl AlertPurpose {
     /// and all-clears go at this priority to those coming or on scene, one lower to the rest.
     pub fn priority(self) -> i64 {
         match self {
-            Self::Verify | Self::First => 0,
-            Self::Update => 1,
+            Self::Verify | Self::First | Self::Live => 0,
+            Self::Update | Self::Change | Self::Cancel => 1,
+            Self::Invite | Self::Reminder => 2,
             Self::AllClear => 3,
         }
     }

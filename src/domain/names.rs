@@ -52,7 +52,7 @@ macro_rules! named {
 
 named!(Kind { Raid => "raid", Eviction => "eviction", Police => "police", Other => "other" });
 named!(Role { Dispatcher => "dispatcher", Admin => "admin" });
-named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
+named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene", Maybe => "maybe" });
 named!(super::IncidentStatus {
     Unverified => "unverified",
     Verifying => "verifying",
@@ -61,6 +61,8 @@ named!(super::IncidentStatus {
     AllClear => "all_clear",
     FalseAlarm => "false_alarm",
     Merged => "merged",
+    Planned => "planned",
+    Cancelled => "cancelled",
 });
 named!(super::DeliveryStatus {
     Queued => "queued",
@@ -113,4 +115,9 @@ named!(super::AlertPurpose {
     First => "first",
     Update => "update",
     AllClear => "all_clear",
+    Invite => "invite",
+    Reminder => "reminder",
+    Change => "change",
+    Cancel => "cancel",
+    Live => "live",
 });

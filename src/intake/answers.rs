@@ -194,6 +194,9 @@ async fn apply(
     // Answers drive escalation: a "can't" brings in the next person now, not at the next poll.
     core.dispatch_wake.notify_one();
     let vetted = v.standing.vetted();
+    if let Some(m) = core.store.mobilisation_of(incident_id).await? {
+        return Ok(Some(mobilisation_reply(core, &m, incident_id, language, answer, vetted)));
+    }
     let reply = answer_reply(core, language, answer, incident_id, vetted).await?;
     // One too many at this incident: offered a nearby one that is short, in the same reply.
     let offer = match (answer, vetted) {
@@ -211,6 +214,23 @@ async fn apply(
         Some(offer) => format!("{offer} {reply}"),
         None => reply,
     }))
+}
+
+/// The reply to YES/NO/MAYBE/HERE for a mobilisation: one who is coming gets the exact place
+/// (everyone, when it discloses it to all), never one who is not vetted.
+fn mobilisation_reply(
+    core: &Core,
+    m: &crate::store::mobilisations::MobilisationRow,
+    incident_id: i64,
+    language: Language,
+    answer: Answer,
+    vetted: bool,
+) -> String {
+    let place = vetted
+        && (matches!(answer, Answer::Coming | Answer::OnScene) || m.disclose == crate::domain::Disclose::All);
+    crate::mobilisations::texts::one(core, m, incident_id, language, place, |l, a| {
+        crate::mobilisations::message::answered(l, answer, a)
+    })
 }
 
 /// The reply to Y/N/HERE. With progressive disclosure, one who is coming gets the exact place

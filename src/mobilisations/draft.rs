@@ -166,6 +166,61 @@ impl Rules<'_> {
     }
 }
 
+/// What a change of a planned mobilisation asks for: only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub starts_at: Option<i64>,
+    pub place: Option<String>,
+    pub text: Option<String>,
+    pub wanted: Option<i64>,
+}
+
+impl Rules<'_> {
+    /// `{"starts_at": ..., "place": ..., "text": ..., "wanted": ...}`, any of them, checked as
+    /// when planning; any other field is refused by name (a change of kind or audience is a
+    /// new mobilisation).
+    pub fn change_from_json(&self, body: &Value) -> Result<Change, Invalid> {
+        let Some(fields) = body.as_object() else {
+            return Err(invalid("body", "must be a JSON object"));
+        };
+        if let Some(other) = fields
+            .keys()
+            .find(|k| !["starts_at", "place", "text", "wanted"].contains(&k.as_str()))
+        {
+            let field = match other.as_str() {
+                "kind" => "kind",
+                "audience" => "audience",
+                _ => "body",
+            };
+            return Err(invalid(
+                field,
+                format!("{other:?} cannot be changed: only starts_at, place, text and wanted"),
+            ));
+        }
+        let text_of = |field: &'static str| -> Result<Option<&str>, Invalid> {
+            match body.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v.as_str().map(Some).ok_or_else(|| invalid(field, "must be text")),
+            }
+        };
+        let change = Change {
+            starts_at: text_of("starts_at")?.map(|s| self.starts_at(s)).transpose()?,
+            place: text_of("place")?.map(|s| bounded("place", s, MAX_PLACE)).transpose()?,
+            text: text_of("text")?.map(|s| bounded("text", s, MAX_TEXT)).transpose()?,
+            wanted: match body.get("wanted") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_i64().filter(|n| (1..=MAX_WANTED).contains(n)).ok_or_else(|| {
+                    invalid("wanted", format!("must be a whole number from 1 to {MAX_WANTED}"))
+                })?),
+            },
+        };
+        if change == Change::default() {
+            return Err(invalid("body", "names nothing to change: give starts_at, place, text or wanted"));
+        }
+        Ok(change)
+    }
+}
+
 /// Trimmed, 1 to `max` characters, no control characters but line breaks.
 pub fn bounded(field: &'static str, s: &str, max: usize) -> Result<String, Invalid> {
     let s = s.trim();

@@ -82,6 +82,9 @@ mod tests {
             created_by: "dispatcher maria".into(),
             created_at: 0,
             updated_at: 0,
+            incident_id: Some(id + 100),
+            version: 0,
+            changed_at: None,
         }
     }
 

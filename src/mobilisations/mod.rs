@@ -7,14 +7,19 @@
 pub mod draft;
 pub mod ics;
 pub mod import;
+pub mod message;
+pub mod reach;
+pub mod schedule;
+pub mod texts;
 
 use crate::audit::{self, Actor, Subject};
 use crate::domain::mobilisation::Place;
 use crate::domain::Audience;
 use crate::state::Core;
-use crate::store::mobilisations::{MobilisationRow, NewMobilisation};
+use crate::domain::MobilisationStatus;
+use crate::store::mobilisations::{Changed, MobilisationRow, NewMobilisation};
 use crate::store::StoreError;
-use draft::{Draft, Invalid, Rules};
+use draft::{Change, Draft, Invalid, Rules};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -80,6 +85,8 @@ pub async fn create(core: &Core, actor: &Actor, d: &Draft) -> Result<Created, Cr
     let when = crate::domain::clock::clock(d.starts_at, crate::store::now_ms(), &core.settings.network.tz());
     let detail = format!("mobilisation #{id}: {} at {when}, {} wanted", d.kind, d.wanted);
     audit::record(core, actor, "mobilisation_created", Subject::None, &detail).await;
+    // Invitations go out on the dispatch loop's next pass: now.
+    core.dispatch_wake.notify_one();
     Ok(Created::New(id))
 }
 
@@ -106,9 +113,20 @@ pub async fn listed(core: &Core) -> Result<Vec<MobilisationRow>, StoreError> {
         .await
 }
 
-/// Cancels it; false when there is no such mobilisation still planned or live.
+/// Cancels it, and everyone invited stands down; false when there is no such mobilisation
+/// still planned (a live one ends with the all-clear of its incident).
 pub async fn cancel(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreError> {
-    let done = core.store.cancel_mobilisation(id).await?;
+    let Some(m) = core.store.mobilisation(id).await? else {
+        return Ok(false);
+    };
+    if m.status != MobilisationStatus::Planned {
+        return Ok(false);
+    }
+    let incident_id = match m.incident_id {
+        Some(i) => i,
+        None => core.store.ensure_incident(m.id, &m.kind, m.zone.as_deref()).await?,
+    };
+    let done = schedule::stand_down(core, &m, incident_id).await?;
     if done {
         audit::record(
             core,
@@ -118,6 +136,82 @@ pub async fn cancel(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreEr
             &format!("mobilisation #{id}"),
         )
         .await;
+    }
+    Ok(done)
+}
+
+/// Why a change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("mobilisation {0} is not planned any more: only a planned one changes")]
+    NotPlanned(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Changes a planned mobilisation's time, place, text or number wanted; a new time or place
+/// reaches everyone invited (those who said yes with the exact place), and reminders count
+/// again from the new time. None: there is no such mobilisation.
+pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<Option<()>, ChangeError> {
+    let Some(m) = core.store.mobilisation(id).await? else {
+        return Ok(None);
+    };
+    if m.status != MobilisationStatus::Planned {
+        return Err(ChangeError::NotPlanned(id));
+    }
+    let place = match &c.place {
+        Some(words) => Some(place_of(core, words).await?),
+        None => m.place.clone(),
+    };
+    let Some(place) = place else {
+        return Err(Invalid {
+            field: "place",
+            why: "the stored place does not open with this data key: give the place again".into(),
+        }
+        .into());
+    };
+    let zone = core.zones().containing(place.lat, place.lon).map(|z| z.name.clone());
+    let to = Changed {
+        starts_at: c.starts_at.unwrap_or(m.starts_at),
+        place: &place,
+        zone: zone.as_deref(),
+        text: c.text.as_deref().unwrap_or(&m.text),
+        wanted: c.wanted.unwrap_or(m.wanted),
+    };
+    if !core.store.change_mobilisation(id, &to).await? {
+        return Err(ChangeError::NotPlanned(id));
+    }
+    let moved = c.starts_at.is_some_and(|t| t != m.starts_at) || c.place.is_some();
+    let mut what: Vec<&str> = Vec::new();
+    for (given, name) in [(c.starts_at.is_some(), "time"), (c.place.is_some(), "place"), (c.text.is_some(), "text"), (c.wanted.is_some(), "wanted")] {
+        if given {
+            what.push(name);
+        }
+    }
+    audit::record(core, actor, "mobilisation_changed", Subject::None, &format!("mobilisation #{id}: {}", what.join(", "))).await;
+    let (Some(now), Some(incident_id)) = (core.store.mobilisation(id).await?, m.incident_id) else {
+        return Ok(Some(()));
+    };
+    // Only what people must act on is sent: a new time or place (or a new text with it).
+    if moved {
+        schedule::changed(core, &now, incident_id).await?;
+    }
+    Ok(Some(()))
+}
+
+/// Alerts a live mobilisation's area as for a raid (a sheriff came early): false when it is not
+/// live or its area was alerted already.
+pub async fn alert_area(core: &Core, actor: &Actor, m: &MobilisationRow) -> Result<bool, StoreError> {
+    let Some(incident_id) = m.incident_id.filter(|_| m.status == MobilisationStatus::Live) else {
+        return Ok(false);
+    };
+    let done = core.store.alert_area(incident_id).await?;
+    if done {
+        let detail = format!("mobilisation #{}: its area alerted as incident #{incident_id}", m.id);
+        audit::record(core, actor, "mobilisation_area_alerted", Subject::Incident(incident_id), &detail).await;
+        core.dispatch_wake.notify_one();
     }
     Ok(done)
 }

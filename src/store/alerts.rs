@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::vocab::{In, OPEN, UNDECIDED};
 use super::{placeholders, Result, Store};
-use crate::domain::{AlertPurpose, CallWhen, IncidentStatus};
+use crate::domain::{AlertPurpose, Answer, CallWhen, IncidentStatus};
 
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
@@ -40,6 +40,38 @@ pub enum Audience<'a> {
     /// reached, or may have reached, on the channel it reached them on; those who said they are
     /// coming (or are on scene) first.
     ReachedByFirstAlert,
+    /// Everyone a mobilisation's invitation reached (or may have), on the channel it reached
+    /// them on, picked by their answer.
+    Invited(Pick),
+}
+
+/// Which of those invited, by their latest answer.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick {
+    All,
+    /// Those whose answer is one of these.
+    Said(&'static [Answer]),
+    /// Everyone else: another answer, or none.
+    NotSaid(&'static [Answer]),
+}
+
+impl Pick {
+    /// The condition on `d.volunteer_id` for the incident bound at `$n`.
+    fn sql(self, n: usize) -> String {
+        let said = |answers: &[Answer]| {
+            let names: Vec<String> = answers.iter().map(|a| format!("'{}'", a.as_str())).collect();
+            format!(
+                "d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
+                 WHERE c.incident_id = ${n} AND c.answer IN ({}))",
+                names.join(", ")
+            )
+        };
+        match self {
+            Pick::All => "TRUE".into(),
+            Pick::Said(a) => said(a),
+            Pick::NotSaid(a) => format!("NOT {}", said(a)),
+        }
+    }
 }
 
 /// Deliveries that reached their volunteer, or may have: in flight, or tried and then
@@ -67,7 +99,7 @@ impl Store {
     pub async fn reached_by_first_alert(&self, incident_id: i64) -> Result<Vec<i64>> {
         let sql = format!(
             "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-             WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify') AND {REACHED} ORDER BY id",
+             WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify', 'live') AND {REACHED} ORDER BY id",
             merged_group(1)
         );
         let rows = sqlx::query(&sql).bind(incident_id).fetch_all(self.pool()).await?;
@@ -117,6 +149,15 @@ impl Store {
                 In(IncidentStatus::ENDED_ALOUD)
             ),
             AlertPurpose::Update => format!("status = status WHERE id = $1 AND status IN {OPEN}"),
+            // A mobilisation's alerts follow its own claims (`store::invitations`): the caller
+            // passes them through `plan_mobilisation_alert`.
+            AlertPurpose::Invite
+            | AlertPurpose::Reminder
+            | AlertPurpose::Change
+            | AlertPurpose::Cancel
+            | AlertPurpose::Live => {
+                return Err(sqlx::Error::Protocol("a mobilisation's alert planned as an incident's".into()).into())
+            }
             // Asking verifiers puts an unverified incident in `verifying`; round k + 1 (step k)
             // follows round k while nobody needs to be paged for it.
             AlertPurpose::Verify if step == 0 => format!(
@@ -146,9 +187,23 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("seq")?,
-            AlertPurpose::First | AlertPurpose::Verify => step,
             AlertPurpose::AllClear => 0,
+            _ => step,
         };
+        self.write_alert(tx, (incident_id, purpose, seq), audience, bodies, (now, expires_at), after_first)
+            .await
+    }
+
+    /// The alert row, then its deliveries; None when it exists already.
+    pub(super) async fn write_alert(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        (incident_id, purpose, seq): (i64, AlertPurpose, i64),
+        audience: Audience<'_>,
+        bodies: &Bodies,
+        (now, expires_at): (i64, i64),
+        after_first: &(dyn Fn() + Send + Sync),
+    ) -> Result<Option<u64>> {
         let alert = sqlx::query(
             "INSERT INTO alerts (incident_id, purpose, seq, created_at, complete) VALUES ($1, $2, $3, $4, FALSE) \
              ON CONFLICT DO NOTHING RETURNING id",
@@ -282,9 +337,20 @@ impl Store {
                          WHERE c.incident_id = ${n} AND c.answer IN ('coming', 'on_scene')) THEN $2 ELSE $2 + 1 END, \
                      'queued', $3, $4, $3, $3 \
                      FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
-                     WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify') AND {REACHED} \
+                     WHERE a.incident_id IN {} AND a.purpose IN ('first', 'verify', 'live') AND {REACHED} \
                      AND d.channel <> 'voice' AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
                     merged_group(own + 1),
+                    n = own + 1
+                ),
+                vec![incident_id],
+            )),
+            Audience::Invited(pick) => statements.push((
+                format!(
+                    "{INSERT} SELECT DISTINCT $1, d.volunteer_id, d.channel, {text}, $2, 'queued', $3, $4, $3, $3 \
+                     FROM deliveries d JOIN alerts a ON a.id = d.alert_id JOIN volunteers v ON v.id = d.volunteer_id \
+                     WHERE a.incident_id = ${n} AND a.purpose = 'invite' AND {REACHED} AND {} \
+                     AND d.channel <> 'voice' AND v.active AND NOT v.opted_out ON CONFLICT DO NOTHING",
+                    pick.sql(own + 1),
                     n = own + 1
                 ),
                 vec![incident_id],

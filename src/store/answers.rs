@@ -30,8 +30,8 @@ impl Store {
             "SELECT t.id AS incident_id, a.id AS alert_id, t.kind AS kind, t.zone AS zone FROM deliveries d \
              JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
              JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
-             WHERE d.volunteer_id = $1 AND a.purpose = 'first' \
-             AND t.status IN {OPEN} \
+             WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'invite', 'live') \
+             AND (t.status IN {OPEN} OR t.status = 'planned') \
              AND {REACHED} \
              ORDER BY d.id DESC LIMIT 200"
         ))

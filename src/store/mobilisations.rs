@@ -27,6 +27,15 @@ pub struct NewMobilisation<'a> {
     pub created_by: &'a str,
 }
 
+/// What a change of a planned mobilisation sets (all of it: the caller starts from the row).
+pub struct Changed<'a> {
+    pub starts_at: i64,
+    pub place: &'a Place,
+    pub zone: Option<&'a str>,
+    pub text: &'a str,
+    pub wanted: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct MobilisationRow {
     pub id: i64,
@@ -46,10 +55,16 @@ pub struct MobilisationRow {
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The incident it is answered as (its number is the one in YES31); None only for one
+    /// stored before invitations (0029), until the dispatch loop gives it one.
+    pub incident_id: Option<i64>,
+    /// Changes of time or place so far; when the latest went out.
+    pub version: i64,
+    pub changed_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, kind, status, starts_at, place_enc, zone, text_enc, wanted, audience, disclose, \
-                       reminders_s, widen_before_s, created_by, created_at, updated_at";
+                       reminders_s, widen_before_s, created_by, created_at, updated_at, incident_id, version, changed_at";
 
 impl Store {
     /// Stores it; None when the same one (`same_hash`) is planned at that time already.
@@ -85,6 +100,7 @@ impl Store {
             .bind(self.seal(Field::MobilisationText, id, m.text))
             .execute(&mut *tx)
             .await?;
+        super::invitations::attach_incident(&mut tx, id, (m.kind, m.zone), now).await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -109,17 +125,48 @@ impl Store {
         rows.iter().map(|r| self.mobilisation_row(r)).collect()
     }
 
-    /// Cancels one still planned or live; false when there is none such.
-    pub async fn cancel_mobilisation(&self, id: i64) -> Result<bool> {
+    /// Every one still planned, soonest first.
+    pub async fn planned_mobilisations(&self) -> Result<Vec<MobilisationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM mobilisations WHERE status = 'planned' ORDER BY starts_at, id LIMIT 5000"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| self.mobilisation_row(r)).collect()
+    }
+
+    /// A new time, place (and its zone), text or number wanted for one still planned: its
+    /// version goes up, so that reminders count again from the new time. False when it is no
+    /// longer planned (or the new time collides with the same one planned then).
+    pub async fn change_mobilisation(&self, id: i64, to: &Changed<'_>) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
-            "UPDATE mobilisations SET status = 'cancelled', updated_at = $2 \
-             WHERE id = $1 AND status IN ('planned', 'live')",
+            "UPDATE mobilisations SET starts_at = $2, zone = $3, wanted = $4, version = version + 1, \
+             changed_at = $5, updated_at = $5 WHERE id = $1 AND status = 'planned'",
         )
         .bind(id)
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .bind(to.starts_at)
+        .bind(to.zone)
+        .bind(to.wanted)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match done {
+            Ok(d) if d.rows_affected() == 1 => {}
+            Ok(_) => return Ok(false),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+        let place = serde_json::to_string(to.place).unwrap_or_default();
+        sqlx::query("UPDATE mobilisations SET place_enc = $2, text_enc = $3 WHERE id = $1")
+            .bind(id)
+            .bind(self.seal(Field::MobilisationPlace, id, &place))
+            .bind(self.seal(Field::MobilisationText, id, to.text))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     fn mobilisation_row(&self, r: &AnyRow) -> Result<MobilisationRow> {
@@ -149,6 +196,9 @@ impl Store {
             created_by: r.try_get("created_by")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
+            incident_id: r.try_get("incident_id")?,
+            version: r.try_get("version")?,
+            changed_at: r.try_get("changed_at")?,
         })
     }
 }

@@ -43,6 +43,7 @@ mod instance;
 pub mod lifecycle;
 pub mod merge;
 pub mod meta;
+pub mod invitations;
 pub mod mobilisations;
 pub mod notify;
 pub mod oncall;

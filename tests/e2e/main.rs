@@ -27,6 +27,7 @@ mod binary_responding;
 mod binary_roles;
 mod binary_rotate_key;
 mod binary_rough;
+mod binary_rsvp;
 mod binary_run;
 mod binary_tokens;
 mod binary_trust;

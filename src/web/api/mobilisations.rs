@@ -10,7 +10,8 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::domain::clock::rfc3339;
-use crate::mobilisations::{self, CreateError, Created};
+use crate::mobilisations::{self, ChangeError, CreateError, Created};
+use crate::store::invitations::Rsvp;
 use crate::state::{Core, Shared};
 use crate::store::mobilisations::MobilisationRow;
 use crate::tokens::Caller;
@@ -43,7 +44,7 @@ pub async fn create(
                 .mobilisation(id)
                 .await?
                 .ok_or_else(|| ApiError::not_found("mobilisation"))?;
-            Ok((StatusCode::CREATED, Json(view(&core, &row))))
+            Ok((StatusCode::CREATED, Json(view(&core, &row, None))))
         }
         Created::Already => Err(ApiError::conflict(
             "this is planned already: the same case (or the same kind at the same place) at the same time",
@@ -54,14 +55,19 @@ pub async fn create(
 #[utoipa::path(get, path = "/mobilisations", tag = "mobilisations", security(("bearer" = ["dispatch"])), responses((status = 200, description = "mobilisations from yesterday on, soonest first", body = Object)))]
 pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
     let rows = mobilisations::listed(&core).await?;
-    let out: Vec<Value> = rows.iter().map(|r| view(&core, r)).collect();
+    let answers = rsvps(&core, &rows).await?;
+    let out: Vec<Value> = rows
+        .iter()
+        .map(|r| view(&core, r, r.incident_id.and_then(|i| answers.get(&i))))
+        .collect();
     Ok(Json(json!({ "mobilisations": out })))
 }
 
 #[utoipa::path(get, path = "/mobilisations/{id}", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), responses((status = 200, description = "the mobilisation", body = Object), (status = 404, description = "no such mobilisation")))]
 pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
-    Ok(Json(view(&core, &row)))
+    let answers = rsvps(&core, std::slice::from_ref(&row)).await?;
+    Ok(Json(view(&core, &row, row.incident_id.and_then(|i| answers.get(&i)))))
 }
 
 #[utoipa::path(post, path = "/mobilisations/{id}/cancel", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), responses((status = 200, description = "cancelled", body = Object), (status = 404, description = "no such mobilisation"), (status = 409, description = "ended or cancelled already")))]
@@ -73,12 +79,53 @@ pub async fn cancel(
     let row = load(&core, &id).await?;
     if !mobilisations::cancel(&core, &caller.actor(), row.id).await? {
         return Err(ApiError::conflict(format!(
-            "mobilisation {} is {} already",
+            "mobilisation {} is {}: only a planned one is cancelled (a live one ends with its incident's all-clear)",
             row.id, row.status
         )));
     }
     let row = load(&core, &id).await?;
-    Ok(Json(view(&core, &row)))
+    let answers = rsvps(&core, std::slice::from_ref(&row)).await?;
+    Ok(Json(view(&core, &row, row.incident_id.and_then(|i| answers.get(&i)))))
+}
+
+#[utoipa::path(patch, path = "/mobilisations/{id}", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), request_body = Object, responses((status = 200, description = "changed; a new time or place reaches everyone invited", body = Object), (status = 404, description = "no such mobilisation"), (status = 409, description = "not planned any more"), (status = 422, description = "a field is wrong: named in `field`")))]
+pub async fn change(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    let body: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?;
+    let change = mobilisations::rules(&core)
+        .change_from_json(&body)
+        .map_err(|i| ApiError::invalid(i.field, i.why))?;
+    match mobilisations::change(&core, &caller.actor(), row.id, &change).await {
+        Ok(Some(())) => {}
+        Ok(None) => return Err(ApiError::not_found("mobilisation")),
+        Err(ChangeError::Invalid(i)) => return Err(ApiError::invalid(i.field, i.why)),
+        Err(e @ ChangeError::NotPlanned(_)) => return Err(ApiError::conflict(e.to_string())),
+        Err(ChangeError::Store(e)) => return Err(e.into()),
+    }
+    let row = load(&core, &id).await?;
+    Ok(Json(view(&core, &row, None)))
+}
+
+#[utoipa::path(post, path = "/mobilisations/{id}/alert-area", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), responses((status = 200, description = "its area is alerted as for a raid", body = Object), (status = 404, description = "no such mobilisation"), (status = 409, description = "not live, or its area was alerted already")))]
+pub async fn alert_area(
+    State(core): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let row = load(&core, &id).await?;
+    if !mobilisations::alert_area(&core, &caller.actor(), &row).await? {
+        return Err(ApiError::conflict(format!(
+            "mobilisation {} is {}: only a live one's area can be alerted, once",
+            row.id, row.status
+        )));
+    }
+    Ok(Json(view(&core, &row, None)))
 }
 
 #[utoipa::path(get, path = "/mobilisations.ics", tag = "mobilisations", security(("bearer" = ["read"])), params(("token" = Option<String>, Query, description = "the token, for calendar apps that cannot send a header")), responses((status = 200, description = "an iCalendar feed: kind, zone and public text, never the exact place", content_type = "text/calendar")))]
@@ -104,10 +151,20 @@ async fn load(core: &Core, id: &str) -> Result<MobilisationRow, ApiError> {
         .ok_or_else(|| ApiError::not_found("mobilisation"))
 }
 
-fn view(core: &Core, m: &MobilisationRow) -> Value {
+/// Its answers so far, for the views that show them.
+async fn rsvps(core: &Core, rows: &[MobilisationRow]) -> Result<std::collections::HashMap<i64, Rsvp>, ApiError> {
+    let ids: Vec<i64> = rows.iter().filter_map(|m| m.incident_id).collect();
+    Ok(core.store.rsvps(&ids).await?)
+}
+
+fn view(core: &Core, m: &MobilisationRow, rsvp: Option<&Rsvp>) -> Value {
     let tz = core.settings.network.tz();
+    let r = rsvp.copied().unwrap_or_default();
     json!({
         "id": m.id,
+        "code": m.incident_id,
+        "incident_id": m.incident_id,
+        "answers": {"invited": r.invited, "yes": r.yes, "no": r.no, "maybe": r.maybe, "here": r.here, "no_answer": r.silent()},
         "kind": m.kind,
         "status": m.status.as_str(),
         "starts_at": rfc3339(m.starts_at, &tz),

@@ -58,8 +58,9 @@ pub fn router(core: Shared) -> Router<Shared> {
         .routes(routes!(zones::list))
         .routes(routes!(places::search))
         .routes(routes!(mobilisations::create, mobilisations::list))
-        .routes(routes!(mobilisations::show))
+        .routes(routes!(mobilisations::show, mobilisations::change))
         .routes(routes!(mobilisations::cancel))
+        .routes(routes!(mobilisations::alert_area))
         .route_layer(middleware::from_fn_with_state(Scope::Dispatch, auth::require));
     // The roster, trust and roles, zones, tokens and the audit log. Whole phone numbers too,
     // but those are decided in the handler (`Caller::sees_whole_numbers`).

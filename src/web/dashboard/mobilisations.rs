@@ -17,6 +17,7 @@ use super::Dash;
 use crate::domain::mobilisation::BUILT_IN_KINDS;
 use crate::domain::MobilisationStatus;
 use crate::mobilisations::{self, CreateError, Created};
+use crate::store::invitations::Rsvp;
 
 struct Item {
     id: i64,
@@ -27,7 +28,11 @@ struct Item {
     zone: String,
     text: String,
     wanted: i64,
-    open: bool,
+    /// The number volunteers answer with (YES31), and their answers so far.
+    code: i64,
+    answers: Rsvp,
+    planned: bool,
+    live: bool,
 }
 
 /// What the form held, given back with the reason when it was refused.
@@ -66,9 +71,21 @@ async fn render(
         Ok(rows) => rows,
         Err(e) => return view::internal(e),
     };
+    let codes: Vec<i64> = rows.iter().filter_map(|m| m.incident_id).collect();
+    let answers = match core.store.rsvps(&codes).await {
+        Ok(a) => a,
+        Err(e) => return view::internal(e),
+    };
     let items = rows
         .into_iter()
         .map(|m| Item {
+            code: m.incident_id.unwrap_or_default(),
+            answers: m
+                .incident_id
+                .and_then(|i| answers.get(&i).copied())
+                .unwrap_or_default(),
+            planned: m.status == MobilisationStatus::Planned,
+            live: m.status == MobilisationStatus::Live,
             id: m.id,
             when: view::when(core, m.starts_at),
             kind: m.kind,
@@ -79,7 +96,6 @@ async fn render(
             zone: m.zone.unwrap_or_default(),
             text: m.text,
             wanted: m.wanted,
-            open: matches!(m.status, MobilisationStatus::Planned | MobilisationStatus::Live),
         })
         .collect();
     let mut kinds: Vec<String> = BUILT_IN_KINDS.iter().map(|k| k.to_string()).collect();
@@ -102,7 +118,8 @@ pub async fn page(
 ) -> Response {
     let notice = match query.get("done").map(String::as_str) {
         Some("planned") => Notice::ok("Planned."),
-        Some("cancelled") => Notice::ok("Cancelled."),
+        Some("cancelled") => Notice::ok("Cancelled: everyone invited is told to stand down."),
+        Some("area") => Notice::ok("The area is being alerted."),
         _ => None,
     };
     let form = Form {
@@ -124,7 +141,26 @@ pub async fn act(State(dash): State<Dash>, form: SignedForm) -> Response {
         };
         return match mobilisations::cancel(core, &actor, id).await {
             Ok(true) => done("cancelled"),
-            Ok(false) => refused(&dash, &form, "it is ended or cancelled already".into()).await,
+            Ok(false) => {
+                let why = "it is not planned any more (a live one ends with its incident's all-clear)";
+                refused(&dash, &form, why.into()).await
+            }
+            Err(e) => view::internal(e),
+        };
+    }
+    if form.get("action") == "alert-area" {
+        let row = match form.get("id").parse::<i64>() {
+            Ok(id) => core.store.mobilisation(id).await,
+            Err(_) => Ok(None),
+        };
+        let m = match row {
+            Ok(Some(m)) => m,
+            Ok(None) => return view::not_found("mobilisation"),
+            Err(e) => return view::internal(e),
+        };
+        return match mobilisations::alert_area(core, &actor, &m).await {
+            Ok(true) => done("area"),
+            Ok(false) => refused(&dash, &form, "it is not live, or its area was alerted already".into()).await,
             Err(e) => view::internal(e),
         };
     }

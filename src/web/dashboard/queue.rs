@@ -50,6 +50,8 @@ pub fn status_label(status: IncidentStatus) -> &'static str {
         IncidentStatus::AllClear => "all clear",
         IncidentStatus::FalseAlarm => "false alarm",
         IncidentStatus::Merged => "merged",
+        IncidentStatus::Planned => "planned",
+        IncidentStatus::Cancelled => "cancelled",
     }
 }
 

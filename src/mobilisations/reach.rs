@@ -1,0 +1,109 @@
+//! Whom a mobilisation invites: its audience (volunteers whose home areas meet a circle around
+//! the place, chosen zones, a role, a list), and, when too few said yes, who its widening steps
+//! add: twice the radius, four times, then the place's zone and the zones around it; chosen
+//! zones widen to the zones around them. A role or a list was chosen by name: it does not widen.
+
+use crate::domain::mobilisation::Place;
+use crate::domain::Audience;
+use crate::geo::reach::{areas_meet, meets_circle};
+use crate::geo::Area;
+use crate::state::Core;
+
+/// Zones this close count as neighbours (hand-drawn borders leave slivers), as in escalation.
+const NEIGHBOUR_GAP_M: f64 = 100.0;
+
+/// Where step `step` reaches (0: the audience itself).
+#[derive(Debug, Clone, PartialEq)]
+enum Reach {
+    Circle(f64),
+    Zones(Vec<String>),
+    Role(String),
+    Listed(Vec<i64>),
+}
+
+/// The steps of this audience, the first being the audience itself.
+fn steps(core: &Core, audience: &Audience, place: &Place) -> Vec<Reach> {
+    match audience {
+        Audience::RadiusM(r) => {
+            let r = f64::from(*r);
+            let max = f64::from(Audience::MAX_RADIUS_M);
+            let mut steps = vec![Reach::Circle(r), Reach::Circle((2.0 * r).min(max))];
+            if 4.0 * r <= max {
+                steps.push(Reach::Circle(4.0 * r));
+            }
+            steps.dedup();
+            if let Some(zone) = core.zones().containing(place.lat, place.lon) {
+                steps.push(Reach::Zones(around(core, &[zone.name.clone()])));
+            }
+            steps
+        }
+        Audience::Zones(names) => {
+            let wider = around(core, names);
+            let mut steps = vec![Reach::Zones(names.clone())];
+            if wider.len() > names.len() {
+                steps.push(Reach::Zones(wider));
+            }
+            steps
+        }
+        Audience::Role(role) => vec![Reach::Role(role.clone())],
+        Audience::Volunteers(ids) => vec![Reach::Listed(ids.clone())],
+    }
+}
+
+/// These zones and every zone touching one of them.
+fn around(core: &Core, names: &[String]) -> Vec<String> {
+    let zones = core.zones();
+    let own: Vec<Area> = names
+        .iter()
+        .filter_map(|n| zones.get(n))
+        .map(|z| z.area())
+        .collect();
+    zones
+        .iter()
+        .filter(|z| names.contains(&z.name) || own.iter().any(|a| areas_meet(a, &z.area(), NEIGHBOUR_GAP_M)))
+        .map(|z| z.name.clone())
+        .collect()
+}
+
+/// The volunteers step `step` reaches who are available now and not in `already`; None when
+/// the audience has no such step.
+pub async fn targets(
+    core: &Core,
+    audience: &Audience,
+    place: &Place,
+    step: i64,
+    already: &[i64],
+) -> anyhow::Result<Option<Vec<i64>>> {
+    let Some(reach) = usize::try_from(step)
+        .ok()
+        .and_then(|k| steps(core, audience, place).into_iter().nth(k))
+    else {
+        return Ok(None);
+    };
+    let zones: Vec<Area> = match &reach {
+        Reach::Zones(names) => {
+            let all = core.zones();
+            names.iter().filter_map(|n| all.get(n)).map(|z| z.area()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let ids = core
+        .store
+        .available_volunteers()
+        .await?
+        .into_iter()
+        .filter(|v| !already.contains(&v.id))
+        .filter(|v| match &reach {
+            Reach::Circle(r) => core
+                .area_of(&v.area)
+                .is_some_and(|a| meets_circle(&a, place.lat, place.lon, *r)),
+            Reach::Zones(_) => core
+                .area_of(&v.area)
+                .is_some_and(|a| zones.iter().any(|z| areas_meet(&a, z, 0.0))),
+            Reach::Role(role) => v.has_role(role),
+            Reach::Listed(ids) => ids.contains(&v.id),
+        })
+        .map(|v| v.id)
+        .collect();
+    Ok(Some(ids))
+}

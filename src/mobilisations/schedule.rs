@@ -1,0 +1,189 @@
+//! What a planned mobilisation does as its time comes, on each pass of the dispatch loop:
+//! invite its audience; remind those who said yes or maybe at each of `reminders_s` before the
+//! start; widen the invitation (new people only) when fewer than `wanted` said yes
+//! `widen_before_s` before it; and at the start time become a live incident for those who said
+//! yes. Everything is read from the database and each alert is claimed where it is written, so
+//! a pass repeated (a restart, two instances) sends nothing twice.
+
+use crate::domain::{AlertPurpose, Answer};
+use crate::mobilisations::message;
+use crate::mobilisations::texts::{bodies, Say};
+use crate::state::Core;
+use crate::store::alerts::{Audience, Bodies, Pick};
+use crate::store::invitations::Morning;
+use crate::store::mobilisations::MobilisationRow;
+use crate::store::{now_ms, StoreError};
+
+/// A reminder's `seq`: per version of the time and place, per offset, per answer (yes with the
+/// place, maybe without).
+fn reminder_seq(version: i64, k: usize, maybe: bool) -> i64 {
+    version * 1000 + 2 * k as i64 + i64::from(maybe)
+}
+
+/// One pass over every planned mobilisation, and the live ones whose incident ended.
+pub async fn due(core: &Core) -> anyhow::Result<()> {
+    core.store.end_finished_mobilisations().await?;
+    for m in core.store.planned_mobilisations().await? {
+        if let Err(e) = step(core, &m).await {
+            tracing::error!(mobilisation_id = m.id, error = %e, "a mobilisation's step failed");
+        }
+    }
+    Ok(())
+}
+
+async fn step(core: &Core, m: &MobilisationRow) -> anyhow::Result<()> {
+    let incident_id = match m.incident_id {
+        Some(id) => id,
+        None => core.store.ensure_incident(m.id, &m.kind, m.zone.as_deref()).await?,
+    };
+    let Some(place) = &m.place else {
+        tracing::error!(mobilisation_id = m.id, "a mobilisation's place does not open: check crypto.key_file");
+        return Ok(());
+    };
+    let now = now_ms();
+    if now >= m.starts_at {
+        let morning = Morning {
+            lat: place.lat,
+            lon: place.lon,
+            zone: m.zone.as_deref(),
+        };
+        let texts = bodies(core, m, incident_id, true, message::live);
+        let to = Audience::Invited(Pick::Said(&[Answer::Coming]));
+        let sent = send(core, m, incident_id, (AlertPurpose::Live, 0), Some(&morning), to, &texts).await?;
+        if sent.is_some() {
+            tracing::info!(mobilisation_id = m.id, incident_id, "a mobilisation began: live incident");
+        }
+        return Ok(());
+    }
+    let invites = core.store.alerts_written(incident_id, AlertPurpose::Invite).await?;
+    let Some(invited_at) = invites.get(&0).copied() else {
+        return widen(core, m, incident_id, 0).await;
+    };
+    remind(core, m, incident_id, invited_at.max(m.changed_at.unwrap_or(0))).await?;
+    let before_ms = m.widen_before_s.unwrap_or(core.settings.mobilisations.widen_before_s) * 1000;
+    let last = invites.iter().max_by_key(|(seq, _)| **seq).map(|(s, at)| (*s, *at));
+    if let Some((last_step, last_at)) = last {
+        let pause = core.settings.dispatch.escalate_after_s as i64 * 1000;
+        if now >= m.starts_at - before_ms && now - last_at >= pause {
+            let rsvp = core.store.rsvps(&[incident_id]).await?;
+            let coming = rsvp.get(&incident_id).map_or(0, |r| r.coming());
+            if coming < m.wanted {
+                widen(core, m, incident_id, last_step + 1).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Invites step `step` of the audience (0: the audience itself), new people only; a step that
+/// finds nobody new is recorded and the next taken at once.
+async fn widen(core: &Core, m: &MobilisationRow, incident_id: i64, step: i64) -> anyhow::Result<()> {
+    let (Some(audience), Some(place)) = (&m.audience, &m.place) else {
+        return Ok(());
+    };
+    let already = core.store.invited(incident_id).await?;
+    let place_to_all = m.disclose == crate::domain::Disclose::All;
+    let texts = bodies(core, m, incident_id, place_to_all, message::invitation);
+    let mut step = step;
+    while let Some(ids) = super::reach::targets(core, audience, place, step, &already).await? {
+        let to = Audience::Volunteers {
+            ids: &ids,
+            signal_on: core.settings.signal_ready(),
+        };
+        let Some(n) = send(core, m, incident_id, (AlertPurpose::Invite, step), None, to, &texts).await? else {
+            return Ok(());
+        };
+        tracing::info!(mobilisation_id = m.id, incident_id, step, invitations = n, "mobilisation invited");
+        if n > 0 || step == 0 {
+            break;
+        }
+        step += 1;
+    }
+    Ok(())
+}
+
+/// Each reminder whose time has come since the invitation (or the latest change) went out.
+async fn remind(core: &Core, m: &MobilisationRow, incident_id: i64, since: i64) -> anyhow::Result<()> {
+    let now = now_ms();
+    let mut offsets = m
+        .reminders_s
+        .clone()
+        .unwrap_or_else(|| core.settings.mobilisations.reminders_s.clone());
+    offsets.sort_unstable_by(|a, b| b.cmp(a));
+    let written = core.store.alerts_written(incident_id, AlertPurpose::Reminder).await?;
+    for (k, offset) in offsets.iter().enumerate() {
+        let at = m.starts_at - offset * 1000;
+        if now < at || since >= at || written.contains_key(&reminder_seq(m.version, k, false)) {
+            continue;
+        }
+        let yes = bodies(core, m, incident_id, true, message::reminder);
+        let maybe = bodies(core, m, incident_id, m.disclose == crate::domain::Disclose::All, message::reminder);
+        for (answer, texts, is_maybe) in [(&[Answer::Coming][..], yes, false), (&[Answer::Maybe][..], maybe, true)] {
+            let seq = reminder_seq(m.version, k, is_maybe);
+            let to = Audience::Invited(Pick::Said(answer));
+            send(core, m, incident_id, (AlertPurpose::Reminder, seq), None, to, &texts).await?;
+        }
+        tracing::info!(mobilisation_id = m.id, incident_id, offset_s = offset, "mobilisation reminded");
+    }
+    Ok(())
+}
+
+/// A change of time or place (`seq`: its version), to everyone invited: those who said yes get
+/// the exact place, the others as the mobilisation discloses it.
+pub async fn changed(core: &Core, m: &MobilisationRow, incident_id: i64) -> Result<(), StoreError> {
+    let yes = bodies(core, m, incident_id, true, message::changed);
+    let rest = bodies(core, m, incident_id, m.disclose == crate::domain::Disclose::All, message::changed);
+    let coming: &'static [Answer] = &[Answer::Coming];
+    let parts = [(Pick::Said(coming), yes, 0), (Pick::NotSaid(coming), rest, 1)];
+    for (pick, texts, part) in parts {
+        let seq = 2 * m.version + part;
+        send(core, m, incident_id, (AlertPurpose::Change, seq), None, Audience::Invited(pick), &texts).await?;
+    }
+    Ok(())
+}
+
+/// Calls it off: everyone invited stands down. False when it was no longer planned.
+pub async fn stand_down(core: &Core, m: &MobilisationRow, incident_id: i64) -> Result<bool, StoreError> {
+    let say: Say = message::cancelled;
+    let texts = bodies(core, m, incident_id, false, say);
+    let to = Audience::Invited(Pick::All);
+    Ok(send(core, m, incident_id, (AlertPurpose::Cancel, 0), None, to, &texts)
+        .await?
+        .is_some())
+}
+
+/// Writes one alert (its deliveries stale at the start time, or an hour after for the morning's
+/// own) and wakes the outbox; None when it was written already or the mobilisation moved on.
+async fn send(
+    core: &Core,
+    m: &MobilisationRow,
+    incident_id: i64,
+    (purpose, seq): (AlertPurpose, i64),
+    morning: Option<&Morning<'_>>,
+    audience: Audience<'_>,
+    texts: &Bodies,
+) -> Result<Option<u64>, StoreError> {
+    let now = now_ms();
+    let ttl = core.settings.dispatch.alert_ttl_s as i64 * 1000;
+    let expires_at = match purpose {
+        AlertPurpose::Invite | AlertPurpose::Reminder | AlertPurpose::Change => m.starts_at.max(now + ttl),
+        _ => now + ttl,
+    };
+    let written = core
+        .store
+        .plan_mobilisation_alert(
+            incident_id,
+            (purpose, seq),
+            morning,
+            audience,
+            texts,
+            (now, expires_at),
+            &|| core.outbox_wake.notify_one(),
+        )
+        .await?;
+    if written.is_some() {
+        core.outbox_wake.notify_one();
+        core.events.publish(crate::events::Event::Incident { id: incident_id });
+    }
+    Ok(written)
+}
