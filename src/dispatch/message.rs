@@ -293,6 +293,7 @@ pub fn answer_ack(
         (Answer::Coming, None) => "answer-coming",
         (Answer::Cant, _) => "answer-cant",
         (Answer::OnScene, _) => "answer-on-scene",
+        (Answer::Maybe, _) => "answer-maybe",
     };
     drilled(language, drill, text(language, key, &args))
 }

@@ -52,7 +52,7 @@ macro_rules! named {
 
 named!(Kind { Raid => "raid", Eviction => "eviction", Police => "police", Other => "other" });
 named!(Role { Dispatcher => "dispatcher", Admin => "admin" });
-named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene" });
+named!(Answer { Coming => "coming", Cant => "cant", OnScene => "on_scene", Maybe => "maybe" });
 named!(super::IncidentStatus {
     Unverified => "unverified",
     Verifying => "verifying",

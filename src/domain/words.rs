@@ -15,6 +15,8 @@ pub enum Answer {
     Coming,
     Cant,
     OnScene,
+    /// Not sure yet: noted, never counted as coming.
+    Maybe,
 }
 
 /// What a dashboard account may do. Admins also see whole phone numbers and the audit log.

@@ -65,6 +65,8 @@ pub async fn pressed(
         Answer::Coming => "Y",
         Answer::Cant => "N",
         Answer::OnScene => "HERE",
+        // No key means maybe; kept for the match to be whole.
+        Answer::Maybe => "MAYBE",
     };
     let msg = Inbound {
         via: text_channel(&v),

@@ -7,6 +7,7 @@
 pub mod draft;
 pub mod ics;
 pub mod import;
+pub mod message;
 
 use crate::audit::{self, Actor, Subject};
 use crate::domain::mobilisation::Place;

@@ -171,6 +171,7 @@ pub fn answer_words(answer: Option<&str>) -> (&'static str, &'static str) {
         Some("coming") => ("coming", "coming"),
         Some("on_scene") => ("on scene", "on-scene"),
         Some("cant") => ("can't", "cant"),
+        Some("maybe") => ("maybe", "maybe"),
         _ => ("no answer yet", "none"),
     }
 }

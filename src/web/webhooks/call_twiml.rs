@@ -59,6 +59,7 @@ pub fn thanks(language: Language, answer: Answer) -> Response {
         Answer::Coming => "call-coming",
         Answer::Cant => "call-cant",
         Answer::OnScene => "call-on-scene",
+        Answer::Maybe => "call-maybe",
     };
     document(&format!("{}<Hangup/>", say(language, &text(language, key, &[]))))
 }
