@@ -5,6 +5,7 @@ call-menu = Press 1 if you are coming. Press 2 if you cannot come. Press 3 if yo
 call-coming = Thank you. You are counted as coming. The details follow by text message. Goodbye.
 call-cant = Thank you. Someone else will be asked. Goodbye.
 call-on-scene = Thank you. You are counted as on scene. Goodbye.
+call-maybe = Thank you. You are noted as maybe. Goodbye.
 call-no-key = No key was pressed. The alert is in your text messages. Goodbye.
 call-over = This alert is over. Thank you. Goodbye.
 # CALLS OFF by text.

@@ -29,6 +29,7 @@ report-ack = Received, thank you (report { $report }). Volunteers are being aler
 answer-coming = Thank you: you are coming to #{ $id }. Stay safe.
 answer-cant = Noted: you can't go to #{ $id }.
 answer-on-scene = Noted: you are on scene at #{ $id }. Stay safe.
+answer-maybe = Noted: maybe for #{ $id }. Reply Y{ $id } if you come.
 no-open-alert = There is no open alert to answer right now.
 help = { $network }: text what you see and where, to report. Volunteers: Y, N or HERE to answer alerts (Y26 for #26); PAUSE, RESUME, STATUS, AREA, STOP. JOIN to volunteer.
 # Calling the hotline (issue 17): said by Twilio's voices, so short and without symbols.
@@ -96,6 +97,7 @@ status-pending = Area: { $area }. Language: English. Waiting for a coordinator's
 answer-words-coming = Y, YES, 1, COMING, OMW, ON MY WAY, ON THE WAY, I'M COMING, IM COMING, GOING
 answer-words-cant = N, NO, 2, CAN'T, CANT, CANNOT, CAN NOT, CAN'T GO, CANT GO, CAN'T MAKE IT, CANT MAKE IT
 answer-words-here = HERE, 3, I'M HERE, IM HERE, I AM HERE, ON SCENE, ARRIVED
+answer-words-maybe = MAYBE, PERHAPS, NOT SURE, MIGHT
 # Command words (the first word of a message); 4+ letters also match with one typo.
 command-words-help = HELP, INFO, COMMANDS
 command-words-join = JOIN
@@ -145,3 +147,24 @@ duty-off = You are off duty: no pages until you text DUTY ON.
 enough = #{ $id }: enough people are coming. Stand by; we will text you if more are needed.
 surplus = #{ $id } has enough. #{ $other }, { $km } km away, needs { $n }: reply Y{ $other }.
 page-flood = TOCSIN: the hotline is over its limit ({ $n } reports in an hour). New reports are held, not alerted. Check them: { $link }
+
+# --- Issue 18: planned mobilisations (keys mob-*). Reply words carry the number (YES31) and
+# must be answer-words of some catalogue. { $where } and { $address } may be empty: each starts
+# with its own separator. { $text } is the network's public text, quoted, after a space.
+mob-kind-eviction = eviction defence
+mob-kind-hearing = court hearing
+mob-kind-lockout = lockout
+mob-kind-action = action
+mob-where-place = , { $place }
+mob-where-zone = , in { $zone }
+mob-text = "{ $text }"
+mob-address = Address: { $place }.
+mob-invitation = Can you come? #{ $id } { $kind }, { $when }{ $where }.{ $text } Reply YES{ $id }, NO{ $id } or MAYBE{ $id }.
+mob-reminder = Reminder: #{ $id } { $kind }, { $when }{ $where }.{ $text } Reply NO{ $id } if you can't come.
+mob-changed = CHANGED: #{ $id } { $kind } is now { $when }{ $where }.{ $text } Reply YES{ $id }, NO{ $id } or MAYBE{ $id }.
+mob-cancelled = CANCELLED: #{ $id } { $kind } { $when } is called off. No need to come.
+mob-live = NOW: #{ $id } { $kind }{ $where }.{ $text } Reply HERE{ $id } when you arrive.
+mob-answered-coming = You're down for #{ $id } { $kind }, { $when }.{ $address } We'll remind you. Reply NO{ $id } if that changes.
+mob-answered-cant = Thanks: not coming to #{ $id }. Reply YES{ $id } if that changes.
+mob-answered-maybe = Noted: maybe for #{ $id }. We'll remind you. Reply YES{ $id } when you know.
+mob-answered-here = Checked in at #{ $id }. Thank you.

@@ -4,6 +4,7 @@ call-menu = Oprima 1 si va. Oprima 2 si no puede ir. Oprima 3 si ya está en el 
 call-coming = Gracias. Lo contamos como que va. Los detalles llegan por mensaje de texto. Adiós.
 call-cant = Gracias. Le pediremos a otra persona. Adiós.
 call-on-scene = Gracias. Lo contamos en el lugar. Adiós.
+call-maybe = Gracias. Lo anotamos como quizás. Adiós.
 call-no-key = No se oprimió ninguna tecla. La alerta está en sus mensajes de texto. Adiós.
 call-over = Esta alerta terminó. Gracias. Adiós.
 command-words-calls-off = LLAMADAS NO, SIN LLAMADAS, NO LLAMADAS, NO LLAMAR

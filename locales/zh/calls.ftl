@@ -4,6 +4,7 @@ call-menu = 如果您能来，请按1。如果不能来，请按2。如果您已
 call-coming = 谢谢。已记录您会来。详情将通过短信发送。再见。
 call-cant = 谢谢。我们会请其他人。再见。
 call-on-scene = 谢谢。已记录您在现场。再见。
+call-maybe = 谢谢。已记录您可能会来。再见。
 call-no-key = 没有按键。警报在您的短信里。再见。
 call-over = 此警报已结束。谢谢。再见。
 command-words-calls-off = 关闭电话, 不要电话, 停止电话

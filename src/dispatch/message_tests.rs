@@ -112,7 +112,7 @@ fn updates_fold_to_gsm7_where_they_can() {
 fn replies_fit_one_segment() {
     for language in [Language::EN, Language::ES] {
         let mut texts = vec![report_ack(language, 9_999_999), no_open_alert(language)];
-        for answer in [Answer::Coming, Answer::Cant, Answer::OnScene] {
+        for answer in [Answer::Coming, Answer::Cant, Answer::OnScene, Answer::Maybe] {
             texts.push(answer_ack(language, answer, 9_999_999, false, None));
             texts.push(answer_ack(
                 language,
@@ -346,6 +346,26 @@ fn a_place_known_only_roughly_is_neither_shown_as_exact_nor_promised() {
                 assert!(zone.is_none_or(|z| text.contains(z)), "{text}");
                 assert!(text.contains("7"), "the reply words carry the number: {text}");
             }
+        }
+    }
+}
+
+#[test]
+fn a_maybe_is_noted_with_how_to_come_and_never_the_place() {
+    use crate::intake::phrases::parse_answer;
+    for language in Language::all() {
+        let exact = Some((34.0617, -118.3005));
+        for reply in [
+            answer_ack(language, Answer::Maybe, 31, false, exact),
+            answer_ack_unvetted(language, Answer::Maybe, 31, false),
+        ] {
+            assert!(reply.contains("#31") && !reply.contains("maps.google"), "{reply}");
+            let word = reply
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|w| w.ends_with("31") && w.len() > 2)
+                .unwrap_or_else(|| panic!("no reply word: {reply}"));
+            let said = parse_answer(word).map(|s| (s.answer, s.incident));
+            assert_eq!(said, Some((Answer::Coming, Some(31))), "{reply}");
         }
     }
 }

@@ -73,6 +73,7 @@ fn lists() -> &'static Lists {
             ("answer-words-coming", Answer::Coming),
             ("answer-words-cant", Answer::Cant),
             ("answer-words-here", Answer::OnScene),
+            ("answer-words-maybe", Answer::Maybe),
         ] {
             answers.extend(read(key).into_iter().map(|w| (w, answer)));
         }

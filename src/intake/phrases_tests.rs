@@ -2,7 +2,7 @@
 //! command words in every language and one-typo matching.
 
 use super::*;
-use Answer::{Cant, Coming, OnScene};
+use Answer::{Cant, Coming, Maybe, OnScene};
 
 fn bare(answer: Answer) -> Option<Said> {
     Some(Said {
@@ -95,7 +95,7 @@ fn numbers_alone_or_with_other_words_are_not_coded_answers() {
         "26 26",
         "Y0",
         "y26y",
-        "maybe 26",
+        "maybe maybe 26",
         "y 26 27",
         "y #",
         "#",
@@ -105,6 +105,66 @@ fn numbers_alone_or_with_other_words_are_not_coded_answers() {
     }
     assert_eq!(parse_answer("1"), bare(Coming));
     assert_eq!(parse_answer(&format!("y{}", "9".repeat(100))), None);
+}
+
+#[test]
+fn maybe_in_every_language_never_coming() {
+    let natural: &[(&str, Answer)] = &[
+        ("maybe", Maybe),
+        ("Perhaps.", Maybe),
+        ("not sure", Maybe),
+        ("NOT  SURE", Maybe),
+        ("might", Maybe),
+        ("quizás", Maybe),
+        ("Quiza", Maybe),
+        ("tal vez", Maybe),
+        ("a lo mejor", Maybe),
+        ("¿Puede ser?", Maybe),
+        ("아마", Maybe),
+        ("아마도", Maybe),
+        ("글쎄요", Maybe),
+        ("也许", Maybe),
+        ("可能", Maybe),
+        ("不确定", Maybe),
+    ];
+    for (text, answer) in natural {
+        assert_eq!(parse_answer(text), bare(*answer), "{text:?}");
+    }
+    for text in [
+        "MAYBE31",
+        "maybe 31",
+        "31 maybe",
+        "QUIZAS31",
+        "quizás #31",
+        "아마 31",
+        "也许31",
+    ] {
+        assert_eq!(parse_answer(text), coded(Maybe, 31), "{text:?}");
+    }
+    // The coded words of a mobilisation's invitation.
+    assert_eq!(parse_answer("YES31"), coded(Coming, 31));
+    assert_eq!(parse_answer("NO31"), coded(Cant, 31));
+    assert_eq!(parse_answer("HERE31"), coded(OnScene, 31));
+    assert_eq!(parse_answer("SI31"), coded(Coming, 31));
+    assert_eq!(parse_answer("AQUI31"), coded(OnScene, 31));
+    // Not maybe: other words, or no maybe word at all.
+    for text in ["maybe not", "mayb", "no puede ser", "不可能"] {
+        assert_ne!(parse_answer(text).map(|s| s.answer), Some(Maybe), "{text:?}");
+    }
+}
+
+#[test]
+fn every_answer_has_words_in_every_language() {
+    for language in Language::all() {
+        for key in [
+            "answer-words-coming",
+            "answer-words-cant",
+            "answer-words-here",
+            "answer-words-maybe",
+        ] {
+            assert!(!crate::i18n::words(language, key).is_empty(), "{language} {key}");
+        }
+    }
 }
 
 #[test]

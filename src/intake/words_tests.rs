@@ -107,7 +107,7 @@ fn not_answers() {
         "sí, voy",
         "ICE en 3rd y Vermont",
         "nope",
-        "maybe",
+        "maybe so",
         "s",
         "ok",
         "１",

@@ -1,8 +1,10 @@
 //! Planned mobilisations (issue 18): an eviction defence, a court hearing, a lockout, an action,
 //! planned ahead with the same volunteers, areas and answers as sudden alerts. A mobilisation is
 //! asked for as a `draft` (API, CLI, a CSV row of a hearing list), its place resolved on the
-//! network's own map, and stored with its place and text sealed. The calendar feed (`ics`) lists
-//! what is coming for dispatchers.
+//! network's own map, and stored with its place and text sealed. It owns an incident whose number
+//! volunteers answer with (YES31); the dispatch loop's pass (`schedule`) invites its audience
+//! (`reach`), reminds, widens and opens its morning, in their languages (`message`, `texts`).
+//! The calendar feed (`ics`) lists what is coming for dispatchers.
 
 pub mod draft;
 pub mod ics;

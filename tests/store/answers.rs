@@ -99,7 +99,7 @@ async fn the_latest_answer_counts_and_only_vetted_volunteers_respond(store: Stor
 
     // An answer that is not one is refused by the database, and the last one stands.
     let mut tx = store.write().await.unwrap();
-    assert!(confirm(&mut tx, id, approved, alert_id, "maybe", 3_000)
+    assert!(confirm(&mut tx, id, approved, alert_id, "bogus", 3_000)
         .await
         .is_err());
     drop(tx);
