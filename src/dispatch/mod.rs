@@ -85,8 +85,11 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
         wanted,
         ..incident.clone()
     };
-    let targets = area_targets(core, &incident, lat, lon).await?;
-    let bodies = alert_bodies(core, &incident, lat, lon, 0);
+    let mut targets = area_targets(core, &incident, lat, lon).await?;
+    // Those already coming (a live mobilisation's, when its area is alerted) are not told again.
+    let coming = core.store.coming_to(incident.id).await?;
+    targets.retain(|id| !coming.contains(id));
+    let bodies = alert_bodies(core, &incident, lat, lon, coming.len() as i64);
     let audience = Audience::Volunteers {
         ids: &targets,
         signal_on: core.settings.signal_ready(),

@@ -195,7 +195,14 @@ async fn apply(
     core.dispatch_wake.notify_one();
     let vetted = v.standing.vetted();
     if let Some(m) = core.store.mobilisation_of(incident_id).await? {
-        return Ok(Some(mobilisation_reply(core, &m, incident_id, language, answer, vetted)));
+        return Ok(Some(mobilisation_reply(
+            core,
+            &m,
+            incident_id,
+            language,
+            answer,
+            vetted,
+        )));
     }
     let reply = answer_reply(core, language, answer, incident_id, vetted).await?;
     // One too many at this incident: offered a nearby one that is short, in the same reply.

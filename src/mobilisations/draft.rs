@@ -203,19 +203,27 @@ impl Rules<'_> {
                 Some(v) => v.as_str().map(Some).ok_or_else(|| invalid(field, "must be text")),
             }
         };
-        let change = Change {
-            starts_at: text_of("starts_at")?.map(|s| self.starts_at(s)).transpose()?,
-            place: text_of("place")?.map(|s| bounded("place", s, MAX_PLACE)).transpose()?,
-            text: text_of("text")?.map(|s| bounded("text", s, MAX_TEXT)).transpose()?,
-            wanted: match body.get("wanted") {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(v.as_i64().filter(|n| (1..=MAX_WANTED).contains(n)).ok_or_else(|| {
-                    invalid("wanted", format!("must be a whole number from 1 to {MAX_WANTED}"))
-                })?),
-            },
-        };
+        let change =
+            Change {
+                starts_at: text_of("starts_at")?.map(|s| self.starts_at(s)).transpose()?,
+                place: text_of("place")?
+                    .map(|s| bounded("place", s, MAX_PLACE))
+                    .transpose()?,
+                text: text_of("text")?
+                    .map(|s| bounded("text", s, MAX_TEXT))
+                    .transpose()?,
+                wanted: match body.get("wanted") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(v.as_i64().filter(|n| (1..=MAX_WANTED).contains(n)).ok_or_else(
+                        || invalid("wanted", format!("must be a whole number from 1 to {MAX_WANTED}")),
+                    )?),
+                },
+            };
         if change == Change::default() {
-            return Err(invalid("body", "names nothing to change: give starts_at, place, text or wanted"));
+            return Err(invalid(
+                "body",
+                "names nothing to change: give starts_at, place, text or wanted",
+            ));
         }
         Ok(change)
     }

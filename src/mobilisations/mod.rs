@@ -17,8 +17,8 @@ pub mod texts;
 use crate::audit::{self, Actor, Subject};
 use crate::domain::mobilisation::Place;
 use crate::domain::Audience;
-use crate::state::Core;
 use crate::domain::MobilisationStatus;
+use crate::state::Core;
 use crate::store::mobilisations::{Changed, MobilisationRow, NewMobilisation};
 use crate::store::StoreError;
 use draft::{Change, Draft, Invalid, Rules};
@@ -126,7 +126,11 @@ pub async fn cancel(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreEr
     }
     let incident_id = match m.incident_id {
         Some(i) => i,
-        None => core.store.ensure_incident(m.id, &m.kind, m.zone.as_deref()).await?,
+        None => {
+            core.store
+                .ensure_incident(m.id, &m.kind, m.zone.as_deref())
+                .await?
+        }
     };
     let done = schedule::stand_down(core, &m, incident_id).await?;
     if done {
@@ -174,7 +178,10 @@ pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<O
         }
         .into());
     };
-    let zone = core.zones().containing(place.lat, place.lon).map(|z| z.name.clone());
+    let zone = core
+        .zones()
+        .containing(place.lat, place.lon)
+        .map(|z| z.name.clone());
     let to = Changed {
         starts_at: c.starts_at.unwrap_or(m.starts_at),
         place: &place,
@@ -187,12 +194,24 @@ pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<O
     }
     let moved = c.starts_at.is_some_and(|t| t != m.starts_at) || c.place.is_some();
     let mut what: Vec<&str> = Vec::new();
-    for (given, name) in [(c.starts_at.is_some(), "time"), (c.place.is_some(), "place"), (c.text.is_some(), "text"), (c.wanted.is_some(), "wanted")] {
+    for (given, name) in [
+        (c.starts_at.is_some(), "time"),
+        (c.place.is_some(), "place"),
+        (c.text.is_some(), "text"),
+        (c.wanted.is_some(), "wanted"),
+    ] {
         if given {
             what.push(name);
         }
     }
-    audit::record(core, actor, "mobilisation_changed", Subject::None, &format!("mobilisation #{id}: {}", what.join(", "))).await;
+    audit::record(
+        core,
+        actor,
+        "mobilisation_changed",
+        Subject::None,
+        &format!("mobilisation #{id}: {}", what.join(", ")),
+    )
+    .await;
     let (Some(now), Some(incident_id)) = (core.store.mobilisation(id).await?, m.incident_id) else {
         return Ok(Some(()));
     };
@@ -211,8 +230,18 @@ pub async fn alert_area(core: &Core, actor: &Actor, m: &MobilisationRow) -> Resu
     };
     let done = core.store.alert_area(incident_id).await?;
     if done {
-        let detail = format!("mobilisation #{}: its area alerted as incident #{incident_id}", m.id);
-        audit::record(core, actor, "mobilisation_area_alerted", Subject::Incident(incident_id), &detail).await;
+        let detail = format!(
+            "mobilisation #{}: its area alerted as incident #{incident_id}",
+            m.id
+        );
+        audit::record(
+            core,
+            actor,
+            "mobilisation_area_alerted",
+            Subject::Incident(incident_id),
+            &detail,
+        )
+        .await;
         core.dispatch_wake.notify_one();
     }
     Ok(done)

@@ -83,7 +83,11 @@ pub async fn targets(
     let zones: Vec<Area> = match &reach {
         Reach::Zones(names) => {
             let all = core.zones();
-            names.iter().filter_map(|n| all.get(n)).map(|z| z.area()).collect()
+            names
+                .iter()
+                .filter_map(|n| all.get(n))
+                .map(|z| z.area())
+                .collect()
         }
         _ => Vec::new(),
     };

@@ -34,10 +34,17 @@ pub async fn due(core: &Core) -> anyhow::Result<()> {
 async fn step(core: &Core, m: &MobilisationRow) -> anyhow::Result<()> {
     let incident_id = match m.incident_id {
         Some(id) => id,
-        None => core.store.ensure_incident(m.id, &m.kind, m.zone.as_deref()).await?,
+        None => {
+            core.store
+                .ensure_incident(m.id, &m.kind, m.zone.as_deref())
+                .await?
+        }
     };
     let Some(place) = &m.place else {
-        tracing::error!(mobilisation_id = m.id, "a mobilisation's place does not open: check crypto.key_file");
+        tracing::error!(
+            mobilisation_id = m.id,
+            "a mobilisation's place does not open: check crypto.key_file"
+        );
         return Ok(());
     };
     let now = now_ms();
@@ -49,19 +56,41 @@ async fn step(core: &Core, m: &MobilisationRow) -> anyhow::Result<()> {
         };
         let texts = bodies(core, m, incident_id, true, message::live);
         let to = Audience::Invited(Pick::Said(&[Answer::Coming]));
-        let sent = send(core, m, incident_id, (AlertPurpose::Live, 0), Some(&morning), to, &texts).await?;
+        let sent = send(
+            core,
+            m,
+            incident_id,
+            (AlertPurpose::Live, 0),
+            Some(&morning),
+            to,
+            &texts,
+        )
+        .await?;
         if sent.is_some() {
-            tracing::info!(mobilisation_id = m.id, incident_id, "a mobilisation began: live incident");
+            tracing::info!(
+                mobilisation_id = m.id,
+                incident_id,
+                "a mobilisation began: live incident"
+            );
         }
         return Ok(());
     }
-    let invites = core.store.alerts_written(incident_id, AlertPurpose::Invite).await?;
+    let invites = core
+        .store
+        .alerts_written(incident_id, AlertPurpose::Invite)
+        .await?;
     let Some(invited_at) = invites.get(&0).copied() else {
         return widen(core, m, incident_id, 0).await;
     };
     remind(core, m, incident_id, invited_at.max(m.changed_at.unwrap_or(0))).await?;
-    let before_ms = m.widen_before_s.unwrap_or(core.settings.mobilisations.widen_before_s) * 1000;
-    let last = invites.iter().max_by_key(|(seq, _)| **seq).map(|(s, at)| (*s, *at));
+    let before_ms = m
+        .widen_before_s
+        .unwrap_or(core.settings.mobilisations.widen_before_s)
+        * 1000;
+    let last = invites
+        .iter()
+        .max_by_key(|(seq, _)| **seq)
+        .map(|(s, at)| (*s, *at));
     if let Some((last_step, last_at)) = last {
         let pause = core.settings.dispatch.escalate_after_s as i64 * 1000;
         if now >= m.starts_at - before_ms && now - last_at >= pause {
@@ -90,10 +119,26 @@ async fn widen(core: &Core, m: &MobilisationRow, incident_id: i64, step: i64) ->
             ids: &ids,
             signal_on: core.settings.signal_ready(),
         };
-        let Some(n) = send(core, m, incident_id, (AlertPurpose::Invite, step), None, to, &texts).await? else {
+        let Some(n) = send(
+            core,
+            m,
+            incident_id,
+            (AlertPurpose::Invite, step),
+            None,
+            to,
+            &texts,
+        )
+        .await?
+        else {
             return Ok(());
         };
-        tracing::info!(mobilisation_id = m.id, incident_id, step, invitations = n, "mobilisation invited");
+        tracing::info!(
+            mobilisation_id = m.id,
+            incident_id,
+            step,
+            invitations = n,
+            "mobilisation invited"
+        );
         if n > 0 || step == 0 {
             break;
         }
@@ -110,20 +155,46 @@ async fn remind(core: &Core, m: &MobilisationRow, incident_id: i64, since: i64) 
         .clone()
         .unwrap_or_else(|| core.settings.mobilisations.reminders_s.clone());
     offsets.sort_unstable_by(|a, b| b.cmp(a));
-    let written = core.store.alerts_written(incident_id, AlertPurpose::Reminder).await?;
+    let written = core
+        .store
+        .alerts_written(incident_id, AlertPurpose::Reminder)
+        .await?;
     for (k, offset) in offsets.iter().enumerate() {
         let at = m.starts_at - offset * 1000;
         if now < at || since >= at || written.contains_key(&reminder_seq(m.version, k, false)) {
             continue;
         }
         let yes = bodies(core, m, incident_id, true, message::reminder);
-        let maybe = bodies(core, m, incident_id, m.disclose == crate::domain::Disclose::All, message::reminder);
-        for (answer, texts, is_maybe) in [(&[Answer::Coming][..], yes, false), (&[Answer::Maybe][..], maybe, true)] {
+        let maybe = bodies(
+            core,
+            m,
+            incident_id,
+            m.disclose == crate::domain::Disclose::All,
+            message::reminder,
+        );
+        for (answer, texts, is_maybe) in [
+            (&[Answer::Coming][..], yes, false),
+            (&[Answer::Maybe][..], maybe, true),
+        ] {
             let seq = reminder_seq(m.version, k, is_maybe);
             let to = Audience::Invited(Pick::Said(answer));
-            send(core, m, incident_id, (AlertPurpose::Reminder, seq), None, to, &texts).await?;
+            send(
+                core,
+                m,
+                incident_id,
+                (AlertPurpose::Reminder, seq),
+                None,
+                to,
+                &texts,
+            )
+            .await?;
         }
-        tracing::info!(mobilisation_id = m.id, incident_id, offset_s = offset, "mobilisation reminded");
+        tracing::info!(
+            mobilisation_id = m.id,
+            incident_id,
+            offset_s = offset,
+            "mobilisation reminded"
+        );
     }
     Ok(())
 }
@@ -132,12 +203,27 @@ async fn remind(core: &Core, m: &MobilisationRow, incident_id: i64, since: i64) 
 /// the exact place, the others as the mobilisation discloses it.
 pub async fn changed(core: &Core, m: &MobilisationRow, incident_id: i64) -> Result<(), StoreError> {
     let yes = bodies(core, m, incident_id, true, message::changed);
-    let rest = bodies(core, m, incident_id, m.disclose == crate::domain::Disclose::All, message::changed);
+    let rest = bodies(
+        core,
+        m,
+        incident_id,
+        m.disclose == crate::domain::Disclose::All,
+        message::changed,
+    );
     let coming: &'static [Answer] = &[Answer::Coming];
     let parts = [(Pick::Said(coming), yes, 0), (Pick::NotSaid(coming), rest, 1)];
     for (pick, texts, part) in parts {
         let seq = 2 * m.version + part;
-        send(core, m, incident_id, (AlertPurpose::Change, seq), None, Audience::Invited(pick), &texts).await?;
+        send(
+            core,
+            m,
+            incident_id,
+            (AlertPurpose::Change, seq),
+            None,
+            Audience::Invited(pick),
+            &texts,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -147,9 +233,11 @@ pub async fn stand_down(core: &Core, m: &MobilisationRow, incident_id: i64) -> R
     let say: Say = message::cancelled;
     let texts = bodies(core, m, incident_id, false, say);
     let to = Audience::Invited(Pick::All);
-    Ok(send(core, m, incident_id, (AlertPurpose::Cancel, 0), None, to, &texts)
-        .await?
-        .is_some())
+    Ok(
+        send(core, m, incident_id, (AlertPurpose::Cancel, 0), None, to, &texts)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Writes one alert (its deliveries stale at the start time, or an hour after for the morning's
@@ -183,7 +271,8 @@ async fn send(
         .await?;
     if written.is_some() {
         core.outbox_wake.notify_one();
-        core.events.publish(crate::events::Event::Incident { id: incident_id });
+        core.events
+            .publish(crate::events::Event::Incident { id: incident_id });
     }
     Ok(written)
 }

@@ -190,8 +190,15 @@ impl Store {
             AlertPurpose::AllClear => 0,
             _ => step,
         };
-        self.write_alert(tx, (incident_id, purpose, seq), audience, bodies, (now, expires_at), after_first)
-            .await
+        self.write_alert(
+            tx,
+            (incident_id, purpose, seq),
+            audience,
+            bodies,
+            (now, expires_at),
+            after_first,
+        )
+        .await
     }
 
     /// The alert row, then its deliveries; None when it exists already.

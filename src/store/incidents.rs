@@ -225,10 +225,12 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Closed (resolved, false alarm, merged) incidents, most recently closed first.
+    /// Closed (resolved, false alarm, merged, cancelled) incidents, most recently closed first; a
+    /// planned mobilisation's is not closed but ahead (the Planned page lists it).
     pub async fn closed_incidents(&self, limit: i64) -> Result<Vec<IncidentRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM incidents WHERE status NOT IN {OPEN} ORDER BY closed_at DESC, id DESC LIMIT $1"
+            "SELECT {COLUMNS} FROM incidents WHERE status NOT IN {OPEN} AND status <> 'planned' \
+             ORDER BY closed_at DESC, id DESC LIMIT $1"
         );
         let rows = sqlx::query(&sql).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(from_row).collect()

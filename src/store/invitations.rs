@@ -157,8 +157,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.write_alert(tx, (incident_id, purpose, seq), audience, bodies, (now, expires_at), after_first)
-            .await
+        self.write_alert(
+            tx,
+            (incident_id, purpose, seq),
+            audience,
+            bodies,
+            (now, expires_at),
+            after_first,
+        )
+        .await
     }
 
     /// Volunteers any of the incident's invitations was written for (whatever became of it):
@@ -167,6 +174,18 @@ impl Store {
         let rows = sqlx::query(
             "SELECT DISTINCT d.volunteer_id AS id FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
              WHERE a.incident_id = $1 AND a.purpose = 'invite' ORDER BY id",
+        )
+        .bind(incident_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    /// Volunteers who said they are coming to (or are at) the incident: an alert to its area
+    /// (a live mobilisation's sudden turn) does not tell them again.
+    pub async fn coming_to(&self, incident_id: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT volunteer_id AS id FROM confirmations WHERE incident_id = $1 AND answer IN ('coming', 'on_scene')",
         )
         .bind(incident_id)
         .fetch_all(self.pool())
@@ -229,7 +248,10 @@ impl Store {
     }
 
     /// The mobilisation an incident is answered as, if it is one's.
-    pub async fn mobilisation_of(&self, incident_id: i64) -> Result<Option<super::mobilisations::MobilisationRow>> {
+    pub async fn mobilisation_of(
+        &self,
+        incident_id: i64,
+    ) -> Result<Option<super::mobilisations::MobilisationRow>> {
         let row = sqlx::query("SELECT id FROM mobilisations WHERE incident_id = $1")
             .bind(incident_id)
             .fetch_optional(self.pool())

@@ -137,7 +137,9 @@ async fn lists_follow_the_open_and_undecided_sets(store: Store) {
         .collect();
     for (status, id) in &by_status {
         assert_eq!(open.contains(id), status.is_open(), "{status} open");
-        assert_eq!(closed.contains(id), !status.is_open(), "{status} closed");
+        // A planned mobilisation's incident is ahead, not closed: the Planned page lists it.
+        let closed_list = !status.is_open() && *status != IncidentStatus::Planned;
+        assert_eq!(closed.contains(id), closed_list, "{status} closed");
         assert_eq!(to_check.contains(id), status.is_pending(), "{status} to check");
         assert_eq!(
             to_alert.contains(id),

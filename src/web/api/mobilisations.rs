@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use crate::domain::clock::rfc3339;
 use crate::mobilisations::{self, ChangeError, CreateError, Created};
-use crate::store::invitations::Rsvp;
 use crate::state::{Core, Shared};
+use crate::store::invitations::Rsvp;
 use crate::store::mobilisations::MobilisationRow;
 use crate::tokens::Caller;
 use crate::web::ApiError;
@@ -67,7 +67,11 @@ pub async fn list(State(core): State<Shared>) -> Result<Json<Value>, ApiError> {
 pub async fn show(State(core): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let row = load(&core, &id).await?;
     let answers = rsvps(&core, std::slice::from_ref(&row)).await?;
-    Ok(Json(view(&core, &row, row.incident_id.and_then(|i| answers.get(&i)))))
+    Ok(Json(view(
+        &core,
+        &row,
+        row.incident_id.and_then(|i| answers.get(&i)),
+    )))
 }
 
 #[utoipa::path(post, path = "/mobilisations/{id}/cancel", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), responses((status = 200, description = "cancelled", body = Object), (status = 404, description = "no such mobilisation"), (status = 409, description = "ended or cancelled already")))]
@@ -85,7 +89,11 @@ pub async fn cancel(
     }
     let row = load(&core, &id).await?;
     let answers = rsvps(&core, std::slice::from_ref(&row)).await?;
-    Ok(Json(view(&core, &row, row.incident_id.and_then(|i| answers.get(&i)))))
+    Ok(Json(view(
+        &core,
+        &row,
+        row.incident_id.and_then(|i| answers.get(&i)),
+    )))
 }
 
 #[utoipa::path(patch, path = "/mobilisations/{id}", tag = "mobilisations", security(("bearer" = ["dispatch"])), params(("id" = i64, Path, description = "mobilisation id")), request_body = Object, responses((status = 200, description = "changed; a new time or place reaches everyone invited", body = Object), (status = 404, description = "no such mobilisation"), (status = 409, description = "not planned any more"), (status = 422, description = "a field is wrong: named in `field`")))]
@@ -152,7 +160,10 @@ async fn load(core: &Core, id: &str) -> Result<MobilisationRow, ApiError> {
 }
 
 /// Its answers so far, for the views that show them.
-async fn rsvps(core: &Core, rows: &[MobilisationRow]) -> Result<std::collections::HashMap<i64, Rsvp>, ApiError> {
+async fn rsvps(
+    core: &Core,
+    rows: &[MobilisationRow],
+) -> Result<std::collections::HashMap<i64, Rsvp>, ApiError> {
     let ids: Vec<i64> = rows.iter().filter_map(|m| m.incident_id).collect();
     Ok(core.store.rsvps(&ids).await?)
 }

@@ -160,7 +160,14 @@ pub async fn act(State(dash): State<Dash>, form: SignedForm) -> Response {
         };
         return match mobilisations::alert_area(core, &actor, &m).await {
             Ok(true) => done("area"),
-            Ok(false) => refused(&dash, &form, "it is not live, or its area was alerted already".into()).await,
+            Ok(false) => {
+                refused(
+                    &dash,
+                    &form,
+                    "it is not live, or its area was alerted already".into(),
+                )
+                .await
+            }
             Err(e) => view::internal(e),
         };
     }
