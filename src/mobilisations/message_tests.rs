@@ -73,7 +73,7 @@ type Text = fn(Language, &About) -> String;
 fn texts() -> Vec<(&'static str, Text, Vec<Answer>)> {
     vec![
         ("invitation", invitation, vec![Coming, Cant, Maybe]),
-        ("reminder", reminder, vec![Cant]),
+        ("reminder", reminder, vec![Coming, Cant]),
         ("changed", changed, vec![Coming, Cant, Maybe]),
         ("cancelled", cancelled, vec![]),
         ("live", live, vec![OnScene]),

@@ -14,10 +14,9 @@ use crate::store::invitations::Morning;
 use crate::store::mobilisations::MobilisationRow;
 use crate::store::{now_ms, StoreError};
 
-/// A reminder's `seq`: per version of the time and place, per offset, per answer (yes with the
-/// place, maybe without).
-fn reminder_seq(version: i64, k: usize, maybe: bool) -> i64 {
-    version * 1000 + 2 * k as i64 + i64::from(maybe)
+/// A reminder's `seq`: per version of the time and place, per offset.
+fn reminder_seq(version: i64, k: usize) -> i64 {
+    version * 1000 + k as i64
 }
 
 /// One pass over every planned mobilisation, and the live ones whose incident ended.
@@ -111,8 +110,7 @@ async fn widen(core: &Core, m: &MobilisationRow, incident_id: i64, step: i64) ->
         return Ok(());
     };
     let already = core.store.invited(incident_id).await?;
-    let place_to_all = m.disclose == crate::domain::Disclose::All;
-    let texts = bodies(core, m, incident_id, place_to_all, message::invitation);
+    let texts = bodies(core, m, incident_id, place_to_all(m), message::invitation);
     let mut step = step;
     while let Some(ids) = super::reach::targets(core, audience, place, step, &already).await? {
         let to = Audience::Volunteers {
@@ -161,34 +159,24 @@ async fn remind(core: &Core, m: &MobilisationRow, incident_id: i64, since: i64) 
         .await?;
     for (k, offset) in offsets.iter().enumerate() {
         let at = m.starts_at - offset * 1000;
-        if now < at || since >= at || written.contains_key(&reminder_seq(m.version, k, false)) {
+        if now < at || since >= at || written.contains_key(&reminder_seq(m.version, k)) {
             continue;
         }
-        let yes = bodies(core, m, incident_id, true, message::reminder);
-        let maybe = bodies(
+        // The zone only, to yes and maybe alike: the exact place is given in the reply to YES
+        // (never stored), not in a text the outbox keeps in clear before the morning.
+        let texts = bodies(core, m, incident_id, place_to_all(m), message::reminder);
+        let to = Audience::Invited(Pick::Said(&[Answer::Coming, Answer::Maybe]));
+        let seq = reminder_seq(m.version, k);
+        send(
             core,
             m,
             incident_id,
-            m.disclose == crate::domain::Disclose::All,
-            message::reminder,
-        );
-        for (answer, texts, is_maybe) in [
-            (&[Answer::Coming][..], yes, false),
-            (&[Answer::Maybe][..], maybe, true),
-        ] {
-            let seq = reminder_seq(m.version, k, is_maybe);
-            let to = Audience::Invited(Pick::Said(answer));
-            send(
-                core,
-                m,
-                incident_id,
-                (AlertPurpose::Reminder, seq),
-                None,
-                to,
-                &texts,
-            )
-            .await?;
-        }
+            (AlertPurpose::Reminder, seq),
+            None,
+            to,
+            &texts,
+        )
+        .await?;
         tracing::info!(
             mobilisation_id = m.id,
             incident_id,
@@ -199,33 +187,28 @@ async fn remind(core: &Core, m: &MobilisationRow, incident_id: i64, since: i64) 
     Ok(())
 }
 
-/// A change of time or place (`seq`: its version), to everyone invited: those who said yes get
-/// the exact place, the others as the mobilisation discloses it.
+/// A change of time or place (`seq`: its version), to everyone invited, with the zone only
+/// (the place when it is disclosed to all): whoever replies YES gets the new address in the
+/// reply, as with the invitation.
 pub async fn changed(core: &Core, m: &MobilisationRow, incident_id: i64) -> Result<(), StoreError> {
-    let yes = bodies(core, m, incident_id, true, message::changed);
-    let rest = bodies(
+    let texts = bodies(core, m, incident_id, place_to_all(m), message::changed);
+    let to = Audience::Invited(Pick::All);
+    send(
         core,
         m,
         incident_id,
-        m.disclose == crate::domain::Disclose::All,
-        message::changed,
-    );
-    let coming: &'static [Answer] = &[Answer::Coming];
-    let parts = [(Pick::Said(coming), yes, 0), (Pick::NotSaid(coming), rest, 1)];
-    for (pick, texts, part) in parts {
-        let seq = 2 * m.version + part;
-        send(
-            core,
-            m,
-            incident_id,
-            (AlertPurpose::Change, seq),
-            None,
-            Audience::Invited(pick),
-            &texts,
-        )
-        .await?;
-    }
+        (AlertPurpose::Change, m.version),
+        None,
+        to,
+        &texts,
+    )
+    .await?;
     Ok(())
+}
+
+/// Whether everyone invited may be told the exact place (`disclose = "all"`).
+fn place_to_all(m: &MobilisationRow) -> bool {
+    m.disclose == crate::domain::Disclose::All
 }
 
 /// Calls it off: everyone invited stands down. False when it was no longer planned.

@@ -51,25 +51,21 @@ pub enum Pick {
     All,
     /// Those whose answer is one of these.
     Said(&'static [Answer]),
-    /// Everyone else: another answer, or none.
-    NotSaid(&'static [Answer]),
 }
 
 impl Pick {
     /// The condition on `d.volunteer_id` for the incident bound at `$n`.
     fn sql(self, n: usize) -> String {
-        let said = |answers: &[Answer]| {
-            let names: Vec<String> = answers.iter().map(|a| format!("'{}'", a.as_str())).collect();
-            format!(
-                "d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
-                 WHERE c.incident_id = ${n} AND c.answer IN ({}))",
-                names.join(", ")
-            )
-        };
         match self {
             Pick::All => "TRUE".into(),
-            Pick::Said(a) => said(a),
-            Pick::NotSaid(a) => format!("NOT {}", said(a)),
+            Pick::Said(answers) => {
+                let names: Vec<String> = answers.iter().map(|a| format!("'{}'", a.as_str())).collect();
+                format!(
+                    "d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
+                     WHERE c.incident_id = ${n} AND c.answer IN ({}))",
+                    names.join(", ")
+                )
+            }
         }
     }
 }

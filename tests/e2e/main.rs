@@ -64,6 +64,7 @@ mod logins;
 mod metrics;
 mod mobilisations_api;
 mod mobilisations_dashboard;
+mod mobilisations_rsvp;
 mod numbers;
 mod openapi;
 mod pace;

@@ -1,0 +1,146 @@
+//! Issue 18 §2–3 at the boundary, on both backends: an answer naming a mobilisation counts only
+//! from someone it invited (a volunteer it did not invite, or a stranger, changes nothing); the
+//! latest answer counts; a change names the wrong field, and only a planned one changes; its
+//! area is alerted only once it is live; a cancelled one stays cancelled; and the dispatcher's
+//! Planned page shows the answers.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tocsin::domain::Role;
+
+use crate::answers::with_zones;
+use crate::dashboard_http::{client, login, set_cookie};
+use crate::helpers::{eventually, Backend, TestApp};
+use crate::on_both_backends;
+
+const INVITED: &str = "+13235550931";
+const OUTSIDE: &str = "+13235550932";
+const STRANGER: &str = "+13235550933";
+
+fn next_week() -> String {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 7);
+    format!("{}T07:30", at.strftime("%Y-%m-%d"))
+}
+
+async fn answers(app: &TestApp, id: i64) -> Value {
+    let (status, m) = app.get(&format!("/mobilisations/{id}")).await;
+    assert_eq!(status, 200, "{m}");
+    m["answers"].clone()
+}
+
+fn said(reply: &tocsin_fakes::InboundReply) -> String {
+    crate::senders::said(&reply.body).unwrap_or_default().to_string()
+}
+
+async fn only_those_invited_answer(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("In", INVITED, "en", false, 34.0617, -118.3005, 300.0)
+        .await;
+    app.volunteer("Out", OUTSIDE, "en", false, 34.2, -118.6, 300.0)
+        .await;
+    let plan = json!({"kind": "eviction", "starts_at": next_week(), "place": "34.0617, -118.3005",
+        "text": "Lockout at 7:30. Bring water.", "wanted": 15, "audience": {"radius_m": 500}});
+    let (status, m) = app.post("/mobilisations", plan).await;
+    assert_eq!(status, 201, "{m}");
+    let (id, code) = (m["id"].as_i64().unwrap(), m["code"].as_i64().unwrap());
+    let invited = eventually(Duration::from_secs(15), || async {
+        app.twilio
+            .messages_to(INVITED)
+            .iter()
+            .any(|s| s.body.contains(&format!("YES{code}")))
+    })
+    .await;
+    assert!(invited, "{:?}", app.twilio.messages_to(INVITED));
+    assert!(
+        app.twilio.messages_to(OUTSIDE).is_empty(),
+        "only the circle is invited"
+    );
+
+    // Not invited: told so, nothing counted. A stranger's YES is not an answer either.
+    let reply = said(&app.text(OUTSIDE, &format!("YES{code}")).await);
+    assert!(
+        reply.contains(&format!("#{code}")) || reply.contains("no open"),
+        "{reply}"
+    );
+    app.text(STRANGER, &format!("YES{code}")).await;
+    let a = answers(&app, id).await;
+    assert_eq!(
+        (a["yes"].as_i64(), a["invited"].as_i64()),
+        (Some(0), Some(1)),
+        "{a}"
+    );
+
+    // The latest answer counts: maybe, then yes (the place told only then).
+    let maybe = said(&app.text(INVITED, &format!("maybe {code}")).await);
+    assert!(!maybe.contains("34.06"), "{maybe}");
+    assert_eq!(answers(&app, id).await["maybe"], 1);
+    let yes = said(&app.text(INVITED, &format!("yes{code}")).await);
+    assert!(yes.contains("34.06"), "{yes}");
+    let a = answers(&app, id).await;
+    assert_eq!(
+        (a["yes"].as_i64(), a["maybe"].as_i64(), a["no_answer"].as_i64()),
+        (Some(1), Some(0), Some(0))
+    );
+
+    // Changes: each wrong field named; nothing but a planned one changes.
+    let path = format!("/mobilisations/{id}");
+    for (body, field) in [
+        (json!({"starts_at": "2020-01-01T07:30"}), "starts_at"),
+        (json!({"wanted": 0}), "wanted"),
+        (json!({"place": "nowhere at all"}), "place"),
+        (json!({"audience": {"radius_m": 900}}), "audience"),
+        (json!({}), "body"),
+        (json!([1]), "body"),
+    ] {
+        let (status, e) = app.api(Method::PATCH, &path, Some(body.clone())).await;
+        assert_eq!((status, e["field"].as_str()), (422, Some(field)), "{body}: {e}");
+    }
+    let (status, m) = app.api(Method::PATCH, &path, Some(json!({"wanted": 20}))).await;
+    assert_eq!((status, m["wanted"].as_i64()), (200, Some(20)), "{m}");
+    let (status, _) = app
+        .post(&format!("/mobilisations/{id}/alert-area"), json!({}))
+        .await;
+    assert_eq!(status, 409, "a planned one's area is not alerted");
+
+    // The dispatcher's page shows the answers.
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
+        .await
+        .unwrap();
+    let http = client();
+    let resp = login(&app, &http, "maria", "correct horse battery").await;
+    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
+    let page = http
+        .get(format!("{}/mobilisations", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("#{code}")), "{html}");
+    assert!(
+        html.contains("<b>1</b> of 20 yes · 0 maybe · 0 no · 0 no answer"),
+        "{html}"
+    );
+
+    // Cancelled: the one invited stands down; it does not change or answer any more.
+    let (status, _) = app.post(&format!("/mobilisations/{id}/cancel"), json!({})).await;
+    assert_eq!(status, 200);
+    let stood_down = eventually(Duration::from_secs(15), || async {
+        app.twilio
+            .messages_to(INVITED)
+            .iter()
+            .any(|s| s.body.contains("CANCELLED"))
+    })
+    .await;
+    assert!(stood_down, "{:?}", app.twilio.messages_to(INVITED));
+    let (status, _) = app.api(Method::PATCH, &path, Some(json!({"wanted": 5}))).await;
+    assert_eq!(status, 409);
+    let late = said(&app.text(INVITED, &format!("NO{code}")).await);
+    assert!(!late.contains("Thanks"), "{late}");
+    assert_eq!(answers(&app, id).await["no"], 0);
+}
+
+on_both_backends!(only_those_invited_answer);
