@@ -1,5 +1,6 @@
-//! `tocsin mobilisations import|list|cancel`: hearing lists from a CSV file, what is coming,
-//! and calling one off. Places are resolved on the network's map (zones and imported places)
+//! `tocsin mobilisations import|list|cancel`: hearing lists from a CSV file, what is coming (with
+//! the number volunteers answer with, and their answers), and calling one off (everyone invited
+//! stands down: the stand-down is queued for the running server's outbox). Places are resolved on the network's map (zones and imported places)
 //! before anything is stored.
 
 use anyhow::{bail, Context};
@@ -52,9 +53,13 @@ pub async fn run(settings: Settings, cmd: MobilisationsCommand) -> anyhow::Resul
         }
         MobilisationsCommand::List => {
             let tz = core.settings.network.tz();
-            for m in mobilisations::listed(&core).await? {
+            let rows = mobilisations::listed(&core).await?;
+            let codes: Vec<i64> = rows.iter().filter_map(|m| m.incident_id).collect();
+            let answers = core.store.rsvps(&codes).await?;
+            for m in rows {
+                let a = m.incident_id.and_then(|i| answers.get(&i)).copied().unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{} wanted\t{}",
+                    "{}	{}	{}	{}	{}	{} wanted	{}	#{} yes {} maybe {} no {} no answer {}",
                     m.id,
                     rfc3339(m.starts_at, &tz),
                     m.kind,
@@ -62,12 +67,17 @@ pub async fn run(settings: Settings, cmd: MobilisationsCommand) -> anyhow::Resul
                     m.zone.as_deref().unwrap_or("-"),
                     m.wanted,
                     m.place.as_ref().map_or("(unreadable)", |p| p.label.as_str()),
+                    m.incident_id.unwrap_or_default(),
+                    a.coming(),
+                    a.maybe,
+                    a.no,
+                    a.silent(),
                 );
             }
         }
         MobilisationsCommand::Cancel { id } => {
             if !mobilisations::cancel(&core, &Actor::Cli, id).await? {
-                bail!("no mobilisation {id} still planned or live");
+                bail!("no mobilisation {id} still planned (a live one ends with its incident's all-clear)");
             }
             println!("cancelled mobilisation {id}");
         }
