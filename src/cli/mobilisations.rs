@@ -57,7 +57,11 @@ pub async fn run(settings: Settings, cmd: MobilisationsCommand) -> anyhow::Resul
             let codes: Vec<i64> = rows.iter().filter_map(|m| m.incident_id).collect();
             let answers = core.store.rsvps(&codes).await?;
             for m in rows {
-                let a = m.incident_id.and_then(|i| answers.get(&i)).copied().unwrap_or_default();
+                let a = m
+                    .incident_id
+                    .and_then(|i| answers.get(&i))
+                    .copied()
+                    .unwrap_or_default();
                 println!(
                     "{}	{}	{}	{}	{}	{} wanted	{}	#{} yes {} maybe {} no {} no answer {}",
                     m.id,

@@ -33,7 +33,7 @@ fn steps(core: &Core, audience: &Audience, place: &Place) -> Vec<Reach> {
             }
             steps.dedup();
             if let Some(zone) = core.zones().containing(place.lat, place.lon) {
-                steps.push(Reach::Zones(around(core, &[zone.name.clone()])));
+                steps.push(Reach::Zones(around(core, std::slice::from_ref(&zone.name))));
             }
             steps
         }

@@ -144,3 +144,75 @@ async fn only_those_invited_answer(backend: Backend) {
 }
 
 on_both_backends!(only_those_invited_answer);
+
+/// Its morning: the incident it becomes has no report, and still shows on the dispatcher's
+/// incident page and in the API; the one who said yes is told to check in, with the place.
+async fn the_morning_is_an_incident_page(backend: Backend) {
+    let app = with_zones(backend).await;
+    app.volunteer("In", INVITED, "en", false, 34.0617, -118.3005, 300.0)
+        .await;
+    let starts = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4)).to_string();
+    let plan = json!({"kind": "lockout", "starts_at": starts, "place": "34.0617, -118.3005",
+        "text": "Lockout <b>now</b>", "wanted": 2, "audience": {"radius_m": 500}});
+    let (status, m) = app.post("/mobilisations", plan).await;
+    assert_eq!(status, 201, "{m}");
+    let (id, code) = (m["id"].as_i64().unwrap(), m["code"].as_i64().unwrap());
+    let invited = eventually(Duration::from_secs(15), || async {
+        answers(&app, id).await["invited"] == 1
+    })
+    .await;
+    assert!(invited, "{:?}", app.twilio.messages_to(INVITED));
+    app.text(INVITED, &format!("YES{code}")).await;
+    let live = eventually(Duration::from_secs(20), || async {
+        app.twilio
+            .messages_to(INVITED)
+            .iter()
+            .any(|s| s.body.contains(&format!("HERE{code}")))
+    })
+    .await;
+    assert!(live, "{:?}", app.twilio.messages_to(INVITED));
+    let now = app
+        .twilio
+        .messages_to(INVITED)
+        .into_iter()
+        .find(|s| s.body.contains(&format!("HERE{code}")));
+    assert!(
+        now.is_some_and(|s| s.body.contains("34.06")),
+        "the place on the morning"
+    );
+    let incident = app.incident(code).await;
+    assert_eq!(incident["status"], "confirmed", "{incident}");
+    assert_eq!(app.get(&format!("/mobilisations/{id}")).await.1["status"], "live");
+
+    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
+        .await
+        .unwrap();
+    let http = client();
+    let resp = login(&app, &http, "maria", "correct horse battery").await;
+    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
+    let page = http
+        .get(format!("{}/incidents/{code}", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("#{code}")), "{html}");
+    let planned = http
+        .get(format!("{}/mobilisations", app.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        planned.contains(&format!("alert-area-{id}")),
+        "a live one's area can be alerted"
+    );
+    assert!(!planned.contains("<b>now</b>"), "escaped");
+}
+
+on_both_backends!(the_morning_is_an_incident_page);

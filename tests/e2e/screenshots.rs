@@ -373,7 +373,10 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
             )
             .await;
         assert_eq!(status, 201, "{m}");
-        codes.push((m["code"].as_i64().expect("its number"), m["id"].as_i64().expect("id")));
+        codes.push((
+            m["code"].as_i64().expect("its number"),
+            m["id"].as_i64().expect("id"),
+        ));
     }
     // Answers to the lockout, once its invitations have gone out.
     let (lockout, lockout_id) = codes[1];
