@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tocsin::domain::Role;
 
 use crate::answers::with_zones;
-use crate::dashboard_http::{client, login, set_cookie};
+use crate::dashboard_http::SignedIn;
 use crate::helpers::{eventually, Backend, TestApp};
 use crate::on_both_backends;
 
@@ -105,20 +105,9 @@ async fn only_those_invited_answer(backend: Backend) {
     assert_eq!(status, 409, "a planned one's area is not alerted");
 
     // The dispatcher's page shows the answers.
-    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
-        .await
-        .unwrap();
-    let http = client();
-    let resp = login(&app, &http, "maria", "correct horse battery").await;
-    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
-    let page = http
-        .get(format!("{}/mobilisations", app.base))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let maria = SignedIn::as_role(&app, "maria", Role::Dispatcher).await;
+    let (status, html) = maria.page("/mobilisations").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("#{code}")), "{html}");
     assert!(
         html.contains("<b>1</b> of 20 yes · 0 maybe · 0 no · 0 no answer"),
@@ -184,30 +173,11 @@ async fn the_morning_is_an_incident_page(backend: Backend) {
     assert_eq!(incident["status"], "confirmed", "{incident}");
     assert_eq!(app.get(&format!("/mobilisations/{id}")).await.1["status"], "live");
 
-    tocsin::accounts::add_user(app.core(), "maria", Role::Dispatcher, "correct horse battery")
-        .await
-        .unwrap();
-    let http = client();
-    let resp = login(&app, &http, "maria", "correct horse battery").await;
-    let (session, _) = set_cookie(&resp, "tocsin_session").expect("session cookie");
-    let page = http
-        .get(format!("{}/incidents/{code}", app.base))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let maria = SignedIn::as_role(&app, "maria", Role::Dispatcher).await;
+    let (status, html) = maria.page(&format!("/incidents/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!("#{code}")), "{html}");
-    let planned = http
-        .get(format!("{}/mobilisations", app.base))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, planned) = maria.page("/mobilisations").await;
     assert!(
         planned.contains(&format!("alert-area-{id}")),
         "a live one's area can be alerted"
