@@ -9,8 +9,9 @@ use crate::domain::{AlertPurpose, Answer};
 use crate::mobilisations::message;
 use crate::mobilisations::texts::{bodies, Say};
 use crate::state::Core;
-use crate::store::alerts::{Audience, Bodies, Pick};
+use crate::store::alerts::{Audience, Bodies};
 use crate::store::invitations::Morning;
+use crate::store::invitations::Pick;
 use crate::store::mobilisations::MobilisationRow;
 use crate::store::{now_ms, StoreError};
 

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::vocab::{In, OPEN, UNDECIDED};
 use super::{placeholders, Result, Store};
-use crate::domain::{AlertPurpose, Answer, CallWhen, IncidentStatus};
+use crate::domain::{AlertPurpose, CallWhen, IncidentStatus};
 
 /// Rows per INSERT when fanning out, well under both backends' bind-parameter limits.
 const BATCH: usize = 500;
@@ -29,6 +29,7 @@ pub struct Planned {
     pub expires_at: i64,
 }
 
+pub use super::answers::confirm;
 pub use super::bodies::{Bodies, Calls, Texts};
 
 /// Who an alert goes to.
@@ -42,32 +43,7 @@ pub enum Audience<'a> {
     ReachedByFirstAlert,
     /// Everyone a mobilisation's invitation reached (or may have), on the channel it reached
     /// them on, picked by their answer.
-    Invited(Pick),
-}
-
-/// Which of those invited, by their latest answer.
-#[derive(Debug, Clone, Copy)]
-pub enum Pick {
-    All,
-    /// Those whose answer is one of these.
-    Said(&'static [Answer]),
-}
-
-impl Pick {
-    /// The condition on `d.volunteer_id` for the incident bound at `$n`.
-    fn sql(self, n: usize) -> String {
-        match self {
-            Pick::All => "TRUE".into(),
-            Pick::Said(answers) => {
-                let names: Vec<String> = answers.iter().map(|a| format!("'{}'", a.as_str())).collect();
-                format!(
-                    "d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
-                     WHERE c.incident_id = ${n} AND c.answer IN ({}))",
-                    names.join(", ")
-                )
-            }
-        }
-    }
+    Invited(super::invitations::Pick),
 }
 
 /// Deliveries that reached their volunteer, or may have: in flight, or tried and then
@@ -405,53 +381,4 @@ impl Store {
         }
         Ok(written)
     }
-
-    /// The volunteer's most recent first alert (or request to check) of a still-open incident that reached them (or
-    /// may have): (incident, alert). An answer is never credited to an alert they never got;
-    /// an alert of a merged incident counts for the incident it was merged into.
-    pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64, AlertPurpose)>> {
-        let row = sqlx::query(&format!(
-            "SELECT t.id AS incident_id, a.id AS alert_id, a.purpose AS purpose FROM deliveries d \
-             JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
-             JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
-             WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'verify') \
-             AND t.status IN {OPEN} \
-             AND {REACHED} \
-             ORDER BY d.id DESC LIMIT 1"
-        ))
-        .bind(volunteer_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
-            let purpose: String = r.try_get("purpose")?;
-            let purpose = AlertPurpose::parse(&purpose).unwrap_or(AlertPurpose::First);
-            Ok((r.try_get("incident_id")?, r.try_get("alert_id")?, purpose))
-        })
-        .transpose()
-    }
-}
-
-/// Records a volunteer's answer (their latest one counts).
-pub async fn confirm(
-    tx: &mut super::Tx,
-    incident_id: i64,
-    volunteer_id: i64,
-    alert_id: i64,
-    answer: &str,
-    now: i64,
-) -> Result<()> {
-    let conn = tx.conn();
-    sqlx::query(
-        "INSERT INTO confirmations (incident_id, volunteer_id, alert_id, answer, answered_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (incident_id, volunteer_id) \
-         DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at, alert_id = excluded.alert_id",
-    )
-    .bind(incident_id)
-    .bind(volunteer_id)
-    .bind(alert_id)
-    .bind(answer)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -1,12 +1,13 @@
-//! What a volunteer may answer: the open incidents whose first alert reached them, most
-//! recent first, and the answer held while tocsin asks which of them it is for.
+//! What a volunteer may answer: the open incidents whose first alert (or a mobilisation's
+//! invitation) reached them, most recent first, and the answer held while tocsin asks which of
+//! them it is for.
 
 use sqlx::Row;
 
 use super::alerts::REACHED;
 use super::vocab::OPEN;
 use super::{Result, Store};
-use crate::domain::Answer;
+use crate::domain::{AlertPurpose, Answer};
 
 /// An open incident a volunteer was alerted for (by a first alert or an escalation step).
 #[derive(Debug, Clone, PartialEq)]
@@ -94,4 +95,53 @@ impl Store {
                 .await?;
         Ok(row.is_some())
     }
+
+    /// The volunteer's most recent first alert (or request to check) of a still-open incident that reached them (or
+    /// may have): (incident, alert). An answer is never credited to an alert they never got;
+    /// an alert of a merged incident counts for the incident it was merged into.
+    pub async fn latest_open_alert(&self, volunteer_id: i64) -> Result<Option<(i64, i64, AlertPurpose)>> {
+        let row = sqlx::query(&format!(
+            "SELECT t.id AS incident_id, a.id AS alert_id, a.purpose AS purpose FROM deliveries d \
+             JOIN alerts a ON a.id = d.alert_id JOIN incidents i ON i.id = a.incident_id \
+             JOIN incidents t ON t.id = COALESCE(i.merged_into, i.id) \
+             WHERE d.volunteer_id = $1 AND a.purpose IN ('first', 'verify') \
+             AND t.status IN {OPEN} \
+             AND {REACHED} \
+             ORDER BY d.id DESC LIMIT 1"
+        ))
+        .bind(volunteer_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            let purpose: String = r.try_get("purpose")?;
+            let purpose = AlertPurpose::parse(&purpose).unwrap_or(AlertPurpose::First);
+            Ok((r.try_get("incident_id")?, r.try_get("alert_id")?, purpose))
+        })
+        .transpose()
+    }
+}
+
+/// Records a volunteer's answer (their latest one counts).
+pub async fn confirm(
+    tx: &mut super::Tx,
+    incident_id: i64,
+    volunteer_id: i64,
+    alert_id: i64,
+    answer: &str,
+    now: i64,
+) -> Result<()> {
+    let conn = tx.conn();
+    sqlx::query(
+        "INSERT INTO confirmations (incident_id, volunteer_id, alert_id, answer, answered_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (incident_id, volunteer_id) \
+         DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at, alert_id = excluded.alert_id",
+    )
+    .bind(incident_id)
+    .bind(volunteer_id)
+    .bind(alert_id)
+    .bind(answer)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

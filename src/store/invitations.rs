@@ -9,7 +9,32 @@ use sqlx::Row;
 
 use super::alerts::{Audience, Bodies, REACHED};
 use super::{now_ms, Result, Store};
-use crate::domain::{AlertPurpose, Kind};
+use crate::domain::{AlertPurpose, Answer, Kind};
+
+/// Which of those invited, by their latest answer.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick {
+    All,
+    /// Those whose answer is one of these.
+    Said(&'static [Answer]),
+}
+
+impl Pick {
+    /// The condition on `d.volunteer_id` for the incident bound at `$n`.
+    pub(super) fn sql(self, n: usize) -> String {
+        match self {
+            Pick::All => "TRUE".into(),
+            Pick::Said(answers) => {
+                let names: Vec<String> = answers.iter().map(|a| format!("'{}'", a.as_str())).collect();
+                format!(
+                    "d.volunteer_id IN (SELECT c.volunteer_id FROM confirmations c \
+                     WHERE c.incident_id = ${n} AND c.answer IN ({}))",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+}
 
 /// What the morning writes on the incident: where it is.
 #[derive(Debug, Clone)]

@@ -75,6 +75,7 @@ mod selfservice;
 mod senders;
 mod signal;
 mod signal_trail;
+mod signed_in;
 mod tokens;
 mod tokens_admin;
 mod upgrade;

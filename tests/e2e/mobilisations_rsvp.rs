@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use tocsin::domain::Role;
 
 use crate::answers::with_zones;
-use crate::dashboard_http::SignedIn;
 use crate::helpers::{eventually, Backend, TestApp};
 use crate::on_both_backends;
+use crate::signed_in::SignedIn;
 
 const INVITED: &str = "+13235550931";
 const OUTSIDE: &str = "+13235550932";
@@ -186,3 +186,49 @@ async fn the_morning_is_an_incident_page(backend: Backend) {
 }
 
 on_both_backends!(the_morning_is_an_incident_page);
+
+/// A hearing and a lockout planned six days ahead around Koreatown (1500 m), and the lockout
+/// answered yes, maybe (in Spanish) and no by these three, once its invitations went out: what
+/// the Planned page's screenshots show.
+pub(crate) async fn planned_and_answered(app: &TestApp, phones: [&str; 3]) {
+    let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 6)).strftime("%Y-%m-%d");
+    let mut codes = Vec::new();
+    for (kind, time, place, text) in [
+        (
+            "hearing",
+            "08:30",
+            "Vermont and 3rd",
+            "Dept 94, room 2. Wear a shirt, bring ID.",
+        ),
+        (
+            "lockout",
+            "06:00",
+            "34.0633, -118.2846",
+            "Sheriff lockout at dawn: stand at the door, film, stay calm.",
+        ),
+    ] {
+        let (status, m) = app
+            .post(
+                "/mobilisations",
+                json!({"kind": kind, "starts_at": format!("{day}T{time}"), "place": place, "text": text,
+                       "wanted": 12, "audience": {"radius_m": 1500}}),
+            )
+            .await;
+        assert_eq!(status, 201, "{m}");
+        codes.push((
+            m["code"].as_i64().expect("its number"),
+            m["id"].as_i64().expect("id"),
+        ));
+    }
+    // Answers to the lockout, once its invitations have gone out.
+    let (lockout, lockout_id) = codes[1];
+    let invited = crate::helpers::eventually(std::time::Duration::from_secs(15), || async {
+        let (_, m) = app.get(&format!("/mobilisations/{lockout_id}")).await;
+        m["answers"]["invited"].as_i64() >= Some(3)
+    })
+    .await;
+    assert!(invited, "the lockout's invitations went out");
+    for (phone, answer) in phones.into_iter().zip(["YES", "QUIZAS", "NO"]) {
+        app.text(phone, &format!("{answer}{lockout}")).await;
+    }
+}

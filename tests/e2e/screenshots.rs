@@ -349,46 +349,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
         "#paused-by",
     )
     .await;
-    let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 6)).strftime("%Y-%m-%d");
-    let mut codes = Vec::new();
-    for (kind, time, place, text) in [
-        (
-            "hearing",
-            "08:30",
-            "Vermont and 3rd",
-            "Dept 94, room 2. Wear a shirt, bring ID.",
-        ),
-        (
-            "lockout",
-            "06:00",
-            "34.0633, -118.2846",
-            "Sheriff lockout at dawn: stand at the door, film, stay calm.",
-        ),
-    ] {
-        let (status, m) = app
-            .post(
-                "/mobilisations",
-                json!({"kind": kind, "starts_at": format!("{day}T{time}"), "place": place, "text": text,
-                       "wanted": 12, "audience": {"radius_m": 1500}}),
-            )
-            .await;
-        assert_eq!(status, 201, "{m}");
-        codes.push((
-            m["code"].as_i64().expect("its number"),
-            m["id"].as_i64().expect("id"),
-        ));
-    }
-    // Answers to the lockout, once its invitations have gone out.
-    let (lockout, lockout_id) = codes[1];
-    let invited = crate::helpers::eventually(std::time::Duration::from_secs(15), || async {
-        let (_, m) = app.get(&format!("/mobilisations/{lockout_id}")).await;
-        m["answers"]["invited"].as_i64() >= Some(3)
-    })
-    .await;
-    assert!(invited, "the lockout's invitations went out");
-    for (phone, answer) in [(ANN, "YES"), (CARLOS, "QUIZAS"), (MINJUN, "NO")] {
-        app.text(phone, &format!("{answer}{lockout}")).await;
-    }
+    crate::mobilisations_rsvp::planned_and_answered(&app, [ANN, CARLOS, MINJUN]).await;
     shoot(
         &browser,
         &app,
