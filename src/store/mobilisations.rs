@@ -165,6 +165,15 @@ impl Store {
             .bind(self.seal(Field::MobilisationText, id, to.text))
             .execute(&mut *tx)
             .await?;
+        // Its incident names the new zone when asked "which one?".
+        sqlx::query(
+            "UPDATE incidents SET zone = $2 WHERE status = 'planned' \
+             AND id = (SELECT incident_id FROM mobilisations WHERE id = $1)",
+        )
+        .bind(id)
+        .bind(to.zone)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
