@@ -63,6 +63,7 @@ mod locate_suggest;
 mod logins;
 mod metrics;
 mod mobilisations_api;
+mod mobilisations_change;
 mod mobilisations_dashboard;
 mod mobilisations_rsvp;
 mod numbers;

@@ -120,6 +120,8 @@ pub async fn page(
         Some("planned") => Notice::ok("Planned."),
         Some("cancelled") => Notice::ok("Cancelled: everyone invited is told to stand down."),
         Some("area") => Notice::ok("The area is being alerted."),
+        Some("moved") => Notice::ok("Changed: everyone invited is told the new time or place."),
+        Some("changed") => Notice::ok("Changed."),
         _ => None,
     };
     let form = Form {
@@ -131,10 +133,14 @@ pub async fn page(
     render(&dash, &signed, notice, form, StatusCode::OK).await
 }
 
-/// `plan` (the form's fields) or `cancel` (id).
+/// `plan` (the form's fields), `cancel` (id), `change` (id and the change form's fields) or
+/// `alert-area` (id).
 pub async fn act(State(dash): State<Dash>, form: SignedForm) -> Response {
     let core = &dash.core;
     let actor = form.signed.user.actor();
+    if form.get("action") == "change" {
+        return super::mobilisation_change::act(&dash, &form).await;
+    }
     if form.get("action") == "cancel" {
         let Some(id) = form.get("id").parse::<i64>().ok() else {
             return view::not_found("mobilisation");

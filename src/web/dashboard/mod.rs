@@ -17,6 +17,7 @@ mod incident;
 mod live;
 mod locate;
 mod login;
+mod mobilisation_change;
 mod mobilisations;
 mod queue;
 mod recording;
@@ -104,6 +105,7 @@ pub fn pages<S: Clone + Send + Sync + 'static>(core: Shared, shutdown: Shutdown)
             "/mobilisations",
             get(mobilisations::page).post(mobilisations::act),
         )
+        .route("/mobilisations/{id}/change", get(mobilisation_change::page))
         .route("/reports/{id}/recording", get(recording::play))
         .route("/audit", get(audit_page::page))
         .route("/assets/{*path}", get(assets::serve))
