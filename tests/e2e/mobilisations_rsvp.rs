@@ -190,7 +190,8 @@ on_both_backends!(the_morning_is_an_incident_page);
 /// A hearing and a lockout planned six days ahead around Koreatown (1500 m), and the lockout
 /// answered yes, maybe (in Spanish) and no by these three, once its invitations went out: what
 /// the Planned page's screenshots show.
-pub(crate) async fn planned_and_answered(app: &TestApp, phones: [&str; 3]) {
+/// Returns the lockout's id.
+pub(crate) async fn planned_and_answered(app: &TestApp, phones: [&str; 3]) -> i64 {
     let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 6)).strftime("%Y-%m-%d");
     let mut codes = Vec::new();
     for (kind, time, place, text) in [
@@ -231,4 +232,5 @@ pub(crate) async fn planned_and_answered(app: &TestApp, phones: [&str; 3]) {
     for (phone, answer) in phones.into_iter().zip(["YES", "QUIZAS", "NO"]) {
         app.text(phone, &format!("{answer}{lockout}")).await;
     }
+    lockout_id
 }

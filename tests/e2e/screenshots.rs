@@ -349,7 +349,7 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
         "#paused-by",
     )
     .await;
-    crate::mobilisations_rsvp::planned_and_answered(&app, [ANN, CARLOS, MINJUN]).await;
+    let lockout = crate::mobilisations_rsvp::planned_and_answered(&app, [ANN, CARLOS, MINJUN]).await;
     shoot(
         &browser,
         &app,
@@ -358,6 +358,8 @@ async fn screenshots_of_every_dashboard_page_at_a_phones_size_and_a_laptops() {
         "table.mobilisations",
     )
     .await;
+    let change = format!("/mobilisations/{lockout}/change");
+    shoot(&browser, &app, "mobilisation-change", &change, "#change").await;
     shoot(&browser, &app, "audit", "/audit", "table.audit").await;
     shoot(&browser, &app, "not-found", "/incidents/999", "main.narrow h1").await;
     assert_eq!(browser.text("h1").await, "No such incident");
