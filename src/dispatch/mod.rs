@@ -79,7 +79,11 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
-    let wanted = core.settings.dispatch.wanted_for(&incident.kind);
+    // The kind's number, unless one was set before (a live mobilisation's, alerting its area).
+    let wanted = match incident.wanted {
+        0 => core.settings.dispatch.wanted_for(&incident.kind),
+        set => set,
+    };
     core.store.set_wanted(incident.id, wanted).await?;
     let incident = IncidentRow {
         wanted,

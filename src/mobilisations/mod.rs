@@ -158,8 +158,8 @@ pub enum ChangeError {
 }
 
 /// Changes a planned mobilisation's time, place, text or number wanted; a new time or place
-/// reaches everyone invited (those who said yes with the exact place), and reminders count
-/// again from the new time. None: there is no such mobilisation.
+/// reaches everyone invited (the zone only: YES gives the new address in its reply), and
+/// reminders count again from the new time. None: there is no such mobilisation.
 pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<Option<()>, ChangeError> {
     let Some(m) = core.store.mobilisation(id).await? else {
         return Ok(None);

@@ -288,11 +288,13 @@ impl Store {
     }
 
     /// A live mobilisation's sudden turn: its incident is alerted to its area as a raid is (the
-    /// dispatch loop writes that first alert, then escalation follows as for any incident).
+    /// dispatch loop writes that first alert, then escalation follows as for any incident),
+    /// wanting the mobilisation's number of people.
     /// False when it is not live, or its area was alerted already.
     pub async fn alert_area(&self, incident_id: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE incidents SET first_alert_at = NULL, status_cause = 'a dispatcher alerted the area', \
+             wanted = (SELECT wanted FROM mobilisations WHERE incident_id = $1), \
              updated_at = $2 WHERE id = $1 AND status = 'confirmed' AND first_alert_at IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM alerts WHERE incident_id = $1 AND purpose = 'first') \
              AND EXISTS (SELECT 1 FROM mobilisations WHERE incident_id = $1 AND status = 'live')",

@@ -225,7 +225,8 @@ async fn scenario(pg_url: Option<String>) {
         .api(Method::POST, &format!("/mobilisations/{id}/alert-area"), None)
         .await;
     assert_eq!(status, 200, "{body}");
-    next_naming(&net, BEA, code, before_bea).await;
+    let area = next_naming(&net, BEA, code, before_bea).await;
+    assert!(area.contains("Faltan 1"), "3 wanted, 2 coming or there: {area}");
     let (status, _) = net
         .api(Method::POST, &format!("/mobilisations/{id}/alert-area"), None)
         .await;
