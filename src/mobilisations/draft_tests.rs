@@ -79,3 +79,26 @@ fn configured_kinds_offsets_and_offsets_with_a_zone() {
             .as_millisecond()
     );
 }
+
+#[test]
+fn a_change_names_what_cannot_change_and_checks_what_can() {
+    let r = rules();
+    let c = r
+        .change_from_json(&json!({"starts_at": "2026-12-11T08:00", "wanted": 3}))
+        .unwrap();
+    assert!(c.starts_at.is_some() && c.place.is_none() && c.text.is_none());
+    assert_eq!(c.wanted, Some(3));
+    let field = |v: Value| r.change_from_json(&v).unwrap_err().field;
+    assert_eq!(field(json!({"kind": "hearing"})), "kind");
+    assert_eq!(field(json!({"audience": {"radius_m": 900}})), "audience");
+    assert_eq!(field(json!({"colour": "red"})), "body");
+    assert_eq!(field(json!({})), "body");
+    assert_eq!(field(json!({"starts_at": null})), "body");
+    assert_eq!(field(json!("starts_at")), "body");
+    assert_eq!(field(json!({"starts_at": "2020-01-01T07:30"})), "starts_at");
+    assert_eq!(field(json!({"starts_at": 7})), "starts_at");
+    assert_eq!(field(json!({"wanted": 0})), "wanted");
+    assert_eq!(field(json!({"wanted": "5"})), "wanted");
+    assert_eq!(field(json!({"text": ""})), "text");
+    assert_eq!(field(json!({"place": "x".repeat(500)})), "place");
+}

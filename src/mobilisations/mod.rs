@@ -19,7 +19,7 @@ use crate::domain::mobilisation::Place;
 use crate::domain::Audience;
 use crate::domain::MobilisationStatus;
 use crate::state::Core;
-use crate::store::mobilisations::{Changed, MobilisationRow, NewMobilisation};
+use crate::store::mobilisations::{Changed, Changing, MobilisationRow, NewMobilisation};
 use crate::store::StoreError;
 use draft::{Change, Draft, Invalid, Rules};
 
@@ -189,8 +189,16 @@ pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<O
         text: c.text.as_deref().unwrap_or(&m.text),
         wanted: c.wanted.unwrap_or(m.wanted),
     };
-    if !core.store.change_mobilisation(id, &to).await? {
-        return Err(ChangeError::NotPlanned(id));
+    match core.store.change_mobilisation(id, &to).await? {
+        Changing::Done => {}
+        Changing::NotPlanned => return Err(ChangeError::NotPlanned(id)),
+        Changing::Taken => {
+            return Err(Invalid {
+                field: "starts_at",
+                why: "the same mobilisation (case, or kind and place) is planned at that time already".into(),
+            }
+            .into())
+        }
     }
     let moved = c.starts_at.is_some_and(|t| t != m.starts_at) || c.place.is_some();
     let mut what: Vec<&str> = Vec::new();

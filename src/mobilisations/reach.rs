@@ -25,13 +25,7 @@ enum Reach {
 fn steps(core: &Core, audience: &Audience, place: &Place) -> Vec<Reach> {
     match audience {
         Audience::RadiusM(r) => {
-            let r = f64::from(*r);
-            let max = f64::from(Audience::MAX_RADIUS_M);
-            let mut steps = vec![Reach::Circle(r), Reach::Circle((2.0 * r).min(max))];
-            if 4.0 * r <= max {
-                steps.push(Reach::Circle(4.0 * r));
-            }
-            steps.dedup();
+            let mut steps: Vec<Reach> = circles(*r).into_iter().map(Reach::Circle).collect();
             if let Some(zone) = core.zones().containing(place.lat, place.lon) {
                 steps.push(Reach::Zones(around(core, std::slice::from_ref(&zone.name))));
             }
@@ -48,6 +42,19 @@ fn steps(core: &Core, audience: &Audience, place: &Place) -> Vec<Reach> {
         Audience::Role(role) => vec![Reach::Role(role.clone())],
         Audience::Volunteers(ids) => vec![Reach::Listed(ids.clone())],
     }
+}
+
+/// The circles a radius widens through: itself, twice, four times, never past the widest.
+fn circles(r: u32) -> Vec<f64> {
+    let (r, max) = (f64::from(r), f64::from(Audience::MAX_RADIUS_M));
+    let mut out: Vec<f64> = Vec::new();
+    for k in [1.0, 2.0, 4.0] {
+        let next = (k * r).min(max);
+        if out.last() != Some(&next) {
+            out.push(next);
+        }
+    }
+    out
 }
 
 /// These zones and every zone touching one of them.
@@ -110,4 +117,16 @@ pub async fn targets(
         .map(|v| v.id)
         .collect();
     Ok(Some(ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::circles;
+
+    #[test]
+    fn a_circle_widens_twice_and_never_past_the_widest() {
+        assert_eq!(circles(500), vec![500.0, 1000.0, 2000.0]);
+        assert_eq!(circles(8_000), vec![8_000.0, 16_000.0, 20_000.0]);
+        assert_eq!(circles(20_000), vec![20_000.0]);
+    }
 }

@@ -36,6 +36,16 @@ pub struct Changed<'a> {
     pub wanted: i64,
 }
 
+/// What became of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changing {
+    Done,
+    /// It is no longer planned.
+    NotPlanned,
+    /// The same one (case, or kind and place) is planned at the new time already.
+    Taken,
+}
+
 #[derive(Debug, Clone)]
 pub struct MobilisationRow {
     pub id: i64,
@@ -136,9 +146,8 @@ impl Store {
     }
 
     /// A new time, place (and its zone), text or number wanted for one still planned: its
-    /// version goes up, so that reminders count again from the new time. False when it is no
-    /// longer planned (or the new time collides with the same one planned then).
-    pub async fn change_mobilisation(&self, id: i64, to: &Changed<'_>) -> Result<bool> {
+    /// version goes up, so that reminders count again from the new time.
+    pub async fn change_mobilisation(&self, id: i64, to: &Changed<'_>) -> Result<Changing> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let done = sqlx::query(
@@ -154,8 +163,8 @@ impl Store {
         .await;
         match done {
             Ok(d) if d.rows_affected() == 1 => {}
-            Ok(_) => return Ok(false),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(false),
+            Ok(_) => return Ok(Changing::NotPlanned),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Changing::Taken),
             Err(e) => return Err(e.into()),
         }
         let place = serde_json::to_string(to.place).unwrap_or_default();
@@ -175,7 +184,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Changing::Done)
     }
 
     fn mobilisation_row(&self, r: &AnyRow) -> Result<MobilisationRow> {
