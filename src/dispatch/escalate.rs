@@ -45,21 +45,10 @@ fn steps(core: &Core) -> i64 {
     plan(core).len() as i64
 }
 
-/// Zones this close count as neighbours: borders drawn by hand leave slivers and gaps.
-const NEIGHBOUR_GAP_M: f64 = 100.0;
-
 /// The incident's zone and every zone touching it; empty when it is in no zone.
 fn zone_and_neighbours(core: &Core, incident: &IncidentRow) -> Vec<Area> {
-    let zones = core.zones();
-    let Some(own) = incident.zone.as_deref().and_then(|z| zones.get(z)) else {
-        return Vec::new();
-    };
-    let own = own.area();
-    zones
-        .iter()
-        .map(|z| z.area())
-        .filter(|a| areas_meet(a, &own, NEIGHBOUR_GAP_M))
-        .collect()
+    let own: Vec<&str> = incident.zone.as_deref().into_iter().collect();
+    core.zones().around(&own).into_iter().map(|z| z.area()).collect()
 }
 
 /// Takes the next step of every incident that is due for one.

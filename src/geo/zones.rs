@@ -139,7 +139,23 @@ impl Zones {
     pub fn containing(&self, lat: f64, lon: f64) -> Option<&Zone> {
         self.list.iter().find(|z| z.contains(lat, lon))
     }
+
+    /// The zones named and every zone touching one of them (within `NEIGHBOUR_GAP_M`): where an
+    /// alert or an invitation widens to. Empty when none of the names is a zone.
+    pub fn around(&self, names: &[&str]) -> Vec<&Zone> {
+        let own: Vec<Area> = names.iter().filter_map(|n| self.get(n)).map(Zone::area).collect();
+        self.list
+            .iter()
+            .filter(|z| {
+                let area = z.area();
+                own.iter().any(|o| super::reach::areas_meet(&area, o, NEIGHBOUR_GAP_M))
+            })
+            .collect()
+    }
 }
+
+/// Zones this close count as neighbours: borders drawn by hand leave slivers and gaps.
+pub const NEIGHBOUR_GAP_M: f64 = 100.0;
 
 /// Whether folded `text` names folded `key` as a whole word.
 fn names(text: &str, key: &str) -> bool {

@@ -9,9 +9,6 @@ use crate::geo::reach::{areas_meet, meets_circle};
 use crate::geo::Area;
 use crate::state::Core;
 
-/// Zones this close count as neighbours (hand-drawn borders leave slivers), as in escalation.
-const NEIGHBOUR_GAP_M: f64 = 100.0;
-
 /// Where step `step` reaches (0: the audience itself).
 #[derive(Debug, Clone, PartialEq)]
 enum Reach {
@@ -57,19 +54,10 @@ fn circles(r: u32) -> Vec<f64> {
     out
 }
 
-/// These zones and every zone touching one of them.
+/// These zones and every zone touching one of them, by name.
 fn around(core: &Core, names: &[String]) -> Vec<String> {
-    let zones = core.zones();
-    let own: Vec<Area> = names
-        .iter()
-        .filter_map(|n| zones.get(n))
-        .map(|z| z.area())
-        .collect();
-    zones
-        .iter()
-        .filter(|z| names.contains(&z.name) || own.iter().any(|a| areas_meet(a, &z.area(), NEIGHBOUR_GAP_M)))
-        .map(|z| z.name.clone())
-        .collect()
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    core.zones().around(&names).into_iter().map(|z| z.name.clone()).collect()
 }
 
 /// The volunteers step `step` reaches who are available now and not in `already`; None when
