@@ -148,7 +148,8 @@ impl Zones {
             .iter()
             .filter(|z| {
                 let area = z.area();
-                own.iter().any(|o| super::reach::areas_meet(&area, o, NEIGHBOUR_GAP_M))
+                own.iter()
+                    .any(|o| super::reach::areas_meet(&area, o, NEIGHBOUR_GAP_M))
             })
             .collect()
     }

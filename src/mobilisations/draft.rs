@@ -229,8 +229,10 @@ impl Rules<'_> {
     }
 }
 
-/// Trimmed, 1 to `max` characters, no control characters but line breaks.
+/// Trimmed, 1 to `max` characters, no control characters but line breaks (CRLF read as LF).
 pub fn bounded(field: &'static str, s: &str, max: usize) -> Result<String, Invalid> {
+    // A browser's textarea sends CRLF line breaks: they are line breaks, kept as LF.
+    let s = s.replace("\r\n", "\n");
     let s = s.trim();
     if s.is_empty() || s.chars().count() > max {
         return Err(invalid(field, format!("must be 1 to {max} characters")));

@@ -102,3 +102,15 @@ fn a_change_names_what_cannot_change_and_checks_what_can() {
     assert_eq!(field(json!({"text": ""})), "text");
     assert_eq!(field(json!({"place": "x".repeat(500)})), "place");
 }
+
+#[test]
+fn a_textareas_line_breaks_are_line_breaks() {
+    assert_eq!(
+        bounded("text", "Lockout.\r\nBring water.", 300).unwrap(),
+        "Lockout.\nBring water."
+    );
+    assert_eq!(
+        bounded("text", "Lockout.\rBring water.", 300).unwrap_err().field,
+        "text"
+    );
+}

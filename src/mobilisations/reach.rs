@@ -57,7 +57,11 @@ fn circles(r: u32) -> Vec<f64> {
 /// These zones and every zone touching one of them, by name.
 fn around(core: &Core, names: &[String]) -> Vec<String> {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    core.zones().around(&names).into_iter().map(|z| z.name.clone()).collect()
+    core.zones()
+        .around(&names)
+        .into_iter()
+        .map(|z| z.name.clone())
+        .collect()
 }
 
 /// The volunteers step `step` reaches who are available now and not in `already`; None when

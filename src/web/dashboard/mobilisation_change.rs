@@ -42,7 +42,7 @@ impl Fields {
         Fields {
             starts_at: form.get("starts_at").to_string(),
             place: form.get("place").to_string(),
-            // A textarea sends CRLF line breaks; the checks allow only LF.
+            // A textarea sends CRLF line breaks; the text is stored with LF: compared alike.
             text: form.get("text").replace("\r\n", "\n"),
             wanted: form.get("wanted").to_string(),
         }
