@@ -79,10 +79,12 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
     let (Some(lat), Some(lon)) = (incident.lat, incident.lon) else {
         return Ok(());
     };
-    // The kind's number, unless one was set before (a live mobilisation's, alerting its area).
-    let wanted = match incident.wanted {
-        0 => core.settings.dispatch.wanted_for(&incident.kind),
-        set => set,
+    // The kind's number. Only a live mobilisation's incident has one already (set when a
+    // dispatcher alerts its area), and only it has answers before its first alert: those
+    // coming are not told again. A raid's first alert asks the database nothing more.
+    let (wanted, coming) = match incident.wanted {
+        0 => (core.settings.dispatch.wanted_for(&incident.kind), Vec::new()),
+        set => (set, core.store.coming_to(incident.id).await?),
     };
     core.store.set_wanted(incident.id, wanted).await?;
     let incident = IncidentRow {
@@ -90,8 +92,6 @@ async fn first_alert(core: &Core, incident: &IncidentRow) -> anyhow::Result<()> 
         ..incident.clone()
     };
     let mut targets = area_targets(core, &incident, lat, lon).await?;
-    // Those already coming (a live mobilisation's, when its area is alerted) are not told again.
-    let coming = core.store.coming_to(incident.id).await?;
     targets.retain(|id| !coming.contains(id));
     let bodies = alert_bodies(core, &incident, lat, lon, coming.len() as i64);
     let audience = Audience::Volunteers {
