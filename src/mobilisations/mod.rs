@@ -124,14 +124,7 @@ pub async fn cancel(core: &Core, actor: &Actor, id: i64) -> Result<bool, StoreEr
     if m.status != MobilisationStatus::Planned {
         return Ok(false);
     }
-    let incident_id = match m.incident_id {
-        Some(i) => i,
-        None => {
-            core.store
-                .ensure_incident(m.id, &m.kind, m.zone.as_deref())
-                .await?
-        }
-    };
+    let incident_id = incident_of(core, &m).await?;
     let done = schedule::stand_down(core, &m, incident_id).await?;
     if done {
         audit::record(
@@ -159,8 +152,9 @@ pub enum ChangeError {
 
 /// Changes a planned mobilisation's time, place, text or number wanted; a new time or place
 /// reaches everyone invited (the zone only: YES gives the new address in its reply), and
-/// reminders count again from the new time. None: there is no such mobilisation.
-pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<Option<()>, ChangeError> {
+/// reminders count again from the new time. Whether everyone invited was told; None: there is
+/// no such mobilisation.
+pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<Option<bool>, ChangeError> {
     let Some(m) = core.store.mobilisation(id).await? else {
         return Ok(None);
     };
@@ -200,34 +194,31 @@ pub async fn change(core: &Core, actor: &Actor, id: i64, c: &Change) -> Result<O
             .into())
         }
     }
+    // Only what people must act on is sent: a new time or place (with the text as it is then).
     let moved = c.starts_at.is_some_and(|t| t != m.starts_at) || c.place.is_some();
-    let mut what: Vec<&str> = Vec::new();
-    for (given, name) in [
+    let given = [
         (c.starts_at.is_some(), "time"),
         (c.place.is_some(), "place"),
         (c.text.is_some(), "text"),
         (c.wanted.is_some(), "wanted"),
-    ] {
-        if given {
-            what.push(name);
+    ];
+    let what: Vec<&str> = given.iter().filter(|(g, _)| *g).map(|(_, name)| *name).collect();
+    let detail = format!("mobilisation #{id}: {}", what.join(", "));
+    audit::record(core, actor, "mobilisation_changed", Subject::None, &detail).await;
+    if moved {
+        if let Some(now) = core.store.mobilisation(id).await? {
+            schedule::changed(core, &now, incident_of(core, &now).await?).await?;
         }
     }
-    audit::record(
-        core,
-        actor,
-        "mobilisation_changed",
-        Subject::None,
-        &format!("mobilisation #{id}: {}", what.join(", ")),
-    )
-    .await;
-    let (Some(now), Some(incident_id)) = (core.store.mobilisation(id).await?, m.incident_id) else {
-        return Ok(Some(()));
-    };
-    // Only what people must act on is sent: a new time or place (or a new text with it).
-    if moved {
-        schedule::changed(core, &now, incident_id).await?;
+    Ok(Some(moved))
+}
+
+/// The incident a mobilisation is answered as (made now for one stored before it had one).
+pub(crate) async fn incident_of(core: &Core, m: &MobilisationRow) -> Result<i64, StoreError> {
+    match m.incident_id {
+        Some(id) => Ok(id),
+        None => core.store.ensure_incident(m.id, &m.kind, m.zone.as_deref()).await,
     }
-    Ok(Some(()))
 }
 
 /// Alerts a live mobilisation's area as for a raid (a sheriff came early): false when it is not

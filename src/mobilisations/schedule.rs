@@ -32,14 +32,7 @@ pub async fn due(core: &Core) -> anyhow::Result<()> {
 }
 
 async fn step(core: &Core, m: &MobilisationRow) -> anyhow::Result<()> {
-    let incident_id = match m.incident_id {
-        Some(id) => id,
-        None => {
-            core.store
-                .ensure_incident(m.id, &m.kind, m.zone.as_deref())
-                .await?
-        }
-    };
+    let incident_id = super::incident_of(core, m).await?;
     let Some(place) = &m.place else {
         tracing::error!(
             mobilisation_id = m.id,

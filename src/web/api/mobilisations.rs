@@ -110,7 +110,7 @@ pub async fn change(
         .change_from_json(&body)
         .map_err(|i| ApiError::invalid(i.field, i.why))?;
     match mobilisations::change(&core, &caller.actor(), row.id, &change).await {
-        Ok(Some(())) => {}
+        Ok(Some(_)) => {}
         Ok(None) => return Err(ApiError::not_found("mobilisation")),
         Err(ChangeError::Invalid(i)) => return Err(ApiError::invalid(i.field, i.why)),
         Err(e @ ChangeError::NotPlanned(_)) => return Err(ApiError::conflict(e.to_string())),

@@ -49,10 +49,13 @@ impl Fields {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM` on the network's clock: what `datetime-local` shows and the API reads.
+/// `YYYY-MM-DDTHH:MM` on the network's clock (RFC 3339 to the minute): what `datetime-local`
+/// shows and the API reads.
 fn typed_time(core: &Core, at_ms: i64) -> String {
-    let l = clock::local(at_ms, at_ms, &core.settings.network.tz());
-    format!("{:04}-{:02}-{:02}T{}", l.year, l.month, l.day, l.time)
+    clock::rfc3339(at_ms, &core.settings.network.tz())
+        .chars()
+        .take(16)
+        .collect()
 }
 
 #[derive(Template)]
@@ -156,14 +159,13 @@ pub async fn act(dash: &Dash, form: &SignedForm) -> Response {
             "Nothing to change: the time, place, text and people wanted are as they were.",
         ));
     }
-    let moved = body.contains_key("starts_at") || body.contains_key("place");
     let change = match mobilisations::rules(core).change_from_json(&Value::Object(body)) {
         Ok(c) => c,
         Err(i) => return refused(Notice::refused(format!("Not done — {i}"))),
     };
     match mobilisations::change(core, &form.signed.user.actor(), m.id, &change).await {
-        Ok(Some(())) => {
-            let done = if moved { "moved" } else { "changed" };
+        Ok(Some(told)) => {
+            let done = if told { "moved" } else { "changed" };
             (
                 StatusCode::SEE_OTHER,
                 [(LOCATION, format!("/mobilisations?done={done}"))],
